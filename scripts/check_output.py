@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Reads back every file detente wrote to an output folder, as a user's tools would.
+
+Usage: check_output.py OUTPUT_DIR [--seed]
+
+Checks that each CSV is UTF-8 with one header row and rows of the header's width, that
+run.json parses, and that no text cell starts like a spreadsheet formula. With --seed,
+also checks the acceptance facts for the project's source article (../shared/seed).
+"""
+import csv
+import json
+import pathlib
+import sys
+
+FILES = ["sentences", "sections", "documents", "mentions", "entities", "dyads", "phrases"]
+
+
+def read(out, name):
+    path = out / f"{name}.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    header, body = rows[0], rows[1:]
+    for i, row in enumerate(body, start=2):
+        assert len(row) == len(header), f"{path}:{i}: {len(row)} fields, header has {len(header)}"
+        for cell in row:
+            assert not cell.startswith(("=", "+", "@", "\t", "\r")), f"{path}:{i}: formula-like cell {cell!r}"
+            if cell.startswith("-"):
+                float(cell)  # only numbers may start with a minus sign
+    return [dict(zip(header, row)) for row in body]
+
+
+def main():
+    out = pathlib.Path(sys.argv[1])
+    tables = {name: read(out, name) for name in FILES}
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert manifest["report"]["documents"] == len(tables["documents"]), "run.json and documents.csv disagree"
+    assert tables["sentences"], "no sentences"
+    if "--seed" in sys.argv:
+        check_seed(tables)
+    print(f"{out}: " + ", ".join(f"{len(rows)} {name}" for name, rows in tables.items()))
+
+
+def check_seed(t):
+    titles = [s["section_title"] for s in t["sections"]]
+    assert titles == ["", "The Relationship Between Russia and the U.S. Now", "Key Takeaways"], titles
+    key = [s for s in t["sentences"] if s["section_index"] == "2"]
+    assert len(key) == 4, [s["text"] for s in key]
+    for s in t["sentences"]:
+        assert not s["text"].endswith("U.S."), f"sentence cut after U.S.: {s['text']}"
+    pairs = {(d["entity_a"], d["entity_b"]) for d in t["dyads"]}
+    assert ("Russia", "United States") in pairs, sorted(pairs)[:20]
+    phrases = {p["phrase"].lower() for p in t["phrases"]}
+    for want in ["relationship between russia and the u.s.", "president trump took office"]:
+        assert want in phrases, want
+
+
+if __name__ == "__main__":
+    main()

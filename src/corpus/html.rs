@@ -1,0 +1,220 @@
+//! Visible text of an HTML page, one block element per paragraph, with its headings.
+
+use ego_tree::iter::Edge;
+use scraper::{Html, Node};
+
+use super::HeadingHint;
+use crate::span::Span;
+
+/// The result of [`extract`].
+pub struct Extracted {
+    /// Blocks separated by blank lines; inline whitespace collapsed.
+    pub text: String,
+    /// `<title>` text, if the page has one.
+    pub title: Option<String>,
+    /// `h1`–`h6` blocks with their spans in `text`.
+    pub headings: Vec<HeadingHint>,
+}
+
+/// Elements whose content is never visible text.
+const SKIPPED: &[&str] = &[
+    "script", "style", "noscript", "template", "head", "svg", "math", "iframe", "object",
+];
+
+/// Elements that start and end a block of text.
+const BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "main",
+    "aside",
+    "nav",
+    "blockquote",
+    "pre",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "figure",
+    "figcaption",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "br",
+    "hr",
+    "address",
+    "body",
+    "form",
+    "fieldset",
+    "details",
+    "summary",
+];
+
+/// Parses `source` with an HTML5 parser and returns its visible text.
+///
+/// The tree is walked iteratively (not recursively), so pathologically deep nesting cannot
+/// overflow the stack.
+pub fn extract(source: &str) -> Extracted {
+    let page = Html::parse_document(source);
+    let mut out = Builder::default();
+    let mut skip_depth = 0usize;
+    let mut heading: Option<u8> = None;
+    let mut title: Option<String> = None;
+    for edge in page.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(el) => {
+                    let name = el.name();
+                    if name == "title" && title.is_none() {
+                        let text: String = node
+                            .children()
+                            .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+                            .collect();
+                        let text = collapse(&text);
+                        if !text.is_empty() {
+                            title = Some(text);
+                        }
+                    }
+                    if skip_depth > 0 || SKIPPED.contains(&name) {
+                        skip_depth += 1;
+                        continue;
+                    }
+                    if BLOCKS.contains(&name) {
+                        out.end_block(heading);
+                        heading = heading_level(name).or(heading);
+                    }
+                }
+                Node::Text(text) if skip_depth == 0 => out.push_inline(text),
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if let Node::Element(el) = node.value() {
+                    let name = el.name();
+                    if skip_depth > 0 {
+                        skip_depth -= 1;
+                        continue;
+                    }
+                    if BLOCKS.contains(&name) {
+                        out.end_block(heading);
+                        if heading_level(name).is_some() {
+                            heading = None;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out.end_block(heading);
+    let text = out.text.trim_end().to_string();
+    Extracted {
+        text,
+        title,
+        headings: out.headings,
+    }
+}
+
+fn heading_level(name: &str) -> Option<u8> {
+    match name {
+        "h1" => Some(1),
+        "h2" => Some(2),
+        "h3" => Some(3),
+        "h4" => Some(4),
+        "h5" => Some(5),
+        "h6" => Some(6),
+        _ => None,
+    }
+}
+
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Accumulates the current block's inline text, collapsing whitespace as a browser does.
+#[derive(Default)]
+struct Builder {
+    text: String,
+    block: String,
+    headings: Vec<HeadingHint>,
+}
+
+impl Builder {
+    fn push_inline(&mut self, raw: &str) {
+        for (i, word) in raw.split_whitespace().enumerate() {
+            let glue = i > 0 || raw.starts_with(char::is_whitespace);
+            if glue && !self.block.is_empty() && !self.block.ends_with(' ') {
+                self.block.push(' ');
+            }
+            self.block.push_str(word);
+        }
+        if raw.ends_with(char::is_whitespace)
+            && !self.block.is_empty()
+            && !self.block.ends_with(' ')
+        {
+            self.block.push(' ');
+        }
+    }
+
+    fn end_block(&mut self, heading: Option<u8>) {
+        let block = self.block.trim();
+        if !block.is_empty() {
+            if !self.text.is_empty() {
+                self.text.push_str("\n\n");
+            }
+            let start = self.text.len();
+            self.text.push_str(block);
+            if let Some(level) = heading {
+                self.headings.push(HeadingHint {
+                    span: Span::new(start, self.text.len()),
+                    level,
+                });
+            }
+        }
+        self.block.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_and_style_are_dropped_and_headings_kept() {
+        let page = "<html><head><title>T</title><style>p{}</style></head><body>\
+            <h1>Main</h1><script>var x = 1;</script><p>One <b>two</b>\n three.</p>\
+            <h2>Sub</h2><ul><li>a</li><li>b</li></ul></body></html>";
+        let e = extract(page);
+        assert_eq!(e.text, "Main\n\nOne two three.\n\nSub\n\na\n\nb");
+        assert_eq!(e.title.as_deref(), Some("T"));
+        let titles: Vec<_> = e
+            .headings
+            .iter()
+            .map(|h| (h.span.of(&e.text), h.level))
+            .collect();
+        assert_eq!(titles, vec![("Main", 1), ("Sub", 2)]);
+    }
+
+    #[test]
+    fn entities_are_decoded() {
+        let e = extract("<p>Trade &amp; aid &mdash; Kremlin&#8217;s</p>");
+        assert_eq!(e.text, "Trade & aid \u{2014} Kremlin\u{2019}s");
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let page = "<div>".repeat(20_000) + "deep text" + &"</div>".repeat(20_000);
+        assert!(extract(&page).text.contains("deep text"));
+    }
+}

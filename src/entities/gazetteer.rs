@@ -1,0 +1,314 @@
+//! The gazetteer: known entities, their canonical names, types, countries and aliases.
+
+use crate::error::Error;
+use crate::matcher::PhraseTable;
+use crate::span::Span;
+use crate::tokenize::tokens;
+
+/// The built-in gazetteer, compiled into the binary.
+pub const BUILTIN_GAZETTEER: &str = include_str!("../../data/gazetteer/entities.csv");
+
+/// Entity types, after spaCy's OntoNotes labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EntityType {
+    /// People.
+    Person,
+    /// Countries, cities, states: geopolitical entities.
+    Gpe,
+    /// Organisations, alliances, agencies, government metonyms.
+    Org,
+    /// Nationalities and religious or political groups.
+    Norp,
+    /// Regions, seas, mountain ranges, continents.
+    Loc,
+    /// A proper name of no known type.
+    Other,
+}
+
+impl EntityType {
+    /// The label written in CSV.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityType::Person => "PERSON",
+            EntityType::Gpe => "GPE",
+            EntityType::Org => "ORG",
+            EntityType::Norp => "NORP",
+            EntityType::Loc => "LOC",
+            EntityType::Other => "OTHER",
+        }
+    }
+
+    /// Parses a CSV label.
+    pub fn parse(label: &str) -> Option<EntityType> {
+        Some(match label {
+            "PERSON" => EntityType::Person,
+            "GPE" => EntityType::Gpe,
+            "ORG" => EntityType::Org,
+            "NORP" => EntityType::Norp,
+            "LOC" => EntityType::Loc,
+            "OTHER" => EntityType::Other,
+            _ => return None,
+        })
+    }
+}
+
+/// One gazetteer entity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownEntity {
+    /// The one name every alias resolves to.
+    pub canonical: String,
+    /// Its type.
+    pub etype: EntityType,
+    /// ISO 3166-1 alpha-3 of the state it speaks for, or empty.
+    pub country: String,
+    /// Free-text role ("capital", "head of state").
+    pub role: String,
+}
+
+/// Known entities indexed by the token forms of their names and aliases.
+#[derive(Debug, Clone, Default)]
+pub struct Gazetteer {
+    entities: Vec<KnownEntity>,
+    /// File and line each entity was defined on, for error messages.
+    origins: Vec<(String, usize)>,
+    names: PhraseTable<u32>,
+}
+
+/// The form of a token used to match names: apostrophes unified and a possessive removed,
+/// case kept ("Kremlin‘s" → "Kremlin"). Borrowed when nothing changes.
+pub fn match_form(surface: &str) -> std::borrow::Cow<'_, str> {
+    let s = surface
+        .strip_suffix("'s")
+        .or_else(|| surface.strip_suffix("\u{2019}s"))
+        .or_else(|| surface.strip_suffix("\u{2018}s"))
+        .unwrap_or(surface);
+    if s.contains(['\u{2019}', '\u{2018}']) {
+        s.replace(['\u{2019}', '\u{2018}'], "'").into()
+    } else {
+        s.into()
+    }
+}
+
+fn is_alpha3(code: &str) -> bool {
+    code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+/// The match forms of a name's tokens.
+pub fn name_key(name: &str) -> Vec<String> {
+    tokens(name, Span::new(0, name.len()))
+        .map(|(span, _)| match_form(span.of(name)).into_owned())
+        .collect()
+}
+
+impl Gazetteer {
+    /// The built-in gazetteer.
+    pub fn builtin() -> Gazetteer {
+        let mut g = Gazetteer::default();
+        g.add_csv(
+            "built-in:data/gazetteer/entities.csv",
+            BUILTIN_GAZETTEER,
+            false,
+        )
+        .expect("built-in gazetteer is valid");
+        g
+    }
+
+    /// Adds the rows of a gazetteer CSV (`canonical,type,country,role,as_of,aliases`).
+    ///
+    /// With `overrides`, a row whose canonical name exists replaces that entity and its
+    /// names point to the new row; otherwise a repeated canonical name or an alias already
+    /// used by another entity is an error naming both lines.
+    pub fn add_csv(&mut self, name: &str, data: &str, overrides: bool) -> Result<usize, Error> {
+        let err = |line: usize, column: usize, message: String| Error::Data {
+            file: name.to_string(),
+            line,
+            column,
+            message,
+        };
+        let header = ["canonical", "type", "country", "role", "as_of", "aliases"];
+        let data = data.strip_prefix('\u{feff}').unwrap_or(data);
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(data.as_bytes());
+        let found = reader
+            .headers()
+            .map_err(|e| err(1, 1, e.to_string()))?
+            .clone();
+        for (i, want) in header.iter().enumerate() {
+            if found.get(i).map(str::trim) != Some(*want) {
+                return Err(err(
+                    1,
+                    i + 1,
+                    format!(
+                        "expected header column {} to be `{want}` (header: {})",
+                        i + 1,
+                        header.join(",")
+                    ),
+                ));
+            }
+        }
+        let mut rows = 0;
+        for record in reader.records() {
+            let record = record.map_err(|e| {
+                err(
+                    e.position().map_or(0, |p| p.line() as usize),
+                    1,
+                    e.to_string(),
+                )
+            })?;
+            let line = record.position().map_or(0, |p| p.line() as usize);
+            if record.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            if record.len() < 2 {
+                return Err(err(
+                    line,
+                    record.len() + 1,
+                    format!("missing column `{}`", header[record.len()]),
+                ));
+            }
+            let field = |i: usize| record.get(i).unwrap_or("").trim();
+            let canonical = field(0);
+            if canonical.is_empty() {
+                return Err(err(line, 1, "empty canonical name".into()));
+            }
+            let etype = EntityType::parse(field(1)).ok_or_else(|| {
+                err(
+                    line,
+                    2,
+                    format!(
+                        "type `{}` is not PERSON, GPE, ORG, NORP, LOC or OTHER",
+                        field(1)
+                    ),
+                )
+            })?;
+            let country = field(2);
+            if !(country.is_empty() || is_alpha3(country)) {
+                return Err(err(
+                    line,
+                    3,
+                    format!("country `{country}` is not an ISO 3166 alpha-3 code"),
+                ));
+            }
+            let entity = KnownEntity {
+                canonical: canonical.to_string(),
+                etype,
+                country: country.to_string(),
+                role: field(3).to_string(),
+            };
+            let existing = self.entities.iter().position(|e| e.canonical == canonical);
+            let id = match existing {
+                Some(id) if overrides => {
+                    self.entities[id] = entity;
+                    self.origins[id] = (name.to_string(), line);
+                    id
+                }
+                Some(id) => {
+                    let (file, at) = &self.origins[id];
+                    return Err(err(
+                        line,
+                        1,
+                        format!("`{canonical}` is already defined at {file}:{at}"),
+                    ));
+                }
+                None => {
+                    self.entities.push(entity);
+                    self.origins.push((name.to_string(), line));
+                    self.entities.len() - 1
+                }
+            } as u32;
+            let aliases = field(5);
+            let names = std::iter::once(canonical)
+                .chain(aliases.split('|').map(str::trim).filter(|a| !a.is_empty()));
+            for alias in names {
+                let key = name_key(alias);
+                if key.is_empty() {
+                    return Err(err(line, 6, format!("alias `{alias}` has no word")));
+                }
+                if let Some(previous) = self.names.insert(key, id)
+                    && previous != id
+                    && !overrides
+                {
+                    {
+                        let other = &self.entities[previous as usize].canonical;
+                        let (file, at) = &self.origins[previous as usize];
+                        return Err(err(
+                            line,
+                            6,
+                            format!("alias `{alias}` already names `{other}` ({file}:{at})"),
+                        ));
+                    }
+                }
+            }
+            rows += 1;
+        }
+        Ok(rows)
+    }
+
+    /// The entity at an id from [`Gazetteer::longest`].
+    pub fn entity(&self, id: u32) -> &KnownEntity {
+        &self.entities[id as usize]
+    }
+
+    /// Number of entities.
+    pub fn len(&self) -> usize {
+        self.entities.len()
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+    }
+
+    /// The longest name matching the match forms `at(0), at(1), …`: its length in tokens
+    /// and its entity id.
+    pub fn longest<'s>(&self, at: impl Fn(usize) -> Option<&'s str>) -> Option<(usize, u32)> {
+        self.names.longest(at).map(|(n, &id)| (n, id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "canonical,type,country,role,as_of,aliases\n";
+
+    #[test]
+    fn possessives_and_apostrophes() {
+        assert_eq!(match_form("Kremlin‘s"), "Kremlin");
+        assert_eq!(match_form("Russia’s"), "Russia");
+        assert_eq!(match_form("People's"), "People");
+        assert_eq!(match_form("Côte"), "Côte");
+    }
+
+    #[test]
+    fn aliases_resolve_and_conflicts_are_errors() {
+        let mut g = Gazetteer::default();
+        g.add_csv(
+            "g.csv",
+            &format!(
+                "{HEAD}United States,GPE,USA,state,,U.S.|US|America\nRussia,GPE,RUS,state,,\n"
+            ),
+            false,
+        )
+        .unwrap();
+        let at = |seq: &'static [&'static str]| move |i: usize| seq.get(i).copied();
+        let (n, id) = g.longest(at(&["United", "States", "and"])).unwrap();
+        assert_eq!((n, g.entity(id).canonical.as_str()), (2, "United States"));
+        assert_eq!(g.entity(g.longest(at(&["U.S."])).unwrap().1).country, "USA");
+        assert!(g.longest(at(&["us"])).is_none());
+        let e = g
+            .add_csv("add.csv", &format!("{HEAD}Usonia,GPE,,,,America\n"), false)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "add.csv:2:6: alias `America` already names `United States` (g.csv:2)"
+        );
+        let e = g
+            .add_csv("add.csv", &format!("{HEAD}X,COUNTRY,,,,\n"), false)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("add.csv:2:2:"), "{e}");
+    }
+}

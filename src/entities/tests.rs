@@ -1,0 +1,69 @@
+use super::*;
+use crate::tokenize::Normalizer;
+
+fn mentions(text: &str) -> Vec<(String, String, &'static str, String)> {
+    let g = Gazetteer::builtin();
+    let mut r = Recognizer::new(&g);
+    let mut n = Normalizer::default();
+    let mut out = Vec::new();
+    for s in crate::segment::split_sentences(text) {
+        let mut tokens = Vec::new();
+        n.tokenize(text, s, &mut tokens);
+        r.find(text, &tokens, &n, &mut out);
+    }
+    out.into_iter()
+        .map(|m| {
+            (
+                m.span.of(text).to_string(),
+                m.entity,
+                m.etype.as_str(),
+                m.country,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn gazetteer_alias_possessive_and_pronoun() {
+    let m = mentions("The US has taken note of Russia\u{2019}s moves. Let us talk.");
+    assert_eq!(
+        m[0],
+        ("US".into(), "United States".into(), "GPE", "USA".into())
+    );
+    assert_eq!(m[1].0, "Russia");
+    assert_eq!(m.len(), 2);
+}
+
+#[test]
+fn title_makes_a_person_and_the_surname_resolves_later() {
+    let m = mentions("Foreign Minister Anna Kowalczyk arrived. Later Kowalczyk spoke.");
+    assert_eq!(
+        m[0],
+        (
+            "Anna Kowalczyk".into(),
+            "Anna Kowalczyk".into(),
+            "PERSON",
+            String::new()
+        )
+    );
+    assert_eq!(m[1].1, "Anna Kowalczyk");
+    assert_eq!(m[1].2, "PERSON");
+}
+
+#[test]
+fn capitalised_run_with_connector_is_an_org() {
+    let m = mentions("Analysts at the Institute for Strategic Dialogue disagreed.");
+    assert_eq!(m[0].0, "Institute for Strategic Dialogue");
+    assert_eq!(m[0].2, "ORG");
+}
+
+#[test]
+fn sentence_initial_common_words_are_not_entities() {
+    for text in [
+        "However, talks resumed.",
+        "Despite this, trade grew.",
+        "Since then, nothing.",
+    ] {
+        assert!(mentions(text).is_empty(), "{text}");
+    }
+}

@@ -1,0 +1,76 @@
+//! Typed errors of the library and the warnings a run collects.
+
+use std::path::PathBuf;
+
+/// Something that stops an operation. Per-file problems during a run are turned into
+/// [`Warning`]s by the caller so that the run goes on.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file or folder could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path involved.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// The corpus path exists but is not a folder.
+    #[error("{0}: not a folder")]
+    NotAFolder(PathBuf),
+    /// The corpus folder holds no file with an analysed extension.
+    #[error("{path}: no documents found (looked for files ending in {extensions})")]
+    NoDocuments {
+        /// The corpus folder.
+        path: PathBuf,
+        /// The extensions looked for.
+        extensions: String,
+    },
+    /// A file holds NUL bytes and is not text.
+    #[error("{0}: binary file (NUL bytes), skipped")]
+    Binary(String),
+    /// A data file (lexicon, gazetteer, modifiers) is malformed.
+    #[error("{file}:{line}:{column}: {message}")]
+    Data {
+        /// The file's name as the user gave it, or `built-in:…` for bundled data.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column (field number for CSV data).
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// Writing a CSV failed.
+    #[error("{path}: {source}")]
+    Csv {
+        /// The output file.
+        path: PathBuf,
+        /// The csv crate's error.
+        source: csv::Error,
+    },
+}
+
+/// A per-file problem that did not stop the run; listed in `run.json`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Warning {
+    /// The document (relative path) or file concerned.
+    pub file: String,
+    /// What happened and what was done about it.
+    pub message: String,
+}
+
+impl Warning {
+    /// A warning about `file`.
+    pub fn new(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Warning {
+            file: file.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.file, self.message)
+    }
+}

@@ -1,0 +1,26 @@
+//! detente: cooperative vs. conflictual tone in a corpus of documents.
+//!
+//! The pipeline reads top to bottom, one module per stage:
+//! [`corpus`] (find and decode files) → [`segment`] (sections, paragraphs, sentences) →
+//! [`tokenize`] (tokens, normal forms, stop words, stems) → [`tone`] / [`entities`] /
+//! [`phrases`] → [`metrics`] (sums from sentence to corpus) → [`output`] (CSV and manifest).
+//! [`pipeline`] chains the stages for one document and [`run`] drives a whole corpus.
+//!
+//! Stages pass plain data (spans into the document text), never globals.
+
+pub mod corpus;
+pub mod entities;
+pub mod error;
+pub mod matcher;
+pub mod metrics;
+pub mod output;
+pub mod phrases;
+pub mod pipeline;
+pub mod run;
+pub mod segment;
+pub mod span;
+pub mod tokenize;
+pub mod tone;
+
+pub use error::{Error, Warning};
+pub use span::Span;

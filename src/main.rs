@@ -1,0 +1,326 @@
+//! The `detente` command line: argument parsing and reporting only; the work is in the
+//! library.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+
+use detente::corpus::{DEFAULT_EXTENSIONS, Discovery, Document, Format};
+use detente::entities::{Gazetteer, Recognizer};
+use detente::output::{CellPolicy, fixed};
+use detente::phrases::PhraseOptions;
+use detente::pipeline::{Analyzer, Worker};
+use detente::run::{RunConfig, run};
+use detente::segment;
+use detente::tone::{self, Lexicon, Scorer};
+
+/// Exit status when some files were skipped (the rest were written).
+const EXIT_SOME_SKIPPED: u8 = 3;
+/// Exit status when no file could be read.
+const EXIT_NONE_READ: u8 = 4;
+
+#[derive(Parser)]
+#[command(
+    name = "detente",
+    version,
+    about = "Cooperative vs. conflictual tone, entities and repeated phrases in a corpus of documents",
+    after_help = "Examples:\n  detente analyze corpus -o output\n  detente analyze ~/articles -o results --threads 4 --lexicon-add my-terms.csv\n  detente explain \"Russia and the U.S. agreed to resume talks, but sanctions remain.\"\n  detente segment corpus/news/arctic-council-thaw.txt\n\nExit status: 0 all documents analysed; 1 error before any work (bad arguments, missing corpus,\nbad lexicon); 2 usage error; 3 some files skipped (the rest written); 4 no file could be read."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyse a corpus folder and write CSV files (sentences, sections, documents,
+    /// mentions, entities, dyads, phrases) and run.json.
+    Analyze(AnalyzeArgs),
+    /// Show how one text is tokenized, matched and scored, step by step.
+    Explain(ExplainArgs),
+    /// Show how a file is cut into sections and sentences, with byte spans.
+    Segment {
+        /// The file to segment (.txt, .md or .html).
+        file: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct LexiconArgs {
+    /// Replace the built-in lexicon terms with this CSV (term,polarity,class,intensity,notes).
+    #[arg(long, value_name = "FILE")]
+    lexicon: Option<PathBuf>,
+    /// Add terms to the lexicon, overriding built-in ones with the same stems (repeatable).
+    #[arg(long, value_name = "FILE")]
+    lexicon_add: Vec<PathBuf>,
+    /// Add or override gazetteer entities (canonical,type,country,role,as_of,aliases; repeatable).
+    #[arg(long, value_name = "FILE")]
+    gazetteer_add: Vec<PathBuf>,
+}
+
+#[derive(Args)]
+struct AnalyzeArgs {
+    /// The corpus folder.
+    #[arg(default_value = "corpus")]
+    corpus: PathBuf,
+    /// Output folder (created if missing).
+    #[arg(short, long, default_value = "output")]
+    output: PathBuf,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// File extensions to read, comma-separated.
+    #[arg(long, value_delimiter = ',', default_values_t = DEFAULT_EXTENSIONS.iter().map(|s| s.to_string()))]
+    ext: Vec<String>,
+    /// Fewest occurrences for a phrase to be listed in phrases.csv.
+    #[arg(long, default_value_t = 2)]
+    min_count: u64,
+    /// Longest phrase in words (2–6).
+    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u8).range(2..=6))]
+    max_n: u8,
+    /// Write text cells exactly as found, even those a spreadsheet would run as formulas.
+    #[arg(long)]
+    raw_cells: bool,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    quiet: bool,
+    #[command(flatten)]
+    lexicon: LexiconArgs,
+}
+
+#[derive(Args)]
+struct ExplainArgs {
+    /// The text to explain.
+    text: String,
+    #[command(flatten)]
+    lexicon: LexiconArgs,
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))
+}
+
+impl LexiconArgs {
+    fn lexicon(&self) -> Result<Lexicon> {
+        let mut lexicon = match &self.lexicon {
+            Some(path) => {
+                let mut l = Lexicon::with_builtin_modifiers();
+                l.add_terms(&path.display().to_string(), &read(path)?, false)?;
+                l
+            }
+            None => Lexicon::builtin(),
+        };
+        for path in &self.lexicon_add {
+            lexicon.add_terms(&path.display().to_string(), &read(path)?, true)?;
+        }
+        Ok(lexicon)
+    }
+
+    fn gazetteer(&self) -> Result<Gazetteer> {
+        let mut g = Gazetteer::builtin();
+        for path in &self.gazetteer_add {
+            g.add_csv(&path.display().to_string(), &read(path)?, true)?;
+        }
+        Ok(g)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Analyze(args) => analyze(args),
+        Command::Explain(args) => explain(args).map(|_| ExitCode::SUCCESS),
+        Command::Segment { file } => segment_file(&file).map(|_| ExitCode::SUCCESS),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("detente: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
+    if !args.corpus.is_dir() {
+        bail!("{}: corpus folder not found", args.corpus.display());
+    }
+    let analyzer = Analyzer {
+        lexicon: args.lexicon.lexicon()?,
+        gazetteer: args.lexicon.gazetteer()?,
+        phrases: PhraseOptions {
+            max_n: args.max_n as usize,
+            min_count: args.min_count,
+        },
+    };
+    let options = serde_json::json!({
+        "ext": args.ext,
+        "min_count": args.min_count,
+        "max_n": args.max_n,
+        "raw_cells": args.raw_cells,
+        "lexicon": args.lexicon.lexicon.as_ref().map(|p| p.display().to_string()),
+        "lexicon_add": args.lexicon.lexicon_add.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "gazetteer_add": args.lexicon.gazetteer_add.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+    });
+    let config = RunConfig {
+        corpus: args.corpus.clone(),
+        output: args.output.clone(),
+        threads: args.threads,
+        discovery: Discovery {
+            extensions: args
+                .ext
+                .iter()
+                .map(|e| e.trim_start_matches('.').to_ascii_lowercase())
+                .collect(),
+            exclude: None,
+        },
+        cells: CellPolicy {
+            raw: args.raw_cells,
+        },
+        options,
+    };
+    let report = run(&config, &analyzer)?;
+    for w in report.warnings.iter().chain(&report.skipped) {
+        eprintln!("detente: warning: {w}");
+    }
+    if !args.quiet {
+        eprintln!(
+            "detente: {} documents, {} sections, {} sentences, {} tokens in {:.2} s; {} skipped; results in {}",
+            report.documents,
+            report.sections,
+            report.sentences,
+            report.tokens,
+            report.elapsed_seconds,
+            report.skipped.len(),
+            args.output.display()
+        );
+    }
+    Ok(if report.documents == 0 {
+        ExitCode::from(EXIT_NONE_READ)
+    } else if !report.skipped.is_empty() {
+        ExitCode::from(EXIT_SOME_SKIPPED)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn explain(args: ExplainArgs) -> Result<()> {
+    let lexicon = args.lexicon.lexicon()?;
+    let gazetteer = args.lexicon.gazetteer()?;
+    let doc = Document::from_text("explain", Format::Plain, args.text);
+    let text = doc.text.as_str();
+    let seg = segment::segment(&doc);
+    let scorer = Scorer::new(&lexicon);
+    let mut recognizer = Recognizer::new(&gazetteer);
+    let mut worker = Worker::default();
+    let mut tokens = Vec::new();
+    for (i, sentence) in seg.sentences.iter().enumerate() {
+        tokens.clear();
+        worker.normalizer.tokenize(text, sentence.span, &mut tokens);
+        let norm = &worker.normalizer;
+        println!(
+            "sentence {i} [{}..{}]: {}",
+            sentence.span.start,
+            sentence.span.end,
+            sentence.span.of(text)
+        );
+        let shown: Vec<String> = tokens
+            .iter()
+            .map(|t| {
+                let term = norm.term(t.term);
+                let stop = if term.stop { "*" } else { "" };
+                format!("{}{stop}→{}", t.span.of(text), term.stem)
+            })
+            .collect();
+        println!("  tokens (→ stem, * stop word): {}", shown.join(" "));
+        let hits = scorer.score(text, &tokens, norm);
+        if hits.is_empty() {
+            println!("  no lexicon hit");
+        }
+        for hit in &hits {
+            let entry = lexicon.entry(hit.entry);
+            println!(
+                "  hit: \"{}\" = lexicon term \"{}\" ({:?}, {:?}, intensity {:.1})",
+                hit.span.of(text),
+                entry.term,
+                entry.polarity,
+                entry.class,
+                entry.intensity
+            );
+            for rule in &hit.rules {
+                println!("    rule: {rule:?}");
+            }
+            println!(
+                "    counts as {:?} with weight {:.3}",
+                hit.polarity,
+                hit.weight()
+            );
+        }
+        let t = tone::tally(&hits);
+        println!(
+            "  score: coop {} conflict {} tone {} label {} goldstein {}",
+            fixed(t.coop().as_f64(), 3),
+            fixed(t.conflict().as_f64(), 3),
+            fixed(t.tone(), 4),
+            t.label().as_str(),
+            fixed(t.goldstein(), 3)
+        );
+        println!("  evidence: {}", tone::evidence(text, &hits));
+        let mut mentions = Vec::new();
+        recognizer.find(text, &tokens, norm, &mut mentions);
+        for m in &mentions {
+            println!(
+                "  entity: \"{}\" → {} ({}{}{}, {})",
+                m.span.of(text),
+                m.entity,
+                m.etype.as_str(),
+                if m.country.is_empty() { "" } else { ", " },
+                m.country,
+                m.source.as_str()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn segment_file(path: &Path) -> Result<()> {
+    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let name = path.display().to_string();
+    let mut warnings = Vec::new();
+    let text = detente::corpus::decode(&bytes, &name, &mut warnings)?;
+    for w in &warnings {
+        eprintln!("detente: warning: {w}");
+    }
+    let format = Format::from_extension(path.extension().and_then(|e| e.to_str()).unwrap_or(""));
+    let doc = Document::from_text(name, format, text);
+    let seg = segment::segment(&doc);
+    let text = doc.text.as_str();
+    println!("layout: {:?}; title: {:?}", seg.layout, seg.title);
+    for (index, section) in seg.sections.iter().enumerate() {
+        println!(
+            "section {index} (level {}, line {}): {:?}",
+            section.level, section.start_line, section.title
+        );
+        for (i, s) in seg
+            .sentences
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.section == index)
+        {
+            println!(
+                "  {i:>4} [{}..{}] p{} {}",
+                s.span.start,
+                s.span.end,
+                s.paragraph,
+                s.span
+                    .of(text)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,101 @@
+//! Longest-match lookup of multiword keys over a token sequence.
+//!
+//! Lexicon terms, rule words and gazetteer aliases are all sequences of normalized token
+//! strings ("economic" "sanction"; "United" "States"). A [`PhraseTable`] indexes them by
+//! their first element, so matching at a position costs one hash lookup plus a comparison
+//! of the few keys that start with that token.
+
+use rustc_hash::FxHashMap;
+
+/// A whole key with its value.
+type Keyed<V> = (Box<[Box<str>]>, V);
+
+/// A map from token sequences to values, queried for the longest match at a position.
+#[derive(Debug, Clone)]
+pub struct PhraseTable<V> {
+    by_first: FxHashMap<Box<str>, Vec<Keyed<V>>>,
+    len: usize,
+}
+
+impl<V> Default for PhraseTable<V> {
+    fn default() -> Self {
+        PhraseTable {
+            by_first: FxHashMap::default(),
+            len: 0,
+        }
+    }
+}
+
+impl<V> PhraseTable<V> {
+    /// Inserts `key` (at least one element), replacing and returning any previous value.
+    pub fn insert(&mut self, key: Vec<String>, value: V) -> Option<V> {
+        assert!(!key.is_empty(), "empty phrase key");
+        let key: Box<[Box<str>]> = key.into_iter().map(String::into_boxed_str).collect();
+        let bucket = self.by_first.entry(key[0].clone()).or_default();
+        if let Some(slot) = bucket.iter_mut().find(|(k, _)| *k == key) {
+            return Some(std::mem::replace(&mut slot.1, value));
+        }
+        bucket.push((key, value));
+        // Longest keys first, so the first hit in a bucket is the longest match.
+        bucket.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+        self.len += 1;
+        None
+    }
+
+    /// The value stored for exactly `key`.
+    pub fn get(&self, key: &[&str]) -> Option<&V> {
+        let bucket = self.by_first.get(*key.first()?)?;
+        bucket
+            .iter()
+            .find(|(k, _)| k.len() == key.len() && k.iter().zip(key).all(|(a, b)| &**a == *b))
+            .map(|(_, v)| v)
+    }
+
+    /// The longest key that matches the sequence `at(0), at(1), …`, with its length and
+    /// value. `at` returns `None` past the end of the sequence.
+    pub fn longest<'s>(&self, at: impl Fn(usize) -> Option<&'s str>) -> Option<(usize, &V)> {
+        let bucket = self.by_first.get(at(0)?)?;
+        bucket
+            .iter()
+            .find(|(k, _)| {
+                k.iter()
+                    .enumerate()
+                    .skip(1)
+                    .all(|(i, part)| at(i) == Some(&**part))
+            })
+            .map(|(k, v)| (k.len(), v))
+    }
+
+    /// Number of keys.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when no key is stored.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(s: &str) -> Vec<String> {
+        s.split(' ').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn longest_match_wins() {
+        let mut t = PhraseTable::default();
+        t.insert(key("peace"), 1);
+        t.insert(key("peace deal"), 2);
+        t.insert(key("peace deal talks now"), 3);
+        let seq = ["peace", "deal", "talks"];
+        assert_eq!(t.longest(|i| seq.get(i).copied()), Some((2, &2)));
+        assert_eq!(t.longest(|i| ["war"].get(i).copied()), None);
+        assert_eq!(t.get(&["peace", "deal"]), Some(&2));
+        assert_eq!(t.insert(key("peace"), 9), Some(1));
+        assert_eq!(t.len(), 3);
+    }
+}

@@ -1,0 +1,257 @@
+//! Stage 5: counts that add up from sentences to sections, documents, groups and corpora.
+//!
+//! Every aggregate here is a plain sum of integers, so partial results merge exactly in any
+//! order. Ratios (tone, logits, rates per 1,000 tokens, Goldstein means) are derived from
+//! the sums only when a row is written.
+
+use std::ops::{Add, AddAssign};
+
+/// A score in thousandths of a point, so that sums are exact and order-independent.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+pub struct Milli(pub i64);
+
+impl Milli {
+    /// Rounds `value` to the nearest thousandth.
+    pub fn from_f64(value: f64) -> Milli {
+        Milli((value * 1000.0).round() as i64)
+    }
+
+    /// The value in points.
+    pub fn as_f64(self) -> f64 {
+        self.0 as f64 / 1000.0
+    }
+}
+
+impl Add for Milli {
+    type Output = Milli;
+    fn add(self, rhs: Milli) -> Milli {
+        Milli(self.0 + rhs.0)
+    }
+}
+
+impl AddAssign for Milli {
+    fn add_assign(&mut self, rhs: Milli) {
+        self.0 += rhs.0;
+    }
+}
+
+/// Sentence label derived from its cooperative and conflictual weight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Label {
+    /// Tone ≥ 1/3.
+    Cooperative,
+    /// Tone ≤ −1/3.
+    Conflictual,
+    /// Both present and neither dominates.
+    Mixed,
+    /// No lexicon hit.
+    Neutral,
+}
+
+impl Label {
+    /// The label as written in CSV.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Label::Cooperative => "cooperative",
+            Label::Conflictual => "conflictual",
+            Label::Mixed => "mixed",
+            Label::Neutral => "neutral",
+        }
+    }
+}
+
+/// Tone sums for any span of text, split by CAMEO quad class.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ToneCounts {
+    /// Cooperative statements.
+    pub verbal_coop: Milli,
+    /// Cooperative deeds.
+    pub material_coop: Milli,
+    /// Conflictual statements.
+    pub verbal_conflict: Milli,
+    /// Conflictual deeds.
+    pub material_conflict: Milli,
+    /// Sum of the hits' rule factors: the denominator of the Goldstein-like mean.
+    pub hit_factor: Milli,
+    /// Number of lexicon hits.
+    pub hits: u64,
+}
+
+impl ToneCounts {
+    /// Total cooperative weight.
+    pub fn coop(&self) -> Milli {
+        self.verbal_coop + self.material_coop
+    }
+
+    /// Total conflictual weight.
+    pub fn conflict(&self) -> Milli {
+        self.verbal_conflict + self.material_conflict
+    }
+
+    /// (coop − conflict) / (coop + conflict), 0 when both are 0; in [−1, 1].
+    pub fn tone(&self) -> f64 {
+        let (c, k) = (self.coop().0 as f64, self.conflict().0 as f64);
+        if c + k == 0.0 { 0.0 } else { (c - k) / (c + k) }
+    }
+
+    /// ln((coop + 0.5) / (conflict + 0.5)), in points: a smoothed log ratio that stays
+    /// defined for sections with no hit on one side.
+    pub fn logit_tone(&self) -> f64 {
+        ((self.coop().as_f64() + 0.5) / (self.conflict().as_f64() + 0.5)).ln()
+    }
+
+    /// Intensity-weighted mean of the hits' signed Goldstein-like intensity, in [−10, 10];
+    /// 0 without hits.
+    pub fn goldstein(&self) -> f64 {
+        if self.hit_factor.0 == 0 {
+            0.0
+        } else {
+            ((self.coop().0 - self.conflict().0) as f64 / self.hit_factor.0 as f64)
+                .clamp(-10.0, 10.0)
+        }
+    }
+
+    /// The label of a sentence with these sums.
+    pub fn label(&self) -> Label {
+        let t = self.tone();
+        if self.coop().0 == 0 && self.conflict().0 == 0 {
+            Label::Neutral
+        } else if t >= 1.0 / 3.0 {
+            Label::Cooperative
+        } else if t <= -1.0 / 3.0 {
+            Label::Conflictual
+        } else {
+            Label::Mixed
+        }
+    }
+}
+
+impl AddAssign for ToneCounts {
+    fn add_assign(&mut self, o: ToneCounts) {
+        self.verbal_coop += o.verbal_coop;
+        self.material_coop += o.material_coop;
+        self.verbal_conflict += o.verbal_conflict;
+        self.material_conflict += o.material_conflict;
+        self.hit_factor += o.hit_factor;
+        self.hits += o.hits;
+    }
+}
+
+/// Sizes and sentence-label counts for a section, document, group or corpus.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Counts {
+    /// Sentences.
+    pub sentences: u64,
+    /// Word and number tokens.
+    pub tokens: u64,
+    /// Tokens that are not stop words.
+    pub content_tokens: u64,
+    /// Sentences labelled cooperative.
+    pub cooperative_sentences: u64,
+    /// Sentences labelled conflictual.
+    pub conflictual_sentences: u64,
+    /// Sentences labelled mixed.
+    pub mixed_sentences: u64,
+    /// Sentences labelled neutral.
+    pub neutral_sentences: u64,
+    /// Tone sums.
+    pub tone: ToneCounts,
+}
+
+impl Counts {
+    /// The counts of one sentence.
+    pub fn sentence(tokens: u64, content_tokens: u64, tone: ToneCounts) -> Counts {
+        let mut c = Counts {
+            sentences: 1,
+            tokens,
+            content_tokens,
+            tone,
+            ..Counts::default()
+        };
+        match tone.label() {
+            Label::Cooperative => c.cooperative_sentences = 1,
+            Label::Conflictual => c.conflictual_sentences = 1,
+            Label::Mixed => c.mixed_sentences = 1,
+            Label::Neutral => c.neutral_sentences = 1,
+        }
+        c
+    }
+
+    /// Weight per 1,000 tokens.
+    pub fn per_1k(&self, weight: Milli) -> f64 {
+        if self.tokens == 0 {
+            0.0
+        } else {
+            weight.as_f64() * 1000.0 / self.tokens as f64
+        }
+    }
+}
+
+impl AddAssign for Counts {
+    fn add_assign(&mut self, o: Counts) {
+        self.sentences += o.sentences;
+        self.tokens += o.tokens;
+        self.content_tokens += o.content_tokens;
+        self.cooperative_sentences += o.cooperative_sentences;
+        self.conflictual_sentences += o.conflictual_sentences;
+        self.mixed_sentences += o.mixed_sentences;
+        self.neutral_sentences += o.neutral_sentences;
+        self.tone += o.tone;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tone(coop: i64, conflict: i64) -> ToneCounts {
+        ToneCounts {
+            verbal_coop: Milli(coop),
+            verbal_conflict: Milli(conflict),
+            hit_factor: Milli(2000),
+            hits: 2,
+            ..ToneCounts::default()
+        }
+    }
+
+    #[test]
+    fn tone_and_labels() {
+        assert_eq!(tone(0, 0).tone(), 0.0);
+        assert_eq!(tone(0, 0).label(), Label::Neutral);
+        assert_eq!(tone(3000, 0).tone(), 1.0);
+        assert_eq!(tone(3000, 2000).label(), Label::Mixed);
+        assert_eq!(tone(3000, 1000).label(), Label::Cooperative);
+        assert_eq!(tone(5000, 1000).label(), Label::Cooperative);
+        assert_eq!(tone(1000, 5000).label(), Label::Conflictual);
+        assert!((tone(4000, 0).logit_tone() - (4.5f64 / 0.5).ln()).abs() < 1e-12);
+        assert_eq!(tone(4000, 0).goldstein(), 2.0);
+    }
+
+    #[test]
+    fn sums_merge_in_any_order() {
+        let a = Counts::sentence(10, 5, tone(1500, 0));
+        let b = Counts::sentence(7, 3, tone(0, 2500));
+        let c = Counts::sentence(4, 4, tone(0, 0));
+        let mut left = a;
+        left += b;
+        left += c;
+        let mut right = c;
+        right += b;
+        right += a;
+        assert_eq!(left, right);
+        assert_eq!(left.sentences, 3);
+        assert_eq!(left.neutral_sentences, 1);
+    }
+}

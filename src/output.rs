@@ -1,0 +1,494 @@
+//! Stage 6: the CSV files and the run manifest.
+//!
+//! Every file is written to a temporary file in the output folder and renamed into place
+//! only when the whole run has succeeded ([`Output::commit`]), so an interrupted run leaves
+//! the previous results intact. Text cells that a spreadsheet would run as a formula are
+//! prefixed with an apostrophe unless the user asks for raw cells.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::metrics::{Counts, Milli, ToneCounts};
+use crate::pipeline::{DocResult, Totals};
+
+/// `sentences.csv` columns.
+pub const SENTENCES: &[&str] = &[
+    "doc_id",
+    "section_index",
+    "sentence_index",
+    "start_byte",
+    "end_byte",
+    "tokens",
+    "coop",
+    "conflict",
+    "tone",
+    "label",
+    "evidence",
+    "text",
+    "verbal_coop",
+    "material_coop",
+    "verbal_conflict",
+    "material_conflict",
+    "goldstein",
+];
+/// `sections.csv` columns.
+pub const SECTIONS: &[&str] = &[
+    "doc_id",
+    "section_index",
+    "section_title",
+    "n_sentences",
+    "n_tokens",
+    "n_content_tokens",
+    "coop",
+    "conflict",
+    "tone",
+    "logit_tone",
+    "coop_per_1k",
+    "conflict_per_1k",
+    "cooperative_sentences",
+    "conflictual_sentences",
+    "mixed_sentences",
+    "neutral_sentences",
+    "top_entities",
+    "top_phrases",
+    "section_level",
+    "start_line",
+    "verbal_coop",
+    "material_coop",
+    "verbal_conflict",
+    "material_conflict",
+    "goldstein",
+];
+/// `documents.csv` columns.
+pub const DOCUMENTS: &[&str] = &[
+    "doc_id",
+    "title",
+    "n_sections",
+    "n_sentences",
+    "n_tokens",
+    "coop",
+    "conflict",
+    "tone",
+    "logit_tone",
+    "verbal_coop",
+    "material_coop",
+    "verbal_conflict",
+    "material_conflict",
+    "goldstein",
+    "layout",
+];
+/// `mentions.csv` columns.
+pub const MENTIONS: &[&str] = &[
+    "doc_id",
+    "section_index",
+    "sentence_index",
+    "start_byte",
+    "end_byte",
+    "surface",
+    "entity",
+    "type",
+    "country",
+    "source",
+];
+/// `entities.csv` columns.
+pub const ENTITIES: &[&str] = &[
+    "entity",
+    "type",
+    "mentions",
+    "documents",
+    "coop",
+    "conflict",
+    "tone",
+    "aliases",
+    "country",
+];
+/// `dyads.csv` columns.
+pub const DYADS: &[&str] = &[
+    "entity_a",
+    "entity_b",
+    "sentences",
+    "coop",
+    "conflict",
+    "tone",
+    "goldstein",
+    "example_doc_id",
+    "example_sentence_index",
+];
+/// `phrases.csv` columns.
+pub const PHRASES: &[&str] = &["phrase", "n", "count", "documents", "sections"];
+
+/// How text cells are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CellPolicy {
+    /// Write text cells exactly as they are, even if a spreadsheet would run them.
+    pub raw: bool,
+}
+
+impl CellPolicy {
+    /// A text cell, with a leading apostrophe if it starts with `= + - @`, tab or CR.
+    pub fn text<'a>(&self, s: &'a str) -> Cow<'a, str> {
+        if !self.raw && s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            Cow::Owned(format!("'{s}"))
+        } else {
+            Cow::Borrowed(s)
+        }
+    }
+}
+
+/// A number with `decimals` decimals, never "-0.000".
+pub fn fixed(x: f64, decimals: usize) -> String {
+    let s = format!("{:.*}", decimals, x);
+    if s.starts_with('-') && s[1..].bytes().all(|b| b == b'0' || b == b'.') {
+        s[1..].to_string()
+    } else {
+        s
+    }
+}
+
+fn milli(m: Milli) -> String {
+    fixed(m.as_f64(), 3)
+}
+
+/// A CSV file being written to a temporary path in the output folder.
+pub struct CsvFile {
+    writer: csv::Writer<BufWriter<File>>,
+    temp: tempfile::TempPath,
+    target: PathBuf,
+}
+
+impl CsvFile {
+    /// Writes one record.
+    pub fn row<I, T>(&mut self, record: I) -> Result<(), Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        self.writer
+            .write_record(record)
+            .map_err(|source| Error::Csv {
+                path: self.target.clone(),
+                source,
+            })
+    }
+}
+
+/// The output folder of one run: staged files, committed together.
+pub struct Output {
+    dir: PathBuf,
+    /// Cell policy for text columns.
+    pub cells: CellPolicy,
+    staged: Vec<(tempfile::TempPath, PathBuf)>,
+}
+
+impl Output {
+    /// Prepares `dir` (created if missing).
+    pub fn new(dir: &Path, cells: CellPolicy) -> Result<Output, Error> {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        Ok(Output {
+            dir: dir.to_path_buf(),
+            cells,
+            staged: Vec::new(),
+        })
+    }
+
+    fn temp(&self, name: &str) -> Result<(File, tempfile::TempPath, PathBuf), Error> {
+        let target = self.dir.join(name);
+        let io = |source| Error::Io {
+            path: target.clone(),
+            source,
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".tmp")
+            .tempfile_in(&self.dir)
+            .map_err(io)?;
+        let (file, path) = tmp.into_parts();
+        Ok((file, path, target))
+    }
+
+    /// Starts a CSV file with its header row.
+    pub fn csv(&self, name: &str, header: &[&str]) -> Result<CsvFile, Error> {
+        let (file, temp, target) = self.temp(name)?;
+        let writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(BufWriter::with_capacity(1 << 20, file));
+        let mut f = CsvFile {
+            writer,
+            temp,
+            target,
+        };
+        f.row(header)?;
+        Ok(f)
+    }
+
+    /// Finishes a CSV file; it is renamed into place at [`Output::commit`].
+    pub fn finish(&mut self, file: CsvFile) -> Result<(), Error> {
+        let CsvFile {
+            writer,
+            temp,
+            target,
+        } = file;
+        let io = |source| Error::Io {
+            path: target.clone(),
+            source,
+        };
+        let buf = writer.into_inner().map_err(|e| io(e.into_error()))?;
+        let file = buf.into_inner().map_err(|e| io(e.into_error()))?;
+        file.sync_all().map_err(io)?;
+        self.staged.push((temp, target));
+        Ok(())
+    }
+
+    /// Writes a whole small file (the manifest).
+    pub fn file(&mut self, name: &str, bytes: &[u8]) -> Result<(), Error> {
+        let (mut file, temp, target) = self.temp(name)?;
+        let io = |source| Error::Io {
+            path: target.clone(),
+            source,
+        };
+        file.write_all(bytes).map_err(io)?;
+        file.sync_all().map_err(io)?;
+        self.staged.push((temp, target));
+        Ok(())
+    }
+
+    /// Renames every finished file into place.
+    pub fn commit(self) -> Result<(), Error> {
+        for (temp, target) in self.staged {
+            temp.persist(&target).map_err(|e| Error::Io {
+                path: target.clone(),
+                source: e.error,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// The per-document files, written as documents complete.
+pub struct DocumentFiles {
+    sentences: CsvFile,
+    sections: CsvFile,
+    documents: CsvFile,
+    mentions: CsvFile,
+}
+
+fn tone_cells(t: &ToneCounts) -> [String; 3] {
+    [milli(t.coop()), milli(t.conflict()), fixed(t.tone(), 4)]
+}
+
+fn quad_cells(t: &ToneCounts) -> [String; 5] {
+    [
+        milli(t.verbal_coop),
+        milli(t.material_coop),
+        milli(t.verbal_conflict),
+        milli(t.material_conflict),
+        fixed(t.goldstein(), 3),
+    ]
+}
+
+fn joined(list: &[(String, u64)]) -> String {
+    list.iter()
+        .map(|(name, n)| format!("{name} ({n})"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl DocumentFiles {
+    /// Opens the four per-document files.
+    pub fn open(out: &Output) -> Result<DocumentFiles, Error> {
+        Ok(DocumentFiles {
+            sentences: out.csv("sentences.csv", SENTENCES)?,
+            sections: out.csv("sections.csv", SECTIONS)?,
+            documents: out.csv("documents.csv", DOCUMENTS)?,
+            mentions: out.csv("mentions.csv", MENTIONS)?,
+        })
+    }
+
+    /// Writes one document's rows.
+    pub fn write(&mut self, cells: CellPolicy, text: &str, doc: &DocResult) -> Result<(), Error> {
+        let id = cells.text(&doc.doc_id);
+        for s in &doc.sentences {
+            let t = &s.counts.tone;
+            let sentence_text: String = s
+                .span
+                .of(text)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let [coop, conflict, tone] = tone_cells(t);
+            let mut row = vec![
+                id.to_string(),
+                s.section.to_string(),
+                s.index.to_string(),
+                s.span.start.to_string(),
+                s.span.end.to_string(),
+                s.counts.tokens.to_string(),
+                coop,
+                conflict,
+                tone,
+                t.label().as_str().to_string(),
+                cells.text(&s.evidence).into_owned(),
+                cells.text(&sentence_text).into_owned(),
+            ];
+            row.extend(quad_cells(t));
+            self.sentences.row(&row)?;
+        }
+        for (index, s) in doc.sections.iter().enumerate() {
+            let c: &Counts = &s.counts;
+            let [coop, conflict, tone] = tone_cells(&c.tone);
+            let mut row = vec![
+                id.to_string(),
+                index.to_string(),
+                cells.text(&s.section.title).into_owned(),
+                c.sentences.to_string(),
+                c.tokens.to_string(),
+                c.content_tokens.to_string(),
+                coop,
+                conflict,
+                tone,
+                fixed(c.tone.logit_tone(), 4),
+                fixed(c.per_1k(c.tone.coop()), 3),
+                fixed(c.per_1k(c.tone.conflict()), 3),
+                c.cooperative_sentences.to_string(),
+                c.conflictual_sentences.to_string(),
+                c.mixed_sentences.to_string(),
+                c.neutral_sentences.to_string(),
+                cells.text(&joined(&s.top_entities)).into_owned(),
+                cells.text(&joined(&s.top_phrases)).into_owned(),
+                s.section.level.to_string(),
+                s.section.start_line.to_string(),
+            ];
+            row.extend(quad_cells(&c.tone));
+            self.sections.row(&row)?;
+        }
+        let c = &doc.totals.counts;
+        let [coop, conflict, tone] = tone_cells(&c.tone);
+        let mut row = vec![
+            id.to_string(),
+            cells.text(&doc.title).into_owned(),
+            doc.sections.len().to_string(),
+            c.sentences.to_string(),
+            c.tokens.to_string(),
+            coop,
+            conflict,
+            tone,
+            fixed(c.tone.logit_tone(), 4),
+        ];
+        row.extend(quad_cells(&c.tone));
+        row.push(
+            serde_json::to_value(doc.layout)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+        );
+        self.documents.row(&row)?;
+        for m in &doc.mentions {
+            let mention = &m.mention;
+            self.mentions.row([
+                id.as_ref(),
+                &m.section.to_string(),
+                &m.sentence.to_string(),
+                &mention.span.start.to_string(),
+                &mention.span.end.to_string(),
+                &cells.text(mention.span.of(text)),
+                &cells.text(&mention.entity),
+                mention.etype.as_str(),
+                &mention.country,
+                mention.source.as_str(),
+            ])?;
+        }
+        Ok(())
+    }
+
+    /// Finishes the four files.
+    pub fn finish(self, out: &mut Output) -> Result<(), Error> {
+        out.finish(self.sentences)?;
+        out.finish(self.sections)?;
+        out.finish(self.documents)?;
+        out.finish(self.mentions)
+    }
+}
+
+/// Writes `entities.csv`, `dyads.csv` and `phrases.csv` from the corpus totals.
+pub fn write_totals(out: &mut Output, totals: &Totals, min_count: u64) -> Result<(), Error> {
+    let cells = out.cells;
+    let mut f = out.csv("entities.csv", ENTITIES)?;
+    let mut entities: Vec<_> = totals.entities.iter().collect();
+    entities.sort_by(|a, b| b.1.mentions.cmp(&a.1.mentions).then_with(|| a.0.cmp(b.0)));
+    for ((name, etype), e) in entities {
+        let [coop, conflict, tone] = tone_cells(&e.tone);
+        let aliases: Vec<&str> = e.aliases.iter().map(String::as_str).collect();
+        f.row([
+            cells.text(name).as_ref(),
+            etype.as_str(),
+            &e.mentions.to_string(),
+            &e.documents.to_string(),
+            &coop,
+            &conflict,
+            &tone,
+            &cells.text(&aliases.join("|")),
+            &e.country,
+        ])?;
+    }
+    out.finish(f)?;
+
+    let mut f = out.csv("dyads.csv", DYADS)?;
+    let mut dyads: Vec<_> = totals.dyads.iter().collect();
+    dyads.sort_by(|a, b| b.1.sentences.cmp(&a.1.sentences).then_with(|| a.0.cmp(b.0)));
+    for ((a, b), d) in dyads {
+        let [coop, conflict, tone] = tone_cells(&d.tone);
+        let (ex_doc, ex_sentence) = d.example.clone().unwrap_or_default();
+        f.row([
+            cells.text(a).as_ref(),
+            &cells.text(b),
+            &d.sentences.to_string(),
+            &coop,
+            &conflict,
+            &tone,
+            &fixed(d.tone.goldstein(), 3),
+            &cells.text(&ex_doc),
+            &ex_sentence.to_string(),
+        ])?;
+    }
+    out.finish(f)?;
+
+    let mut f = out.csv("phrases.csv", PHRASES)?;
+    for (_, p) in totals.phrases.repeated(min_count) {
+        f.row([
+            cells.text(p.surface()).as_ref(),
+            &p.n.to_string(),
+            &p.count.to_string(),
+            &p.documents.to_string(),
+            &p.sections.to_string(),
+        ])?;
+    }
+    out.finish(f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralised_unless_raw() {
+        let safe = CellPolicy::default();
+        assert_eq!(safe.text("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(safe.text("-"), "'-");
+        assert_eq!(safe.text("@user"), "'@user");
+        assert_eq!(safe.text("Russia"), "Russia");
+        assert_eq!(CellPolicy { raw: true }.text("=1+1"), "=1+1");
+    }
+
+    #[test]
+    fn fixed_never_prints_negative_zero() {
+        assert_eq!(fixed(-0.00001, 3), "0.000");
+        assert_eq!(fixed(-0.5, 1), "-0.5");
+        assert_eq!(fixed(0.25, 4), "0.2500");
+    }
+}

@@ -1,0 +1,305 @@
+//! The stages chained for one document, and the corpus-level totals they add up to.
+//!
+//! [`Analyzer::document`] runs segment → tokenize → tone / entities / phrases on one
+//! document and returns a [`DocResult`]: the rows for the per-sentence and per-section
+//! files plus the document's share of the corpus totals. [`Totals`] merges those shares;
+//! every field is a sum (or a minimum, for examples), so the order of merging never
+//! changes the result.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap;
+
+use crate::corpus::Document;
+use crate::entities::{EntityType, Gazetteer, Mention, Recognizer};
+use crate::metrics::{Counts, ToneCounts};
+use crate::phrases::{PhraseCounts, PhraseOptions};
+use crate::segment::{self, Layout};
+use crate::tokenize::{Normalizer, Token, TokenKind};
+use crate::tone::{self, Lexicon, Scorer};
+
+/// Entities and phrases listed per section in `sections.csv`.
+pub const TOP_PER_SECTION: usize = 5;
+
+/// Read-only resources shared by all workers.
+#[derive(Debug)]
+pub struct Analyzer {
+    /// The tone lexicon and rule words.
+    pub lexicon: Lexicon,
+    /// The entity gazetteer.
+    pub gazetteer: Gazetteer,
+    /// Phrase counting options.
+    pub phrases: PhraseOptions,
+}
+
+/// Per-thread state: the normalizer's cache and reusable buffers.
+#[derive(Default)]
+pub struct Worker {
+    /// Token normal forms, cached.
+    pub normalizer: Normalizer,
+    tokens: Vec<Token>,
+}
+
+/// One sentence's row.
+#[derive(Debug, Clone)]
+pub struct SentenceRow {
+    /// Section index in the document.
+    pub section: usize,
+    /// Sentence index in the document.
+    pub index: usize,
+    /// Byte span.
+    pub span: crate::span::Span,
+    /// Sizes and tone.
+    pub counts: Counts,
+    /// Readable list of hits and rules.
+    pub evidence: String,
+}
+
+/// One section's row.
+#[derive(Debug, Clone)]
+pub struct SectionRow {
+    /// The section as segmented.
+    pub section: segment::Section,
+    /// Sums over its sentences.
+    pub counts: Counts,
+    /// Most mentioned entities with counts.
+    pub top_entities: Vec<(String, u64)>,
+    /// Phrases repeated within the section, with counts.
+    pub top_phrases: Vec<(String, u64)>,
+}
+
+/// A mention with its place.
+#[derive(Debug, Clone)]
+pub struct MentionRow {
+    /// Section index.
+    pub section: usize,
+    /// Sentence index in the document.
+    pub sentence: usize,
+    /// The mention.
+    pub mention: Mention,
+}
+
+/// Corpus totals for one entity.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntityStat {
+    /// Country code, if known.
+    pub country: String,
+    /// Mentions.
+    pub mentions: u64,
+    /// Documents mentioning it.
+    pub documents: u64,
+    /// Tone of the sentences mentioning it (each sentence once).
+    pub tone: ToneCounts,
+    /// Surface forms seen.
+    pub aliases: BTreeSet<String>,
+}
+
+/// Corpus totals for a pair of entities mentioned in the same sentence.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DyadStat {
+    /// Sentences mentioning both.
+    pub sentences: u64,
+    /// Tone of those sentences.
+    pub tone: ToneCounts,
+    /// The first such sentence in corpus order: (doc_id, sentence index).
+    pub example: Option<(String, usize)>,
+}
+
+/// Entity key: canonical name and type.
+pub type EntityKey = (String, EntityType);
+
+/// Sums over many documents.
+#[derive(Debug, Default)]
+pub struct Totals {
+    /// Sizes and tone.
+    pub counts: Counts,
+    /// Documents merged.
+    pub documents: u64,
+    /// Sections.
+    pub sections: u64,
+    /// Mentions.
+    pub mentions: u64,
+    /// Per entity.
+    pub entities: FxHashMap<EntityKey, EntityStat>,
+    /// Per sorted pair of canonical names.
+    pub dyads: FxHashMap<(String, String), DyadStat>,
+    /// Phrase counts.
+    pub phrases: PhraseCounts,
+}
+
+/// Everything one document contributes.
+#[derive(Debug)]
+pub struct DocResult {
+    /// The document's id.
+    pub doc_id: String,
+    /// Its title.
+    pub title: String,
+    /// Detected layout.
+    pub layout: Layout,
+    /// Section rows.
+    pub sections: Vec<SectionRow>,
+    /// Sentence rows.
+    pub sentences: Vec<SentenceRow>,
+    /// Mention rows.
+    pub mentions: Vec<MentionRow>,
+    /// The document's share of the corpus totals.
+    pub totals: Totals,
+}
+
+impl Analyzer {
+    /// Runs every stage on one document.
+    pub fn document(&self, doc: &Document, worker: &mut Worker) -> DocResult {
+        let text = doc.text.as_str();
+        let seg = segment::segment(doc);
+        worker.normalizer.trim_cache();
+        let scorer = Scorer::new(&self.lexicon);
+        let mut recognizer = Recognizer::new(&self.gazetteer);
+        let mut totals = Totals {
+            documents: 1,
+            sections: seg.sections.len() as u64,
+            ..Totals::default()
+        };
+        let mut sections: Vec<SectionRow> = seg
+            .sections
+            .iter()
+            .map(|s| SectionRow {
+                section: s.clone(),
+                counts: Counts::default(),
+                top_entities: Vec::new(),
+                top_phrases: Vec::new(),
+            })
+            .collect();
+        let mut section_entities: Vec<BTreeMap<String, u64>> =
+            vec![BTreeMap::new(); sections.len()];
+        let mut sentences = Vec::with_capacity(seg.sentences.len());
+        let mut mentions = Vec::new();
+        let mut found: Vec<Mention> = Vec::new();
+        for (index, sentence) in seg.sentences.iter().enumerate() {
+            let tokens = &mut worker.tokens;
+            tokens.clear();
+            worker.normalizer.tokenize(text, sentence.span, tokens);
+            let norm = &worker.normalizer;
+            let hits = scorer.score(text, tokens, norm);
+            let tone_counts = tone::tally(&hits);
+            let words = tokens.iter().filter(|t| t.kind != TokenKind::Punct);
+            let n_tokens = words.clone().count() as u64;
+            let n_content = words.filter(|t| !norm.term(t.term).stop).count() as u64;
+            let counts = Counts::sentence(n_tokens, n_content, tone_counts);
+            sections[sentence.section].counts += counts;
+            totals.counts += counts;
+
+            found.clear();
+            recognizer.find(text, tokens, norm, &mut found);
+            let mut in_sentence: BTreeSet<(&str, EntityType)> = BTreeSet::new();
+            for m in &found {
+                *section_entities[sentence.section]
+                    .entry(m.entity.clone())
+                    .or_default() += 1;
+                let stat = totals
+                    .entities
+                    .entry((m.entity.clone(), m.etype))
+                    .or_default();
+                if stat.country.is_empty() {
+                    stat.country = m.country.clone();
+                }
+                stat.mentions += 1;
+                stat.documents = 1;
+                stat.aliases.insert(
+                    m.span
+                        .of(text)
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                );
+                if in_sentence.insert((&m.entity, m.etype)) {
+                    stat.tone += tone_counts;
+                }
+            }
+            let names: Vec<&str> = in_sentence
+                .iter()
+                .map(|(name, _)| *name)
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            for (a, first) in names.iter().enumerate() {
+                for second in &names[a + 1..] {
+                    let dyad = totals
+                        .dyads
+                        .entry((first.to_string(), second.to_string()))
+                        .or_default();
+                    dyad.sentences += 1;
+                    dyad.tone += tone_counts;
+                    if dyad.example.is_none() {
+                        dyad.example = Some((doc.doc_id.clone(), index));
+                    }
+                }
+            }
+            totals.mentions += found.len() as u64;
+            mentions.extend(found.drain(..).map(|mention| MentionRow {
+                section: sentence.section,
+                sentence: index,
+                mention,
+            }));
+
+            totals
+                .phrases
+                .add_sentence(text, tokens, norm, sentence.section, &self.phrases);
+            sentences.push(SentenceRow {
+                section: sentence.section,
+                index,
+                span: sentence.span,
+                counts,
+                evidence: tone::evidence(text, &hits),
+            });
+        }
+        let tops = totals
+            .phrases
+            .finish_document(sections.len(), TOP_PER_SECTION);
+        for ((row, phrases), entities) in sections.iter_mut().zip(tops).zip(section_entities) {
+            row.top_phrases = phrases;
+            let mut list: Vec<(String, u64)> = entities.into_iter().collect();
+            list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            list.truncate(TOP_PER_SECTION);
+            row.top_entities = list;
+        }
+        DocResult {
+            doc_id: doc.doc_id.clone(),
+            title: seg.title,
+            layout: seg.layout,
+            sections,
+            sentences,
+            mentions,
+            totals,
+        }
+    }
+}
+
+impl Totals {
+    /// Adds another share of the corpus.
+    pub fn merge(&mut self, other: Totals) {
+        self.counts += other.counts;
+        self.documents += other.documents;
+        self.sections += other.sections;
+        self.mentions += other.mentions;
+        for (key, stat) in other.entities {
+            let mine = self.entities.entry(key).or_default();
+            if mine.country.is_empty() {
+                mine.country = stat.country;
+            }
+            mine.mentions += stat.mentions;
+            mine.documents += stat.documents;
+            mine.tone += stat.tone;
+            mine.aliases.extend(stat.aliases);
+        }
+        for (key, stat) in other.dyads {
+            let mine = self.dyads.entry(key).or_default();
+            mine.sentences += stat.sentences;
+            mine.tone += stat.tone;
+            mine.example = match (mine.example.take(), stat.example) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
+        self.phrases.merge(other.phrases);
+    }
+}

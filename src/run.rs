@@ -1,0 +1,205 @@
+//! A whole `analyze` run: discover, analyse in parallel, write in order, commit.
+//!
+//! Documents are read and analysed in parallel in batches of bounded size; each batch's
+//! results come back in corpus order and are written before the next batch starts, so the
+//! output is byte-identical whatever the number of threads, and memory holds one batch of
+//! documents, not the corpus.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::corpus::{self, Discovery, SourceFile};
+use crate::error::{Error, Warning};
+use crate::output::{self, CellPolicy, DocumentFiles, Output};
+use crate::pipeline::{Analyzer, DocResult, Totals, Worker};
+
+/// Bytes of input analysed per batch before results are written.
+const BATCH_BYTES: u64 = 64 << 20;
+/// Documents per batch at most.
+const BATCH_FILES: usize = 2048;
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    /// The corpus folder.
+    pub corpus: PathBuf,
+    /// Where the output files go.
+    pub output: PathBuf,
+    /// Worker threads; `None` for one per core.
+    pub threads: Option<usize>,
+    /// File discovery rules.
+    pub discovery: Discovery,
+    /// Text-cell policy.
+    pub cells: CellPolicy,
+    /// Options recorded in the manifest as given by the user.
+    pub options: serde_json::Value,
+}
+
+/// A document's result with its text and decoding warnings, or why it was skipped.
+type Loaded = Result<(DocResult, String, Vec<Warning>), Warning>;
+
+/// The outcome of a run.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RunReport {
+    /// Files found.
+    pub files: usize,
+    /// Documents analysed.
+    pub documents: u64,
+    /// Files skipped, with the reason.
+    pub skipped: Vec<Warning>,
+    /// Other warnings (decoding fallbacks, unreadable folders).
+    pub warnings: Vec<Warning>,
+    /// Sections written.
+    pub sections: u64,
+    /// Sentences written.
+    pub sentences: u64,
+    /// Word and number tokens.
+    pub tokens: u64,
+    /// Entity mentions.
+    pub mentions: u64,
+    /// Repeated phrases listed.
+    pub phrases: usize,
+    /// Wall-clock seconds.
+    pub elapsed_seconds: f64,
+}
+
+#[derive(serde::Serialize)]
+struct Manifest<'a> {
+    tool: &'static str,
+    version: &'static str,
+    corpus: String,
+    options: &'a serde_json::Value,
+    inputs: Vec<Input<'a>>,
+    lexicon_terms: usize,
+    gazetteer_entities: usize,
+    report: &'a RunReport,
+    runtime: Runtime,
+}
+
+#[derive(serde::Serialize)]
+struct Input<'a> {
+    doc_id: &'a str,
+    bytes: u64,
+}
+
+#[derive(serde::Serialize)]
+struct Runtime {
+    threads: usize,
+}
+
+/// Runs the analysis of `config.corpus` into `config.output`.
+///
+/// Fails before any work when the corpus folder is missing or holds no documents, or the
+/// output folder cannot be created. Per-file problems are reported in the returned
+/// [`RunReport`] and in `run.json`.
+pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> {
+    let started = Instant::now();
+    let mut discovery = config.discovery.clone();
+    discovery.exclude = Some(config.output.clone());
+    let (files, mut warnings) = discovery.find(&config.corpus)?;
+    if files.is_empty() {
+        return Err(Error::NoDocuments {
+            path: config.corpus.clone(),
+            extensions: discovery.extensions.join(", "),
+        });
+    }
+    let mut out = Output::new(&config.output, config.cells)?;
+    let threads = config.threads.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("thread pool");
+    let mut doc_files = DocumentFiles::open(&out)?;
+    let mut totals = Totals::default();
+    let mut skipped = Vec::new();
+    for batch in batches(&files) {
+        let results: Vec<Loaded> = pool.install(|| {
+            batch
+                .par_iter()
+                .map_init(Worker::default, |worker, file| {
+                    let (doc, warnings) = corpus::load(file).map_err(|e| skip_reason(file, e))?;
+                    let result = analyzer.document(&doc, worker);
+                    Ok((result, doc.text, warnings))
+                })
+                .collect()
+        });
+        for result in results {
+            match result {
+                Ok((doc, text, doc_warnings)) => {
+                    warnings.extend(doc_warnings);
+                    doc_files.write(config.cells, &text, &doc)?;
+                    totals.merge(doc.totals);
+                }
+                Err(w) => skipped.push(w),
+            }
+        }
+    }
+    doc_files.finish(&mut out)?;
+    output::write_totals(&mut out, &totals, analyzer.phrases.min_count)?;
+    let report = RunReport {
+        files: files.len(),
+        documents: totals.documents,
+        skipped,
+        warnings,
+        sections: totals.sections,
+        sentences: totals.counts.sentences,
+        tokens: totals.counts.tokens,
+        mentions: totals.mentions,
+        phrases: totals.phrases.repeated(analyzer.phrases.min_count).len(),
+        elapsed_seconds: started.elapsed().as_secs_f64(),
+    };
+    let manifest = Manifest {
+        tool: "detente",
+        version: env!("CARGO_PKG_VERSION"),
+        corpus: config.corpus.display().to_string(),
+        options: &config.options,
+        inputs: files
+            .iter()
+            .map(|f| Input {
+                doc_id: &f.doc_id,
+                bytes: f.bytes,
+            })
+            .collect(),
+        lexicon_terms: analyzer.lexicon.len(),
+        gazetteer_entities: analyzer.gazetteer.len(),
+        report: &report,
+        runtime: Runtime {
+            threads: pool.current_num_threads(),
+        },
+    };
+    let json = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
+    out.file("run.json", &json)?;
+    out.commit()?;
+    Ok(report)
+}
+
+fn skip_reason(file: &SourceFile, e: Error) -> Warning {
+    let message = match e {
+        Error::Io { source, .. } => format!("skipped: cannot read: {source}"),
+        Error::Binary(_) => "skipped: binary file (NUL bytes)".to_string(),
+        other => format!("skipped: {other}"),
+    };
+    Warning::new(file.doc_id.clone(), message)
+}
+
+/// Consecutive runs of files of at most [`BATCH_BYTES`] (or one larger file).
+fn batches(files: &[SourceFile]) -> impl Iterator<Item = &[SourceFile]> {
+    let mut rest = files;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut bytes = 0;
+        let mut n = 0;
+        while n < rest.len() && n < BATCH_FILES && (n == 0 || bytes + rest[n].bytes <= BATCH_BYTES)
+        {
+            bytes += rest[n].bytes;
+            n += 1;
+        }
+        let (batch, tail) = rest.split_at(n);
+        rest = tail;
+        Some(batch)
+    })
+}

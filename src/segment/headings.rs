@@ -1,0 +1,250 @@
+//! Finding headings: Markdown syntax, or heuristics for plain text.
+
+use super::{Layout, Line, Role};
+use crate::corpus::Format;
+use crate::span::Span;
+
+/// Words that stay lowercase in a title-case heading.
+const MINOR_WORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "nor", "but", "of", "in", "on", "at", "to", "for", "with",
+    "between", "from", "by", "vs", "vs.", "as", "into", "over", "under", "after", "before",
+    "about", "against", "amid", "per", "via", "is", "are", "up", "out", "off", "than", "its",
+];
+
+/// First words that mark a salutation or byline, never a heading.
+const NOT_HEADING_START: &[&str] = &[
+    "By",
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Dr.",
+    "Madam",
+    "Ladies",
+    "Dear",
+    "From",
+    "To",
+    "Photo",
+    "Image",
+    "Source",
+    "Posted",
+    "Updated",
+    "Published",
+    "Sent",
+];
+
+/// Is this single line of plain text a heading?
+///
+/// A heading is short (at most 10 words and 80 characters), starts with a capital or a
+/// section number, ends without punctuation, and is in title case or all capitals.
+/// Datelines, bylines, salutations, dates, bullets and lines with commas or dashes are not
+/// headings, so the rule does not fire on ordinary short sentences.
+pub fn is_plain_heading(line: &str) -> bool {
+    let s = line.trim();
+    if s.is_empty() || s.chars().count() > 80 {
+        return false;
+    }
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if words.len() > 10 || NOT_HEADING_START.contains(&words[0]) {
+        return false;
+    }
+    if s.ends_with(|c: char| ".!?,;:\"'\u{201d}\u{2019})]-\u{2013}\u{2014}".contains(c)) {
+        return false;
+    }
+    if s.contains([',', ';', '|', '@', '\u{2013}', '\u{2014}', '('])
+        || s.contains(" - ")
+        || s.contains("http")
+    {
+        return false;
+    }
+    let (numbered, rest) = strip_section_number(&words);
+    if rest.is_empty() {
+        return false;
+    }
+    let first = rest[0].chars().next().unwrap_or(' ');
+    if !first.is_uppercase() {
+        return false;
+    }
+    if !numbered && rest.len() == 1 && rest[0].chars().filter(|c| c.is_alphabetic()).count() < 4 {
+        return false;
+    }
+    let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
+    let all_caps = letters.len() >= 3 && letters.iter().all(|c| c.is_uppercase());
+    all_caps || is_title_case(rest)
+}
+
+fn is_title_case(words: &[&str]) -> bool {
+    let mut major = 0;
+    for (i, w) in words.iter().enumerate() {
+        let Some(first) = w.chars().find(|c| c.is_alphanumeric()) else {
+            continue;
+        };
+        if first.is_uppercase() || first.is_numeric() {
+            major += 1;
+        } else if i == 0 || !MINOR_WORDS.contains(&w.to_lowercase().as_str()) {
+            return false;
+        }
+    }
+    major > 0
+}
+
+/// `1.`, `2.3`, `IV.` style section numbers at the start of a heading.
+fn strip_section_number<'a, 'b>(words: &'b [&'a str]) -> (bool, &'b [&'a str]) {
+    let w = words[0].trim_end_matches('.');
+    let arabic = !w.is_empty()
+        && w.split('.')
+            .all(|p| !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit()));
+    if arabic && words.len() > 1 {
+        (true, &words[1..])
+    } else {
+        (false, words)
+    }
+}
+
+fn section_depth(line: &str) -> u8 {
+    let first = line.split_whitespace().next().unwrap_or("");
+    let (numbered, _) = strip_section_number(&[first, "x"]);
+    if numbered {
+        first.trim_end_matches('.').split('.').count().min(6) as u8
+    } else {
+        1
+    }
+}
+
+/// Marks plain-text headings: a heading-like line that is a paragraph of its own.
+pub(super) fn mark_plain(text: &str, lines: &mut [Line], layout: Layout) {
+    for i in 0..lines.len() {
+        if lines[i].role != Role::Text {
+            continue;
+        }
+        let s = lines[i].span.of(text);
+        if !is_plain_heading(s) {
+            continue;
+        }
+        let prev_blank = i == 0 || lines[i - 1].role != Role::Text;
+        let next = lines[i + 1..].iter().find(|l| l.role != Role::Blank);
+        let next_blank = lines.get(i + 1).is_none_or(|l| l.role != Role::Text);
+        // A heading introduces something; in wrapped prose it must stand alone between
+        // blank lines, or it would be a wrapped line that happens to be capitalised.
+        let stands_alone = layout != Layout::HardWrapped || (prev_blank && next_blank);
+        if next.is_some() && stands_alone {
+            lines[i].role = Role::Heading(section_depth(s));
+        }
+    }
+}
+
+/// Marks ATX (`## Title`) and setext (`Title` over `===` or `---`) headings and skips fenced
+/// code blocks.
+pub(super) fn mark_markdown(text: &str, lines: &mut [Line]) {
+    let mut in_fence = false;
+    for i in 0..lines.len() {
+        let s = lines[i].span.of(text);
+        let t = s.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            in_fence = !in_fence;
+            lines[i].role = Role::Skip;
+            continue;
+        }
+        if in_fence {
+            lines[i].role = Role::Skip;
+            continue;
+        }
+        if let Some(level) = atx_level(s) {
+            lines[i].role = Role::Heading(level);
+            continue;
+        }
+        let underline = t.trim_end();
+        let setext = underline.len() >= 2
+            && (underline.bytes().all(|b| b == b'=') || underline.bytes().all(|b| b == b'-'));
+        if setext
+            && i > 0
+            && lines[i - 1].role == Role::Text
+            && (i < 2
+                || lines[i - 2].role == Role::Blank
+                || matches!(lines[i - 2].role, Role::Heading(_)))
+        {
+            let level = if underline.starts_with('=') { 1 } else { 2 };
+            lines[i - 1].role = Role::Heading(level);
+            lines[i].role = Role::Skip;
+        }
+    }
+}
+
+fn atx_level(line: &str) -> Option<u8> {
+    let t = line.trim_start();
+    if line.len() - t.len() > 3 {
+        return None;
+    }
+    let hashes = t.bytes().take_while(|&b| b == b'#').count();
+    if (1..=6).contains(&hashes)
+        && t[hashes..].starts_with([' ', '\t'])
+        && !t[hashes..].trim().is_empty()
+    {
+        Some(hashes as u8)
+    } else {
+        None
+    }
+}
+
+/// The span of a heading line's title text, without Markdown `#` markers.
+pub(super) fn title_span(text: &str, line: Span, format: Format) -> Span {
+    let line = line.trim(text);
+    if format != Format::Markdown {
+        return line;
+    }
+    let s = line.of(text);
+    let hashes = s.bytes().take_while(|&b| b == b'#').count();
+    let mut end = line.end;
+    let body = s[hashes..].trim_end();
+    let closing = body.len() - body.trim_end_matches('#').len();
+    if closing > 0 && body[..body.len() - closing].ends_with(' ') {
+        end = line.start + hashes + body.len() - closing;
+    }
+    Span::new(line.start + hashes, end).trim(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_that_fire() {
+        for h in [
+            "The Relationship Between Russia and the U.S. Now",
+            "Key Takeaways",
+            "FOREIGN AFFAIRS",
+            "1. Background",
+            "2.1 Current Positions",
+            "Sanctions Still Bite",
+            "Introduction",
+        ] {
+            assert!(is_plain_heading(h), "{h}");
+        }
+    }
+
+    #[test]
+    fn lines_that_are_not_headings() {
+        for h in [
+            "The talks resumed today.",
+            "Economy grows",
+            "By Staff Reporter",
+            "GENEVA, March 3 \u{2014}",
+            "Friday, January 4, 2019",
+            "Mr. President,",
+            "Mr. President",
+            "-",
+            "Magnitogorsk apartment building collapses after explosion, dozens dead",
+            "Thank you",
+            "a lowercase line",
+            "War",
+        ] {
+            assert!(!is_plain_heading(h), "{h}");
+        }
+    }
+
+    #[test]
+    fn atx_levels() {
+        assert_eq!(atx_level("## Sanctions"), Some(2));
+        assert_eq!(atx_level("#hashtag"), None);
+        assert_eq!(atx_level("####### seven"), None);
+    }
+}

@@ -1,0 +1,327 @@
+//! Stage 2: cut a document into sections, paragraphs and sentences.
+//!
+//! The segmenter only produces spans; it never copies or rewrites the text. It works line by
+//! line: first it decides the document's layout (one paragraph per line, blank-line
+//! paragraphs, or hard-wrapped prose), then which lines are headings (from markup, or by
+//! heuristics for plain text), then it groups the remaining lines into paragraphs and splits
+//! each paragraph into sentences with [`sentences::split`].
+
+mod headings;
+pub mod sentences;
+
+use crate::corpus::{Document, Format};
+use crate::span::Span;
+
+pub use headings::is_plain_heading;
+
+/// How the paragraphs of a plain-text document are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Layout {
+    /// Every line is a paragraph (scraped news, the UN speeches).
+    LinePerParagraph,
+    /// Paragraphs are separated by blank lines, each on a line of its own.
+    BlankLine,
+    /// Paragraphs are separated by blank lines and wrapped at a fixed width inside.
+    HardWrapped,
+}
+
+/// A section: the text under one heading (or before the first heading).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// The heading's text; empty for the lead section before any heading.
+    pub title: String,
+    /// Heading level: 1–6 for headings (numbered plain headings use their depth), 0 for the
+    /// lead section.
+    pub level: u8,
+    /// Where the heading's text is, if the section has one.
+    pub heading: Option<Span>,
+    /// 1-based line on which the section starts.
+    pub start_line: usize,
+}
+
+/// A paragraph, inside one section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paragraph {
+    /// The paragraph's text, without list markers.
+    pub span: Span,
+    /// Index into [`Segmentation::sections`].
+    pub section: usize,
+}
+
+/// A sentence, inside one paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sentence {
+    /// The sentence's text, trimmed.
+    pub span: Span,
+    /// Index into [`Segmentation::sections`].
+    pub section: usize,
+    /// Index into [`Segmentation::paragraphs`].
+    pub paragraph: usize,
+}
+
+/// The structure of one document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segmentation {
+    /// The layout detected for the document.
+    pub layout: Layout,
+    /// A title for the whole document (markup title, first heading or headline), may be empty.
+    pub title: String,
+    /// Sections in document order.
+    pub sections: Vec<Section>,
+    /// Paragraphs in document order.
+    pub paragraphs: Vec<Paragraph>,
+    /// Sentences in document order; they never overlap and never cross a paragraph.
+    pub sentences: Vec<Sentence>,
+}
+
+/// One line of the text, without its line terminator.
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    span: Span,
+    /// What kind of line it is, decided before paragraphs are built.
+    role: Role,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Blank,
+    /// A line with no letters or digits (rules, lone bullet markers, separators).
+    Marker,
+    Heading(u8),
+    /// A Markdown setext underline or fenced-code line: not text.
+    Skip,
+    Text,
+}
+
+/// Segments a document into sections, paragraphs and sentences.
+pub fn segment(doc: &Document) -> Segmentation {
+    let text = doc.text.as_str();
+    let mut lines = split_lines(text);
+    let layout = detect_layout(text, &lines);
+    match doc.format {
+        Format::Html => mark_html_headings(doc, &mut lines),
+        Format::Markdown => headings::mark_markdown(text, &mut lines),
+        Format::Plain => headings::mark_plain(text, &mut lines, layout),
+    }
+    build(doc, text, &lines, layout)
+}
+
+/// The sentences of a free text, with no heading detection: blank lines separate
+/// paragraphs and line breaks are read as in hard-wrapped prose (see
+/// [`sentences::split_lines`]). This is the splitter on its own, for callers and tests.
+pub fn split_sentences(text: &str) -> Vec<Span> {
+    let lines = split_lines(text);
+    let doc = Document::from_text("", Format::Plain, String::new());
+    build(&doc, text, &lines, Layout::HardWrapped)
+        .sentences
+        .into_iter()
+        .map(|s| s.span)
+        .collect()
+}
+
+fn split_lines(text: &str) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' {
+            lines.push(classify(text, start, i));
+            start = i + 1;
+        }
+    }
+    if start < text.len() {
+        lines.push(classify(text, start, text.len()));
+    }
+    lines
+}
+
+fn classify(text: &str, start: usize, mut end: usize) -> Line {
+    if end > start && text.as_bytes()[end - 1] == b'\r' {
+        end -= 1;
+    }
+    let span = Span::new(start, end);
+    let s = span.of(text);
+    let role = if s.trim().is_empty() {
+        Role::Blank
+    } else if !s.chars().any(char::is_alphanumeric) {
+        Role::Marker
+    } else {
+        Role::Text
+    };
+    Line { span, role }
+}
+
+/// Hard-wrapped text has many lines that continue on the next line and stay under ~100
+/// characters; one-paragraph-per-line text mostly ends its lines with punctuation.
+fn detect_layout(text: &str, lines: &[Line]) -> Layout {
+    let mut inner = 0usize;
+    let mut open_inner = 0usize;
+    let mut long = 0usize;
+    let mut nonblank = 0usize;
+    let mut blanks_between = 0usize;
+    for (i, line) in lines.iter().enumerate() {
+        if line.role == Role::Blank {
+            if i > 0 && lines[i - 1].role != Role::Blank {
+                blanks_between += 1;
+            }
+            continue;
+        }
+        nonblank += 1;
+        if line.role == Role::Marker {
+            continue;
+        }
+        let s = line.span.of(text).trim_end();
+        if s.chars().count() > 100 {
+            long += 1;
+        }
+        let next_is_text = lines.get(i + 1).is_some_and(|n| n.role == Role::Text);
+        if next_is_text {
+            inner += 1;
+            // Short open lines are headlines or captions; wrapped lines fill the width.
+            if s.len() >= 40 && !s.ends_with(['.', '!', '?', ':', '"', '\u{201d}', '\u{2019}']) {
+                open_inner += 1;
+            }
+        }
+    }
+    if nonblank > 0 && inner >= 2 && open_inner * 2 > inner && long * 10 <= nonblank {
+        Layout::HardWrapped
+    } else if nonblank > 1 && blanks_between * 2 >= nonblank {
+        Layout::BlankLine
+    } else {
+        Layout::LinePerParagraph
+    }
+}
+
+fn mark_html_headings(doc: &Document, lines: &mut [Line]) {
+    for hint in &doc.headings {
+        if let Some(line) = lines.iter_mut().find(|l| l.span == hint.span) {
+            line.role = Role::Heading(hint.level);
+        }
+    }
+}
+
+/// Lone bullet markers, `- ` / `* ` / `• ` prefixes; numbered items keep their number.
+fn strip_bullet(text: &str, span: Span) -> Span {
+    let s = span.of(text);
+    for marker in [
+        "- ",
+        "* ",
+        "+ ",
+        "\u{2022} ",
+        "\u{2013} ",
+        "\u{2014} ",
+        "\u{25aa} ",
+        "\u{00b7} ",
+    ] {
+        if let Some(rest) = s.strip_prefix(marker) {
+            return Span::new(span.end - rest.len(), span.end).trim(text);
+        }
+    }
+    span
+}
+
+fn starts_item(text: &str, span: Span) -> bool {
+    let s = span.of(text).trim_start();
+    strip_bullet(text, span.trim(text)) != span.trim(text) || sentences::starts_numbered_item(s)
+}
+
+fn build(doc: &Document, text: &str, lines: &[Line], layout: Layout) -> Segmentation {
+    let mut seg = Segmentation {
+        layout,
+        title: String::new(),
+        sections: Vec::new(),
+        paragraphs: Vec::new(),
+        sentences: Vec::new(),
+    };
+    let mut paragraph: Option<(usize, usize)> = None; // first and last line index
+    let flush = |seg: &mut Segmentation, range: Option<(usize, usize)>| {
+        let Some((first, last)) = range else { return };
+        if seg.sections.is_empty() {
+            seg.sections.push(Section {
+                title: String::new(),
+                level: 0,
+                heading: None,
+                start_line: first + 1,
+            });
+        }
+        let section = seg.sections.len() - 1;
+        let block = &lines[first..=last];
+        let span = strip_bullet(
+            text,
+            Span::new(block[0].span.start, block[block.len() - 1].span.end).trim(text),
+        );
+        if span.is_empty() {
+            return;
+        }
+        let index = seg.paragraphs.len();
+        seg.paragraphs.push(Paragraph { span, section });
+        let line_spans: Vec<Span> = block.iter().map(|l| l.span).collect();
+        for s in sentences::split_lines(text, span, &line_spans) {
+            seg.sentences.push(Sentence {
+                span: s,
+                section,
+                paragraph: index,
+            });
+        }
+    };
+    for (i, line) in lines.iter().enumerate() {
+        match line.role {
+            Role::Heading(level) => {
+                flush(&mut seg, paragraph.take());
+                let title_span = headings::title_span(text, line.span, doc.format);
+                seg.sections.push(Section {
+                    title: title_span.of(text).to_string(),
+                    level,
+                    heading: Some(title_span),
+                    start_line: i + 1,
+                });
+            }
+            Role::Blank | Role::Marker | Role::Skip => flush(&mut seg, paragraph.take()),
+            Role::Text => {
+                let continues = layout == Layout::HardWrapped
+                    && paragraph.is_some()
+                    && !starts_item(text, line.span);
+                paragraph = match paragraph {
+                    Some((first, _)) if continues => Some((first, i)),
+                    other => {
+                        flush(&mut seg, other);
+                        Some((i, i))
+                    }
+                };
+            }
+        }
+    }
+    flush(&mut seg, paragraph.take());
+    seg.title = document_title(doc, text, lines, &seg);
+    seg
+}
+
+/// Markup title, else a first-line heading, else a headline-like first line.
+fn document_title(doc: &Document, text: &str, lines: &[Line], seg: &Segmentation) -> String {
+    if let Some(title) = &doc.title {
+        return title.clone();
+    }
+    if let Some(first) = seg.sections.iter().find(|s| s.heading.is_some()) {
+        let first_content = lines
+            .iter()
+            .position(|l| l.role != Role::Blank)
+            .map(|i| i + 1);
+        if Some(first.start_line) == first_content {
+            return first.title.clone();
+        }
+    }
+    let Some(line) = lines.iter().find(|l| l.role == Role::Text) else {
+        return String::new();
+    };
+    let s = line.span.of(text).trim();
+    let headline =
+        s.split_whitespace().count() <= 20 && !s.ends_with(['.', '!', '?', ':', ';', ',']);
+    if headline {
+        s.to_string()
+    } else {
+        String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests;

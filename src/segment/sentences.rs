@@ -1,0 +1,491 @@
+//! English sentence boundaries inside one paragraph.
+//!
+//! A boundary is a terminator (`.`, `!`, `?`, `…`, `...`) with any closing quotes or brackets,
+//! followed by a sentence start (a capital, a digit, an opening quote or bracket). A period
+//! after an abbreviation, an initial or a dotted acronym only ends a sentence when the next
+//! word is one that typically starts a sentence ("The", "It", "However", …), so that
+//! "the U.S. economy" and "George W. Bush" stay whole while "sanctions from the U.S. The …"
+//! is cut.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use crate::span::Span;
+
+/// Abbreviations that are always followed by more of the same sentence.
+const NEVER_FINAL: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Messrs", "Dr", "Prof", "Gen", "Gens", "Sen", "Sens", "Rep", "Reps", "Gov",
+    "St", "Mt", "Ft", "Lt", "Col", "Capt", "Cmdr", "Sgt", "Adm", "Maj", "Brig", "Rev", "Hon",
+    "Pres", "Fr", "Supt", "Insp", "Amb", "Sec", "Cpl", "Pvt", "e.g", "i.e", "cf", "vs", "viz",
+    "approx", "incl", "esp", "Ave", "Blvd", "Gen'l", "Ph", "Dept", "Univ", "Assn", "Approx",
+    "Incl", "Cf", "Viz", "Vs", "Esp",
+];
+
+/// Nouns that a dotted acronym modifies ("U.S. Senate", "U.N. Envoy"): after an acronym,
+/// these continue the sentence; any other capitalised word starts a new one.
+const AFTER_ACRONYM: &[&str] = &[
+    "President",
+    "Vice",
+    "Senate",
+    "Senator",
+    "Congress",
+    "Congressman",
+    "Army",
+    "Navy",
+    "Air",
+    "Marines",
+    "Marine",
+    "Forces",
+    "Force",
+    "Treasury",
+    "State",
+    "Department",
+    "Embassy",
+    "Ambassador",
+    "Secretary",
+    "Secretary-General",
+    "Government",
+    "Parliament",
+    "Commission",
+    "Commissioner",
+    "Council",
+    "Security",
+    "General",
+    "Assembly",
+    "Supreme",
+    "Court",
+    "House",
+    "Envoy",
+    "Mission",
+    "Special",
+    "Representative",
+    "Defense",
+    "Defence",
+    "Foreign",
+    "Trade",
+    "Census",
+    "Bureau",
+    "Federal",
+    "Central",
+    "Command",
+    "Coast",
+    "Border",
+    "Customs",
+    "Attorney",
+    "Justice",
+    "Intelligence",
+    "Energy",
+    "Agency",
+    "Agriculture",
+    "Commerce",
+    "Labor",
+    "Navy's",
+    "Military",
+    "Olympic",
+    "Open",
+    "Peacekeeping",
+    "Human",
+    "High",
+    "Refugee",
+    "Food",
+    "Development",
+    "Chamber",
+    "Capitol",
+    "Constitution",
+    "Dollar",
+    "Steel",
+    "Patent",
+    "Postal",
+    "Public",
+    "National",
+    "Member",
+    "Members",
+    "Allies",
+    "Ally",
+    "Prime",
+    "Minister",
+    "Ministry",
+    "Chancellor",
+    "Cabinet",
+    "Office",
+    "Administration",
+    "Summit",
+];
+
+/// Common nouns that take a letter as a label ("Hall B", "grade A", "Plan B"): the letter
+/// is not an initial, so its period can end a sentence.
+const LETTER_LABELS: &[&str] = &[
+    "hall",
+    "grade",
+    "plan",
+    "room",
+    "gate",
+    "annex",
+    "section",
+    "article",
+    "group",
+    "category",
+    "class",
+    "type",
+    "phase",
+    "level",
+    "building",
+    "block",
+    "zone",
+    "sector",
+    "terminal",
+    "appendix",
+    "exhibit",
+    "schedule",
+    "option",
+    "unit",
+    "vitamin",
+    "hepatitis",
+    "team",
+    "division",
+    "part",
+    "chapter",
+    "item",
+    "point",
+    "area",
+    "stage",
+    "tier",
+    "list",
+    "wing",
+];
+
+/// Abbreviations before a number ("No. 5", "p. 12"); elsewhere ordinary words.
+const BEFORE_NUMBER: &[&str] = &[
+    "No", "Nos", "no", "nos", "Art", "Fig", "Vol", "Ch", "ch", "p", "pp", "para", "Para", "Sec",
+    "Nr", "Op",
+];
+
+/// Abbreviations that may end a sentence; they do when a sentence-starting word follows.
+const MAYBE_FINAL: &[&str] = &[
+    "etc", "Inc", "Ltd", "Co", "Corp", "Jr", "Sr", "Bros", "Esq", "Jan", "Feb", "Mar", "Apr",
+    "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Mon", "Tue", "Tues", "Wed", "Thu",
+    "Thur", "Thurs", "Fri", "Sat", "Sun", "al", "ed", "eds", "Gov't",
+];
+
+/// Words that typically start a sentence; beyond the stop words.
+const STARTER_EXTRAS: &[&str] = &[
+    "however",
+    "meanwhile",
+    "nevertheless",
+    "moreover",
+    "furthermore",
+    "instead",
+    "thus",
+    "therefore",
+    "nobody",
+    "despite",
+    "although",
+    "yet",
+    "still",
+    "also",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "later",
+    "earlier",
+    "officials",
+    "many",
+    "several",
+    "one",
+    "two",
+    "three",
+    "in",
+    "on",
+    "at",
+    "after",
+    "since",
+    "according",
+    "last",
+    "next",
+    "even",
+    "while",
+];
+
+/// Words that end a wrapped line mid-sentence beyond the stop words.
+const CONNECTING: &[&str] = &[
+    "per", "via", "upon", "amid", "among", "toward", "towards", "within", "without", "across",
+    "whose",
+];
+
+static STARTERS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    stop_words::get("en")
+        .iter()
+        .copied()
+        .chain(STARTER_EXTRAS.iter().copied())
+        .map(str::to_string)
+        .collect()
+});
+
+const OPENERS: &[char] = &[
+    '"', '\'', '\u{201c}', '\u{2018}', '(', '[', '\u{ab}', '\u{2039}', '\u{201e}',
+];
+const CLOSERS: &[char] = &[
+    '"', '\'', '\u{201d}', '\u{2019}', ')', ']', '\u{bb}', '\u{203a}',
+];
+const BULLETS: &[char] = &['-', '*', '\u{2022}', '\u{2013}', '\u{2014}'];
+
+/// True for "1. First item" / "12) item": a numbered list item's marker.
+pub fn starts_numbered_item(line: &str) -> bool {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    (1..=3).contains(&digits)
+        && matches!(line.as_bytes().get(digits), Some(b'.') | Some(b')'))
+        && line
+            .as_bytes()
+            .get(digits + 1)
+            .is_some_and(|b| *b == b' ' || *b == b'\t')
+}
+
+/// Splits a paragraph made of `lines` (spans of its raw lines) into sentences.
+///
+/// Besides punctuation, a line break ends a sentence when the line has no terminal
+/// punctuation and does not end in a function word, the next line starts with a capital,
+/// and either the line is clearly shorter than the paragraph's longest (so it is not a
+/// wrapped line) or the next line starts with a word that typically starts a sentence:
+/// a headline, caption or list item.
+pub fn split_lines(text: &str, paragraph: Span, lines: &[Span]) -> Vec<Span> {
+    let mut out = Vec::new();
+    let widest = lines
+        .iter()
+        .map(|l| l.of(text).trim_end().chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut start = paragraph.start;
+    for pair in lines.windows(2) {
+        let line = pair[0].of(text).trim_end();
+        let next = pair[1].of(text).trim_start();
+        let open = !line.ends_with(['.', '!', '?', '\u{2026}', ',', ';', ':', '-'])
+            && !line.ends_with(CLOSERS);
+        let short = line.chars().count() * 4 < widest * 3;
+        let capital = next
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || BULLETS.contains(&c));
+        let last_word = line
+            .rsplit(char::is_whitespace)
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        let continues = STARTERS.contains(&last_word) || CONNECTING.contains(&last_word.as_str());
+        let first_word = next.split(char::is_whitespace).next().unwrap_or("");
+        let starter = first_word != "I" && STARTERS.contains(&first_word.to_lowercase());
+        if open && capital && !continues && (short || starter) && pair[0].end > start {
+            split(text, Span::new(start, pair[0].end), &mut out);
+            start = pair[1].start;
+        }
+    }
+    split(
+        text,
+        Span::new(start.max(paragraph.start), paragraph.end),
+        &mut out,
+    );
+    out
+}
+
+/// Splits `span` of `text` into sentences, appending their trimmed spans to `out`.
+/// Pieces without a letter or digit are dropped.
+pub fn split(text: &str, span: Span, out: &mut Vec<Span>) {
+    let s = span.of(text);
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let mut start = 0usize; // byte offset in s
+    let mut k = 0usize;
+    while k < chars.len() {
+        let c = chars[k].1;
+        if !matches!(c, '.' | '!' | '?' | '\u{2026}') {
+            k += 1;
+            continue;
+        }
+        let mut j = k;
+        while j < chars.len() && matches!(chars[j].1, '.' | '!' | '?' | '\u{2026}') {
+            j += 1;
+        }
+        let single_period = c == '.' && j == k + 1;
+        while j < chars.len() && CLOSERS.contains(&chars[j].1) {
+            j += 1;
+        }
+        if j >= chars.len() {
+            break;
+        }
+        let end = chars[j].0;
+        let mut q = j;
+        while q < chars.len() && chars[q].1.is_whitespace() {
+            q += 1;
+        }
+        if q >= chars.len() {
+            break;
+        }
+        let spaced = q > j;
+        let breaks = if spaced {
+            starts_sentence(&chars, q) && (!single_period || period_ends(s, &chars, k, start, q))
+        } else {
+            glued_boundary(&chars, k, j, single_period)
+        };
+        if breaks {
+            push(text, Span::new(span.start + start, span.start + end), out);
+            start = chars[q].0;
+        }
+        k = q.max(k + 1);
+    }
+    push(text, Span::new(span.start + start, span.end), out);
+}
+
+fn push(text: &str, span: Span, out: &mut Vec<Span>) {
+    let span = span.trim(text);
+    if span.of(text).chars().any(char::is_alphanumeric) {
+        out.push(span);
+    }
+}
+
+/// Does the text at `q` look like the start of a sentence?
+fn starts_sentence(chars: &[(usize, char)], q: usize) -> bool {
+    let c = chars[q].1;
+    if c.is_uppercase() || c.is_ascii_digit() || BULLETS.contains(&c) {
+        return true;
+    }
+    OPENERS.contains(&c)
+        && chars
+            .get(q + 1)
+            .is_some_and(|(_, n)| n.is_uppercase() || n.is_ascii_digit())
+}
+
+/// "trade.However": a period or mark glued to the next sentence's capitalised word.
+fn glued_boundary(chars: &[(usize, char)], k: usize, j: usize, single_period: bool) -> bool {
+    let next_upper = chars[j].1.is_uppercase();
+    let after_lower = chars.get(j + 1).is_some_and(|(_, c)| c.is_lowercase());
+    let prev_word = chars[..k]
+        .iter()
+        .rev()
+        .take_while(|(_, c)| c.is_alphabetic())
+        .count();
+    let prev_lower = k > 0 && chars[k - 1].1.is_lowercase();
+    let mark = !single_period || j > k + 1;
+    next_upper && after_lower && prev_lower && (prev_word >= 2 || mark)
+}
+
+/// Decides whether a single period at `k`, followed by a sentence-like start at `q`, ends the
+/// sentence, looking at the token before the period.
+fn period_ends(
+    s: &str,
+    chars: &[(usize, char)],
+    k: usize,
+    sentence_start: usize,
+    q: usize,
+) -> bool {
+    let mut t = k;
+    while t > 0 && !chars[t - 1].1.is_whitespace() {
+        t -= 1;
+    }
+    let raw = &s[chars[t].0..chars[k].0];
+    let token = raw.trim_start_matches(OPENERS);
+    if token.is_empty() {
+        return true;
+    }
+    let next_word = next_word(s, chars, q);
+    let next_is_starter = STARTERS.contains(&next_word.to_lowercase());
+    let next_is_number = next_word.starts_with(|c: char| c.is_ascii_digit());
+    if NEVER_FINAL.contains(&token) {
+        return false;
+    }
+    if BEFORE_NUMBER.contains(&token) && next_is_number {
+        return false;
+    }
+    if MAYBE_FINAL.contains(&token) {
+        return next_is_starter && !next_is_number;
+    }
+    if matches!(token, "a.m" | "p.m" | "A.M" | "P.M") {
+        // A time ends a sentence before a capital unless a time zone follows ("GMT").
+        return !next_is_number && !next_word.chars().all(|c| c.is_uppercase());
+    }
+    if is_dotted_acronym(token) {
+        let appositive = s[..chars[t].0].trim_end().ends_with(',');
+        return next_is_starter || appositive || !AFTER_ACRONYM.contains(&next_word);
+    }
+    if is_initial(token) {
+        let before = s[..chars[t].0].split_whitespace().next_back().unwrap_or("");
+        let label = LETTER_LABELS.contains(&before.to_lowercase().as_str());
+        return next_is_starter || (label && !next_is_number);
+    }
+    let at_piece_start = chars[t].0 <= sentence_start;
+    let list_number = token.len() <= 3 && token.bytes().all(|b| b.is_ascii_digit());
+    !(at_piece_start && list_number)
+}
+
+fn next_word<'a>(s: &'a str, chars: &[(usize, char)], q: usize) -> &'a str {
+    let rest = &s[chars[q].0..];
+    let word = rest.split(|c: char| c.is_whitespace()).next().unwrap_or("");
+    word.trim_start_matches(OPENERS)
+        .trim_end_matches(|c: char| !c.is_alphanumeric())
+}
+
+/// "U.S", "U.S.A", "Ph.D", "e.g": letters in groups of one or two separated by periods.
+fn is_dotted_acronym(token: &str) -> bool {
+    token.contains('.')
+        && token.split('.').all(|part| {
+            let n = part.chars().count();
+            (1..=2).contains(&n)
+                && part.chars().all(char::is_alphabetic)
+                && (n == 1 || part.starts_with(char::is_uppercase))
+        })
+}
+
+/// A single capital letter: an initial ("George W. Bush").
+fn is_initial(token: &str) -> bool {
+    let mut it = token.chars();
+    matches!((it.next(), it.next()), (Some(c), None) if c.is_uppercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentences(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        split(text, Span::new(0, text.len()), &mut out);
+        out.iter().map(|s| s.of(text)).collect()
+    }
+
+    #[test]
+    fn acronym_inside_and_at_end() {
+        assert_eq!(
+            sentences("The U.S. economy grew."),
+            vec!["The U.S. economy grew."]
+        );
+        assert_eq!(
+            sentences("It drew sanctions from the U.S. The talks failed."),
+            vec!["It drew sanctions from the U.S.", "The talks failed."]
+        );
+    }
+
+    #[test]
+    fn glued_sentences_split_but_numbers_and_domains_do_not() {
+        assert_eq!(
+            sentences("Trade fell.However, talks went on."),
+            vec!["Trade fell.", "However, talks went on."]
+        );
+        assert_eq!(
+            sentences("Growth was 3.5 percent at example.com today."),
+            vec!["Growth was 3.5 percent at example.com today."]
+        );
+    }
+
+    #[test]
+    fn dotted_acronym_shapes() {
+        assert!(is_dotted_acronym("U.S"));
+        assert!(is_dotted_acronym("Ph.D"));
+        assert!(is_dotted_acronym("e.g"));
+        assert!(!is_dotted_acronym("www.un.org"));
+        assert!(!is_dotted_acronym("3.5"));
+    }
+
+    #[test]
+    fn numbered_items() {
+        assert!(starts_numbered_item("1. Background"));
+        assert!(starts_numbered_item("12) Outlook"));
+        assert!(!starts_numbered_item("1991. The year"));
+        assert!(!starts_numbered_item("3.5 percent"));
+    }
+}

@@ -1,0 +1,114 @@
+use super::*;
+
+fn seg(format: Format, text: &str) -> (Segmentation, String) {
+    let doc = Document::from_text("t", format, text);
+    (segment(&doc), doc.text)
+}
+
+fn sentence_texts<'a>(s: &Segmentation, text: &'a str) -> Vec<&'a str> {
+    s.sentences.iter().map(|x| x.span.of(text)).collect()
+}
+
+#[test]
+fn line_per_paragraph_news_with_headings_and_lone_bullets() {
+    let text = "Lead paragraph one. It has two sentences.\n\
+                Sanctions Still Bite\n\
+                The U.S. and Russia met in Geneva.\n\
+                Key Points\n\
+                -\n\
+                Talks resumed.\n\
+                -\n\
+                Trade grew.\n";
+    let (s, text) = seg(Format::Plain, text);
+    assert_eq!(s.layout, Layout::LinePerParagraph);
+    let titles: Vec<_> = s.sections.iter().map(|x| x.title.as_str()).collect();
+    assert_eq!(titles, vec!["", "Sanctions Still Bite", "Key Points"]);
+    assert_eq!(s.sections[2].start_line, 4);
+    assert_eq!(
+        sentence_texts(&s, &text),
+        vec![
+            "Lead paragraph one.",
+            "It has two sentences.",
+            "The U.S. and Russia met in Geneva.",
+            "Talks resumed.",
+            "Trade grew."
+        ]
+    );
+    assert_eq!(s.sentences[4].section, 2);
+}
+
+#[test]
+fn hard_wrapped_prose_joins_lines_and_keeps_headings() {
+    let text = "FOREIGN AFFAIRS\n\n\
+                We have worked with our partners to reduce the danger of\n\
+                war and to build a lasting peace between the great powers of\n\
+                the world. That work goes on.\n\n\
+                TRADE\n\n\
+                Our exports have doubled over the last ten years and our\n\
+                markets abroad continue to grow.\n";
+    let (s, text) = seg(Format::Plain, text);
+    assert_eq!(s.layout, Layout::HardWrapped);
+    assert_eq!(s.sections.len(), 2);
+    assert_eq!(s.sections[1].title, "TRADE");
+    let sents = sentence_texts(&s, &text);
+    assert_eq!(sents.len(), 3);
+    assert!(sents[0].starts_with("We have worked") && sents[0].ends_with("the world."));
+}
+
+#[test]
+fn markdown_atx_and_setext() {
+    let text = "# Title\n\nIntro text here.\n\nSecond Part\n-----------\n\n* A bullet item.\n* Another item.\n\n```\ncode. Not text.\n```\n";
+    let (s, text) = seg(Format::Markdown, text);
+    let titles: Vec<_> = s
+        .sections
+        .iter()
+        .map(|x| (x.title.as_str(), x.level))
+        .collect();
+    assert_eq!(titles, vec![("Title", 1), ("Second Part", 2)]);
+    assert_eq!(
+        sentence_texts(&s, &text),
+        vec!["Intro text here.", "A bullet item.", "Another item."]
+    );
+    assert_eq!(s.title, "Title");
+}
+
+#[test]
+fn html_headings_from_markup() {
+    let (s, text) = seg(
+        Format::Html,
+        "<h1>Border Clashes</h1><p>Shelling resumed. Talks stalled.</p><h2>Aid</h2><p>Convoys arrived.</p>",
+    );
+    let titles: Vec<_> = s
+        .sections
+        .iter()
+        .map(|x| (x.title.as_str(), x.level))
+        .collect();
+    assert_eq!(titles, vec![("Border Clashes", 1), ("Aid", 2)]);
+    assert_eq!(
+        sentence_texts(&s, &text),
+        vec!["Shelling resumed.", "Talks stalled.", "Convoys arrived."]
+    );
+}
+
+#[test]
+fn headline_line_in_a_block_ends_its_sentence() {
+    let text =
+        "Russia Responds\nThe Kremlin said on Monday it would retaliate against the measures.";
+    let spans = split_sentences(text);
+    let got: Vec<_> = spans.iter().map(|s| s.of(text)).collect();
+    assert_eq!(
+        got,
+        vec![
+            "Russia Responds",
+            "The Kremlin said on Monday it would retaliate against the measures."
+        ]
+    );
+}
+
+#[test]
+fn empty_and_punctuation_only_text_has_no_sentences() {
+    for text in ["", "   \n\n", "...\n---\n!!!"] {
+        let (s, _) = seg(Format::Plain, text);
+        assert!(s.sentences.is_empty(), "{text:?}");
+    }
+}

@@ -1,0 +1,376 @@
+//! Stage 3: tokens and their normal forms.
+//!
+//! Two small parts with one job each, in the manner of a token-filter chain:
+//! - [`tokens`] cuts a span of text into word, number and punctuation tokens, each a byte
+//!   span into the document (no copying);
+//! - [`Normalizer`] maps a token's surface to a [`Term`]: lower-cased with apostrophes
+//!   unified ([`fold_case`]), flagged as a stop word ([`StopWords`]), and stemmed with the
+//!   Snowball English stemmer. Terms are cached per surface, so each distinct word form is
+//!   lower-cased and stemmed once per worker, not once per occurrence.
+
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap;
+
+use crate::span::Span;
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Starts with a letter: "Kremlin‘s", "pro-war", "U.S.", "example.com".
+    Word,
+    /// Starts with a digit: "13,000", "3.5", "1990s".
+    Number,
+    /// Any other single non-space character: clause punctuation, quotes, symbols.
+    Punct,
+}
+
+/// A token: a span of the document and the id of its normal form in a [`Normalizer`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// Where the token is in the document text.
+    pub span: Span,
+    /// What kind of token it is.
+    pub kind: TokenKind,
+    /// Its term in the [`Normalizer`] that produced it.
+    pub term: TermId,
+}
+
+/// Index of a [`Term`] in a [`Normalizer`].
+pub type TermId = u32;
+
+/// The normal forms of one surface form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// Lower-cased, with ’ and ‘ read as ' and hyphen variants as -.
+    pub lower: Box<str>,
+    /// Snowball English stem of `lower` (numbers and punctuation are their own stem).
+    pub stem: Box<str>,
+    /// Whether `lower` is an English stop word.
+    pub stop: bool,
+}
+
+/// Cuts `span` of `text` into tokens (kind and span only), in order.
+pub fn tokens(text: &str, span: Span) -> impl Iterator<Item = (Span, TokenKind)> + '_ {
+    let s = span.of(text);
+    let base = span.start;
+    let mut pos = 0usize;
+    std::iter::from_fn(move || {
+        let rest = &s[pos..];
+        let skip = rest.len() - rest.trim_start().len();
+        pos += skip;
+        let rest = &s[pos..];
+        let first = rest.chars().next()?;
+        let (len, kind) = if first.is_alphabetic() {
+            (word_len(rest), TokenKind::Word)
+        } else if first.is_ascii_digit() {
+            (number_len(rest), TokenKind::Number)
+        } else {
+            (first.len_utf8(), TokenKind::Punct)
+        };
+        let token = (Span::new(base + pos, base + pos + len), kind);
+        pos += len;
+        Some(token)
+    })
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02bc}')
+}
+
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}')
+}
+
+/// Length of the word at the start of `s`.
+fn word_len(s: &str) -> usize {
+    if let Some(len) = url_len(s) {
+        return len;
+    }
+    if let Some(len) = dotted_acronym_len(s) {
+        return len;
+    }
+    let mut chars = s.char_indices().peekable();
+    let mut end = 0;
+    while let Some((i, c)) = chars.next() {
+        if c.is_alphanumeric() || is_mark(c) {
+            end = i + c.len_utf8();
+            continue;
+        }
+        let joiner = is_apostrophe(c) || is_hyphen(c) || matches!(c, '.' | '@' | '_' | '&');
+        let next = chars.peek().map(|&(_, n)| n);
+        let joins = match (joiner, next) {
+            (true, Some(n)) if is_apostrophe(c) => n.is_alphabetic(),
+            (true, Some(n)) if c == '.' => n.is_lowercase() || n.is_ascii_digit(),
+            (true, Some(n)) if c == '&' => {
+                n.is_uppercase() && s[..i].chars().all(char::is_uppercase)
+            }
+            (true, Some(n)) => n.is_alphanumeric(),
+            _ => false,
+        };
+        if !joins {
+            break;
+        }
+    }
+    end.max(s.chars().next().map_or(0, char::len_utf8))
+}
+
+fn is_mark(c: char) -> bool {
+    // Combining diacritics (U+0300–U+036F) keep decomposed accents inside their word.
+    ('\u{0300}'..='\u{036f}').contains(&c)
+}
+
+/// "U.S.", "e.g.", "Ph.D.", "U.S.A.": two or more groups of one or two letters, each
+/// followed by a period.
+fn dotted_acronym_len(s: &str) -> Option<usize> {
+    let mut groups = 0;
+    let mut pos = 0;
+    loop {
+        let rest = &s[pos..];
+        let letters: usize = rest
+            .chars()
+            .take_while(|c| c.is_alphabetic())
+            .take(3)
+            .map(char::len_utf8)
+            .sum();
+        let count = rest[..letters].chars().count();
+        if !(1..=2).contains(&count) || !rest[letters..].starts_with('.') {
+            break;
+        }
+        groups += 1;
+        pos += letters + 1;
+    }
+    let next_alnum = s[pos..].chars().next().is_some_and(char::is_alphanumeric);
+    (groups >= 2 && !next_alnum).then_some(pos)
+}
+
+fn url_len(s: &str) -> Option<usize> {
+    let lower_prefix = |p: &str| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+    if !(lower_prefix("http://") || lower_prefix("https://") || lower_prefix("www.")) {
+        return None;
+    }
+    let end = s
+        .find(|c: char| c.is_whitespace() || matches!(c, '"' | '<' | '>' | '\u{201d}'))
+        .unwrap_or(s.len());
+    // Trailing sentence punctuation is not part of the address.
+    Some(
+        s[..end]
+            .trim_end_matches(['.', ',', ';', ':', ')', '!', '?', '\''])
+            .len(),
+    )
+}
+
+/// Length of the number at the start of `s`: digits with `,`/`.` separators, then letters
+/// ("1990s", "3rd") and hyphenated parts ("13-year-old").
+fn number_len(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let separator = matches!(b[i], b',' | b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit);
+        if !(b[i].is_ascii_digit() || separator) {
+            break;
+        }
+        i += 1;
+    }
+    let tail = word_tail(&s[i..]);
+    i + tail
+}
+
+/// Letters and hyphenated parts directly after a number.
+fn word_tail(s: &str) -> usize {
+    let mut end = 0;
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c.is_alphanumeric() {
+            end = i + c.len_utf8();
+        } else if is_hyphen(c) && chars.peek().is_some_and(|&(_, n)| n.is_alphanumeric()) {
+            continue;
+        } else {
+            break;
+        }
+    }
+    end
+}
+
+/// Lower-cases `surface`, reading ’ ‘ ʼ as ' and hyphen variants as -.
+pub fn fold_case(surface: &str) -> String {
+    surface
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| {
+            if is_apostrophe(c) {
+                '\''
+            } else if is_hyphen(c) {
+                '-'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// The English stop-word list (NLTK's, via the stop-words crate).
+#[derive(Debug, Clone)]
+pub struct StopWords(HashSet<&'static str>);
+
+impl Default for StopWords {
+    fn default() -> Self {
+        StopWords(stop_words::get("en").iter().copied().collect())
+    }
+}
+
+impl StopWords {
+    /// Whether a lower-cased word is a stop word.
+    pub fn contains(&self, lower: &str) -> bool {
+        self.0.contains(lower)
+    }
+}
+
+/// Surfaces cached before the cache is emptied between documents, to bound memory on
+/// corpora with many distinct forms (numbers, typos, names).
+const CACHE_LIMIT: usize = 1 << 20;
+
+/// Maps surfaces to [`Term`]s, caching one entry per distinct surface.
+///
+/// One normalizer per worker thread: it is cheap to create and not shared.
+pub struct Normalizer {
+    stemmer: rust_stemmers::Stemmer,
+    stop_words: StopWords,
+    ids: FxHashMap<Box<str>, TermId>,
+    terms: Vec<Term>,
+}
+
+impl Default for Normalizer {
+    fn default() -> Self {
+        Normalizer {
+            stemmer: rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English),
+            stop_words: StopWords::default(),
+            ids: FxHashMap::default(),
+            terms: Vec::new(),
+        }
+    }
+}
+
+impl Normalizer {
+    /// The term id of `surface`, computing its normal forms on first sight.
+    pub fn term_id(&mut self, surface: &str, kind: TokenKind) -> TermId {
+        if let Some(&id) = self.ids.get(surface) {
+            return id;
+        }
+        let lower = fold_case(surface);
+        let stem = match kind {
+            TokenKind::Word => self.stem(&lower),
+            _ => lower.clone(),
+        };
+        let stop = self.stop_words.contains(&lower);
+        let id = self.terms.len() as TermId;
+        self.terms.push(Term {
+            lower: lower.into(),
+            stem: stem.into(),
+            stop,
+        });
+        self.ids.insert(surface.into(), id);
+        id
+    }
+
+    /// The Snowball stem of a lower-cased word. The possessive is removed first so that
+    /// "russia's" and "russia" share a stem whatever apostrophe the text used.
+    pub fn stem(&self, lower: &str) -> String {
+        let base = lower
+            .strip_suffix("'s")
+            .or_else(|| lower.strip_suffix('\''))
+            .unwrap_or(lower);
+        self.stemmer.stem(base).into_owned()
+    }
+
+    /// The term behind an id from this normalizer.
+    pub fn term(&self, id: TermId) -> &Term {
+        &self.terms[id as usize]
+    }
+
+    /// Tokens of `span`, normalized.
+    pub fn tokenize(&mut self, text: &str, span: Span, out: &mut Vec<Token>) {
+        for (span, kind) in tokens(text, span) {
+            let term = self.term_id(span.of(text), kind);
+            out.push(Token { span, kind, term });
+        }
+    }
+
+    /// Empties the cache if it has grown past its limit. Call between documents only: ids
+    /// handed out before are invalid afterwards.
+    pub fn trim_cache(&mut self) {
+        if self.terms.len() > CACHE_LIMIT {
+            self.ids.clear();
+            self.terms.clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        tokens(text, Span::new(0, text.len()))
+            .map(|(s, _)| s.of(text))
+            .collect()
+    }
+
+    #[test]
+    fn apostrophes_hyphens_and_acronyms_stay_inside_words() {
+        assert_eq!(
+            words("the Kremlin‘s pro-war U.S. policy, centuries-old don’t"),
+            vec![
+                "the",
+                "Kremlin‘s",
+                "pro-war",
+                "U.S.",
+                "policy",
+                ",",
+                "centuries-old",
+                "don’t"
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers_keep_separators_and_suffixes() {
+        assert_eq!(
+            words("over 13,000 in 1990s, 3.5% and $1.2bn"),
+            vec![
+                "over", "13,000", "in", "1990s", ",", "3.5", "%", "and", "$", "1.2bn"
+            ]
+        );
+    }
+
+    #[test]
+    fn glued_sentence_and_domains() {
+        assert_eq!(words("trade.However"), vec!["trade", ".", "However"]);
+        assert_eq!(
+            words("see www.un.org. Mail press@state.gov."),
+            vec!["see", "www.un.org", ".", "Mail", "press@state.gov", "."]
+        );
+    }
+
+    #[test]
+    fn trailing_period_of_a_word_is_punctuation() {
+        assert_eq!(
+            words("Mr. Smith left."),
+            vec!["Mr", ".", "Smith", "left", "."]
+        );
+    }
+
+    #[test]
+    fn normal_forms() {
+        let mut n = Normalizer::default();
+        let a = n.term_id("Kremlin‘s", TokenKind::Word);
+        assert_eq!(&*n.term(a).lower, "kremlin's");
+        assert_eq!(&*n.term(a).stem, "kremlin");
+        let c = n.term_id("cooperation", TokenKind::Word);
+        let d = n.term_id("Cooperate", TokenKind::Word);
+        assert_eq!(n.term(c).stem, n.term(d).stem);
+        let the = n.term_id("The", TokenKind::Word);
+        assert!(n.term(the).stop);
+        assert_eq!(n.term_id("cooperation", TokenKind::Word), c, "cached");
+    }
+}

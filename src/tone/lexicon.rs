@@ -1,0 +1,433 @@
+//! The cooperation–conflict lexicon and the rule words, loaded from CSV.
+//!
+//! Terms are matched on Snowball stems, so each entry is stored under the stem sequence of
+//! its words. Two entries with the same stem sequence in one file are an error: the second
+//! could never match.
+
+use crate::error::Error;
+use crate::matcher::PhraseTable;
+use crate::span::Span;
+use crate::tokenize::{Normalizer, TokenKind, tokens};
+
+/// The built-in lexicon, compiled into the binary.
+pub const BUILTIN_LEXICON: &str = include_str!("../../data/lexicon/lexicon.csv");
+/// The built-in rule words, compiled into the binary.
+pub const BUILTIN_MODIFIERS: &str = include_str!("../../data/lexicon/modifiers.csv");
+
+/// Which end of the axis a term points to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Polarity {
+    /// Towards cooperation.
+    Cooperative,
+    /// Towards conflict.
+    Conflictual,
+}
+
+impl Polarity {
+    /// The other polarity.
+    pub fn flipped(self) -> Polarity {
+        match self {
+            Polarity::Cooperative => Polarity::Conflictual,
+            Polarity::Conflictual => Polarity::Cooperative,
+        }
+    }
+
+    /// `+` or `-`, as shown in evidence.
+    pub fn sign(self) -> char {
+        match self {
+            Polarity::Cooperative => '+',
+            Polarity::Conflictual => '-',
+        }
+    }
+}
+
+/// CAMEO's distinction between words and deeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Class {
+    /// Statements, appeals, accusations, threats.
+    Verbal,
+    /// Aid, trade, agreements carried out, force, sanctions.
+    Material,
+}
+
+/// One lexicon term.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The term as written in the lexicon.
+    pub term: String,
+    /// Its direction.
+    pub polarity: Polarity,
+    /// Verbal or material.
+    pub class: Class,
+    /// Magnitude on a Goldstein-like 0–10 scale.
+    pub intensity: f64,
+}
+
+/// What a rule word does to the lexicon hits near it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ModifierKind {
+    /// Flips the polarity of a following hit at reduced weight.
+    Negator,
+    /// Multiplies the following hit by a factor above 1.
+    Intensifier,
+    /// Multiplies the following hit by a factor below 1.
+    Diminisher,
+    /// Weakens the hits after it in its clause (modality, reported speech).
+    Hedge,
+    /// Weighs the rest of the sentence by its factor and what came before by the inverse
+    /// ("but", "however"); a factor below 1 weakens only its own clause ("despite"); a
+    /// factor of 1 marks a phrase that is not a contrast ("but also").
+    Contrast,
+    /// Turns a cooperative hit in the same clause into conflict ("peace talks collapsed").
+    Reversal,
+}
+
+/// A rule word with its factor.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Modifier {
+    /// What it does.
+    pub kind: ModifierKind,
+    /// How much (unused for negators and reversals).
+    pub factor: f64,
+}
+
+/// Lexicon terms and rule words, indexed by stem sequence.
+#[derive(Debug, Clone, Default)]
+pub struct Lexicon {
+    entries: Vec<Entry>,
+    terms: PhraseTable<u32>,
+    modifiers: PhraseTable<Modifier>,
+}
+
+/// A parsed CSV data file: header checked, each record with its 1-based line.
+struct Records {
+    name: String,
+    rows: Vec<(usize, csv::StringRecord)>,
+}
+
+impl Records {
+    fn parse(name: &str, data: &str, header: &[&str]) -> Result<Records, Error> {
+        let err = |line, column, message: String| Error::Data {
+            file: name.to_string(),
+            line,
+            column,
+            message,
+        };
+        let data = data.strip_prefix('\u{feff}').unwrap_or(data);
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(data.as_bytes());
+        let found = reader
+            .headers()
+            .map_err(|e| err(1, 1, e.to_string()))?
+            .clone();
+        for (i, want) in header.iter().enumerate() {
+            if found.get(i).map(str::trim) != Some(*want) {
+                return Err(err(
+                    1,
+                    i + 1,
+                    format!(
+                        "expected header column {} to be `{want}` (header: {})",
+                        i + 1,
+                        header.join(",")
+                    ),
+                ));
+            }
+        }
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                err(line, 1, e.to_string())
+            })?;
+            let line = record.position().map_or(0, |p| p.line() as usize);
+            if record.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            if record.len() < header.len() - 1 {
+                return Err(err(
+                    line,
+                    record.len() + 1,
+                    format!("missing column `{}`", header[record.len()]),
+                ));
+            }
+            rows.push((line, record));
+        }
+        Ok(Records {
+            name: name.to_string(),
+            rows,
+        })
+    }
+
+    fn error(&self, line: usize, column: usize, message: impl Into<String>) -> Error {
+        Error::Data {
+            file: self.name.clone(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+}
+
+/// The stem sequence of a term; `None` if it has no word.
+fn stem_key(normalizer: &mut Normalizer, term: &str) -> Option<Vec<String>> {
+    let key: Vec<String> = tokens(term, Span::new(0, term.len()))
+        .map(|(span, kind)| {
+            let id = normalizer.term_id(span.of(term), kind);
+            let t = normalizer.term(id);
+            if kind == TokenKind::Word {
+                t.stem.to_string()
+            } else {
+                t.lower.to_string()
+            }
+        })
+        .collect();
+    (!key.is_empty()).then_some(key)
+}
+
+fn parse_factor(
+    records: &Records,
+    line: usize,
+    column: usize,
+    raw: &str,
+    range: std::ops::RangeInclusive<f64>,
+) -> Result<f64, Error> {
+    let value: f64 = raw
+        .trim()
+        .parse()
+        .map_err(|_| records.error(line, column, format!("`{raw}` is not a number")))?;
+    if !value.is_finite() || !range.contains(&value) {
+        return Err(records.error(
+            line,
+            column,
+            format!("{value} is outside {}..={}", range.start(), range.end()),
+        ));
+    }
+    Ok(value)
+}
+
+impl Lexicon {
+    /// The built-in lexicon and rule words.
+    pub fn builtin() -> Lexicon {
+        let mut lexicon = Lexicon::default();
+        lexicon
+            .add_terms("built-in:data/lexicon/lexicon.csv", BUILTIN_LEXICON, false)
+            .expect("built-in lexicon is valid");
+        lexicon
+            .add_modifiers("built-in:data/lexicon/modifiers.csv", BUILTIN_MODIFIERS)
+            .expect("built-in modifiers are valid");
+        lexicon
+    }
+
+    /// The built-in rule words with no terms, for a user lexicon that replaces the terms.
+    pub fn with_builtin_modifiers() -> Lexicon {
+        let mut lexicon = Lexicon::default();
+        lexicon
+            .add_modifiers("built-in:data/lexicon/modifiers.csv", BUILTIN_MODIFIERS)
+            .expect("built-in modifiers are valid");
+        lexicon
+    }
+
+    /// Adds the terms of a lexicon CSV (`term,polarity,class,intensity,notes`).
+    ///
+    /// With `overrides`, a term already present is replaced (the `--lexicon-add` case);
+    /// without it, a term whose stems repeat an earlier row of the same file is an error.
+    pub fn add_terms(&mut self, name: &str, data: &str, overrides: bool) -> Result<usize, Error> {
+        let records = Records::parse(
+            name,
+            data,
+            &["term", "polarity", "class", "intensity", "notes"],
+        )?;
+        let mut normalizer = Normalizer::default();
+        let mut seen = PhraseTable::default();
+        for (line, record) in &records.rows {
+            let line = *line;
+            let term = record[0].trim();
+            let key = stem_key(&mut normalizer, term)
+                .ok_or_else(|| records.error(line, 1, "empty term"))?;
+            let polarity = match record[1].trim() {
+                "cooperative" => Polarity::Cooperative,
+                "conflictual" => Polarity::Conflictual,
+                other => {
+                    return Err(records.error(
+                        line,
+                        2,
+                        format!("polarity `{other}` is not cooperative or conflictual"),
+                    ));
+                }
+            };
+            let class = match record[2].trim() {
+                "verbal" => Class::Verbal,
+                "material" => Class::Material,
+                other => {
+                    return Err(records.error(
+                        line,
+                        3,
+                        format!("class `{other}` is not verbal or material"),
+                    ));
+                }
+            };
+            let intensity = parse_factor(&records, line, 4, &record[3], 0.0..=10.0)?;
+            if intensity == 0.0 {
+                return Err(records.error(line, 4, "intensity must be above 0"));
+            }
+            if let Some(first) = seen.insert(key.clone(), line) {
+                return Err(records.error(
+                    line,
+                    1,
+                    format!(
+                        "`{term}` has the same stems ({}) as line {first}",
+                        key.join(" ")
+                    ),
+                ));
+            }
+            let entry = Entry {
+                term: term.to_string(),
+                polarity,
+                class,
+                intensity,
+            };
+            match self
+                .terms
+                .get(&key.iter().map(String::as_str).collect::<Vec<_>>())
+            {
+                Some(&index) if overrides => self.entries[index as usize] = entry,
+                Some(_) => {
+                    return Err(records.error(
+                        line,
+                        1,
+                        format!("`{term}` is already in the lexicon"),
+                    ));
+                }
+                None => {
+                    self.terms.insert(key, self.entries.len() as u32);
+                    self.entries.push(entry);
+                }
+            }
+        }
+        Ok(records.rows.len())
+    }
+
+    /// Adds the rule words of a modifiers CSV (`term,kind,factor,notes`).
+    pub fn add_modifiers(&mut self, name: &str, data: &str) -> Result<usize, Error> {
+        let records = Records::parse(name, data, &["term", "kind", "factor", "notes"])?;
+        let mut normalizer = Normalizer::default();
+        for (line, record) in &records.rows {
+            let line = *line;
+            let term = record[0].trim();
+            let key = stem_key(&mut normalizer, term)
+                .ok_or_else(|| records.error(line, 1, "empty term"))?;
+            let kind = match record[1].trim() {
+                "negator" => ModifierKind::Negator,
+                "intensifier" => ModifierKind::Intensifier,
+                "diminisher" => ModifierKind::Diminisher,
+                "hedge" => ModifierKind::Hedge,
+                "contrast" => ModifierKind::Contrast,
+                "reversal" => ModifierKind::Reversal,
+                other => return Err(records.error(line, 2, format!("kind `{other}` is not negator, intensifier, diminisher, hedge, contrast or reversal"))),
+            };
+            let factor = parse_factor(&records, line, 3, &record[2], 0.0..=5.0)?;
+            let wrong = match kind {
+                ModifierKind::Intensifier => factor <= 1.0,
+                ModifierKind::Diminisher | ModifierKind::Hedge => factor <= 0.0 || factor >= 1.0,
+                ModifierKind::Contrast => factor <= 0.0,
+                ModifierKind::Negator | ModifierKind::Reversal => false,
+            };
+            if wrong {
+                return Err(records.error(
+                    line,
+                    3,
+                    format!("factor {factor} does not fit kind `{}`", record[1].trim()),
+                ));
+            }
+            self.modifiers.insert(key, Modifier { kind, factor });
+        }
+        Ok(records.rows.len())
+    }
+
+    /// The entry at an index from [`Lexicon::match_term`].
+    pub fn entry(&self, index: u32) -> &Entry {
+        &self.entries[index as usize]
+    }
+
+    /// Number of terms.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when the lexicon has no terms.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Longest term matching the stem sequence `at(0), at(1), …`: its length and index.
+    pub fn match_term<'s>(&self, at: impl Fn(usize) -> Option<&'s str>) -> Option<(usize, u32)> {
+        self.terms.longest(at).map(|(n, &i)| (n, i))
+    }
+
+    /// Longest rule word matching the stem sequence `at(0), at(1), …`.
+    pub fn match_modifier<'s>(
+        &self,
+        at: impl Fn(usize) -> Option<&'s str>,
+    ) -> Option<(usize, Modifier)> {
+        self.modifiers.longest(at).map(|(n, &m)| (n, m))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "term,polarity,class,intensity,notes\n";
+
+    fn load(body: &str) -> Result<Lexicon, Error> {
+        let mut l = Lexicon::default();
+        l.add_terms("user.csv", &format!("{HEAD}{body}"), false)
+            .map(|_| l)
+    }
+
+    #[test]
+    fn builtin_loads() {
+        let l = Lexicon::builtin();
+        assert!(l.len() >= 1000, "{}", l.len());
+    }
+
+    #[test]
+    fn errors_name_line_and_column() {
+        let e = load("peace,cooperative,verbal,3,\nwar,hostile,material,9,\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "user.csv:3:2: polarity `hostile` is not cooperative or conflictual"
+        );
+        let e = load("peace,cooperative,verbal,eleven,\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("user.csv:2:4:"), "{e}");
+        let e = load("peace,cooperative,verbal,11,\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("user.csv:2:4:"), "{e}");
+        let e = load("peace,cooperative\n").unwrap_err().to_string();
+        assert!(e.starts_with("user.csv:2:3: missing column `class`"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_stems_are_rejected() {
+        let e = load("sanction,conflictual,material,5,\nsanctions,conflictual,material,5,\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("same stems") && e.contains("line 2"), "{e}");
+    }
+
+    #[test]
+    fn bad_header_is_rejected() {
+        let mut l = Lexicon::default();
+        let e = l
+            .add_terms("x.csv", "word,polarity\n", false)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("x.csv:1:1:"), "{e}");
+    }
+}

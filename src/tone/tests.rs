@@ -1,0 +1,95 @@
+use super::*;
+use crate::tokenize::Normalizer;
+
+const HEAD: &str = "term,polarity,class,intensity,notes\n";
+const MODS: &str = "term,kind,factor,notes\nnot,negator,0,\nno,negator,0,\nsignificantly,intensifier,1.5,\nmay,hedge,0.6,\nbut,contrast,1.5,\ndespite,contrast,0.5,\ncollapse,reversal,0,\nfaltering,reversal,0,\n";
+
+fn lexicon() -> Lexicon {
+    let mut l = Lexicon::default();
+    l.add_terms(
+        "t.csv",
+        &format!(
+            "{HEAD}cooperation,cooperative,verbal,4,\ntalks,cooperative,verbal,3,\npeace talks,cooperative,verbal,5,\nsanctions,conflictual,material,5,\ntrade,cooperative,material,2,\neconomic sanctions,conflictual,material,6,\n"
+        ),
+        false,
+    )
+    .unwrap();
+    l.add_modifiers("m.csv", MODS).unwrap();
+    l
+}
+
+fn hits(text: &str) -> (Vec<Hit>, String) {
+    let l = lexicon();
+    let mut n = Normalizer::default();
+    let mut tokens = Vec::new();
+    n.tokenize(text, Span::new(0, text.len()), &mut tokens);
+    let h = Scorer::new(&l).score(text, &tokens, &n);
+    let e = evidence(text, &h);
+    (h, e)
+}
+
+#[test]
+fn stems_and_multiword_terms() {
+    let (h, e) = hits("Economic sanctions hurt; they cooperated on peace talks.");
+    assert_eq!(h.len(), 3, "{e}");
+    assert_eq!(
+        e,
+        "Economic sanctions(-6.0); cooperated(+4.0); peace talks(+5.0)"
+    );
+}
+
+#[test]
+fn negation_flips_at_half_weight() {
+    let (h, e) = hits("There was no sign of cooperation.");
+    assert_eq!(h[0].polarity, Polarity::Conflictual);
+    assert_eq!(e, "cooperation(-2.0: negated by no)");
+    let (h, _) = hits("They did not impose sanctions.");
+    assert_eq!(h[0].polarity, Polarity::Cooperative);
+}
+
+#[test]
+fn negation_stops_at_a_clause_boundary() {
+    let (h, _) = hits("No, the cooperation continues.");
+    assert_eq!(h[0].polarity, Polarity::Cooperative);
+}
+
+#[test]
+fn intensifier_and_hedge_scale() {
+    let (h, _) = hits("Trade significantly grew.");
+    assert_eq!(
+        h[0].factor, 1.0,
+        "intensifier after the term does not apply"
+    );
+    let (h, _) = hits("They significantly expanded trade.");
+    assert_eq!(h[0].factor, 1.5, "one word between is inside the window");
+    let (h, _) = hits("They significantly expanded their trade.");
+    assert_eq!(h[0].factor, 1.0, "two words between is outside the window");
+    let (h, e) = hits("They may resume talks.");
+    assert!((h[0].factor - 0.6).abs() < 1e-9, "{e}");
+    assert_eq!(h[0].polarity, Polarity::Cooperative);
+}
+
+#[test]
+fn contrast_weighs_the_second_clause() {
+    let (h, _) = hits("Trade grew but sanctions remain.");
+    let t = tally(&h);
+    assert!(t.conflict() > t.coop());
+    assert!((h[0].factor - 1.0 / 1.5).abs() < 1e-9 && (h[1].factor - 1.5).abs() < 1e-9);
+}
+
+#[test]
+fn reversal_turns_cooperation_into_conflict() {
+    let (h, e) = hits("Peace talks collapsed on Friday.");
+    assert_eq!(h.len(), 1);
+    assert_eq!(h[0].polarity, Polarity::Conflictual, "{e}");
+    assert_eq!(e, "Peace talks(-5.0: reversed by collapsed)");
+}
+
+#[test]
+fn tally_sums_by_quad() {
+    let (h, _) = hits("Trade and sanctions.");
+    let t = tally(&h);
+    assert_eq!(t.material_coop.0, 2000);
+    assert_eq!(t.material_conflict.0, 5000);
+    assert_eq!(t.hits, 2);
+}

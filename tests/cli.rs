@@ -1,0 +1,263 @@
+//! End-to-end tests: the real binary on temporary folders, its CSVs read back.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+
+const CSV_FILES: &[&str] = &[
+    "sentences",
+    "sections",
+    "documents",
+    "mentions",
+    "entities",
+    "dyads",
+    "phrases",
+];
+
+fn detente() -> Command {
+    Command::cargo_bin("detente").unwrap()
+}
+
+/// Reads a CSV back with the csv crate: one header, every row as wide as the header.
+fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let bytes = fs::read(path).unwrap();
+    assert!(
+        std::str::from_utf8(&bytes).is_ok(),
+        "{} is not UTF-8",
+        path.display()
+    );
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let header = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            assert_eq!(r.len(), header.len(), "{}: row width", path.display());
+            header
+                .iter()
+                .map(str::to_string)
+                .zip(r.iter().map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+fn analyze(corpus: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    detente()
+        .arg("analyze")
+        .arg(corpus)
+        .arg("-o")
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+/// A news text in the layout of scraped articles: one paragraph per line, plain-text
+/// headings, a "Key Takeaways" list of lone bullet markers.
+const NEWS: &str = "Relations between Russia and the U.S. have warmed since the summit, with trade and economic cooperation growing. However, tensions over Ukraine remain.\n\
+The Relationship Between Russia and the U.S. Now\n\
+In 2014, Russia annexed Crimea, leading to international condemnation and economic sanctions.\n\
+The relationship between Russia and the U.S. has improved, and Mr. Lavrov met the U.S. envoy in Geneva on Jan. 5.\n\
+The relationship between Russia and the U.S. remains fragile.\n\
+Key Takeaways\n\
+-\n\
+The relationship between Russia and the U.S. has warmed.\n\
+-\n\
+Economic sanctions remain in place.\n";
+
+fn news_corpus() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("news.txt"), NEWS).unwrap();
+    fs::create_dir(dir.path().join("more")).unwrap();
+    fs::write(dir.path().join("more/brief.md"), "# Brief\n\nTalks resumed in Geneva.\n\n## Outlook\n\nThe relationship between Russia and the U.S. may improve.\n").unwrap();
+    fs::write(dir.path().join(".hidden.txt"), "Hidden file, never read.").unwrap();
+    fs::write(dir.path().join("notes.csv"), "not,a,document").unwrap();
+    dir
+}
+
+#[test]
+fn analyze_writes_every_file_and_they_read_back() {
+    let corpus = news_corpus();
+    let out = tempfile::tempdir().unwrap();
+    let result = analyze(corpus.path(), out.path(), &["--quiet"]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    for name in CSV_FILES {
+        let rows = read_csv(&out.path().join(format!("{name}.csv")));
+        assert!(!rows.is_empty(), "{name}.csv has no rows");
+    }
+    let docs = read_csv(&out.path().join("documents.csv"));
+    let ids: Vec<&str> = docs.iter().map(|d| d["doc_id"].as_str()).collect();
+    assert_eq!(
+        ids,
+        vec!["more/brief.md", "news.txt"],
+        "sorted, hidden and non-document files skipped"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.path().join("run.json")).unwrap()).unwrap();
+    assert_eq!(manifest["report"]["documents"], 2);
+    assert_eq!(manifest["inputs"][1]["doc_id"], "news.txt");
+    assert_eq!(manifest["inputs"][1]["bytes"], NEWS.len());
+}
+
+#[test]
+fn news_layout_sections_sentences_dyads_and_phrases() {
+    let corpus = news_corpus();
+    let out = tempfile::tempdir().unwrap();
+    assert!(
+        analyze(corpus.path(), out.path(), &["--quiet"])
+            .status
+            .success()
+    );
+    let sections: Vec<_> = read_csv(&out.path().join("sections.csv"))
+        .into_iter()
+        .filter(|s| s["doc_id"] == "news.txt")
+        .collect();
+    let titles: Vec<&str> = sections
+        .iter()
+        .map(|s| s["section_title"].as_str())
+        .collect();
+    assert_eq!(
+        titles,
+        vec![
+            "",
+            "The Relationship Between Russia and the U.S. Now",
+            "Key Takeaways"
+        ]
+    );
+    assert_eq!(sections[2]["n_sentences"], "2");
+    let sentences: Vec<_> = read_csv(&out.path().join("sentences.csv"))
+        .into_iter()
+        .filter(|s| s["doc_id"] == "news.txt")
+        .collect();
+    assert_eq!(sentences.len(), 7);
+    for s in &sentences {
+        assert!(
+            !s["text"].ends_with("U.S.")
+                && !s["text"].ends_with("Mr.")
+                && !s["text"].ends_with("Jan."),
+            "{}",
+            s["text"]
+        );
+        let (start, end): (usize, usize) = (
+            s["start_byte"].parse().unwrap(),
+            s["end_byte"].parse().unwrap(),
+        );
+        assert_eq!(
+            &NEWS[start..end],
+            s["text"],
+            "byte spans point into the text"
+        );
+    }
+    let dyads = read_csv(&out.path().join("dyads.csv"));
+    assert!(
+        dyads
+            .iter()
+            .any(|d| d["entity_a"] == "Russia" && d["entity_b"] == "United States")
+    );
+    let phrases = read_csv(&out.path().join("phrases.csv"));
+    let relationship = phrases
+        .iter()
+        .find(|p| p["phrase"].to_lowercase() == "relationship between russia and the u.s.")
+        .expect("repeated phrase listed");
+    assert_eq!(relationship["count"], "4");
+    assert_eq!(relationship["documents"], "2");
+}
+
+#[test]
+fn one_and_two_threads_give_identical_files() {
+    let out1 = tempfile::tempdir().unwrap();
+    let out2 = tempfile::tempdir().unwrap();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    assert!(
+        analyze(&corpus, out1.path(), &["--threads", "1", "--quiet"])
+            .status
+            .success()
+    );
+    assert!(
+        analyze(&corpus, out2.path(), &["--threads", "2", "--quiet"])
+            .status
+            .success()
+    );
+    for name in CSV_FILES {
+        let file = format!("{name}.csv");
+        let a = fs::read(out1.path().join(&file)).unwrap();
+        let b = fs::read(out2.path().join(&file)).unwrap();
+        assert!(a == b, "{file} differs between 1 and 2 threads");
+    }
+}
+
+#[test]
+fn bundled_corpus_reads_back_with_sections_from_every_format() {
+    let out = tempfile::tempdir().unwrap();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    assert!(analyze(&corpus, out.path(), &["--quiet"]).status.success());
+    let docs = read_csv(&out.path().join("documents.csv"));
+    assert_eq!(docs.len(), 8);
+    for d in &docs {
+        assert!(
+            d["n_sections"].parse::<usize>().unwrap() >= 1,
+            "{}",
+            d["doc_id"]
+        );
+    }
+    let sections = read_csv(&out.path().join("sections.csv"));
+    for ext in [".txt", ".md", ".html"] {
+        assert!(
+            sections
+                .iter()
+                .any(|s| s["doc_id"].ends_with(ext) && !s["section_title"].is_empty()),
+            "no titled section in a {ext} document"
+        );
+    }
+    let sentences = read_csv(&out.path().join("sentences.csv"));
+    for s in &sentences {
+        let t = &s["text"];
+        assert!(
+            !t.contains("var ") && !t.contains('{'),
+            "script or style text leaked: {t}"
+        );
+    }
+}
+
+#[test]
+fn missing_or_empty_corpus_is_refused_with_a_clear_message() {
+    let out = tempfile::tempdir().unwrap();
+    let missing = out.path().join("no-such-folder");
+    let result = analyze(&missing, &out.path().join("o"), &[]);
+    assert_eq!(result.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        err.contains("no-such-folder") && err.contains("not found"),
+        "{err}"
+    );
+
+    let empty = tempfile::tempdir().unwrap();
+    fs::write(empty.path().join("data.csv"), "a,b").unwrap();
+    let result = analyze(empty.path(), &out.path().join("o"), &[]);
+    assert_eq!(result.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("no documents found"));
+}
+
+#[test]
+fn explain_shows_hits_rules_and_score() {
+    let result = detente()
+        .args([
+            "explain",
+            "There was no sign of cooperation, but the peace talks collapsed.",
+        ])
+        .output()
+        .unwrap();
+    assert!(result.status.success());
+    let text = String::from_utf8(result.stdout).unwrap();
+    assert!(text.contains("cooperation"), "{text}");
+    assert!(text.contains("Negated"), "{text}");
+    assert!(text.contains("Reversed"), "{text}");
+    assert!(text.contains("label conflictual"), "{text}");
+}
