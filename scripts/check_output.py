@@ -49,6 +49,17 @@ def check_seed(t):
         assert not s["text"].endswith("U.S."), f"sentence cut after U.S.: {s['text']}"
     pairs = {(d["entity_a"], d["entity_b"]) for d in t["dyads"]}
     assert ("Russia", "United States") in pairs, sorted(pairs)[:20]
+    labels = {s["text"][:40]: s["label"] for s in t["sentences"]}
+    def label_of(start):
+        found = [label for text, label in labels.items() if text.startswith(start)]
+        assert len(found) >= 1, start
+        return found
+    assert set(label_of("Pro-war sentiment is on the rise")) == {"conflictual"}
+    assert set(label_of("Economic cooperation and trade have pla")) == {"cooperative"}
+    assert set(label_of("Since President Trump took office, the ")) == {"cooperative"}
+    for s in t["sections"]:
+        if s["section_index"] in ("0", "2"):
+            assert float(s["coop"]) > 0 and float(s["conflict"]) > 0, f"section {s['section_index']} is not mixed"
     phrases = {p["phrase"].lower() for p in t["phrases"]}
     for want in ["relationship between russia and the u.s.", "president trump took office"]:
         assert want in phrases, want

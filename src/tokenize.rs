@@ -9,6 +9,7 @@
 //!   lower-cased and stemmed once per worker, not once per occurrence.
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
 use rustc_hash::FxHashMap;
 
@@ -48,6 +49,9 @@ pub struct Term {
     pub stem: Box<str>,
     /// Whether `lower` is an English stop word.
     pub stop: bool,
+    /// For a hyphenated word, the stem of its last part ("UN-brokered" → "broker"), so that
+    /// compounds can match the lexicon when the whole word does not.
+    pub tail_stem: Option<Box<str>>,
 }
 
 /// Cuts `span` of `text` into tokens (kind and span only), in order.
@@ -226,6 +230,22 @@ impl StopWords {
     }
 }
 
+/// Word forms the Snowball stemmer would conflate with unrelated words ("detention" with
+/// "detente", "international" with "intern") or cannot relate to their base (irregular
+/// verbs: "broke" → "break", "fought" → "fight"), with the stem to use instead.
+const STEM_EXCEPTIONS: &str = include_str!("../data/stem_exceptions.csv");
+
+static EXCEPTIONS: LazyLock<FxHashMap<&'static str, &'static str>> = LazyLock::new(|| {
+    STEM_EXCEPTIONS
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let mut fields = line.split(',');
+            Some((fields.next()?, fields.next()?))
+        })
+        .collect()
+});
+
 /// Surfaces cached before the cache is emptied between documents, to bound memory on
 /// corpora with many distinct forms (numbers, typos, names).
 const CACHE_LIMIT: usize = 1 << 20;
@@ -263,24 +283,37 @@ impl Normalizer {
             _ => lower.clone(),
         };
         let stop = self.stop_words.contains(&lower);
+        let tail_stem = match kind {
+            TokenKind::Word => lower
+                .rsplit_once('-')
+                .map(|(_, tail)| tail)
+                .filter(|tail| tail.chars().count() >= 3 && tail.chars().all(char::is_alphabetic))
+                .map(|tail| self.stem(tail).into_boxed_str()),
+            _ => None,
+        };
         let id = self.terms.len() as TermId;
         self.terms.push(Term {
             lower: lower.into(),
             stem: stem.into(),
             stop,
+            tail_stem,
         });
         self.ids.insert(surface.into(), id);
         id
     }
 
-    /// The Snowball stem of a lower-cased word. The possessive is removed first so that
-    /// "russia's" and "russia" share a stem whatever apostrophe the text used.
+    /// The Snowball stem of a lower-cased word, or its entry in the stem exceptions. The
+    /// possessive is removed first so that "russia's" and "russia" share a stem whatever
+    /// apostrophe the text used.
     pub fn stem(&self, lower: &str) -> String {
         let base = lower
             .strip_suffix("'s")
             .or_else(|| lower.strip_suffix('\''))
             .unwrap_or(lower);
-        self.stemmer.stem(base).into_owned()
+        match EXCEPTIONS.get(base) {
+            Some(stem) => stem.to_string(),
+            None => self.stemmer.stem(base).into_owned(),
+        }
     }
 
     /// The term behind an id from this normalizer.
@@ -372,5 +405,16 @@ mod tests {
         let the = n.term_id("The", TokenKind::Word);
         assert!(n.term(the).stop);
         assert_eq!(n.term_id("cooperation", TokenKind::Word), c, "cached");
+        let mut stem = |w: &str| {
+            let id = n.term_id(w, TokenKind::Word);
+            n.term(id).stem.to_string()
+        };
+        assert_ne!(
+            stem("detention"),
+            stem("detente"),
+            "exception keeps them apart"
+        );
+        assert_eq!(stem("broke"), stem("break"), "irregular verb");
+        assert_eq!(stem("fought"), stem("fighting"));
     }
 }

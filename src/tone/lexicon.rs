@@ -61,6 +61,9 @@ pub struct Entry {
     pub class: Class,
     /// Magnitude on a Goldstein-like 0–10 scale.
     pub intensity: f64,
+    /// A `neutral` entry: matched only so that the terms inside it do not count
+    /// ("prisoners of war" keeps "war" from scoring).
+    pub blocks: bool,
 }
 
 /// What a rule word does to the lexicon hits near it.
@@ -80,6 +83,15 @@ pub enum ModifierKind {
     Contrast,
     /// Turns a cooperative hit in the same clause into conflict ("peace talks collapsed").
     Reversal,
+    /// Ends whatever hit is near it in its clause, flipping its polarity ("sanctions were
+    /// lifted", "the war ended", "talks were suspended").
+    Cessation,
+    /// Matched only to keep shorter rule words inside it from applying ("by the end of"
+    /// is not a cessation).
+    Neutral,
+    /// Marks the hit after it as the topic or background rather than the event ("talks on
+    /// the border dispute", "amid tensions"), weighting it by its factor.
+    Topic,
 }
 
 /// A rule word with its factor.
@@ -245,14 +257,15 @@ impl Lexicon {
             let term = record[0].trim();
             let key = stem_key(&mut normalizer, term)
                 .ok_or_else(|| records.error(line, 1, "empty term"))?;
-            let polarity = match record[1].trim() {
-                "cooperative" => Polarity::Cooperative,
-                "conflictual" => Polarity::Conflictual,
+            let (polarity, blocks) = match record[1].trim() {
+                "cooperative" => (Polarity::Cooperative, false),
+                "conflictual" => (Polarity::Conflictual, false),
+                "neutral" => (Polarity::Cooperative, true),
                 other => {
                     return Err(records.error(
                         line,
                         2,
-                        format!("polarity `{other}` is not cooperative or conflictual"),
+                        format!("polarity `{other}` is not cooperative, conflictual or neutral"),
                     ));
                 }
             };
@@ -286,6 +299,7 @@ impl Lexicon {
                 polarity,
                 class,
                 intensity,
+                blocks,
             };
             match self
                 .terms
@@ -324,14 +338,28 @@ impl Lexicon {
                 "hedge" => ModifierKind::Hedge,
                 "contrast" => ModifierKind::Contrast,
                 "reversal" => ModifierKind::Reversal,
-                other => return Err(records.error(line, 2, format!("kind `{other}` is not negator, intensifier, diminisher, hedge, contrast or reversal"))),
+                "cessation" => ModifierKind::Cessation,
+                "topic" => ModifierKind::Topic,
+                "neutral" => ModifierKind::Neutral,
+                other => {
+                    return Err(records.error(
+                        line,
+                        2,
+                        format!("kind `{other}` is not negator, intensifier, diminisher, hedge, contrast, reversal, cessation, topic or neutral"),
+                    ));
+                }
             };
             let factor = parse_factor(&records, line, 3, &record[2], 0.0..=5.0)?;
             let wrong = match kind {
                 ModifierKind::Intensifier => factor <= 1.0,
-                ModifierKind::Diminisher | ModifierKind::Hedge => factor <= 0.0 || factor >= 1.0,
+                ModifierKind::Diminisher | ModifierKind::Hedge | ModifierKind::Topic => {
+                    factor <= 0.0 || factor >= 1.0
+                }
                 ModifierKind::Contrast => factor <= 0.0,
-                ModifierKind::Negator | ModifierKind::Reversal => false,
+                ModifierKind::Negator
+                | ModifierKind::Reversal
+                | ModifierKind::Cessation
+                | ModifierKind::Neutral => false,
             };
             if wrong {
                 return Err(records.error(
@@ -399,7 +427,7 @@ mod tests {
             .to_string();
         assert_eq!(
             e,
-            "user.csv:3:2: polarity `hostile` is not cooperative or conflictual"
+            "user.csv:3:2: polarity `hostile` is not cooperative, conflictual or neutral"
         );
         let e = load("peace,cooperative,verbal,eleven,\n")
             .unwrap_err()

@@ -1,17 +1,23 @@
 //! Stage 4a: sentence tone on the cooperation–conflict axis, with its evidence.
 //!
 //! A sentence's tokens are matched against the lexicon (longest multiword term first, on
-//! stems) and against the rule words. Each lexicon hit then passes through the rules, in
-//! this order, within its clause (clauses end at `, ; : ( ) —` and at contrast words):
+//! stems) and against the rule words; where a term and a rule word overlap, the longer
+//! wins. Each lexicon hit then passes through the rules, within its clause (clauses end at
+//! `, ; : ( ) —` and at contrast words):
 //!
-//! 1. **reversal**: a cooperative hit with a reversal word in its clause ("peace talks
-//!    collapsed", "threaten to upend the fragile peace") becomes conflictual;
-//! 2. **negation**: a negator up to three words before the hit ("no sign of cooperation",
-//!    "did not agree") flips its polarity at half weight;
-//! 3. **intensifiers and diminishers** up to two words before multiply it;
-//! 4. **hedges** earlier in the clause ("may", "could", "hopes to") weaken it;
-//! 5. **contrast**: after "but"/"however" hits weigh more and before them less;
-//!    "despite"/"although" weaken their own clause.
+//! 1. **negation**: the first hit up to five words after a negator ("no sign of
+//!    cooperation", "did not agree") flips its polarity at 0.75 weight; later hits in the
+//!    negator's clause are what is negated ("did not agree *on a ceasefire*") and are
+//!    absorbed (weight 0). A negated reversal or cessation word does not apply.
+//! 2. **reversal**: a cooperative hit near a word saying it failed ("peace talks
+//!    collapsed", "threaten to upend the fragile peace") counts as conflict;
+//! 3. **cessation**: a hit near a word that ends it flips ("sanctions were eased", "the
+//!    war ended", "suspended the talks");
+//! 4. **intensifiers and diminishers** up to two words before multiply it; **hedges**
+//!    earlier in the clause ("may", "could", "hopes to") weaken it; a **topic** word
+//!    ("talks on the border dispute", "amid tensions") marks a hit as background;
+//! 5. **contrast**: after "but"/"however" hits weigh `f` and before them `2 − f`;
+//!    "despite"/"although" weigh their own clause `f` and the rest `2 − f`.
 //!
 //! Weights are kept in thousandths of a point as integers so that sums are exact and merge
 //! in any order (threads, files, machines) with the same result.
@@ -26,12 +32,20 @@ use crate::metrics::{Milli, ToneCounts};
 use crate::span::Span;
 use crate::tokenize::{Normalizer, Token, TokenKind};
 
-/// Words looked at before a hit for a negator.
-const NEGATION_WINDOW: usize = 3;
-/// Words looked at before a hit for an intensifier or diminisher.
+/// Words between a negator and the first hit it negates, at most (exclusive).
+const NEGATION_WINDOW: usize = 5;
+/// Words between an intensifier or diminisher and its hit, at most (exclusive).
 const DEGREE_WINDOW: usize = 2;
-/// Weight of a negated hit relative to the plain one.
-const NEGATION_FACTOR: f64 = 0.5;
+/// Words between a topic word and its hit, at most (exclusive).
+const TOPIC_WINDOW: usize = 3;
+/// Words between a reversal or cessation word and its hit, at most (exclusive).
+const REVERSAL_WINDOW: usize = 7;
+/// Weight of a negated hit relative to the plain one (VADER uses 0.74).
+const NEGATION_FACTOR: f64 = 0.75;
+/// Weight of a hit turned around by a cessation word ("sanctions were eased").
+const CESSATION_FACTOR: f64 = 0.75;
+/// Lowest weight a contrast leaves on the other side of it.
+const MIN_CONTRAST_FACTOR: f64 = 0.25;
 
 /// A rule that changed a hit.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,12 +55,22 @@ pub enum Rule {
         /// The negating word.
         by: String,
     },
+    /// Part of what an earlier negated hit negates; weight 0.
+    Absorbed {
+        /// The negating word.
+        by: String,
+    },
     /// A cooperative term that fails, turned into conflict.
     Reversed {
         /// The reversal word.
         by: String,
     },
-    /// Weight multiplied by an intensifier, diminisher, hedge or contrast word.
+    /// A term that is ended, turned around.
+    Ceased {
+        /// The cessation word.
+        by: String,
+    },
+    /// Weight multiplied by an intensifier, diminisher, hedge, topic or contrast word.
     Scaled {
         /// The rule word.
         by: String,
@@ -64,13 +88,13 @@ pub struct Hit {
     pub span: Span,
     /// Index of the lexicon entry.
     pub entry: u32,
-    /// Polarity after negation and reversal.
+    /// Polarity after negation, reversal and cessation.
     pub polarity: Polarity,
     /// The entry's class.
     pub class: Class,
     /// The entry's intensity.
     pub intensity: f64,
-    /// Product of all factors applied (negation, degree, hedge, contrast).
+    /// Product of all factors applied.
     pub factor: f64,
     /// The rules that applied, in order.
     pub rules: Vec<Rule>,
@@ -83,13 +107,25 @@ impl Hit {
     }
 }
 
-/// A matched rule word in a sentence.
+/// A matched rule word in a sentence, by token index.
 #[derive(Debug, Clone, Copy)]
 struct Cue {
-    /// First and one-past-last token index.
     start: usize,
     end: usize,
     modifier: Modifier,
+    /// Negated itself ("did not collapse"), so it does not apply.
+    disabled: bool,
+    /// The hit it has negated first, for negators.
+    negated: Option<usize>,
+    /// It reversed or ended a hit, so its own lexicon hit is dropped.
+    used: bool,
+}
+
+/// A lexicon match before the rules, by token index.
+struct Match {
+    start: usize,
+    end: usize,
+    hit: Hit,
 }
 
 /// Scores sentences with a lexicon.
@@ -106,19 +142,49 @@ impl<'a> Scorer<'a> {
 
     /// The lexicon hits of one sentence's tokens, with every rule applied.
     pub fn score(&self, text: &str, tokens: &[Token], norm: &Normalizer) -> Vec<Hit> {
+        let (mut matches, mut cues) = self.matches(tokens, norm);
+        if matches.is_empty() {
+            return Vec::new();
+        }
+        let clause = clause_ids(tokens, &cues, |i| tokens[i].span.of(text));
+        let sentence = Sentence {
+            text,
+            tokens,
+            norm,
+            clause,
+        };
+        sentence.negate(&mut matches, &mut cues);
+        sentence.turn(&mut matches, &mut cues);
+        sentence.scale(&mut matches, &cues);
+        let used: Vec<(usize, usize)> = cues
+            .iter()
+            .filter(|c| c.used)
+            .map(|c| (c.start, c.end))
+            .collect();
+        matches.retain(|m| !used.contains(&(m.start, m.end)));
+        matches.into_iter().map(|m| m.hit).collect()
+    }
+
+    /// Lexicon terms and rule words of a sentence, longest first at each position; where a
+    /// term and a rule word start together, the longer one wins and equal ones both stay.
+    fn matches(&self, tokens: &[Token], norm: &Normalizer) -> (Vec<Match>, Vec<Cue>) {
         let stem = |i: usize| tokens.get(i).map(|t| &*norm.term(t.term).stem);
-        let lower = |i: usize| &*norm.term(tokens[i].term).lower;
-        let mut hits: Vec<(usize, usize, Hit)> = Vec::new();
-        let mut cues: Vec<Cue> = Vec::new();
+        let mut matches = Vec::new();
+        let mut cues = Vec::new();
         let mut i = 0;
         while i < tokens.len() {
             if tokens[i].kind == TokenKind::Punct {
                 i += 1;
                 continue;
             }
-            let term = self.lexicon.match_term(|k| stem(i + k));
+            let tail = norm.term(tokens[i].term).tail_stem.as_deref();
+            let term = self.lexicon.match_term(|k| stem(i + k)).or_else(|| {
+                self.lexicon
+                    .match_term(|k| if k == 0 { tail } else { stem(i + k) })
+            });
             let mut cue = self.lexicon.match_modifier(|k| stem(i + k));
-            if cue.is_none() && (lower(i).ends_with("n't") || lower(i) == "cannot") {
+            let lower = &*norm.term(tokens[i].term).lower;
+            if cue.is_none() && (lower.ends_with("n't") || lower == "cannot") {
                 cue = Some((
                     1,
                     Modifier {
@@ -127,85 +193,223 @@ impl<'a> Scorer<'a> {
                     },
                 ));
             }
-            if let Some((n, modifier)) = cue {
+            let (term_len, cue_len) = (term.map_or(0, |t| t.0), cue.map_or(0, |c| c.0));
+            if let Some((n, modifier)) = cue.filter(|_| cue_len >= term_len) {
                 cues.push(Cue {
                     start: i,
                     end: i + n,
                     modifier,
+                    disabled: false,
+                    negated: None,
+                    used: false,
                 });
             }
-            if let Some((n, index)) = term {
+            if let Some((n, index)) = term.filter(|_| term_len >= cue_len) {
                 let entry = self.lexicon.entry(index);
-                let span = Span::new(tokens[i].span.start, tokens[i + n - 1].span.end);
-                let hit = Hit {
-                    span,
-                    entry: index,
-                    polarity: entry.polarity,
-                    class: entry.class,
-                    intensity: entry.intensity,
-                    factor: 1.0,
-                    rules: Vec::new(),
-                };
-                hits.push((i, i + n, hit));
-            }
-            let advance = term.map_or(0, |t| t.0).max(cue.map_or(0, |c| c.0)).max(1);
-            i += advance;
-        }
-        if hits.is_empty() {
-            return Vec::new();
-        }
-        let clause = clause_ids(tokens, &cues, |i| tokens[i].span.of(text));
-        let word = |c: &Cue| {
-            Span::new(tokens[c.start].span.start, tokens[c.end - 1].span.end)
-                .of(text)
-                .to_string()
-        };
-        let is_word = |i: usize| tokens[i].kind != TokenKind::Punct;
-        let words_between = |from: usize, to: usize| (from..to).filter(|&k| is_word(k)).count();
-
-        // Reversal words that turned a hit around; their own lexicon hit is then dropped.
-        let mut used_reversals: Vec<Span> = Vec::new();
-        for (start, end, hit) in hits.iter_mut() {
-            let (start, end) = (*start, *end);
-            let same_clause = |c: &Cue| clause[c.start] == clause[start];
-            let before = |c: &Cue| c.end <= start;
-            let negator = cues
-                .iter()
-                .filter(|c| c.modifier.kind == ModifierKind::Negator && before(c) && same_clause(c))
-                .rfind(|c| words_between(c.end, start) < NEGATION_WINDOW);
-            if hit.polarity == Polarity::Cooperative && negator.is_none() {
-                let reversal = cues.iter().find(|c| {
-                    c.modifier.kind == ModifierKind::Reversal
-                        && same_clause(c)
-                        && (c.end <= start || c.start >= end)
-                });
-                if let Some(c) = reversal {
-                    hit.polarity = Polarity::Conflictual;
-                    hit.rules.push(Rule::Reversed { by: word(c) });
-                    used_reversals.push(Span::new(
-                        tokens[c.start].span.start,
-                        tokens[c.end - 1].span.end,
-                    ));
+                if !entry.blocks {
+                    let hit = Hit {
+                        span: Span::new(tokens[i].span.start, tokens[i + n - 1].span.end),
+                        entry: index,
+                        polarity: entry.polarity,
+                        class: entry.class,
+                        intensity: entry.intensity,
+                        factor: 1.0,
+                        rules: Vec::new(),
+                    };
+                    matches.push(Match {
+                        start: i,
+                        end: i + n,
+                        hit,
+                    });
                 }
             }
-            if let Some(c) = negator {
-                hit.polarity = hit.polarity.flipped();
-                hit.factor *= NEGATION_FACTOR;
-                hit.rules.push(Rule::Negated { by: word(c) });
+            i += term_len.max(cue_len).max(1);
+        }
+        (matches, cues)
+    }
+}
+
+/// Prepositions and subordinators that end a rule word's reach to the right: in "ended with the signing of
+/// an armistice" the armistice is not what ended, the war before it is.
+const PREPOSITIONS: &[&str] = &[
+    "with",
+    "after",
+    "before",
+    "since",
+    "in",
+    "on",
+    "at",
+    "for",
+    "from",
+    "by",
+    "amid",
+    "over",
+    "despite",
+    "during",
+    "following",
+    "until",
+    "as",
+    "into",
+    "than",
+    "because",
+    "when",
+    "while",
+    "if",
+    "unless",
+    "where",
+    "whereas",
+    "once",
+];
+
+/// One sentence being scored: its tokens and clause numbers.
+struct Sentence<'s> {
+    text: &'s str,
+    tokens: &'s [Token],
+    norm: &'s Normalizer,
+    clause: Vec<u32>,
+}
+
+impl Sentence<'_> {
+    /// Words (not punctuation) in token range `from..to`.
+    fn words(&self, from: usize, to: usize) -> usize {
+        (from..to)
+            .filter(|&k| self.tokens[k].kind != TokenKind::Punct)
+            .count()
+    }
+
+    /// The text of a rule word.
+    fn word(&self, c: &Cue) -> String {
+        Span::new(
+            self.tokens[c.start].span.start,
+            self.tokens[c.end - 1].span.end,
+        )
+        .of(self.text)
+        .to_string()
+    }
+
+    fn has_preposition(&self, from: usize, to: usize) -> bool {
+        (from..to).any(|k| PREPOSITIONS.contains(&&*self.norm.term(self.tokens[k].term).lower))
+    }
+
+    /// Negation: the first hit shortly after a negator flips; later hits in the negator's
+    /// clause are absorbed; negated reversal and cessation words are disabled.
+    fn negate(&self, matches: &mut [Match], cues: &mut [Cue]) {
+        let negators: Vec<usize> = (0..cues.len())
+            .filter(|&i| cues[i].modifier.kind == ModifierKind::Negator)
+            .collect();
+        let nearest = |cues: &[Cue], at: usize| {
+            negators
+                .iter()
+                .copied()
+                .rfind(|&n| cues[n].end <= at && self.clause[cues[n].start] == self.clause[at])
+        };
+        for i in 0..cues.len() {
+            if matches!(
+                cues[i].modifier.kind,
+                ModifierKind::Reversal | ModifierKind::Cessation
+            ) {
+                let start = cues[i].start;
+                cues[i].disabled = nearest(cues, start)
+                    .is_some_and(|n| self.words(cues[n].end, start) < NEGATION_WINDOW);
             }
-            for c in cues.iter().filter(|c| before(c) && same_clause(c)) {
+        }
+        for (index, m) in matches.iter_mut().enumerate() {
+            let Some(n) = nearest(cues, m.start) else {
+                continue;
+            };
+            let by = self.word(&cues[n]);
+            if cues[n].negated.is_some() {
+                m.hit.factor = 0.0;
+                m.hit.rules.push(Rule::Absorbed { by });
+            } else if self.words(cues[n].end, m.start) < NEGATION_WINDOW {
+                cues[n].negated = Some(index);
+                m.hit.polarity = m.hit.polarity.flipped();
+                m.hit.factor *= NEGATION_FACTOR;
+                m.hit.rules.push(Rule::Negated { by });
+            }
+        }
+    }
+
+    /// Reversal and cessation words turn the hits they apply to: their object (the hits
+    /// after them, unless a preposition intervenes) or else their subject (the hits before
+    /// them), all of the polarity of the nearest one, within the window and the clause.
+    fn turn(&self, matches: &mut [Match], cues: &mut [Cue]) {
+        for cue in cues.iter_mut() {
+            let kind = cue.modifier.kind;
+            if cue.disabled || !matches!(kind, ModifierKind::Reversal | ModifierKind::Cessation) {
+                continue;
+            }
+            let eligible = |m: &Match| {
+                m.hit.rules.is_empty()
+                    && self.clause[m.start] == self.clause[cue.start]
+                    && (kind == ModifierKind::Cessation || m.hit.polarity == Polarity::Cooperative)
+            };
+            let object: Vec<usize> = (0..matches.len())
+                .filter(|&i| {
+                    let m = &matches[i];
+                    m.start >= cue.end
+                        && eligible(m)
+                        && self.words(cue.end, m.start) < REVERSAL_WINDOW
+                        && !self.has_preposition(cue.end, m.start)
+                })
+                .collect();
+            let targets = if object.is_empty() {
+                (0..matches.len())
+                    .rev()
+                    .filter(|&i| {
+                        let m = &matches[i];
+                        m.end <= cue.start
+                            && eligible(m)
+                            && self.words(m.end, cue.start) < REVERSAL_WINDOW
+                    })
+                    .collect()
+            } else {
+                object
+            };
+            let Some(&nearest) = targets.first() else {
+                continue;
+            };
+            let polarity = matches[nearest].hit.polarity;
+            let by = self.word(cue);
+            let same: Vec<usize> = targets
+                .into_iter()
+                .filter(|&i| matches[i].hit.polarity == polarity)
+                .collect();
+            for i in same {
+                let hit = &mut matches[i].hit;
+                hit.polarity = hit.polarity.flipped();
+                if kind == ModifierKind::Cessation {
+                    hit.factor *= CESSATION_FACTOR;
+                    hit.rules.push(Rule::Ceased { by: by.clone() });
+                } else {
+                    hit.rules.push(Rule::Reversed { by: by.clone() });
+                }
+            }
+            cue.used = true;
+        }
+    }
+
+    /// Degree words, hedges, topic words and contrast scale the hits' weights.
+    fn scale(&self, matches: &mut [Match], cues: &[Cue]) {
+        for m in matches.iter_mut() {
+            if m.hit.factor == 0.0 {
+                continue;
+            }
+            let start = m.start;
+            let same_clause = |c: &Cue| self.clause[c.start] == self.clause[start];
+            for c in cues.iter().filter(|c| c.end <= start && same_clause(c)) {
                 let kind = c.modifier.kind;
+                let near = |window: usize| self.words(c.end, start) < window;
                 let applies = match kind {
-                    ModifierKind::Intensifier | ModifierKind::Diminisher => {
-                        words_between(c.end, start) < DEGREE_WINDOW
-                    }
+                    ModifierKind::Intensifier | ModifierKind::Diminisher => near(DEGREE_WINDOW),
+                    ModifierKind::Topic => near(TOPIC_WINDOW),
                     ModifierKind::Hedge => true,
                     _ => false,
                 };
                 if applies {
-                    hit.factor *= c.modifier.factor;
-                    hit.rules.push(Rule::Scaled {
-                        by: word(c),
+                    m.hit.factor *= c.modifier.factor;
+                    m.hit.rules.push(Rule::Scaled {
+                        by: self.word(c),
                         kind,
                         factor: c.modifier.factor,
                     });
@@ -213,30 +417,26 @@ impl<'a> Scorer<'a> {
             }
             for c in cues
                 .iter()
-                .filter(|c| c.modifier.kind == ModifierKind::Contrast)
+                .filter(|c| c.modifier.kind == ModifierKind::Contrast && c.modifier.factor != 1.0)
             {
                 let f = c.modifier.factor;
+                let other = (2.0 - f).max(MIN_CONTRAST_FACTOR);
+                let after = c.end <= start;
                 let factor = if f > 1.0 {
-                    if c.end <= start { f } else { 1.0 / f }
-                } else if c.end <= start && clause[start] == clause[c.start] {
+                    if after { f } else { other }
+                } else if after && same_clause(c) {
                     f
                 } else {
-                    1.0
+                    other
                 };
-                if factor != 1.0 {
-                    hit.factor *= factor;
-                    hit.rules.push(Rule::Scaled {
-                        by: word(c),
-                        kind: ModifierKind::Contrast,
-                        factor,
-                    });
-                }
+                m.hit.factor *= factor;
+                m.hit.rules.push(Rule::Scaled {
+                    by: self.word(c),
+                    kind: ModifierKind::Contrast,
+                    factor,
+                });
             }
         }
-        hits.into_iter()
-            .map(|(_, _, hit)| hit)
-            .filter(|hit| !used_reversals.contains(&hit.span))
-            .collect()
     }
 }
 
@@ -245,33 +445,23 @@ impl<'a> Scorer<'a> {
 fn clause_ids<'t>(tokens: &[Token], cues: &[Cue], surface: impl Fn(usize) -> &'t str) -> Vec<u32> {
     let mut ids = Vec::with_capacity(tokens.len());
     let mut id = 0u32;
-    let mut cue = cues
+    let mut contrast = cues
         .iter()
         .filter(|c| c.modifier.kind == ModifierKind::Contrast)
         .peekable();
     for (i, t) in tokens.iter().enumerate() {
-        while cue.peek().is_some_and(|c| c.start < i) {
-            cue.next();
+        while contrast.peek().is_some_and(|c| c.start < i) {
+            contrast.next();
         }
-        if cue.peek().is_some_and(|c| c.start == i) {
+        if contrast.peek().is_some_and(|c| c.start == i) {
             id += 1;
         }
         ids.push(id);
-        if t.kind == TokenKind::Punct
-            && matches!(
-                surface(i),
-                "," | ";"
-                    | ":"
-                    | "("
-                    | ")"
-                    | "\u{2014}"
-                    | "\u{2013}"
-                    | "-"
-                    | "\u{201c}"
-                    | "\u{201d}"
-                    | "\""
-            )
-        {
+        let boundary = matches!(
+            surface(i),
+            "," | ";" | ":" | "(" | ")" | "\u{2014}" | "\u{2013}" | "\u{201c}" | "\u{201d}" | "\""
+        );
+        if t.kind == TokenKind::Punct && boundary {
             id += 1;
         }
     }
@@ -320,9 +510,16 @@ pub fn evidence(text: &str, hits: &[Hit]) -> String {
                 Rule::Reversed { by } => {
                     let _ = write!(out, "reversed by {by}");
                 }
+                Rule::Absorbed { by } => {
+                    let _ = write!(out, "absorbed by {by}");
+                }
+                Rule::Ceased { by } => {
+                    let _ = write!(out, "ended by {by}");
+                }
                 Rule::Scaled { by, kind, factor } => {
                     let what = match kind {
                         ModifierKind::Hedge => "hedged by",
+                        ModifierKind::Topic => "topic after",
                         ModifierKind::Contrast => "contrast",
                         _ => "by",
                     };

@@ -2,14 +2,14 @@ use super::*;
 use crate::tokenize::Normalizer;
 
 const HEAD: &str = "term,polarity,class,intensity,notes\n";
-const MODS: &str = "term,kind,factor,notes\nnot,negator,0,\nno,negator,0,\nsignificantly,intensifier,1.5,\nmay,hedge,0.6,\nbut,contrast,1.5,\ndespite,contrast,0.5,\ncollapse,reversal,0,\nfaltering,reversal,0,\n";
+const MODS: &str = "term,kind,factor,notes\nnot,negator,0,\nno,negator,0,\nsignificantly,intensifier,1.5,\nmay,hedge,0.6,\nbut,contrast,1.5,\ndespite,contrast,0.5,\ncollapse,reversal,0,\nfaltering,reversal,0,\nlift,cessation,0,\nend,cessation,0,\nease,cessation,0,\non,topic,0.5,\nby the end of,neutral,0,\n";
 
 fn lexicon() -> Lexicon {
     let mut l = Lexicon::default();
     l.add_terms(
         "t.csv",
         &format!(
-            "{HEAD}cooperation,cooperative,verbal,4,\ntalks,cooperative,verbal,3,\npeace talks,cooperative,verbal,5,\nsanctions,conflictual,material,5,\ntrade,cooperative,material,2,\neconomic sanctions,conflictual,material,6,\n"
+            "{HEAD}cooperation,cooperative,verbal,4,\ntalks,cooperative,verbal,3,\npeace talks,cooperative,verbal,5,\nsanctions,conflictual,material,5,\ntrade,cooperative,material,2,\neconomic sanctions,conflictual,material,6,\nblockade,conflictual,material,6,\nwar,conflictual,material,9,\narmistice,cooperative,material,7,\nprisoners of war,neutral,material,1,\nbroker,cooperative,verbal,3,\ndispute,conflictual,verbal,4,\nceasefire,cooperative,material,6,\n"
         ),
         false,
     )
@@ -30,7 +30,7 @@ fn hits(text: &str) -> (Vec<Hit>, String) {
 
 #[test]
 fn stems_and_multiword_terms() {
-    let (h, e) = hits("Economic sanctions hurt; they cooperated on peace talks.");
+    let (h, e) = hits("Economic sanctions hurt; they cooperated in peace talks.");
     assert_eq!(h.len(), 3, "{e}");
     assert_eq!(
         e,
@@ -39,10 +39,10 @@ fn stems_and_multiword_terms() {
 }
 
 #[test]
-fn negation_flips_at_half_weight() {
+fn negation_flips_at_three_quarters_weight() {
     let (h, e) = hits("There was no sign of cooperation.");
     assert_eq!(h[0].polarity, Polarity::Conflictual);
-    assert_eq!(e, "cooperation(-2.0: negated by no)");
+    assert_eq!(e, "cooperation(-3.0: negated by no)");
     let (h, _) = hits("They did not impose sanctions.");
     assert_eq!(h[0].polarity, Polarity::Cooperative);
 }
@@ -74,7 +74,7 @@ fn contrast_weighs_the_second_clause() {
     let (h, _) = hits("Trade grew but sanctions remain.");
     let t = tally(&h);
     assert!(t.conflict() > t.coop());
-    assert!((h[0].factor - 1.0 / 1.5).abs() < 1e-9 && (h[1].factor - 1.5).abs() < 1e-9);
+    assert!((h[0].factor - 0.5).abs() < 1e-9 && (h[1].factor - 1.5).abs() < 1e-9);
 }
 
 #[test]
@@ -92,4 +92,59 @@ fn tally_sums_by_quad() {
     assert_eq!(t.material_coop.0, 2000);
     assert_eq!(t.material_conflict.0, 5000);
     assert_eq!(t.hits, 2);
+}
+
+#[test]
+fn negation_absorbs_what_the_negated_verb_governs() {
+    let (h, e) = hits("They did not agree on talks or a ceasefire.");
+    assert_eq!(
+        e,
+        "talks(-1.1: negated by not, ×0.50 topic after on); ceasefire(+0.0: absorbed by not)"
+    );
+    assert_eq!(h[1].factor, 0.0);
+}
+
+#[test]
+fn negated_reversal_does_not_apply() {
+    let (h, e) = hits("Peace talks did not collapse.");
+    assert_eq!(h[0].polarity, Polarity::Cooperative, "{e}");
+}
+
+#[test]
+fn cessation_turns_its_object_or_its_subject() {
+    let (h, e) = hits("The government lifted the blockade.");
+    assert_eq!(e, "blockade(+4.5: ended by lifted)");
+    assert_eq!(h[0].polarity, Polarity::Cooperative);
+    let (_, e) = hits("Sanctions were eased after the talks.");
+    assert_eq!(
+        e, "Sanctions(+3.8: ended by eased); talks(+3.0)",
+        "a preposition stops the object side"
+    );
+    let (_, e) = hits("The war ended with an armistice.");
+    assert_eq!(e, "war(+6.8: ended by ended); armistice(+7.0)");
+}
+
+#[test]
+fn a_neutral_rule_word_blocks_a_shorter_one() {
+    let (h, e) = hits("The ceasefire must hold by the end of the month.");
+    assert!(h[0].rules.is_empty(), "{e}");
+}
+
+#[test]
+fn topic_words_mark_background() {
+    let (h, e) = hits("They held talks on the dispute.");
+    assert_eq!(e, "talks(+3.0); dispute(-2.0: ×0.50 topic after on)");
+    assert_eq!(tally(&h).label(), crate::metrics::Label::Mixed);
+}
+
+#[test]
+fn neutral_terms_block_the_terms_inside_them() {
+    let (h, e) = hits("They freed prisoners of war.");
+    assert!(h.is_empty(), "{e}");
+}
+
+#[test]
+fn hyphenated_compounds_match_on_their_last_part() {
+    let (_, e) = hits("A UN-brokered ceasefire.");
+    assert_eq!(e, "UN-brokered(+3.0); ceasefire(+6.0)");
 }
