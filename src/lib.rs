@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod output;
 pub mod phrases;
 pub mod pipeline;
+pub mod report;
 pub mod run;
 pub mod segment;
 pub mod span;

@@ -45,6 +45,19 @@ enum Command {
         /// The file to segment (.txt, .md or .html).
         file: PathBuf,
     },
+    /// Write report.html (charts and tables) from the output folder of `analyze`, and with
+    /// --xlsx the workbook detente.xlsx.
+    Report(ReportArgs),
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    /// The output folder of an earlier `detente analyze`.
+    #[arg(default_value = "output")]
+    dir: PathBuf,
+    /// Also write detente.xlsx (one sheet per table, a tone chart).
+    #[arg(long)]
+    xlsx: bool,
 }
 
 #[derive(Args)]
@@ -133,6 +146,7 @@ fn main() -> ExitCode {
         Command::Analyze(args) => analyze(args),
         Command::Explain(args) => explain(args).map(|_| ExitCode::SUCCESS),
         Command::Segment { file } => segment_file(&file).map(|_| ExitCode::SUCCESS),
+        Command::Report(args) => report(&args).map(|_| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,
@@ -204,6 +218,17 @@ fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn report(args: &ReportArgs) -> Result<()> {
+    if !args.dir.is_dir() {
+        bail!("{}: output folder not found", args.dir.display());
+    }
+    println!("{}", detente::report::write_html(&args.dir)?.display());
+    if args.xlsx {
+        println!("{}", detente::report::write_xlsx(&args.dir)?.display());
+    }
+    Ok(())
 }
 
 fn explain(args: ExplainArgs) -> Result<()> {

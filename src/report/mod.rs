@@ -1,0 +1,447 @@
+//! After a run: a human-facing view of the output folder — `report.html` (charts and
+//! tables in one self-contained page) and `detente.xlsx` (every table as a worksheet).
+//!
+//! This stage reads the finished CSV files back from the output folder instead of taking
+//! the pipeline's in-memory results, so it stays decoupled from the analysis: it works on
+//! any earlier output folder (`detente report DIR`), and columns or files added later
+//! (`groups.csv`, `tone_ci_low`/`tone_ci_high`, a dyad `level`) are picked up when they are
+//! present and skipped when they are not. Big files are streamed, never loaded whole.
+
+mod html;
+mod xlsx;
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::output::{CellPolicy, Output};
+
+pub use html::render_html;
+
+/// File name of the HTML report inside the output folder.
+pub const HTML_FILE: &str = "report.html";
+/// File name of the workbook inside the output folder.
+pub const XLSX_FILE: &str = "detente.xlsx";
+
+/// Writes `report.html` into `out_dir` (a finished output folder) and returns its path.
+///
+/// Needs `documents.csv` and `sections.csv`; every other table is shown when present. The
+/// file is written to a temporary name and renamed into place, so a reader never sees a
+/// half-written report.
+pub fn write_html(out_dir: &Path) -> Result<PathBuf, Error> {
+    let page = render_html(out_dir)?;
+    let mut out = Output::new(out_dir, CellPolicy::default())?;
+    out.file(HTML_FILE, page.as_bytes())?;
+    out.commit()?;
+    Ok(out_dir.join(HTML_FILE))
+}
+
+/// Writes `detente.xlsx` into `out_dir` (a finished output folder) and returns its path.
+///
+/// One worksheet per CSV file found, a tone chart and an `about` sheet; written to a
+/// temporary name and renamed into place.
+pub fn write_xlsx(out_dir: &Path) -> Result<PathBuf, Error> {
+    xlsx::write(out_dir, xlsx::EXCEL_MAX_ROWS)
+}
+
+/// Writes a file through a temporary file in the same folder and renames it into place,
+/// so the target is either the old file or the complete new one (a rename within one
+/// folder is atomic, a copy across file systems would not be). Like [`Output::file`], but
+/// streaming: a workbook can be far bigger than memory should hold.
+fn write_atomic(
+    dir: &Path,
+    name: &str,
+    fill: impl FnOnce(&mut File) -> std::io::Result<()>,
+) -> Result<PathBuf, Error> {
+    let target = dir.join(name);
+    let io = |source| Error::Io {
+        path: target.clone(),
+        source,
+    };
+    let mut tmp = tempfile::NamedTempFile::with_prefix_in(format!(".{name}."), dir).map_err(io)?;
+    fill(tmp.as_file_mut()).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(&target).map_err(|e| io(e.error))?;
+    Ok(target)
+}
+
+/// An error about one output file, in the library's error type.
+fn file_error(path: &Path, message: impl Into<String>) -> Error {
+    Error::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(message.into()),
+    }
+}
+
+/// Whether the run wrote text cells raw (`--raw-cells`), from its `run.json`.
+///
+/// Without raw cells, `output` put an apostrophe before text that a spreadsheet would run
+/// as a formula; the report shows the text as it was, so it must know whether a leading
+/// apostrophe is that guard or part of the text. No `run.json` means the default policy.
+fn raw_cells(out_dir: &Path) -> bool {
+    std::fs::read(out_dir.join("run.json"))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        .and_then(|v| v.pointer("/options/raw_cells").and_then(|b| b.as_bool()))
+        .unwrap_or(false)
+}
+
+/// A text cell as it was before the formula guard: `'=x` → `=x`. Borrowed, because the
+/// guard is always exactly one leading byte.
+fn unguard(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
+    }
+}
+
+/// The header of one CSV file: column names and where each one is.
+#[derive(Debug, Clone, Default)]
+pub struct Columns {
+    names: Vec<String>,
+    index: HashMap<String, usize>,
+}
+
+impl Columns {
+    fn new(names: Vec<String>) -> Columns {
+        let mut index = HashMap::with_capacity(names.len());
+        for (i, name) in names.iter().enumerate() {
+            // The first of two equal names wins, as a spreadsheet lookup would do.
+            index.entry(name.clone()).or_insert(i);
+        }
+        Columns { names, index }
+    }
+
+    /// Column names in file order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Whether the file has this column.
+    pub fn has(&self, name: &str) -> bool {
+        self.index.contains_key(name)
+    }
+
+    /// Position of a column.
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
+}
+
+/// One row of a CSV file, looked up by column name.
+#[derive(Clone, Copy)]
+pub struct Row<'a> {
+    columns: &'a Columns,
+    record: &'a csv::StringRecord,
+    raw: bool,
+}
+
+impl<'a> Row<'a> {
+    /// The cell at position `i`, without the formula guard; empty past the row's end.
+    pub fn cell(&self, i: usize) -> &'a str {
+        let cell = self.record.get(i).unwrap_or("");
+        if self.raw { cell } else { unguard(cell) }
+    }
+
+    /// The cell in column `name`, or `None` when the file has no such column.
+    pub fn get(&self, name: &str) -> Option<&'a str> {
+        self.columns.position(name).map(|i| self.cell(i))
+    }
+
+    /// The cell in column `name`, empty when the column is absent.
+    pub fn text(&self, name: &str) -> &'a str {
+        self.get(name).unwrap_or("")
+    }
+
+    /// The cell in column `name` as a number; `None` when absent, empty or not a number.
+    pub fn num(&self, name: &str) -> Option<f64> {
+        self.get(name)
+            .and_then(|s| s.trim().parse::<f64>().ok())
+            .filter(|x| x.is_finite())
+    }
+
+    /// How many cells the row has.
+    pub fn len(&self) -> usize {
+        self.record.len()
+    }
+
+    /// Whether the row has no cell.
+    pub fn is_empty(&self) -> bool {
+        self.record.is_empty()
+    }
+}
+
+/// A CSV file of the output folder, read one row at a time.
+pub struct CsvReader {
+    path: PathBuf,
+    columns: Columns,
+    reader: csv::Reader<BufReader<File>>,
+    record: csv::StringRecord,
+    raw: bool,
+}
+
+impl CsvReader {
+    /// Opens `out_dir/name`; `Ok(None)` when the file does not exist (optional tables).
+    pub fn open(out_dir: &Path, name: &str) -> Result<Option<CsvReader>, Error> {
+        let path = out_dir.join(name);
+        let file = match File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(Error::Io { path, source }),
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            // Tolerate rows of another width: a report should show what is there.
+            .flexible(true)
+            .from_reader(BufReader::with_capacity(1 << 20, file));
+        let header = reader.headers().map_err(|source| Error::Csv {
+            path: path.clone(),
+            source,
+        })?;
+        let columns = Columns::new(header.iter().map(str::to_string).collect());
+        Ok(Some(CsvReader {
+            raw: raw_cells(out_dir),
+            path,
+            columns,
+            reader,
+            record: csv::StringRecord::new(),
+        }))
+    }
+
+    /// The header.
+    pub fn columns(&self) -> &Columns {
+        &self.columns
+    }
+
+    /// The next row, or `None` at the end of the file.
+    pub fn next_row(&mut self) -> Result<Option<Row<'_>>, Error> {
+        let more = self
+            .reader
+            .read_record(&mut self.record)
+            .map_err(|source| Error::Csv {
+                path: self.path.clone(),
+                source,
+            })?;
+        Ok(more.then_some(Row {
+            columns: &self.columns,
+            record: &self.record,
+            raw: self.raw,
+        }))
+    }
+}
+
+/// Some rows of a CSV file held in memory, with the number of rows the file has.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    columns: Columns,
+    rows: Vec<csv::StringRecord>,
+    total: usize,
+    raw: bool,
+}
+
+impl Table {
+    /// Reads the rows of `out_dir/name` for which `keep` says yes; `None` when the file is
+    /// absent.
+    pub fn read_where(
+        out_dir: &Path,
+        name: &str,
+        mut keep: impl FnMut(&Row) -> bool,
+    ) -> Result<Option<Table>, Error> {
+        let Some(mut reader) = CsvReader::open(out_dir, name)? else {
+            return Ok(None);
+        };
+        let mut rows = Vec::new();
+        let mut total = 0;
+        while let Some(row) = reader.next_row()? {
+            total += 1;
+            if keep(&row) {
+                rows.push(row.record.clone());
+            }
+        }
+        Ok(Some(Table {
+            columns: reader.columns,
+            rows,
+            total,
+            raw: reader.raw,
+        }))
+    }
+
+    /// Reads every row of `out_dir/name`; `None` when the file is absent.
+    pub fn read(out_dir: &Path, name: &str) -> Result<Option<Table>, Error> {
+        Table::read_where(out_dir, name, |_| true)
+    }
+
+    /// Reads the `k` rows of `out_dir/name` with the largest `key` (ties in file order),
+    /// holding at most `2k` rows at a time, so a file of millions of dyads costs little.
+    /// Rows whose key is `None` are skipped and not counted in [`Table::total`].
+    pub fn read_top(
+        out_dir: &Path,
+        name: &str,
+        k: usize,
+        key: impl Fn(&Row) -> Option<f64>,
+    ) -> Result<Option<Table>, Error> {
+        let Some(mut reader) = CsvReader::open(out_dir, name)? else {
+            return Ok(None);
+        };
+        // (key, file position, record): the position keeps ties in file order.
+        let mut best: Vec<(f64, usize, csv::StringRecord)> = Vec::new();
+        let order = |a: &(f64, usize, csv::StringRecord), b: &(f64, usize, csv::StringRecord)| {
+            b.0.partial_cmp(&a.0)
+                .unwrap_or(Ordering::Equal)
+                .then(a.1.cmp(&b.1))
+        };
+        let mut total = 0;
+        while let Some(row) = reader.next_row()? {
+            let Some(value) = key(&row) else {
+                continue;
+            };
+            best.push((
+                if value.is_nan() { f64::MIN } else { value },
+                total,
+                row.record.clone(),
+            ));
+            total += 1;
+            if best.len() >= 2 * k.max(1) {
+                best.sort_by(order);
+                best.truncate(k);
+            }
+        }
+        best.sort_by(order);
+        best.truncate(k);
+        Ok(Some(Table {
+            columns: reader.columns,
+            rows: best.into_iter().map(|(_, _, r)| r).collect(),
+            total,
+            raw: reader.raw,
+        }))
+    }
+
+    /// The header.
+    pub fn columns(&self) -> &Columns {
+        &self.columns
+    }
+
+    /// Whether the file has this column.
+    pub fn has(&self, name: &str) -> bool {
+        self.columns.has(name)
+    }
+
+    /// The rows held.
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = Row<'_>> + '_ {
+        self.rows.iter().map(|record| Row {
+            columns: &self.columns,
+            record,
+            raw: self.raw,
+        })
+    }
+
+    /// How many rows are held.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether no row is held.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// How many rows the file has (held or not).
+    pub fn total(&self) -> usize {
+        self.total
+    }
+}
+
+/// The `k` documents with the most sentences, in corpus order: what the charts show when
+/// a corpus has more documents than a chart can hold.
+fn largest_documents(documents: &Table, k: usize) -> Vec<Row<'_>> {
+    let rows: Vec<Row> = documents.rows().collect();
+    let mut by_size: Vec<(usize, f64)> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (i, r.num("n_sentences").unwrap_or(0.0)))
+        .collect();
+    by_size.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut chosen: Vec<usize> = by_size.iter().take(k).map(|p| p.0).collect();
+    chosen.sort_unstable();
+    chosen.into_iter().map(|i| rows[i]).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn rows_are_read_by_column_name_and_absent_columns_are_none() {
+        let dir = folder(&[("t.csv", "a,b\r\n1,x\r\n2,'=y\r\n")]);
+        let t = Table::read(dir.path(), "t.csv").unwrap().unwrap();
+        let rows: Vec<_> = t.rows().collect();
+        assert_eq!(rows[0].num("a"), Some(1.0));
+        assert_eq!(rows[0].text("b"), "x");
+        assert_eq!(rows[1].text("b"), "=y", "the formula guard is removed");
+        assert_eq!(rows[1].get("tone_ci_low"), None);
+        assert_eq!(rows[1].num("b"), None);
+        assert!(Table::read(dir.path(), "missing.csv").unwrap().is_none());
+    }
+
+    #[test]
+    fn raw_runs_keep_a_leading_apostrophe() {
+        let dir = folder(&[
+            ("t.csv", "a\r\n'=y\r\n"),
+            ("run.json", r#"{"options":{"raw_cells":true}}"#),
+        ]);
+        let t = Table::read(dir.path(), "t.csv").unwrap().unwrap();
+        assert_eq!(t.rows().next().unwrap().text("a"), "'=y");
+    }
+
+    #[test]
+    fn top_rows_by_key_keep_ties_in_file_order() {
+        let mut csv = String::from("name,n\r\n");
+        for i in 0..100 {
+            csv.push_str(&format!("r{i},{}\r\n", i % 7));
+        }
+        let dir = folder(&[("t.csv", &csv)]);
+        let t = Table::read_top(dir.path(), "t.csv", 3, |r| r.num("n"))
+            .unwrap()
+            .unwrap();
+        let names: Vec<_> = t.rows().map(|r| r.text("name").to_string()).collect();
+        assert_eq!(names, ["r6", "r13", "r20"]);
+        assert_eq!(t.total(), 100);
+    }
+
+    #[test]
+    fn largest_documents_keep_corpus_order() {
+        let dir = folder(&[(
+            "documents.csv",
+            "doc_id,n_sentences\r\na,5\r\nb,50\r\nc,7\r\nd,50\r\n",
+        )]);
+        let t = Table::read(dir.path(), "documents.csv").unwrap().unwrap();
+        let ids: Vec<_> = largest_documents(&t, 3)
+            .iter()
+            .map(|r| r.text("doc_id"))
+            .collect();
+        assert_eq!(ids, ["b", "c", "d"]);
+    }
+
+    #[test]
+    fn atomic_write_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path =
+            write_atomic(dir.path(), "x.txt", |f| std::io::Write::write_all(f, b"hi")).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"hi");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["x.txt"]);
+    }
+}
