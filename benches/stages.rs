@@ -104,11 +104,15 @@ fn stages(c: &mut Criterion) {
     });
 
     let opts = PhraseOptions::default();
+    let ids: Vec<std::sync::Arc<str>> = docs
+        .iter()
+        .map(|d| std::sync::Arc::from(d.doc_id.as_str()))
+        .collect();
     g.bench_function("phrases", |b| {
         b.iter(|| {
             let mut counts = PhraseCounts::default();
-            for (d, t) in &toks {
-                counts.add_sentence(&docs[*d].text, t, &norm, 0, &opts);
+            for (i, (d, t)) in toks.iter().enumerate() {
+                counts.add_sentence(&docs[*d].text, t, &norm, &ids[*d], 0, i, &opts);
             }
             assert!(counts.map.len() > 10_000);
             counts.map.len()

@@ -22,6 +22,7 @@ pub mod segment;
 pub mod span;
 pub mod tokenize;
 pub mod tone;
+pub mod validate;
 
 pub use error::{Error, Warning};
 pub use span::Span;

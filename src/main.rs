@@ -14,7 +14,7 @@ use detente::phrases::PhraseOptions;
 use detente::pipeline::{Analyzer, Worker};
 use detente::run::{RunConfig, run};
 use detente::segment;
-use detente::tone::{self, Lexicon, Scorer};
+use detente::tone::{self, Lexicon, Scorer, dictionaries};
 
 /// Exit status when some files were skipped (the rest were written).
 const EXIT_SOME_SKIPPED: u8 = 3;
@@ -45,6 +45,16 @@ enum Command {
         /// The file to segment (.txt, .md or .html).
         file: PathBuf,
     },
+    /// Check a lexicon, modifiers, gazetteer (.csv), LIWC (.dic) or VADER (.txt, .tsv) file
+    /// and report the first error with file, line and column.
+    Lexicon {
+        #[command(subcommand)]
+        action: LexiconAction,
+    },
+    /// Score hand-coded sentences (CSV with `text` and `label`, optional `quad`) and report
+    /// agreement: accuracy, precision/recall/F1, Cohen's kappa, Krippendorff's alpha, the
+    /// confusion matrix and the worst disagreements.
+    Validate(ValidateArgs),
     /// Write report.html (charts and tables) from the output folder of `analyze`, and with
     /// --xlsx the workbook detente.xlsx.
     Report(ReportArgs),
@@ -60,11 +70,48 @@ struct ReportArgs {
     xlsx: bool,
 }
 
+#[derive(Subcommand)]
+enum LexiconAction {
+    /// Validate a file before using it.
+    Check {
+        /// The file to check.
+        file: PathBuf,
+        /// For a LIWC file: CATEGORY=cooperative|conflictual (repeatable).
+        #[arg(long = "map", value_name = "CATEGORY=POLARITY")]
+        maps: Vec<String>,
+    },
+}
+
+#[derive(Args)]
+struct ValidateArgs {
+    /// CSV of coded sentences: columns `text`, `label` (cooperative, conflictual, neutral)
+    /// and optionally `quad`.
+    coded: PathBuf,
+    #[command(flatten)]
+    lexicon: LexiconArgs,
+}
+
 #[derive(Args)]
 struct LexiconArgs {
     /// Replace the built-in lexicon terms with this CSV (term,polarity,class,intensity,notes).
     #[arg(long, value_name = "FILE")]
     lexicon: Option<PathBuf>,
+    /// Replace the built-in terms with a LIWC-style dictionary (`*` wildcards); its
+    /// categories are mapped with --map.
+    #[arg(long, value_name = "FILE.dic")]
+    dictionary: Option<PathBuf>,
+    /// Map a LIWC category to a polarity: CATEGORY=cooperative or CATEGORY=conflictual
+    /// (repeatable).
+    #[arg(
+        long = "map",
+        value_name = "CATEGORY=POLARITY",
+        requires = "dictionary"
+    )]
+    maps: Vec<String>,
+    /// Replace the built-in terms with a VADER-style lexicon (token, tab, mean valence, …):
+    /// positive valence reads as cooperative, negative as conflictual.
+    #[arg(long, value_name = "FILE")]
+    vader: Option<PathBuf>,
     /// Add terms to the lexicon, overriding built-in ones with the same stems (repeatable).
     #[arg(long, value_name = "FILE")]
     lexicon_add: Vec<PathBuf>,
@@ -117,14 +164,26 @@ fn read(path: &Path) -> Result<String> {
 
 impl LexiconArgs {
     fn lexicon(&self) -> Result<Lexicon> {
-        let mut lexicon = match &self.lexicon {
-            Some(path) => {
-                let mut l = Lexicon::with_builtin_modifiers();
-                l.add_terms(&path.display().to_string(), &read(path)?, false)?;
-                l
-            }
-            None => Lexicon::builtin(),
-        };
+        let replacements = [&self.lexicon, &self.dictionary, &self.vader];
+        if replacements.iter().filter(|r| r.is_some()).count() > 1 {
+            bail!("--lexicon, --dictionary and --vader each replace the built-in terms: give one");
+        }
+        let mut lexicon = Lexicon::with_builtin_modifiers();
+        if let Some(path) = &self.lexicon {
+            lexicon.add_terms(&path.display().to_string(), &read(path)?, false)?;
+        } else if let Some(path) = &self.dictionary {
+            let maps = parse_maps(&self.maps)?;
+            dictionaries::load_liwc(
+                &mut lexicon,
+                &path.display().to_string(),
+                &read(path)?,
+                &maps,
+            )?;
+        } else if let Some(path) = &self.vader {
+            dictionaries::load_vader(&mut lexicon, &path.display().to_string(), &read(path)?)?;
+        } else {
+            lexicon = Lexicon::builtin();
+        }
         for path in &self.lexicon_add {
             lexicon.add_terms(&path.display().to_string(), &read(path)?, true)?;
         }
@@ -140,12 +199,25 @@ impl LexiconArgs {
     }
 }
 
+fn parse_maps(maps: &[String]) -> Result<Vec<(String, tone::Polarity)>> {
+    if maps.is_empty() {
+        bail!("a LIWC dictionary needs at least one --map CATEGORY=cooperative|conflictual");
+    }
+    maps.iter()
+        .map(|m| dictionaries::parse_mapping(m).map_err(|e| anyhow::anyhow!("--map {e}")))
+        .collect()
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Analyze(args) => analyze(args),
         Command::Explain(args) => explain(args).map(|_| ExitCode::SUCCESS),
         Command::Segment { file } => segment_file(&file).map(|_| ExitCode::SUCCESS),
+        Command::Lexicon {
+            action: LexiconAction::Check { file, maps },
+        } => check_file(&file, &maps).map(|_| ExitCode::SUCCESS),
+        Command::Validate(args) => validate(&args).map(|_| ExitCode::SUCCESS),
         Command::Report(args) => report(&args).map(|_| ExitCode::SUCCESS),
     };
     match result {
@@ -231,6 +303,68 @@ fn report(args: &ReportArgs) -> Result<()> {
     Ok(())
 }
 
+/// Checks one data file; the kind is told by its extension and header.
+fn check_file(path: &Path, maps: &[String]) -> Result<()> {
+    let name = path.display().to_string();
+    let data = read(path)?;
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let header = data
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    let (kind, count) = if ext == "dic" {
+        let maps = if maps.is_empty() {
+            Vec::new()
+        } else {
+            parse_maps(maps)?
+        };
+        (
+            "LIWC dictionary",
+            dictionaries::load_liwc(&mut Lexicon::default(), &name, &data, &maps)?,
+        )
+    } else if ext == "txt" || ext == "tsv" {
+        (
+            "VADER lexicon",
+            dictionaries::load_vader(&mut Lexicon::default(), &name, &data)?,
+        )
+    } else if header.starts_with("term,kind") {
+        (
+            "rule words",
+            Lexicon::default().add_modifiers(&name, &data)?,
+        )
+    } else if header.starts_with("canonical,") {
+        (
+            "gazetteer",
+            Gazetteer::default().add_csv(&name, &data, false)?,
+        )
+    } else {
+        (
+            "lexicon",
+            Lexicon::default().add_terms(&name, &data, false)?,
+        )
+    };
+    println!("{name}: ok, {kind} with {count} entries");
+    Ok(())
+}
+
+fn validate(args: &ValidateArgs) -> Result<()> {
+    let lexicon = args.lexicon.lexicon()?;
+    let name = args.coded.display().to_string();
+    let rows = detente::validate::read_coded(&name, &read(&args.coded)?)?;
+    if rows.is_empty() {
+        bail!("{name}: no coded sentences");
+    }
+    print!("{}", detente::validate::validate(&lexicon, &rows));
+    Ok(())
+}
+
 fn explain(args: ExplainArgs) -> Result<()> {
     let lexicon = args.lexicon.lexicon()?;
     let gazetteer = args.lexicon.gazetteer()?;
@@ -275,7 +409,7 @@ fn explain(args: ExplainArgs) -> Result<()> {
                 entry.intensity
             );
             for rule in &hit.rules {
-                println!("    rule: {rule:?}");
+                println!("    rule: {rule}");
             }
             println!(
                 "    counts as {:?} with weight {:.3}",

@@ -116,9 +116,18 @@ pub const DYADS: &[&str] = &[
     "goldstein",
     "example_doc_id",
     "example_sentence_index",
+    "level",
 ];
 /// `phrases.csv` columns.
-pub const PHRASES: &[&str] = &["phrase", "n", "count", "documents", "sections"];
+pub const PHRASES: &[&str] = &[
+    "phrase",
+    "n",
+    "count",
+    "documents",
+    "sections",
+    "score",
+    "example",
+];
 
 /// How text cells are written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -415,8 +424,9 @@ impl DocumentFiles {
     }
 }
 
-/// Writes `entities.csv`, `dyads.csv` and `phrases.csv` from the corpus totals.
-pub fn write_totals(out: &mut Output, totals: &Totals, min_count: u64) -> Result<(), Error> {
+/// Writes `entities.csv`, `dyads.csv` and `phrases.csv` from the corpus totals; returns
+/// the number of phrases listed.
+pub fn write_totals(out: &mut Output, totals: &Totals, min_count: u64) -> Result<usize, Error> {
     let cells = out.cells;
     let mut f = out.csv("entities.csv", ENTITIES)?;
     let mut entities: Vec<_> = totals.entities.iter().collect();
@@ -440,8 +450,12 @@ pub fn write_totals(out: &mut Output, totals: &Totals, min_count: u64) -> Result
 
     let mut f = out.csv("dyads.csv", DYADS)?;
     let mut dyads: Vec<_> = totals.dyads.iter().collect();
-    dyads.sort_by(|a, b| b.1.sentences.cmp(&a.1.sentences).then_with(|| a.0.cmp(b.0)));
-    for ((a, b), d) in dyads {
+    dyads.sort_by(|a, b| {
+        (a.0.0.cmp(&b.0.0))
+            .then(b.1.sentences.cmp(&a.1.sentences))
+            .then_with(|| a.0.cmp(b.0))
+    });
+    for ((level, a, b), d) in dyads {
         let [coop, conflict, tone] = tone_cells(&d.tone);
         let (ex_doc, ex_sentence) = d.example.clone().unwrap_or_default();
         f.row([
@@ -454,21 +468,32 @@ pub fn write_totals(out: &mut Output, totals: &Totals, min_count: u64) -> Result
             &fixed(d.tone.goldstein(), 3),
             &cells.text(&ex_doc),
             &ex_sentence.to_string(),
+            level.as_str(),
         ])?;
     }
     out.finish(f)?;
 
     let mut f = out.csv("phrases.csv", PHRASES)?;
-    for (_, p) in totals.phrases.repeated(min_count) {
+    let phrases = totals.phrases.repeated(min_count);
+    for r in &phrases {
+        let p = r.stat;
+        let example = p
+            .example
+            .as_ref()
+            .map(|(doc, s)| format!("{doc}:{s}"))
+            .unwrap_or_default();
         f.row([
             cells.text(p.surface()).as_ref(),
             &p.n.to_string(),
             &p.count.to_string(),
             &p.documents.to_string(),
             &p.sections.to_string(),
+            &fixed(r.score, 2),
+            &cells.text(&example),
         ])?;
     }
-    out.finish(f)
+    out.finish(f)?;
+    Ok(phrases.len())
 }
 
 #[cfg(test)]

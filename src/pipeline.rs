@@ -105,6 +105,28 @@ pub struct DyadStat {
     pub example: Option<(String, usize)>,
 }
 
+/// Whether a dyad pairs entities or the countries they speak for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DyadLevel {
+    /// Two canonical entities ("Kremlin", "United States").
+    Entity,
+    /// Two ISO alpha-3 countries the mentioned entities speak for ("RUS", "USA").
+    Country,
+}
+
+impl DyadLevel {
+    /// The label written in CSV.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DyadLevel::Entity => "entity",
+            DyadLevel::Country => "country",
+        }
+    }
+}
+
+/// Dyad key: level and the sorted pair.
+pub type DyadKey = (DyadLevel, String, String);
+
 /// Entity key: canonical name and type.
 pub type EntityKey = (String, EntityType);
 
@@ -122,7 +144,7 @@ pub struct Totals {
     /// Per entity.
     pub entities: FxHashMap<EntityKey, EntityStat>,
     /// Per sorted pair of canonical names.
-    pub dyads: FxHashMap<(String, String), DyadStat>,
+    pub dyads: FxHashMap<DyadKey, DyadStat>,
     /// Phrase counts.
     pub phrases: PhraseCounts,
 }
@@ -150,6 +172,7 @@ impl Analyzer {
     /// Runs every stage on one document.
     pub fn document(&self, doc: &Document, worker: &mut Worker) -> DocResult {
         let text = doc.text.as_str();
+        let doc_id: std::sync::Arc<str> = std::sync::Arc::from(doc.doc_id.as_str());
         let seg = segment::segment(doc);
         worker.normalizer.trim_cache();
         let scorer = Scorer::new(&self.lexicon);
@@ -215,22 +238,25 @@ impl Analyzer {
                     stat.tone += tone_counts;
                 }
             }
-            let names: Vec<&str> = in_sentence
+            let names: BTreeSet<&str> = in_sentence.iter().map(|(name, _)| *name).collect();
+            let countries: BTreeSet<&str> = found
                 .iter()
-                .map(|(name, _)| *name)
-                .collect::<BTreeSet<_>>()
-                .into_iter()
+                .map(|m| m.country.as_str())
+                .filter(|c| !c.is_empty())
                 .collect();
-            for (a, first) in names.iter().enumerate() {
-                for second in &names[a + 1..] {
-                    let dyad = totals
-                        .dyads
-                        .entry((first.to_string(), second.to_string()))
-                        .or_default();
-                    dyad.sentences += 1;
-                    dyad.tone += tone_counts;
-                    if dyad.example.is_none() {
-                        dyad.example = Some((doc.doc_id.clone(), index));
+            for (level, members) in [(DyadLevel::Entity, names), (DyadLevel::Country, countries)] {
+                let members: Vec<&str> = members.into_iter().collect();
+                for (a, first) in members.iter().enumerate() {
+                    for second in &members[a + 1..] {
+                        let dyad = totals
+                            .dyads
+                            .entry((level, first.to_string(), second.to_string()))
+                            .or_default();
+                        dyad.sentences += 1;
+                        dyad.tone += tone_counts;
+                        if dyad.example.is_none() {
+                            dyad.example = Some((doc.doc_id.clone(), index));
+                        }
                     }
                 }
             }
@@ -241,9 +267,15 @@ impl Analyzer {
                 mention,
             }));
 
-            totals
-                .phrases
-                .add_sentence(text, tokens, norm, sentence.section, &self.phrases);
+            totals.phrases.add_sentence(
+                text,
+                tokens,
+                norm,
+                &doc_id,
+                sentence.section,
+                index,
+                &self.phrases,
+            );
             sentences.push(SentenceRow {
                 section: sentence.section,
                 index,

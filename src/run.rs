@@ -137,7 +137,16 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         }
     }
     doc_files.finish(&mut out)?;
-    output::write_totals(&mut out, &totals, analyzer.phrases.min_count)?;
+    let phrases = output::write_totals(&mut out, &totals, analyzer.phrases.min_count)?;
+    if totals.phrases.pruned_below > 0 {
+        warnings.push(Warning::new(
+            "phrases.csv",
+            format!(
+                "phrase counts are approximate: to bound memory, phrases were dropped while seen at most {} times, so counts may be low by up to that much",
+                totals.phrases.pruned_below
+            ),
+        ));
+    }
     let report = RunReport {
         files: files.len(),
         documents: totals.documents,
@@ -147,7 +156,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         sentences: totals.counts.sentences,
         tokens: totals.counts.tokens,
         mentions: totals.mentions,
-        phrases: totals.phrases.repeated(analyzer.phrases.min_count).len(),
+        phrases,
         elapsed_seconds: started.elapsed().as_secs_f64(),
     };
     let manifest = Manifest {

@@ -213,13 +213,62 @@ pub fn fold_case(surface: &str) -> String {
         .collect()
 }
 
-/// The English stop-word list (NLTK's, via the stop-words crate).
+/// Function words missing from NLTK's list: prepositions and modals that should not
+/// start or end a repeated phrase ("since President Trump took office").
+const EXTRA_STOP_WORDS: &[&str] = &[
+    "since",
+    "upon",
+    "among",
+    "amongst",
+    "within",
+    "without",
+    "despite",
+    "toward",
+    "towards",
+    "amid",
+    "via",
+    "per",
+    "onto",
+    "unlike",
+    "beside",
+    "besides",
+    "beyond",
+    "across",
+    "along",
+    "around",
+    "behind",
+    "beneath",
+    "throughout",
+    "whether",
+    "also",
+    "would",
+    "could",
+    "may",
+    "might",
+    "must",
+    "shall",
+    "yet",
+    "however",
+    "thus",
+    "therefore",
+    "although",
+    "though",
+];
+
+/// The English stop-word list: NLTK's (via the stop-words crate) plus
+/// [`EXTRA_STOP_WORDS`].
 #[derive(Debug, Clone)]
 pub struct StopWords(HashSet<&'static str>);
 
 impl Default for StopWords {
     fn default() -> Self {
-        StopWords(stop_words::get("en").iter().copied().collect())
+        StopWords(
+            stop_words::get("en")
+                .iter()
+                .chain(EXTRA_STOP_WORDS)
+                .copied()
+                .collect(),
+        )
     }
 }
 

@@ -257,7 +257,115 @@ fn explain_shows_hits_rules_and_score() {
     assert!(result.status.success());
     let text = String::from_utf8(result.stdout).unwrap();
     assert!(text.contains("cooperation"), "{text}");
-    assert!(text.contains("Negated"), "{text}");
-    assert!(text.contains("Reversed"), "{text}");
+    assert!(text.contains("rule: negated by no"), "{text}");
+    assert!(text.contains("rule: reversed by collapsed"), "{text}");
     assert!(text.contains("label conflictual"), "{text}");
+}
+
+#[test]
+fn validate_reports_agreement_on_the_shipped_sample() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/coded_sample.csv");
+    let result = detente().arg("validate").arg(&sample).output().unwrap();
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let text = String::from_utf8(result.stdout).unwrap();
+    assert!(text.contains("sentences: 80"), "{text}");
+    for needle in [
+        "accuracy:",
+        "Cohen's kappa:",
+        "Krippendorff's alpha",
+        "confusion",
+        "precision",
+        "worst disagreements",
+    ] {
+        assert!(text.contains(needle), "missing {needle}: {text}");
+    }
+}
+
+#[test]
+fn lexicon_check_accepts_the_built_in_files_and_names_the_bad_line() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for file in [
+        "data/lexicon/lexicon.csv",
+        "data/lexicon/modifiers.csv",
+        "data/gazetteer/entities.csv",
+    ] {
+        let result = detente()
+            .args(["lexicon", "check"])
+            .arg(root.join(file))
+            .output()
+            .unwrap();
+        assert!(
+            result.status.success(),
+            "{file}: {}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        assert!(String::from_utf8_lossy(&result.stdout).contains(": ok,"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("mine.csv");
+    fs::write(&bad, "term,polarity,class,intensity,notes\npeace,cooperative,verbal,3,\nwar,conflictual,verbal,twelve,\n").unwrap();
+    let result = detente()
+        .args(["lexicon", "check"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(result.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        err.contains("mine.csv:3:4:") && err.contains("twelve"),
+        "{err}"
+    );
+}
+
+#[test]
+fn liwc_and_vader_dictionaries_replace_the_built_in_terms() {
+    let dir = tempfile::tempdir().unwrap();
+    let dic = dir.path().join("ir.dic");
+    fs::write(
+        &dic,
+        "%\n1\tfriendly\n2\thostile\n%\nagree*\t1\nthreat*\t2\n",
+    )
+    .unwrap();
+    let result = detente()
+        .args(["explain", "They agreed despite threats."])
+        .arg("--dictionary")
+        .arg(&dic)
+        .args(["--map", "friendly=cooperative", "--map", "2=conflictual"])
+        .output()
+        .unwrap();
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let text = String::from_utf8(result.stdout).unwrap();
+    assert!(
+        text.contains("evidence: agreed(+1.5: ×1.50 contrast despite); threats(-0.5"),
+        "{text}"
+    );
+
+    let vader = dir.path().join("vader.txt");
+    fs::write(&vader, "peace\t2.0\t0.5\nwar\t-3.0\t0.4\n").unwrap();
+    let result = detente()
+        .args(["explain", "Peace, then war."])
+        .arg("--vader")
+        .arg(&vader)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(result.stdout).unwrap();
+    assert!(text.contains("evidence: Peace(+5.0); war(-7.5)"), "{text}");
+
+    let result = detente()
+        .args(["explain", "x", "--map", "a=cooperative"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        result.status.code(),
+        Some(2),
+        "--map without --dictionary is a usage error"
+    );
 }

@@ -14,7 +14,7 @@ pub mod gazetteer;
 
 use std::borrow::Cow;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use gazetteer::{EntityType, Gazetteer, KnownEntity};
 
@@ -268,6 +268,9 @@ pub struct Recognizer<'a> {
     titles: crate::matcher::PhraseTable<()>,
     /// Surname → (canonical, country) of persons met in the current document.
     surnames: FxHashMap<String, (String, String)>,
+    /// Words seen capitalised inside a sentence in the current document: evidence that
+    /// the same word at the start of a sentence is a name too.
+    seen_capitalised: FxHashSet<String>,
 }
 
 impl<'a> Recognizer<'a> {
@@ -281,12 +284,14 @@ impl<'a> Recognizer<'a> {
             gazetteer,
             titles,
             surnames: FxHashMap::default(),
+            seen_capitalised: FxHashSet::default(),
         }
     }
 
     /// Forgets the persons of the previous document.
     pub fn start_document(&mut self) {
         self.surnames.clear();
+        self.seen_capitalised.clear();
     }
 
     /// The mentions in one sentence's tokens, in order, not overlapping.
@@ -312,87 +317,199 @@ impl<'a> Recognizer<'a> {
                 i += 1;
                 continue;
             }
-            // 1. Title + name.
-            if let Some((n, _)) = self.titles.longest(|k| form(i + k)) {
-                let mut j = i + n;
-                if form(j) == Some(".") {
-                    j += 1;
-                }
+            let at_start = Some(i) == first_word;
+            // 1. Title(s) + name: "President Trump", "Lt. Gen. Marcus Reid".
+            if let Some(j) = self.after_titles(i, &form) {
                 let name_end = name_run(j, &is_cap, &forms, tokens);
-                // A gazetteer name that starts with the title word wins ("President
-                // Hotel", "King Abdullah Port").
+                // A gazetteer name that starts with the title word wins ("King Abdullah
+                // Port"); so does a title that is itself the name of an office.
                 let longer_name = self
                     .gazetteer
                     .longest(|k| form(i + k))
-                    .is_some_and(|(m, _)| m > n);
+                    .is_some_and(|(m, _)| i + m > j);
                 if name_end > j && !longer_name {
-                    let span = span_of(j, name_end);
-                    let mention = match self.gazetteer.longest(|k| form(j + k)) {
-                        Some((m, id)) if j + m == name_end => {
-                            known(self.gazetteer.entity(id), span)
-                        }
-                        _ => self.person_by_title(span.of(text)),
-                    }
-                    .with_span(span);
+                    let mention = self.person(text, tokens, &forms, j, name_end);
                     self.remember(&mention);
                     out.push(mention);
                     i = name_end;
                     continue;
                 }
             }
-            // 2. Gazetteer.
+            // 2. Gazetteer, extended by "of" + a name ("Ministry of Defence of Lithuania").
             if let Some((n, id)) = self.gazetteer.longest(|k| form(i + k)) {
-                let mention = known(self.gazetteer.entity(id), span_of(i, i + n));
+                let known_entity = self.gazetteer.entity(id);
+                let extended = (known_entity.etype == EntityType::Org
+                    && form(i + n) == Some("of")
+                    && is_cap(i + n + 1))
+                .then(|| name_run(i + n + 1, &is_cap, &forms, tokens));
+                let mention = match extended {
+                    Some(end) => self.pattern(text, tokens, &forms, i, end),
+                    None => known(known_entity, span_of(i, i + n)),
+                };
+                i = mention_end(tokens, mention.span, i + n);
                 self.remember(&mention);
                 out.push(mention);
-                i += n;
                 continue;
             }
-            // 3. Capitalised run.
+            // 3. Parts of a hyphenated compound: "EU-mediated", "U.S.-Russia".
+            if forms[i].contains('-') {
+                self.compound_parts(text, tokens[i], out);
+                i += 1;
+                continue;
+            }
+            // 4. Capitalised run.
             if is_cap(i) {
-                let at_start = Some(i) == first_word;
-                let end = name_run(i, &is_cap, &forms, tokens);
-                let common = norm.term(tokens[i].term).stop || is_sentence_adverb(&forms[i]);
-                if at_start && (end == i + 1 || common) {
-                    i += 1;
-                    continue;
+                let mut end = name_run(i, &is_cap, &forms, tokens);
+                if at_start && !self.is_name(&forms[i]) {
+                    // The first word of a sentence is capitalised anyway: it starts a
+                    // name only when capitalised words (not "of …") follow, it is not a
+                    // common word, or it heads an organisation ("Bank of Finland").
+                    let common = norm.term(tokens[i].term).stop || is_sentence_adverb(&forms[i]);
+                    let next_cap = is_cap(i + 1);
+                    if common || !(next_cap || ORG_WORDS.contains(&&*forms[i])) || end == i + 1 {
+                        i += 1;
+                        continue;
+                    }
+                    if !next_cap {
+                        end = end.max(i + 1);
+                    }
                 }
-                let span = span_of(i, end);
-                let words: Vec<&str> = (i..end).map(|k| &*forms[k]).collect();
-                let last = words.last().copied().unwrap_or("");
-                let mention = if let Some((canonical, country)) =
-                    self.surnames.get(last).filter(|_| end - i <= 2)
-                {
-                    Mention {
-                        span,
-                        entity: canonical.clone(),
-                        etype: EntityType::Person,
-                        country: country.clone(),
-                        source: Source::Pattern,
-                    }
-                } else {
-                    let org = words.iter().any(|w| ORG_WORDS.contains(w));
-                    Mention {
-                        span,
-                        entity: span
-                            .of(text)
-                            .split_whitespace()
-                            .collect::<Vec<_>>()
-                            .join(" "),
-                        etype: if org {
-                            EntityType::Org
-                        } else {
-                            EntityType::Other
-                        },
-                        country: String::new(),
-                        source: Source::Pattern,
-                    }
-                };
+                let mention = self.pattern(text, tokens, &forms, i, end);
                 out.push(mention);
                 i = end;
                 continue;
             }
             i += 1;
+        }
+        for (k, t) in tokens.iter().enumerate() {
+            if Some(k) != first_word && t.kind == TokenKind::Word && is_cap(k) {
+                self.seen_capitalised.insert(forms[k].to_string());
+            }
+        }
+    }
+
+    /// Index after one or more titles starting at `i` (each optionally followed by its
+    /// abbreviation period), or `None` if no title starts there.
+    fn after_titles<'f>(
+        &self,
+        i: usize,
+        form: &impl Fn(usize) -> Option<&'f str>,
+    ) -> Option<usize> {
+        let mut j = i;
+        while let Some((n, _)) = self.titles.longest(|k| form(j + k)) {
+            j += n;
+            if form(j) == Some(".") {
+                j += 1;
+            }
+        }
+        (j > i).then_some(j)
+    }
+
+    /// Whether a capitalised word is known as a name in this document: a surname met
+    /// earlier or a word seen capitalised inside a sentence.
+    fn is_name(&self, word: &str) -> bool {
+        self.surnames.contains_key(word) || self.seen_capitalised.contains(word)
+    }
+
+    /// A PERSON named by tokens `a..b` after a title: the gazetteer entity if the whole
+    /// name is known, else a person met earlier with that surname, else the name itself.
+    fn person(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        forms: &[Cow<str>],
+        a: usize,
+        b: usize,
+    ) -> Mention {
+        let span = name_span(text, tokens, a, b);
+        if let Some((m, id)) = self.gazetteer.longest(|k| forms.get(a + k).map(|f| &**f))
+            && a + m == b
+        {
+            return known(self.gazetteer.entity(id), span);
+        }
+        let mut m = self.person_by_title(span.of(text));
+        m.span = span;
+        m
+    }
+
+    /// A name found by capitalisation, tokens `a..b`: a person's surname met earlier, a
+    /// person after a title word inside the run ("Defence Secretary Tom Hadley"), an
+    /// organisation when it has an organisation word, else OTHER.
+    fn pattern(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        forms: &[Cow<str>],
+        a: usize,
+        b: usize,
+    ) -> Mention {
+        let words: Vec<&str> = (a..b).map(|k| &*forms[k]).collect();
+        if let Some(t) = words
+            .iter()
+            .rposition(|w| TITLES.contains(w))
+            .filter(|&t| t + 1 < words.len() && t > 0)
+        {
+            let mut m = self.person(text, tokens, forms, a + t + 1, b);
+            m.source = Source::Title;
+            return m;
+        }
+        let span = name_span(text, tokens, a, b);
+        let last = words.last().copied().unwrap_or("");
+        if let Some((canonical, country)) = self.surnames.get(last).filter(|_| words.len() <= 2) {
+            return Mention {
+                span,
+                entity: canonical.clone(),
+                etype: EntityType::Person,
+                country: country.clone(),
+                source: Source::Pattern,
+            };
+        }
+        let org = words.iter().any(|w| ORG_WORDS.contains(w));
+        let country = words
+            .iter()
+            .enumerate()
+            .find_map(|(k, _)| {
+                self.gazetteer
+                    .longest(|x| forms.get(a + k + x).map(|f| &**f))
+                    .filter(|(n, _)| a + k + n <= b)
+            })
+            .map(|(_, id)| self.gazetteer.entity(id).country.clone())
+            .unwrap_or_default();
+        Mention {
+            span,
+            entity: span
+                .of(text)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+            etype: if org {
+                EntityType::Org
+            } else {
+                EntityType::Other
+            },
+            country: if org { country } else { String::new() },
+            source: Source::Pattern,
+        }
+    }
+
+    /// Gazetteer names among the hyphen-separated parts of one token.
+    fn compound_parts(&mut self, text: &str, token: Token, out: &mut Vec<Mention>) {
+        let surface = token.span.of(text);
+        let mut offset = 0;
+        for part in surface.split(['-', '\u{2010}', '\u{2011}']) {
+            let start = token.span.start + offset;
+            offset += part.len()
+                + surface[offset + part.len()..]
+                    .chars()
+                    .next()
+                    .map_or(0, char::len_utf8);
+            let key = match_form(part);
+            if let Some((1, id)) = self.gazetteer.longest(|k| (k == 0).then_some(&*key)) {
+                let span = Span::new(start, start + part.len() - possessive_len(part));
+                let mention = known(self.gazetteer.entity(id), span);
+                self.remember(&mention);
+                out.push(mention);
+            }
         }
     }
 
@@ -423,13 +540,6 @@ impl<'a> Recognizer<'a> {
                 .entry(last.to_string())
                 .or_insert_with(|| (m.entity.clone(), m.country.clone()));
         }
-    }
-}
-
-impl Mention {
-    fn with_span(mut self, span: Span) -> Mention {
-        self.span = span;
-        self
     }
 }
 
@@ -520,6 +630,16 @@ fn name_run(
         break;
     }
     end
+}
+
+/// Token index just past a mention's span, at least `min` (the span may stop short of a
+/// possessive).
+fn mention_end(tokens: &[Token], span: Span, min: usize) -> usize {
+    tokens
+        .iter()
+        .position(|t| t.span.start >= span.end)
+        .unwrap_or(tokens.len())
+        .max(min)
 }
 
 /// The span from token `a` to token `b - 1`, without a final possessive ("Russia’s").

@@ -4,6 +4,8 @@
 //! its words. Two entries with the same stem sequence in one file are an error: the second
 //! could never match.
 
+use rustc_hash::FxHashMap;
+
 use crate::error::Error;
 use crate::matcher::PhraseTable;
 use crate::span::Span;
@@ -109,6 +111,12 @@ pub struct Lexicon {
     entries: Vec<Entry>,
     terms: PhraseTable<u32>,
     modifiers: PhraseTable<Modifier>,
+    /// Exact lower-case word forms (LIWC words without `*`, VADER tokens).
+    forms: FxHashMap<Box<str>, u32>,
+    /// Word-form prefixes (LIWC words with a trailing `*`).
+    prefixes: FxHashMap<Box<str>, u32>,
+    /// Longest prefix in bytes, to bound the lookups per word.
+    longest_prefix: usize,
 }
 
 /// A parsed CSV data file: header checked, each record with its 1-based line.
@@ -378,7 +386,7 @@ impl Lexicon {
         &self.entries[index as usize]
     }
 
-    /// Number of terms.
+    /// Number of terms (stem-matched and word-form).
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -391,6 +399,42 @@ impl Lexicon {
     /// Longest term matching the stem sequence `at(0), at(1), …`: its length and index.
     pub fn match_term<'s>(&self, at: impl Fn(usize) -> Option<&'s str>) -> Option<(usize, u32)> {
         self.terms.longest(at).map(|(n, &i)| (n, i))
+    }
+
+    /// Adds a term matched on a lower-case word form rather than on stems: exactly, or as a
+    /// prefix when `prefix` is set (a LIWC `*` entry). Returns false if the form was
+    /// already present (the first entry is kept).
+    pub fn add_form(&mut self, form: &str, prefix: bool, entry: Entry) -> bool {
+        let table = if prefix {
+            &mut self.prefixes
+        } else {
+            &mut self.forms
+        };
+        if table.contains_key(form) {
+            return false;
+        }
+        table.insert(form.into(), self.entries.len() as u32);
+        self.entries.push(entry);
+        if prefix {
+            self.longest_prefix = self.longest_prefix.max(form.len());
+        }
+        true
+    }
+
+    /// The word-form term matching a lower-case word: exact form first, then the longest
+    /// matching prefix.
+    pub fn match_form(&self, lower: &str) -> Option<u32> {
+        if let Some(&i) = self.forms.get(lower) {
+            return Some(i);
+        }
+        if self.prefixes.is_empty() {
+            return None;
+        }
+        let limit = lower.len().min(self.longest_prefix);
+        (1..=limit)
+            .rev()
+            .filter(|&n| lower.is_char_boundary(n))
+            .find_map(|n| self.prefixes.get(&lower[..n]).copied())
     }
 
     /// Longest rule word matching the stem sequence `at(0), at(1), …`.

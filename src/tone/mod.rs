@@ -22,6 +22,7 @@
 //! Weights are kept in thousandths of a point as integers so that sums are exact and merge
 //! in any order (threads, files, machines) with the same result.
 
+pub mod dictionaries;
 pub mod lexicon;
 
 use std::fmt::Write;
@@ -79,6 +80,27 @@ pub enum Rule {
         /// The factor applied.
         factor: f64,
     },
+}
+
+impl std::fmt::Display for Rule {
+    /// The rule as shown in evidence: "negated by not", "×1.50 contrast but".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Rule::Negated { by } => write!(f, "negated by {by}"),
+            Rule::Absorbed { by } => write!(f, "absorbed by {by}"),
+            Rule::Reversed { by } => write!(f, "reversed by {by}"),
+            Rule::Ceased { by } => write!(f, "ended by {by}"),
+            Rule::Scaled { by, kind, factor } => {
+                let what = match kind {
+                    ModifierKind::Hedge => "hedged by",
+                    ModifierKind::Topic => "topic after",
+                    ModifierKind::Contrast => "contrast",
+                    _ => "by",
+                };
+                write!(f, "\u{d7}{factor:.2} {what} {by}")
+            }
+        }
+    }
 }
 
 /// One lexicon term found in a sentence, after the rules.
@@ -184,6 +206,7 @@ impl<'a> Scorer<'a> {
             });
             let mut cue = self.lexicon.match_modifier(|k| stem(i + k));
             let lower = &*norm.term(tokens[i].term).lower;
+            let term = term.or_else(|| self.lexicon.match_form(lower).map(|index| (1, index)));
             if cue.is_none() && (lower.ends_with("n't") || lower == "cannot") {
                 cue = Some((
                     1,
@@ -503,29 +526,7 @@ pub fn evidence(text: &str, hits: &[Hit]) -> String {
         let _ = write!(out, "{surface}({}{:.1}", hit.polarity.sign(), hit.weight());
         for (k, rule) in hit.rules.iter().enumerate() {
             out.push_str(if k == 0 { ": " } else { ", " });
-            match rule {
-                Rule::Negated { by } => {
-                    let _ = write!(out, "negated by {by}");
-                }
-                Rule::Reversed { by } => {
-                    let _ = write!(out, "reversed by {by}");
-                }
-                Rule::Absorbed { by } => {
-                    let _ = write!(out, "absorbed by {by}");
-                }
-                Rule::Ceased { by } => {
-                    let _ = write!(out, "ended by {by}");
-                }
-                Rule::Scaled { by, kind, factor } => {
-                    let what = match kind {
-                        ModifierKind::Hedge => "hedged by",
-                        ModifierKind::Topic => "topic after",
-                        ModifierKind::Contrast => "contrast",
-                        _ => "by",
-                    };
-                    let _ = write!(out, "\u{d7}{factor:.2} {what} {by}");
-                }
-            }
+            let _ = write!(out, "{rule}");
         }
         out.push(')');
     }
