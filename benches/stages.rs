@@ -7,7 +7,7 @@ use std::path::Path;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use detente::corpus::{self, Discovery, Document};
 use detente::entities::{Gazetteer, Recognizer};
-use detente::phrases::{PhraseCounts, PhraseOptions};
+use detente::phrases::{DocPhrases, PhraseCounts, PhraseOptions};
 use detente::pipeline::{Analyzer, Worker};
 use detente::segment;
 use detente::tokenize::{Normalizer, Token};
@@ -104,18 +104,30 @@ fn stages(c: &mut Criterion) {
     });
 
     let opts = PhraseOptions::default();
-    let ids: Vec<std::sync::Arc<str>> = docs
-        .iter()
-        .map(|d| std::sync::Arc::from(d.doc_id.as_str()))
-        .collect();
     g.bench_function("phrases", |b| {
         b.iter(|| {
             let mut counts = PhraseCounts::default();
+            let mut doc = DocPhrases::default();
+            let mut current = 0;
             for (i, (d, t)) in toks.iter().enumerate() {
-                counts.add_sentence(&docs[*d].text, t, &norm, &ids[*d], 0, i, &opts);
+                if *d != current {
+                    let done = std::mem::take(&mut doc);
+                    counts.absorb(
+                        done,
+                        &std::sync::Arc::from(docs[current].doc_id.as_str()),
+                        &docs[current].text,
+                    );
+                    current = *d;
+                }
+                doc.add_sentence(t, &norm, 0, i, &opts);
             }
-            assert!(counts.map.len() > 10_000);
-            counts.map.len()
+            counts.absorb(
+                doc,
+                &std::sync::Arc::from(docs[current].doc_id.as_str()),
+                &docs[current].text,
+            );
+            assert!(counts.len() > 10_000);
+            counts.len()
         })
     });
 

@@ -476,14 +476,14 @@ pub fn write_totals(out: &mut Output, totals: &Totals, min_count: u64) -> Result
     let mut f = out.csv("phrases.csv", PHRASES)?;
     let phrases = totals.phrases.repeated(min_count);
     for r in &phrases {
-        let p = r.stat;
+        let p = r.gram;
         let example = p
             .example
             .as_ref()
             .map(|(doc, s)| format!("{doc}:{s}"))
             .unwrap_or_default();
         f.row([
-            cells.text(p.surface()).as_ref(),
+            cells.text(r.text).as_ref(),
             &p.n.to_string(),
             &p.count.to_string(),
             &p.documents.to_string(),

@@ -1,7 +1,7 @@
 //! Stage 4c: repeated word n-grams, scored for association.
 //!
 //! Within each sentence, every run of 2 to `max_n` word tokens not broken by punctuation,
-//! with no stop word at either edge, is counted under its case-folded form. The surface
+//! with no stop word at either edge, is counted under its case-folded form; the surface
 //! form seen most often is what the user is shown. Listed phrases are:
 //! - **repeated**: seen at least `min_count` times in the corpus;
 //! - **closed**: a phrase whose every occurrence sits inside one longer listed phrase (the
@@ -10,21 +10,23 @@
 //!   `E = N · Π (count(wᵢ) / N)` the count expected if the words were independent, so
 //!   "economic sanctions" ranks above "last year".
 //!
-//! Memory is bounded: when the table holds more than [`MAX_PHRASES`] distinct phrases,
-//! the rarest are dropped (lossy counting) and the result says it is approximate.
+//! For speed and memory, n-grams are keyed by a 64-bit hash of their words' hashes (no
+//! string per occurrence), and a phrase's text is copied out of its document only once it
+//! has been seen twice. When the corpus table holds more than [`MAX_PHRASES`] phrases, the
+//! rarest are dropped (lossy counting) and the run says its counts are approximate.
 
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-use crate::tokenize::{Normalizer, Token, TokenKind};
+use crate::span::Span;
+use crate::tokenize::{Normalizer, Token, TokenKind, fold_case, tokens, word_hash};
 
 /// Shortest phrase length counted.
 pub const MIN_N: usize = 2;
-/// Distinct phrases kept before the rarest are pruned; about 250 bytes each.
-pub const MAX_PHRASES: usize = 1 << 20;
-/// Surface forms remembered per phrase (the rest are counted under the phrase only).
-const MAX_SURFACES: usize = 4;
+/// Distinct phrases kept, per document and per corpus, before the rarest are pruned
+/// (about 120 bytes each, counting the hash table).
+pub const MAX_PHRASES: usize = 1 << 19;
 
 /// How phrases are counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -44,56 +46,245 @@ impl Default for PhraseOptions {
     }
 }
 
-/// Where a phrase was first seen: document id and sentence index.
-pub type Example = (Arc<str>, usize);
+/// Extends an n-gram hash by one word hash.
+fn extend(gram: u64, word: u64) -> u64 {
+    let x = (gram.rotate_left(27) ^ word).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    x ^ (x >> 31)
+}
 
-/// Counts of one phrase; they merge across documents by summing.
+/// One surface form of a phrase in one document: its hash, count and first span. Fields
+/// are 32-bit because a document table holds several entries per token.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Variant {
+    hash: u64,
+    count: u32,
+    start: u32,
+    end: u32,
+}
+
+impl Variant {
+    fn span(&self) -> Span {
+        Span::new(self.start as usize, self.end as usize)
+    }
+}
+
+/// A phrase's counts within one document (32-bit: documents are read whole into memory,
+/// far below 4 GiB).
+#[derive(Debug, Clone, Default)]
+struct DocGram {
+    count: u32,
+    n: u8,
+    sections: u32,
+    last_section: u32,
+    section_count: u32,
+    sentence: u32,
+    /// The first two surface forms (a third is counted under the phrase only).
+    variants: [Variant; 2],
+}
+
+/// The phrases of one document, before they are added to the corpus.
+#[derive(Debug, Clone, Default)]
+pub struct DocPhrases {
+    grams: FxHashMap<u64, DocGram>,
+    words: FxHashMap<u64, u64>,
+    tokens: u64,
+    /// (section, phrase, count) for phrases repeated within a section they have left.
+    section_repeats: Vec<(u32, u64, u32)>,
+    pruned_below: u64,
+}
+
+impl DocPhrases {
+    /// Counts the n-grams and words of one sentence, in `section`.
+    pub fn add_sentence(
+        &mut self,
+        tokens: &[Token],
+        norm: &Normalizer,
+        section: usize,
+        sentence: usize,
+        opts: &PhraseOptions,
+    ) {
+        for t in tokens.iter().filter(|t| t.kind != TokenKind::Punct) {
+            self.tokens += 1;
+            *self.words.entry(norm.term(t.term).hash).or_default() += 1;
+        }
+        for run in tokens.split(|t| t.kind == TokenKind::Punct) {
+            for start in 0..run.len() {
+                if !edge_ok(&run[start], norm) {
+                    continue;
+                }
+                let first = norm.term(run[start].term);
+                let (mut gram, mut surface) = (first.hash, first.surface_hash);
+                let last = run.len().min(start + opts.max_n);
+                for (k, token) in run[start + 1..last].iter().enumerate() {
+                    let term = norm.term(token.term);
+                    gram = extend(gram, term.hash);
+                    surface = extend(surface, term.surface_hash);
+                    if edge_ok(token, norm) {
+                        let span = Span::new(run[start].span.start, token.span.end);
+                        self.add(gram, surface, span, k + 2, section, sentence);
+                    }
+                }
+            }
+        }
+        if self.grams.len() > MAX_PHRASES {
+            self.pruned_below = prune(&mut self.grams, |g| g.count as u64, self.pruned_below);
+        }
+    }
+
+    fn add(
+        &mut self,
+        gram: u64,
+        surface: u64,
+        span: Span,
+        n: usize,
+        section: usize,
+        sentence: usize,
+    ) {
+        let section = section as u32;
+        let g = self.grams.entry(gram).or_insert_with(|| DocGram {
+            n: n as u8,
+            sentence: sentence as u32,
+            last_section: u32::MAX,
+            ..DocGram::default()
+        });
+        g.count += 1;
+        if g.last_section != section {
+            if g.section_count >= 2 {
+                self.section_repeats
+                    .push((g.last_section, gram, g.section_count));
+            }
+            g.last_section = section;
+            g.section_count = 0;
+            g.sections += 1;
+        }
+        g.section_count += 1;
+        if let Some(v) = g
+            .variants
+            .iter_mut()
+            .find(|v| v.count == 0 || v.hash == surface)
+        {
+            if v.count == 0 {
+                *v = Variant {
+                    hash: surface,
+                    count: 0,
+                    start: span.start as u32,
+                    end: span.end as u32,
+                };
+            }
+            v.count += 1;
+        }
+    }
+
+    /// For each of `sections` sections, the phrases repeated within it, best scored
+    /// first (scored against this document's word counts), at most `top`.
+    pub fn top_per_section(
+        &self,
+        text: &str,
+        sections: usize,
+        top: usize,
+    ) -> Vec<Vec<(String, u64)>> {
+        let current = self
+            .grams
+            .iter()
+            .filter(|(_, g)| g.section_count >= 2)
+            .map(|(h, g)| (g.last_section, *h, g.section_count));
+        let mut per_section: Vec<Vec<(f64, String, u64)>> = vec![Vec::new(); sections];
+        for (s, gram, c) in self.section_repeats.iter().copied().chain(current) {
+            let (Some(g), Some(list)) = (self.grams.get(&gram), per_section.get_mut(s as usize))
+            else {
+                continue;
+            };
+            let c = c as u64;
+            let leader = g
+                .variants
+                .iter()
+                .rev()
+                .max_by_key(|v| v.count)
+                .map_or(Span::default(), |v| v.span());
+            let phrase = surface_text(text, leader);
+            let score = association(&phrase, c, &self.words, self.tokens);
+            list.push((score, phrase, c));
+        }
+        per_section
+            .into_iter()
+            .map(|mut list| {
+                list.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+                list.truncate(top);
+                list.into_iter().map(|(_, p, c)| (p, c)).collect()
+            })
+            .collect()
+    }
+}
+
+/// Drops entries whose count is at most a rising floor until at most half of
+/// [`MAX_PHRASES`] remain; returns the highest floor used.
+fn prune<V>(map: &mut FxHashMap<u64, V>, count: impl Fn(&V) -> u64, mut floor: u64) -> u64 {
+    floor = floor.max(1);
+    loop {
+        map.retain(|_, v| count(v) > floor);
+        if map.len() <= MAX_PHRASES / 2 {
+            return floor;
+        }
+        floor += 1;
+    }
+}
+
+/// A phrase's counts in the corpus; they merge by summing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PhraseStat {
-    /// Number of words.
-    pub n: usize,
+pub struct Gram {
     /// Occurrences.
     pub count: u64,
     /// Documents it occurs in.
     pub documents: u64,
     /// Sections it occurs in.
     pub sections: u64,
-    /// Surface forms with their counts (at most a few).
-    pub surfaces: Vec<(Box<str>, u64)>,
-    /// The earliest occurrence in corpus order.
-    pub example: Option<Example>,
-    /// (section, count) within the current document, for per-section top phrases.
-    section_counts: Vec<(usize, u64)>,
+    /// Number of words.
+    pub n: u8,
+    /// The earliest occurrence in corpus order: document id and sentence index.
+    pub example: Option<(Arc<str>, usize)>,
+    /// Surface forms by hash with their counts (the first two seen).
+    variants: [(u64, u64); 2],
+    /// The text of the leading surface form, once the phrase has been seen twice.
+    text: Option<(u64, Box<str>)>,
 }
 
-impl PhraseStat {
-    /// The surface form seen most often (ties: the smallest).
-    pub fn surface(&self) -> &str {
-        self.surfaces
-            .iter()
-            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
-            .map_or("", |(s, _)| s)
+impl Gram {
+    /// The surface form shown to users, if known.
+    pub fn text(&self) -> Option<&str> {
+        self.text.as_ref().map(|(_, t)| &**t)
     }
 
-    fn add_surface(&mut self, surface: &str, count: u64) {
-        if let Some((_, c)) = self.surfaces.iter_mut().find(|(s, _)| &**s == surface) {
-            *c += count;
-        } else if self.surfaces.len() < MAX_SURFACES {
-            self.surfaces.push((surface.into(), count));
+    fn leader(&self) -> u64 {
+        // Ties go to the surface seen first.
+        self.variants
+            .iter()
+            .rev()
+            .max_by_key(|(_, c)| *c)
+            .map_or(0, |(h, _)| *h)
+    }
+
+    fn add_variant(&mut self, hash: u64, count: u64) {
+        if let Some(v) = self.variants.iter_mut().find(|v| v.1 == 0 || v.0 == hash) {
+            v.0 = hash;
+            v.1 += count;
         }
     }
 
-    /// Adds another document's or shard's counts.
-    pub fn merge(&mut self, other: PhraseStat) {
-        self.n = other.n;
+    fn merge(&mut self, other: Gram) {
         self.count += other.count;
         self.documents += other.documents;
         self.sections += other.sections;
-        for (s, c) in other.surfaces {
-            self.add_surface(&s, c);
+        self.n = other.n;
+        for (h, c) in other.variants.into_iter().filter(|v| v.1 > 0) {
+            self.add_variant(h, c);
         }
         self.example = match (self.example.take(), other.example) {
             (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let leader = self.leader();
+        self.text = match (self.text.take(), other.text) {
+            (Some(a), Some(b)) => Some(if b.0 == leader && a.0 != leader { b } else { a }),
             (a, b) => a.or(b),
         };
     }
@@ -102,213 +293,156 @@ impl PhraseStat {
 /// A phrase as listed in `phrases.csv`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Repeated<'a> {
-    /// Case-folded key.
-    pub key: &'a str,
     /// Its counts.
-    pub stat: &'a PhraseStat,
+    pub gram: &'a Gram,
+    /// Its text.
+    pub text: &'a str,
     /// Association score (log-likelihood ratio against independence).
     pub score: f64,
 }
 
-/// Phrase counts keyed by case-folded phrase, with the word counts their scores need.
+/// The corpus's phrase table, with the word counts its scores need.
 #[derive(Debug, Clone, Default)]
 pub struct PhraseCounts {
-    /// The counts.
-    pub map: FxHashMap<String, PhraseStat>,
-    /// Occurrences of each case-folded word.
-    pub words: FxHashMap<Box<str>, u64>,
-    /// Word and number tokens counted.
-    pub tokens: u64,
+    grams: FxHashMap<u64, Gram>,
+    words: FxHashMap<u64, u64>,
+    tokens: u64,
     /// Highest count ever pruned away (0: counts are exact).
     pub pruned_below: u64,
+    /// Keep the text of phrases seen once too (for partial results that will be merged).
+    pub keep_singletons: bool,
 }
 
 impl PhraseCounts {
-    /// Counts the n-grams and words of one sentence of `doc_id`, in `section`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn add_sentence(
-        &mut self,
-        text: &str,
-        tokens: &[Token],
-        norm: &Normalizer,
-        doc_id: &Arc<str>,
-        section: usize,
-        sentence: usize,
-        opts: &PhraseOptions,
-    ) {
-        let mut key = String::new();
-        let mut surface = String::new();
-        for t in tokens.iter().filter(|t| t.kind != TokenKind::Punct) {
-            self.tokens += 1;
-            let lower = &*norm.term(t.term).lower;
-            match self.words.get_mut(lower) {
-                Some(c) => *c += 1,
-                None => {
-                    self.words.insert(lower.into(), 1);
+    /// Adds a finished document's phrases; `text` is the document's text, from which the
+    /// text of phrases seen at least twice is copied.
+    pub fn absorb(&mut self, doc: DocPhrases, doc_id: &Arc<str>, text: &str) {
+        self.tokens += doc.tokens;
+        self.pruned_below = self.pruned_below.max(doc.pruned_below);
+        for (w, c) in doc.words {
+            *self.words.entry(w).or_default() += c;
+        }
+        for (hash, dg) in doc.grams {
+            let g = self.grams.entry(hash).or_default();
+            g.count += dg.count as u64;
+            g.documents += 1;
+            g.sections += dg.sections as u64;
+            g.n = dg.n;
+            let here = (doc_id.clone(), dg.sentence as usize);
+            g.example = Some(match g.example.take() {
+                Some(e) if e <= here => e,
+                _ => here,
+            });
+            for v in dg.variants.iter().filter(|v| v.count > 0) {
+                g.add_variant(v.hash, v.count as u64);
+            }
+            if g.count >= 2 || self.keep_singletons {
+                let leader = g.leader();
+                let stale = g.text.as_ref().is_none_or(|(h, _)| *h != leader);
+                let from_here = dg.variants.iter().find(|v| v.count > 0 && v.hash == leader);
+                let fallback = dg
+                    .variants
+                    .iter()
+                    .find(|v| v.count > 0)
+                    .filter(|_| g.text.is_none());
+                if let Some(v) = from_here.filter(|_| stale).or(fallback) {
+                    g.text = Some((v.hash, surface_text(text, v.span()).into()));
                 }
             }
         }
-        for run in tokens.split(|t| t.kind == TokenKind::Punct) {
-            for start in 0..run.len() {
-                if !edge_ok(&run[start], norm) {
-                    continue;
-                }
-                key.clear();
-                surface.clear();
-                key.push_str(&norm.term(run[start].term).lower);
-                surface.push_str(run[start].span.of(text));
-                let last = run.len().min(start + opts.max_n);
-                for (n, token) in run[start + 1..last].iter().enumerate() {
-                    key.push(' ');
-                    key.push_str(&norm.term(token.term).lower);
-                    surface.push(' ');
-                    surface.push_str(token.span.of(text));
-                    if edge_ok(token, norm) {
-                        self.add(&key, &surface, n + 2, section, (doc_id, sentence));
-                    }
-                }
-            }
-        }
-        if self.map.len() > MAX_PHRASES {
-            self.prune();
+        if self.grams.len() > MAX_PHRASES {
+            self.pruned_below = prune(&mut self.grams, |g| g.count, self.pruned_below);
         }
     }
 
-    fn add(&mut self, key: &str, surface: &str, n: usize, section: usize, at: (&Arc<str>, usize)) {
-        let stat = match self.map.get_mut(key) {
-            Some(stat) => stat,
-            None => self.map.entry(key.to_string()).or_default(),
-        };
-        stat.n = n;
-        stat.count += 1;
-        match stat.section_counts.last_mut() {
-            Some((s, c)) if *s == section => *c += 1,
-            _ => stat.section_counts.push((section, 1)),
-        }
-        stat.add_surface(surface, 1);
-        if stat.example.is_none() {
-            stat.example = Some((at.0.clone(), at.1));
-        }
-    }
-
-    /// Drops the rarest phrases until the table is at most half full (lossy counting):
-    /// a phrase that survives may have lost at most `pruned_below` earlier occurrences.
-    fn prune(&mut self) {
-        let mut floor = self.pruned_below.max(1);
-        while self.map.len() > MAX_PHRASES / 2 {
-            self.map.retain(|_, s| s.count > floor);
-            self.pruned_below = self.pruned_below.max(floor);
-            floor += 1;
-        }
-    }
-
-    /// Ends a document: fixes its document and section counts, and returns for each
-    /// section the phrases repeated within it, best scored first (at most `top`).
-    pub fn finish_document(&mut self, sections: usize, top: usize) -> Vec<Vec<(String, u64)>> {
-        for stat in self.map.values_mut() {
-            stat.documents = 1;
-            stat.sections = stat.section_counts.len() as u64;
-        }
-        let mut per_section: Vec<Vec<(f64, &str, &PhraseStat, u64)>> = vec![Vec::new(); sections];
-        for (key, stat) in &self.map {
-            for &(s, c) in &stat.section_counts {
-                if c >= 2 && s < sections {
-                    per_section[s].push((self.score(key, c), key.as_str(), stat, c));
-                }
-            }
-        }
-        per_section
-            .into_iter()
-            .map(|mut list| {
-                list.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-                list.truncate(top);
-                list.into_iter()
-                    .map(|(_, _, stat, c)| (stat.surface().to_string(), c))
-                    .collect()
-            })
-            .collect()
-    }
-
-    /// Adds a finished document's (or shard's) counts, pruning if the table grows too big.
+    /// Adds another corpus table (a shard's).
     pub fn merge(&mut self, other: PhraseCounts) {
         self.tokens += other.tokens;
         self.pruned_below = self.pruned_below.max(other.pruned_below);
-        for (word, c) in other.words {
-            *self.words.entry(word).or_default() += c;
+        for (w, c) in other.words {
+            *self.words.entry(w).or_default() += c;
         }
-        for (key, mut stat) in other.map {
-            stat.section_counts = Vec::new();
-            match self.map.get_mut(&key) {
-                Some(s) => s.merge(stat),
-                None => {
-                    self.map.insert(key, stat);
-                }
-            }
+        for (hash, g) in other.grams {
+            self.grams.entry(hash).or_default().merge(g);
         }
-        if self.map.len() > MAX_PHRASES {
-            self.prune();
+        if self.grams.len() > MAX_PHRASES {
+            self.pruned_below = prune(&mut self.grams, |g| g.count, self.pruned_below);
         }
-    }
-
-    /// Log-likelihood ratio of seeing phrase `key` `count` times against the count its
-    /// words would give if independent.
-    pub fn score(&self, key: &str, count: u64) -> f64 {
-        let n = self.tokens.max(1) as f64;
-        let log_expected = key
-            .split(' ')
-            .map(|w| (self.words.get(w).copied().unwrap_or(1).max(1) as f64 / n).ln())
-            .sum::<f64>()
-            + n.ln();
-        let c = count as f64;
-        2.0 * c * (c.ln() - log_expected)
     }
 
     /// The listed phrases: repeated at least `min_count` times and closed, best scored
-    /// first, then by phrase.
+    /// first, then by text.
     pub fn repeated(&self, min_count: u64) -> Vec<Repeated<'_>> {
-        let frequent: FxHashMap<&str, &PhraseStat> = self
-            .map
+        let mut candidates: Vec<(u64, &Gram, &str, Vec<u64>)> = self
+            .grams
             .iter()
-            .filter(|(_, s)| s.count >= min_count)
-            .map(|(k, s)| (k.as_str(), s))
+            .filter(|(_, g)| g.count >= min_count)
+            .filter_map(|(h, g)| g.text().map(|t| (*h, g, t, words_of(t))))
             .collect();
-        let mut covered: rustc_hash::FxHashSet<&str> = Default::default();
-        for (key, stat) in &frequent {
-            let words: Vec<&str> = key.split(' ').collect();
+        let mut covered: rustc_hash::FxHashSet<u64> = Default::default();
+        for (_, g, _, words) in &candidates {
             for len in MIN_N..words.len() {
                 for start in 0..=words.len() - len {
-                    let sub = sub_phrase(key, &words, start, len);
-                    if frequent.get(sub).is_some_and(|s| s.count == stat.count) {
+                    let sub = words[start + 1..start + len]
+                        .iter()
+                        .fold(words[start], |h, w| extend(h, *w));
+                    if self.grams.get(&sub).is_some_and(|s| s.count == g.count) {
                         covered.insert(sub);
                     }
                 }
             }
         }
-        let mut list: Vec<Repeated> = frequent
+        candidates.retain(|(h, ..)| !covered.contains(h));
+        let mut list: Vec<Repeated> = candidates
             .into_iter()
-            .filter(|(k, _)| !covered.contains(k))
-            .map(|(key, stat)| Repeated {
-                key,
-                stat,
-                score: self.score(key, stat.count),
+            .map(|(_, gram, text, _)| Repeated {
+                gram,
+                text,
+                score: association(text, gram.count, &self.words, self.tokens),
             })
             .collect();
-        list.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.key.cmp(b.key)));
+        list.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.text.cmp(b.text)));
         list
+    }
+
+    /// Distinct phrases in the table.
+    pub fn len(&self) -> usize {
+        self.grams.len()
+    }
+
+    /// True when no phrase was counted.
+    pub fn is_empty(&self) -> bool {
+        self.grams.is_empty()
     }
 }
 
-/// The words `start..start + len` of `key` as a slice of it.
-fn sub_phrase<'k>(key: &'k str, words: &[&str], start: usize, len: usize) -> &'k str {
-    let from: usize = words[..start].iter().map(|w| w.len() + 1).sum();
-    let to = from
-        + words[start..start + len]
-            .iter()
-            .map(|w| w.len())
-            .sum::<usize>()
-        + len
-        - 1;
-    &key[from..to]
+/// The word hashes of a phrase's text, as counted.
+fn words_of(text: &str) -> Vec<u64> {
+    tokens(text, Span::new(0, text.len()))
+        .filter(|(_, kind)| *kind != TokenKind::Punct)
+        .map(|(span, _)| word_hash(&fold_case(span.of(text))))
+        .collect()
+}
+
+/// Log-likelihood ratio of seeing `phrase` `count` times against the count its words
+/// would give if independent, with word counts `words` over `tokens` tokens.
+fn association(phrase: &str, count: u64, words: &FxHashMap<u64, u64>, tokens: u64) -> f64 {
+    let n = tokens.max(1) as f64;
+    let log_expected = words_of(phrase)
+        .iter()
+        .map(|w| (words.get(w).copied().unwrap_or(1).max(1) as f64 / n).ln())
+        .sum::<f64>()
+        + n.ln();
+    let c = count as f64;
+    2.0 * c * (c.ln() - log_expected)
+}
+
+/// A phrase's text with its whitespace collapsed (it may span a wrapped line).
+fn surface_text(text: &str, span: Span) -> String {
+    span.of(text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn edge_ok(token: &Token, norm: &Normalizer) -> bool {
@@ -318,78 +452,121 @@ fn edge_ok(token: &Token, norm: &Normalizer) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::span::Span;
 
-    fn count(texts: &[&str]) -> PhraseCounts {
+    /// Counts each text as one sentence of its own one-section document.
+    fn corpus(docs: &[&[&str]]) -> PhraseCounts {
         let mut norm = Normalizer::default();
         let mut counts = PhraseCounts::default();
-        let doc: Arc<str> = Arc::from("d");
-        for (i, text) in texts.iter().enumerate() {
-            let mut tokens = Vec::new();
-            norm.tokenize(text, Span::new(0, text.len()), &mut tokens);
-            counts.add_sentence(text, &tokens, &norm, &doc, 0, i, &PhraseOptions::default());
+        for (d, sentences) in docs.iter().enumerate() {
+            let text = sentences.join("\n");
+            let mut doc = DocPhrases::default();
+            let mut at = 0;
+            for (i, s) in sentences.iter().enumerate() {
+                let mut tokens = Vec::new();
+                norm.tokenize(&text, Span::new(at, at + s.len()), &mut tokens);
+                doc.add_sentence(&tokens, &norm, 0, i, &PhraseOptions::default());
+                at += s.len() + 1;
+            }
+            counts.absorb(doc, &Arc::from(format!("d{d}")), &text);
         }
         counts
     }
 
+    fn listed(c: &PhraseCounts) -> Vec<String> {
+        c.repeated(2)
+            .iter()
+            .map(|r| r.text.to_lowercase())
+            .collect()
+    }
+
     #[test]
     fn ngrams_respect_stop_word_edges_and_punctuation() {
-        let text = "The economic sanctions on Russia, economic sanctions again.";
-        let mut counts = count(&[text]);
-        let tops = counts.finish_document(1, 5);
-        let keys: Vec<&str> = counts.repeated(2).iter().map(|r| r.key).collect();
-        assert_eq!(keys, vec!["economic sanctions"]);
-        assert!(counts.map.contains_key("economic sanctions on russia"));
-        assert!(!counts.map.contains_key("the economic"));
-        assert!(
-            !counts.map.contains_key("russia economic"),
-            "crosses a comma"
-        );
-        assert_eq!(tops[0], vec![("economic sanctions".to_string(), 2)]);
+        let c = corpus(&[&["The economic sanctions on Russia, economic sanctions again."]]);
+        assert_eq!(listed(&c), vec!["economic sanctions"]);
+        // economic sanctions, sanctions on russia, economic sanctions on russia ("again" is a
+        // stop word, so nothing ends with it).
+        assert_eq!(c.len(), 3);
     }
 
     #[test]
     fn phrases_inside_a_longer_one_with_the_same_count_are_dropped() {
-        let counts = count(&[
+        let c = corpus(&[&[
             "President Trump took office.",
             "Then President Trump took office again.",
             "President Trump spoke.",
-        ]);
-        let keys: Vec<&str> = counts.repeated(2).iter().map(|r| r.key).collect();
-        assert!(keys.contains(&"president trump took office"));
+        ]]);
+        let keys = listed(&c);
         assert!(
-            keys.contains(&"president trump"),
+            keys.contains(&"president trump took office".to_string()),
+            "{keys:?}"
+        );
+        assert!(
+            keys.contains(&"president trump".to_string()),
             "seen once outside the longer phrase"
         );
-        assert!(!keys.contains(&"trump took office") && !keys.contains(&"took office"));
+        assert!(
+            !keys
+                .iter()
+                .any(|k| k == "trump took office" || k == "took office"),
+            "{keys:?}"
+        );
     }
 
     #[test]
     fn association_ranks_rare_pairs_above_frequent_words() {
-        let counts = count(&[
+        let c = corpus(&[&[
             "Economic sanctions bite.",
             "Economic sanctions hurt.",
             "Last year was hard last year.",
             "Last year the year was last.",
             "Year after year, last one out.",
-        ]);
-        let list = counts.repeated(2);
-        let rank = |k: &str| list.iter().position(|r| r.key == k).unwrap();
+        ]]);
+        let list = listed(&c);
+        let rank = |k: &str| list.iter().position(|r| r == k).unwrap();
         assert!(rank("economic sanctions") < rank("last year"), "{list:?}");
     }
 
     #[test]
-    fn merge_sums_and_keeps_the_earliest_example() {
-        let mut a = count(&["Arms control talks.", "Arms control now."]);
-        let b = count(&["Arms control again."]);
-        a.finish_document(1, 5);
-        a.merge(b);
-        let stat = &a.map["arms control"];
-        assert_eq!(stat.count, 3);
+    fn a_phrase_seen_once_in_each_of_two_documents_is_repeated() {
+        let c = corpus(&[
+            &["Arms control matters."],
+            &["They discussed ARMS CONTROL."],
+            &["Arms Control, again."],
+        ]);
+        let r = c.repeated(2);
+        assert_eq!(r.len(), 1);
+        assert_eq!((r[0].gram.count, r[0].gram.documents), (3, 3));
         assert_eq!(
-            stat.example.as_ref().map(|(d, s)| (&**d, *s)),
-            Some(("d", 0))
+            r[0].gram.example.as_ref().map(|(d, s)| (&**d, *s)),
+            Some(("d0", 0))
         );
-        assert_eq!(a.pruned_below, 0);
+        // The text is copied out of a document once the phrase has been seen twice, so it
+        // is a surface from the second document here, not the first.
+        assert_eq!(r[0].text, "ARMS CONTROL");
+    }
+
+    #[test]
+    fn most_frequent_surface_wins() {
+        let c = corpus(&[&["grain corridor", "Grain Corridor", "Grain Corridor"]]);
+        assert_eq!(c.repeated(2)[0].text, "Grain Corridor");
+    }
+
+    #[test]
+    fn top_phrases_per_section() {
+        let text = "Arms control now. Arms control later. Peace talks once.";
+        let mut norm = Normalizer::default();
+        let mut doc = DocPhrases::default();
+        for (i, s) in crate::segment::split_sentences(text)
+            .into_iter()
+            .enumerate()
+        {
+            let mut tokens = Vec::new();
+            norm.tokenize(text, s, &mut tokens);
+            doc.add_sentence(&tokens, &norm, 0, i, &PhraseOptions::default());
+        }
+        assert_eq!(
+            doc.top_per_section(text, 1, 5),
+            vec![vec![("Arms control".to_string(), 2)]]
+        );
     }
 }

@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap;
 use crate::corpus::Document;
 use crate::entities::{EntityType, Gazetteer, Mention, Recognizer};
 use crate::metrics::{Counts, ToneCounts};
-use crate::phrases::{PhraseCounts, PhraseOptions};
+use crate::phrases::{DocPhrases, PhraseCounts, PhraseOptions};
 use crate::segment::{self, Layout};
 use crate::tokenize::{Normalizer, Token, TokenKind};
 use crate::tone::{self, Lexicon, Scorer};
@@ -164,15 +164,18 @@ pub struct DocResult {
     pub sentences: Vec<SentenceRow>,
     /// Mention rows.
     pub mentions: Vec<MentionRow>,
-    /// The document's share of the corpus totals.
+    /// The document's share of the corpus totals, but for phrases.
     pub totals: Totals,
+    /// The document's phrases, added to the corpus with [`PhraseCounts::absorb`] while
+    /// its text is at hand.
+    pub phrases: DocPhrases,
 }
 
 impl Analyzer {
     /// Runs every stage on one document.
     pub fn document(&self, doc: &Document, worker: &mut Worker) -> DocResult {
         let text = doc.text.as_str();
-        let doc_id: std::sync::Arc<str> = std::sync::Arc::from(doc.doc_id.as_str());
+        let mut phrases = DocPhrases::default();
         let seg = segment::segment(doc);
         worker.normalizer.trim_cache();
         let scorer = Scorer::new(&self.lexicon);
@@ -267,15 +270,7 @@ impl Analyzer {
                 mention,
             }));
 
-            totals.phrases.add_sentence(
-                text,
-                tokens,
-                norm,
-                &doc_id,
-                sentence.section,
-                index,
-                &self.phrases,
-            );
+            phrases.add_sentence(tokens, norm, sentence.section, index, &self.phrases);
             sentences.push(SentenceRow {
                 section: sentence.section,
                 index,
@@ -284,9 +279,7 @@ impl Analyzer {
                 evidence: tone::evidence(text, &hits),
             });
         }
-        let tops = totals
-            .phrases
-            .finish_document(sections.len(), TOP_PER_SECTION);
+        let tops = phrases.top_per_section(text, sections.len(), TOP_PER_SECTION);
         for ((row, phrases), entities) in sections.iter_mut().zip(tops).zip(section_entities) {
             row.top_phrases = phrases;
             let mut list: Vec<(String, u64)> = entities.into_iter().collect();
@@ -302,6 +295,7 @@ impl Analyzer {
             sentences,
             mentions,
             totals,
+            phrases,
         }
     }
 }

@@ -6,6 +6,7 @@
 //! documents, not the corpus.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -16,7 +17,7 @@ use crate::output::{self, CellPolicy, DocumentFiles, Output};
 use crate::pipeline::{Analyzer, DocResult, Totals, Worker};
 
 /// Bytes of input analysed per batch before results are written.
-const BATCH_BYTES: u64 = 64 << 20;
+const BATCH_BYTES: u64 = 2 << 20;
 /// Documents per batch at most.
 const BATCH_FILES: usize = 2048;
 
@@ -114,28 +115,50 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
     let mut doc_files = DocumentFiles::open(&out)?;
     let mut totals = Totals::default();
     let mut skipped = Vec::new();
-    for batch in batches(&files) {
-        let results: Vec<Loaded> = pool.install(|| {
-            batch
-                .par_iter()
-                .map_init(Worker::default, |worker, file| {
-                    let (doc, warnings) = corpus::load(file).map_err(|e| skip_reason(file, e))?;
-                    let result = analyzer.document(&doc, worker);
-                    Ok((result, doc.text, warnings))
-                })
-                .collect()
-        });
-        for result in results {
-            match result {
-                Ok((doc, text, doc_warnings)) => {
-                    warnings.extend(doc_warnings);
-                    doc_files.write(config.cells, &text, &doc)?;
-                    totals.merge(doc.totals);
+    // Workers analyse batch k + 1 while this thread's partner writes batch k, in order:
+    // the output is the same whatever the thread count, and writing is not on the
+    // workers' critical path.
+    std::thread::scope(|scope| -> Result<(), Error> {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Loaded>>(1);
+        let writer = scope.spawn(|| -> Result<(), Error> {
+            for results in receive {
+                for result in results {
+                    match result {
+                        Ok((doc, text, doc_warnings)) => {
+                            warnings.extend(doc_warnings);
+                            doc_files.write(config.cells, &text, &doc)?;
+                            totals.phrases.absorb(
+                                doc.phrases,
+                                &Arc::from(doc.doc_id.as_str()),
+                                &text,
+                            );
+                            totals.merge(doc.totals);
+                        }
+                        Err(w) => skipped.push(w),
+                    }
                 }
-                Err(w) => skipped.push(w),
+            }
+            Ok(())
+        });
+        for batch in batches(&files) {
+            let results: Vec<Loaded> = pool.install(|| {
+                batch
+                    .par_iter()
+                    .map_init(Worker::default, |worker, file| {
+                        let (doc, warnings) =
+                            corpus::load(file).map_err(|e| skip_reason(file, e))?;
+                        let result = analyzer.document(&doc, worker);
+                        Ok((result, doc.text, warnings))
+                    })
+                    .collect()
+            });
+            if send.send(results).is_err() {
+                break; // the writer stopped on an error, which join reports
             }
         }
-    }
+        drop(send);
+        writer.join().expect("writer thread panicked")
+    })?;
     doc_files.finish(&mut out)?;
     let phrases = output::write_totals(&mut out, &totals, analyzer.phrases.min_count)?;
     if totals.phrases.pruned_below > 0 {

@@ -9,6 +9,7 @@
 //!   lower-cased and stemmed once per worker, not once per occurrence.
 
 use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::LazyLock;
 
 use rustc_hash::FxHashMap;
@@ -49,6 +50,10 @@ pub struct Term {
     pub stem: Box<str>,
     /// Whether `lower` is an English stop word.
     pub stop: bool,
+    /// [`word_hash`] of `lower`: the word's identity in phrase counts.
+    pub hash: u64,
+    /// [`word_hash`] of the surface as written, to tell a phrase's surface forms apart.
+    pub surface_hash: u64,
     /// For a hyphenated word, the stem of its last part ("UN-brokered" → "broker"), so that
     /// compounds can match the lexicon when the whole word does not.
     pub tail_stem: Option<Box<str>>,
@@ -196,6 +201,14 @@ fn word_tail(s: &str) -> usize {
     end
 }
 
+/// A 64-bit hash of a string (SipHash with fixed keys): deterministic across threads and
+/// runs of the same build, so phrase counts keyed by it merge exactly.
+pub fn word_hash(s: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
+}
+
 /// Lower-cases `surface`, reading ’ ‘ ʼ as ' and hyphen variants as -.
 pub fn fold_case(surface: &str) -> String {
     surface
@@ -327,6 +340,7 @@ impl Normalizer {
             return id;
         }
         let lower = fold_case(surface);
+        let hash = word_hash(&lower);
         let stem = match kind {
             TokenKind::Word => self.stem(&lower),
             _ => lower.clone(),
@@ -346,6 +360,8 @@ impl Normalizer {
             stem: stem.into(),
             stop,
             tail_stem,
+            hash,
+            surface_hash: word_hash(surface),
         });
         self.ids.insert(surface.into(), id);
         id
