@@ -104,7 +104,8 @@ impl Document {
 pub struct Discovery {
     /// Extensions to include, lowercase without the dot.
     pub extensions: Vec<String>,
-    /// A folder never descended into (the output folder when it sits inside the corpus).
+    /// A folder never descended into. [`crate::run::run`] refuses an output folder inside
+    /// the corpus instead of relying on this; it is kept for library callers.
     pub exclude: Option<PathBuf>,
 }
 
@@ -117,29 +118,55 @@ impl Default for Discovery {
     }
 }
 
+/// What [`Discovery::scan`] found under a corpus folder.
+#[derive(Debug, Clone, Default)]
+pub struct Scan {
+    /// The documents to read, sorted by `doc_id`.
+    pub files: Vec<SourceFile>,
+    /// Entries that would have been documents (or folders that may hold some) but cannot
+    /// be read: broken links, link loops, unreadable folders, FIFOs and devices with a
+    /// document extension. Each one makes the run's exit status "some skipped".
+    pub skipped: Vec<Warning>,
+    /// Problems that lose nothing: a link back to a parent folder (not followed twice),
+    /// a broken link without a document extension, a file name that is not UTF-8.
+    pub warnings: Vec<Warning>,
+}
+
 impl Discovery {
-    /// Lists the corpus files under `root`, sorted by `doc_id`.
-    ///
-    /// Hidden files and folders are skipped, as is the excluded folder. Problems with single
-    /// entries (unreadable folders, broken links) become warnings; a missing or unreadable
-    /// root is an error.
+    /// Lists the corpus files under `root`, sorted by `doc_id`, with every problem met on
+    /// the way (skipped entries and warnings together; see [`Discovery::scan`]).
     pub fn find(&self, root: &Path) -> Result<(Vec<SourceFile>, Vec<Warning>), Error> {
-        let meta = fs::metadata(root).map_err(|source| Error::Io {
+        let scan = self.scan(root)?;
+        let mut problems = scan.skipped;
+        problems.extend(scan.warnings);
+        Ok((scan.files, problems))
+    }
+
+    /// Walks `root` and sorts what it finds into documents, skipped entries and warnings.
+    ///
+    /// Hidden files and folders are not read, nor is the excluded folder. Links are
+    /// followed, but never back into a folder being walked. A missing, unreadable or
+    /// non-folder root is an error: nothing could be analysed.
+    pub fn scan(&self, root: &Path) -> Result<Scan, Error> {
+        let io = |source| Error::Io {
             path: root.to_path_buf(),
             source,
-        })?;
+        };
+        let meta = fs::metadata(root).map_err(io)?;
         if !meta.is_dir() {
             return Err(Error::NotAFolder(root.to_path_buf()));
         }
+        // Reading the root now turns "permission denied" into one clear error instead of a
+        // run that finds no documents.
+        fs::read_dir(root).map_err(io)?;
         let exclude = self.exclude.as_ref().and_then(|p| p.canonicalize().ok());
-        let mut files = Vec::new();
-        let mut warnings = Vec::new();
+        let mut scan = Scan::default();
         let walker = walkdir::WalkDir::new(root)
             .follow_links(true)
             .into_iter()
             .filter_entry(|entry| {
-                let hidden =
-                    entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.');
+                let hidden = entry.depth() > 0
+                    && entry.file_name().as_encoded_bytes().first() == Some(&b'.');
                 let excluded = exclude.as_ref().is_some_and(|ex| {
                     entry.file_type().is_dir()
                         && entry.path().canonicalize().ok().as_ref() == Some(ex)
@@ -150,61 +177,205 @@ impl Discovery {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(err) => {
-                    let path = err
-                        .path()
-                        .map(Path::to_path_buf)
-                        .unwrap_or_else(|| root.to_path_buf());
-                    warnings.push(Warning::new(
-                        display_path(root, &path),
-                        format!("skipped: {err}"),
-                    ));
+                    self.walk_problem(root, &err, &mut scan);
                     continue;
                 }
             };
-            if !entry.file_type().is_file() {
+            let path = entry.path();
+            let file_type = entry.file_type();
+            if file_type.is_dir() || !self.wanted(path) {
                 continue;
             }
-            let path = entry.path();
-            let wanted = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| self.extensions.iter().any(|x| x.eq_ignore_ascii_case(e)));
-            if !wanted {
+            let (doc_id, lossy) = doc_id(root, path);
+            if lossy {
+                scan.warnings.push(Warning::new(
+                    doc_id.clone(),
+                    "file name is not valid UTF-8; its doc_id shows each bad byte as \\xNN",
+                ));
+            }
+            if !file_type.is_file() {
+                // Reading a FIFO would block the run forever; a device is not a document.
+                scan.skipped.push(Warning::new(
+                    doc_id,
+                    format!("skipped: not a regular file ({})", kind_of(&file_type)),
+                ));
                 continue;
             }
             let bytes = entry.metadata().map(|m| m.len()).unwrap_or(0);
-            files.push(SourceFile {
-                doc_id: display_path(root, path),
+            scan.files.push(SourceFile {
+                doc_id,
                 path: path.to_path_buf(),
                 bytes,
             });
         }
-        files.sort_by(|a, b| a.doc_id.cmp(&b.doc_id));
-        Ok((files, warnings))
+        scan.files.sort_by(|a, b| a.doc_id.cmp(&b.doc_id));
+        dedupe_ids(&mut scan);
+        Ok(scan)
+    }
+
+    /// Does the path end in one of the analysed extensions?
+    fn wanted(&self, path: &Path) -> bool {
+        path.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| self.extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))
+    }
+
+    /// Files an error of the folder walk as skipped (something that may have held text
+    /// is lost) or as a warning (nothing is lost).
+    fn walk_problem(&self, root: &Path, err: &walkdir::Error, scan: &mut Scan) {
+        let path = err.path().unwrap_or(root);
+        let (id, _) = doc_id(root, path);
+        if let Some(ancestor) = err.loop_ancestor() {
+            let (target, _) = doc_id(root, ancestor);
+            let target = if target.is_empty() { "." } else { &target };
+            scan.warnings.push(Warning::new(
+                id,
+                format!(
+                    "link to a folder being read ({target}); not followed, so no file is read twice"
+                ),
+            ));
+            return;
+        }
+        let link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        let folder = fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+        let io = err.io_error();
+        let why = match io {
+            Some(e) if link && e.kind() == std::io::ErrorKind::NotFound => {
+                "broken symbolic link (its target does not exist)".to_string()
+            }
+            Some(e) if e.raw_os_error() == Some(ELOOP) => "symbolic link loop".to_string(),
+            Some(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                "permission denied".to_string()
+            }
+            Some(e) => e.to_string(),
+            None => err.to_string(),
+        };
+        if folder {
+            scan.skipped.push(Warning::new(
+                id,
+                format!("skipped: cannot read folder: {why}; documents in it are not analysed"),
+            ));
+        } else if self.wanted(path) {
+            scan.skipped
+                .push(Warning::new(id, format!("skipped: {why}")));
+        } else {
+            scan.warnings
+                .push(Warning::new(id, format!("ignored: {why}")));
+        }
     }
 }
 
-/// `path` relative to `root`, with `/` separators, lossily converted to UTF-8.
-fn display_path(root: &Path, path: &Path) -> String {
+/// `errno` for "too many levels of symbolic links" on Linux and the BSDs/macOS.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const ELOOP: i32 = 40;
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+const ELOOP: i32 = 62;
+
+fn kind_of(file_type: &fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a named pipe";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = file_type;
+    "not a file or folder"
+}
+
+/// Two names can only map to one doc_id through the `\xNN` escapes of non-UTF-8 names; the
+/// later ones get a suffix so that every row of the output still names one file.
+fn dedupe_ids(scan: &mut Scan) {
+    let mut seen = std::collections::HashSet::new();
+    for file in &mut scan.files {
+        if seen.insert(file.doc_id.clone()) {
+            continue;
+        }
+        let mut n = 2;
+        let unique = loop {
+            let candidate = format!("{} ({n})", file.doc_id);
+            if !seen.contains(&candidate) {
+                break candidate;
+            }
+            n += 1;
+        };
+        scan.warnings.push(Warning::new(
+            unique.clone(),
+            format!(
+                "another file's name reads as {} too; this one is listed as {unique}",
+                file.doc_id
+            ),
+        ));
+        seen.insert(unique.clone());
+        file.doc_id = unique;
+    }
+}
+
+/// `path` relative to `root` with `/` separators. Bytes of a name that are not UTF-8 are
+/// written `\xNN`, so that two such names stay apart (a lossy U+FFFD would merge them);
+/// the flag says whether that happened.
+fn doc_id(root: &Path, path: &Path) -> (String, bool) {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    let mut lossy = false;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| {
+            let raw = c.as_os_str();
+            if let Some(s) = raw.to_str() {
+                return s.to_string();
+            }
+            lossy = true;
+            let mut out = String::new();
+            for chunk in raw.as_encoded_bytes().utf8_chunks() {
+                out.push_str(chunk.valid());
+                for b in chunk.invalid() {
+                    out.push_str(&format!("\\x{b:02X}"));
+                }
+            }
+            out
+        })
+        .collect();
+    (parts.join("/"), lossy)
 }
 
 /// Reads and decodes one file.
 ///
-/// UTF-8 is expected (a BOM is stripped); UTF-16 with a BOM is decoded; anything else that is
-/// not valid UTF-8 is decoded as Windows-1252 with a warning. Files that look binary (NUL
-/// bytes) are refused.
+/// The file is checked again when it is read: one that has vanished since discovery is an
+/// I/O error (`NotFound`), one that is no longer a regular file is refused (reading a FIFO
+/// would block), and one whose size changed, during the run or while being read, is
+/// analysed as read with a warning. See [`decode_vec`] for the text encodings.
 pub fn load(file: &SourceFile) -> Result<(Document, Vec<Warning>), Error> {
-    let bytes = fs::read(&file.path).map_err(|source| Error::Io {
+    let io = |source| Error::Io {
         path: file.path.clone(),
         source,
-    })?;
+    };
+    let before = fs::metadata(&file.path).map_err(io)?;
+    if !before.is_file() {
+        return Err(Error::NotAFile(file.doc_id.clone()));
+    }
+    let bytes = fs::read(&file.path).map_err(io)?;
     let mut warnings = Vec::new();
-    let text = decode(&bytes, &file.doc_id, &mut warnings)?;
+    let after = fs::metadata(&file.path).ok();
+    let moved = after
+        .as_ref()
+        .is_none_or(|a| a.len() != before.len() || a.modified().ok() != before.modified().ok());
+    if before.len() != file.bytes || bytes.len() as u64 != before.len() || moved {
+        warnings.push(Warning::new(
+            &file.doc_id,
+            format!(
+                "changed during the run ({} bytes when found, {} bytes read); analysed as read",
+                file.bytes,
+                bytes.len()
+            ),
+        ));
+    }
+    let text = decode_vec(bytes, &file.doc_id, &mut warnings)?;
     let format =
         Format::from_extension(file.path.extension().and_then(|e| e.to_str()).unwrap_or(""));
     Ok((
@@ -213,41 +384,94 @@ pub fn load(file: &SourceFile) -> Result<(Document, Vec<Warning>), Error> {
     ))
 }
 
-/// Decodes raw bytes to text; see [`load`].
+/// Decodes raw bytes to text; see [`decode_vec`], which this copies `bytes` for.
 pub fn decode(bytes: &[u8], doc_id: &str, warnings: &mut Vec<Warning>) -> Result<String, Error> {
-    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
-        if encoding != encoding_rs::UTF_8 {
+    decode_vec(bytes.to_vec(), doc_id, warnings)
+}
+
+/// Decodes a file's bytes to text, reusing the buffer when it is already UTF-8 (a
+/// 200 MB file then costs 200 MB, not 400).
+///
+/// - UTF-8: a byte-order mark is stripped.
+/// - UTF-16 LE/BE with a byte-order mark: decoded, with a warning.
+/// - NUL bytes in the first 8 KiB: refused as binary ([`Error::Binary`]).
+/// - Not valid UTF-8 but mostly UTF-8 (more valid multibyte characters than bad
+///   sequences): decoded as UTF-8 with each bad sequence replaced by U+FFFD, with a warning.
+/// - Otherwise not valid UTF-8: decoded as Windows-1252 (a superset of Latin-1), with a
+///   warning.
+/// - NUL characters further in are replaced by spaces (same byte length, so offsets are
+///   kept) with a warning: spreadsheets and CSV readers choke on them.
+pub fn decode_vec(
+    mut bytes: Vec<u8>,
+    doc_id: &str,
+    warnings: &mut Vec<Warning>,
+) -> Result<String, Error> {
+    let mut text = if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(&bytes) {
+        if encoding == encoding_rs::UTF_8 {
+            bytes.drain(..bom_len);
+            utf8_or_fallback(bytes, doc_id, warnings)?
+        } else {
+            let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
             warnings.push(Warning::new(
                 doc_id,
                 format!("decoded from {} (byte-order mark)", encoding.name()),
             ));
+            if had_errors {
+                warnings.push(Warning::new(
+                    doc_id,
+                    "invalid byte sequences replaced with U+FFFD",
+                ));
+            }
+            text.into_owned()
         }
-        if had_errors {
-            warnings.push(Warning::new(
-                doc_id,
-                "invalid byte sequences replaced with U+FFFD",
-            ));
-        }
-        return Ok(text.into_owned());
+    } else {
+        utf8_or_fallback(bytes, doc_id, warnings)?
+    };
+    if text.as_bytes().contains(&0) {
+        let nuls = text.bytes().filter(|&b| b == 0).count();
+        text = text.replace('\0', " ");
+        warnings.push(Warning::new(
+            doc_id,
+            format!("{nuls} NUL character(s) replaced with spaces"),
+        ));
     }
-    if looks_binary(bytes) {
+    Ok(text)
+}
+
+fn utf8_or_fallback(
+    bytes: Vec<u8>,
+    doc_id: &str,
+    warnings: &mut Vec<Warning>,
+) -> Result<String, Error> {
+    if looks_binary(&bytes) {
         return Err(Error::Binary(doc_id.to_string()));
     }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(text.to_string()),
-        Err(err) => {
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            warnings.push(Warning::new(
-                doc_id,
-                format!(
-                    "not valid UTF-8 (first bad byte at offset {}); decoded as Windows-1252",
-                    err.valid_up_to()
-                ),
-            ));
-            Ok(text.into_owned())
-        }
+    let err = match String::from_utf8(bytes) {
+        Ok(text) => return Ok(text),
+        Err(err) => err,
+    };
+    let first_bad = err.utf8_error().valid_up_to();
+    let bytes = err.into_bytes();
+    let (mut multibyte, mut bad) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        bad += usize::from(!chunk.invalid().is_empty());
     }
+    if multibyte > bad {
+        warnings.push(Warning::new(
+            doc_id,
+            format!(
+                "not valid UTF-8: {bad} bad byte sequence(s), the first at byte {first_bad}, replaced with U+FFFD"
+            ),
+        ));
+        return Ok(String::from_utf8_lossy(&bytes).into_owned());
+    }
+    let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&bytes);
+    warnings.push(Warning::new(
+        doc_id,
+        format!("not valid UTF-8 (first bad byte at offset {first_bad}); decoded as Windows-1252"),
+    ));
+    Ok(text.into_owned())
 }
 
 /// A file with NUL bytes in its first 8 KiB is treated as binary, as `grep` and `git` do.

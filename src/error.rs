@@ -25,6 +25,32 @@ pub enum Error {
         /// The extensions looked for.
         extensions: String,
     },
+    /// A path found as a file is no longer a regular file when it is read (a FIFO, a
+    /// device or a folder now stands there).
+    #[error("{0}: not a regular file")]
+    NotAFile(String),
+    /// The output folder is the corpus folder or inside it: its CSV files would become
+    /// documents of the next run, and a run could overwrite the corpus.
+    #[error(
+        "{output}: the output folder is inside the corpus folder {corpus}; choose one outside it (e.g. beside it)"
+    )]
+    OutputInsideCorpus {
+        /// The output folder as given.
+        output: PathBuf,
+        /// The corpus folder as given.
+        corpus: PathBuf,
+    },
+    /// The output folder cannot be created or written to.
+    #[error("{path}: cannot write to the output folder: {source}")]
+    OutputNotWritable {
+        /// The output folder.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// Another run holds the output folder's lock.
+    #[error("{0}: another detente run is writing to this output folder")]
+    OutputBusy(PathBuf),
     /// A file holds NUL bytes and is not text.
     #[error("{0}: binary file (NUL bytes), skipped")]
     Binary(String),

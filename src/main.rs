@@ -32,7 +32,7 @@ const EXIT_NONE_READ: u8 = 4;
     name = "detente",
     version,
     about = "Cooperative vs. conflictual tone, entities and repeated phrases in a corpus of documents",
-    after_help = "Examples:\n  detente analyze corpus -o output\n  detente analyze ~/articles -o results --threads 4 --lexicon-add my-terms.csv\n  detente explain \"Russia and the U.S. agreed to resume talks, but sanctions remain.\"\n  detente segment corpus/news/arctic-council-thaw.txt\n\nExit status: 0 all documents analysed; 1 error before any work (bad arguments, missing corpus,\nbad lexicon); 2 usage error; 3 some files skipped (the rest written); 4 no file could be read."
+    after_help = "Examples:\n  detente analyze corpus -o output\n  detente analyze ~/articles -o results --threads 4 --lexicon-add my-terms.csv\n  detente explain \"Russia and the U.S. agreed to resume talks, but sanctions remain.\"\n  detente segment corpus/news/arctic-council-thaw.txt\n\nExit status: 0 all documents analysed; 1 refused before any work (missing corpus, output folder\ninside the corpus or not writable, bad lexicon or gazetteer); 2 usage error; 3 some files skipped\n(the rest written, run.json says why); 4 no file could be read."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -149,6 +149,10 @@ struct AnalyzeArgs {
     /// Write text cells exactly as found, even those a spreadsheet would run as formulas.
     #[arg(long)]
     raw_cells: bool,
+    /// Start each CSV file with a UTF-8 byte-order mark so that Excel reads accents and
+    /// curly quotes correctly (default: plain UTF-8).
+    #[arg(long)]
+    excel: bool,
     /// Print nothing but errors.
     #[arg(short, long)]
     quiet: bool,
@@ -164,8 +168,26 @@ struct ExplainArgs {
     lexicon: LexiconArgs,
 }
 
+/// Reads a user's data file (lexicon, gazetteer) as UTF-8, stripping a byte-order mark.
+/// Text in another encoding is refused with the line and column of its first bad byte, so
+/// the user can find it; guessing an encoding would silently change the terms.
 fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))
+    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_string()),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+            bail!(
+                "{}:{line}:{column}: not valid UTF-8 (byte 0x{:02X}); save the file as UTF-8",
+                path.display(),
+                bytes[e.valid_up_to()]
+            )
+        }
+    }
 }
 
 impl LexiconArgs {
@@ -229,15 +251,34 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("detente: error: {e:#}");
+            eprintln!("detente: error: {}", one_line(&e));
             ExitCode::FAILURE
         }
     }
 }
 
+/// The error and its causes on one line, each cause once: the library's messages already
+/// quote the operating system's reason, which is also their `source`.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if !line.contains(&text) {
+            if !line.is_empty() {
+                line.push_str(": ");
+            }
+            line.push_str(&text);
+        }
+    }
+    line
+}
+
 fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
-    if !args.corpus.is_dir() {
+    if !args.corpus.exists() {
         bail!("{}: corpus folder not found", args.corpus.display());
+    }
+    if !args.corpus.is_dir() {
+        bail!("{}: not a folder", args.corpus.display());
     }
     let analyzer = Analyzer {
         lexicon: args.lexicon.lexicon()?,
@@ -252,6 +293,7 @@ fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
         "min_count": args.min_count,
         "max_n": args.max_n,
         "raw_cells": args.raw_cells,
+        "excel": args.excel,
         "lexicon": args.lexicon.lexicon.as_ref().map(|p| p.display().to_string()),
         "lexicon_add": args.lexicon.lexicon_add.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
         "gazetteer_add": args.lexicon.gazetteer_add.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
@@ -271,7 +313,9 @@ fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
         cells: CellPolicy {
             raw: args.raw_cells,
         },
+        excel: args.excel,
         options,
+        on_discovered: None,
     };
     let report = run(&config, &analyzer)?;
     for w in report.warnings.iter().chain(&report.skipped) {

@@ -184,25 +184,87 @@ impl CsvFile {
     }
 }
 
+/// Every file a run writes, in the order they are renamed into place: `run.json` last,
+/// so that a `run.json` newer than the CSVs beside it never describes older CSVs.
+pub const FILES: &[&str] = &[
+    "sentences.csv",
+    "sections.csv",
+    "documents.csv",
+    "mentions.csv",
+    "entities.csv",
+    "dyads.csv",
+    "phrases.csv",
+    "run.json",
+];
+
+/// A hidden file in the output folder that a run holds an advisory lock on, so that two
+/// runs never write to one folder at once (and a run may delete stale temporary files).
+pub const LOCK_FILE: &str = ".detente.lock";
+
+/// The UTF-8 byte-order mark that `--excel` puts at the start of each CSV file: without it,
+/// Excel reads a CSV in the system's legacy code page and garbles accents and curly quotes.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// The output folder of one run: staged files, committed together.
 pub struct Output {
     dir: PathBuf,
     /// Cell policy for text columns.
     pub cells: CellPolicy,
+    /// Start every CSV file with a UTF-8 byte-order mark (`--excel`).
+    pub bom: bool,
     staged: Vec<(tempfile::TempPath, PathBuf)>,
+    /// Held for the life of the run; the operating system releases it even on `kill -9`.
+    _lock: Option<File>,
 }
 
 impl Output {
-    /// Prepares `dir` (created if missing).
+    /// Prepares `dir` (created if missing) before any work: checks that files can be
+    /// created in it, takes the folder's lock, and deletes temporary files that a killed
+    /// run left behind.
+    ///
+    /// Fails with [`Error::OutputNotWritable`] when the folder cannot be created or written
+    /// and [`Error::OutputBusy`] when another run holds its lock.
     pub fn new(dir: &Path, cells: CellPolicy) -> Result<Output, Error> {
-        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+        let not_writable = |source| Error::OutputNotWritable {
             path: dir.to_path_buf(),
             source,
-        })?;
+        };
+        std::fs::create_dir_all(dir).map_err(not_writable)?;
+        if !dir.is_dir() {
+            return Err(not_writable(std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "a file of that name exists",
+            )));
+        }
+        // A probe: a folder we may open but not write to (read-only mount, no `w`
+        // permission) is refused now, not after the analysis.
+        tempfile::Builder::new()
+            .prefix(".detente-probe.")
+            .tempfile_in(dir)
+            .map_err(not_writable)?;
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join(LOCK_FILE))
+            .map_err(not_writable)?;
+        let locked = match lock.try_lock() {
+            Ok(()) => true,
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::OutputBusy(dir.to_path_buf()));
+            }
+            // A file system without locks: run, but leave other files alone.
+            Err(std::fs::TryLockError::Error(_)) => false,
+        };
+        if locked {
+            remove_stale_temps(dir);
+        }
         Ok(Output {
             dir: dir.to_path_buf(),
             cells,
+            bom: false,
             staged: Vec::new(),
+            _lock: Some(lock),
         })
     }
 
@@ -212,18 +274,30 @@ impl Output {
             path: target.clone(),
             source,
         };
-        let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .tempfile_in(&self.dir)
-            .map_err(io)?;
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".tmp");
+        // Results are ordinary files once renamed: readable as the user's umask allows,
+        // not the owner-only mode of a temporary file.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let tmp = builder.tempfile_in(&self.dir).map_err(io)?;
         let (file, path) = tmp.into_parts();
         Ok((file, path, target))
     }
 
-    /// Starts a CSV file with its header row.
+    /// Starts a CSV file with its header row (after a byte-order mark with `bom`).
     pub fn csv(&self, name: &str, header: &[&str]) -> Result<CsvFile, Error> {
-        let (file, temp, target) = self.temp(name)?;
+        let (mut file, temp, target) = self.temp(name)?;
+        if self.bom {
+            file.write_all(BOM).map_err(|source| Error::Io {
+                path: target.clone(),
+                source,
+            })?;
+        }
         let writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(BufWriter::with_capacity(1 << 20, file));
@@ -267,7 +341,9 @@ impl Output {
         Ok(())
     }
 
-    /// Renames every finished file into place.
+    /// Renames every finished file into place, then syncs the folder so that the renames
+    /// survive a power cut. Each rename is atomic: a reader sees the old file or the new
+    /// one, never part of one.
     pub fn commit(self) -> Result<(), Error> {
         for (temp, target) in self.staged {
             temp.persist(&target).map_err(|e| Error::Io {
@@ -275,7 +351,31 @@ impl Output {
                 source: e.error,
             })?;
         }
+        // Best effort: not every platform can open a folder to sync it.
+        if let Ok(dir) = File::open(&self.dir) {
+            let _ = dir.sync_all();
+        }
         Ok(())
+    }
+}
+
+/// Deletes `.NAME.XXXXXX.tmp` files of [`FILES`] left by a run that was killed before it
+/// could clean up. Called only with the folder's lock held, so no live run owns them.
+fn remove_stale_temps(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let ours = name.ends_with(".tmp")
+            && FILES.iter().any(|f| {
+                name.strip_prefix('.')
+                    .is_some_and(|n| n.starts_with(&format!("{f}.")))
+            });
+        if ours || name.starts_with(".detente-probe.") {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 

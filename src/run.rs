@@ -5,7 +5,7 @@
 //! output is byte-identical whatever the number of threads, and memory holds one batch of
 //! documents, not the corpus.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -34,8 +34,14 @@ pub struct RunConfig {
     pub discovery: Discovery,
     /// Text-cell policy.
     pub cells: CellPolicy,
+    /// Start each CSV file with a UTF-8 byte-order mark, for Excel (`--excel`).
+    pub excel: bool,
     /// Options recorded in the manifest as given by the user.
     pub options: serde_json::Value,
+    /// Called with the file list between discovery and reading; `None` in normal runs.
+    /// Tests use it to delete or change files while a run is going, which is otherwise a
+    /// race that cannot be timed.
+    pub on_discovered: Option<fn(&[SourceFile])>,
 }
 
 /// A document's result with its text and decoding warnings, or why it was skipped.
@@ -92,21 +98,43 @@ struct Runtime {
 
 /// Runs the analysis of `config.corpus` into `config.output`.
 ///
-/// Fails before any work when the corpus folder is missing or holds no documents, or the
-/// output folder cannot be created. Per-file problems are reported in the returned
-/// [`RunReport`] and in `run.json`.
+/// Refuses before any work (an error, nothing written) when the corpus folder is missing,
+/// is not a folder or cannot be read, when the output folder is the corpus folder or inside
+/// it, when the output folder cannot be created or written, or when the corpus holds no
+/// file with an analysed extension. Per-file problems are reported in the returned
+/// [`RunReport`] and in `run.json`; the run goes on without the file.
 pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> {
     let started = Instant::now();
-    let mut discovery = config.discovery.clone();
-    discovery.exclude = Some(config.output.clone());
-    let (files, mut warnings) = discovery.find(&config.corpus)?;
-    if files.is_empty() {
+    let corpus_meta = std::fs::metadata(&config.corpus).map_err(|source| Error::Io {
+        path: config.corpus.clone(),
+        source,
+    })?;
+    if !corpus_meta.is_dir() {
+        return Err(Error::NotAFolder(config.corpus.clone()));
+    }
+    if is_inside(&config.output, &config.corpus) {
+        return Err(Error::OutputInsideCorpus {
+            output: config.output.clone(),
+            corpus: config.corpus.clone(),
+        });
+    }
+    // Discovery only reads, so every refusal up to here leaves the disk as it was.
+    let discovery = &config.discovery;
+    let scan = discovery.scan(&config.corpus)?;
+    let files = scan.files;
+    let mut warnings = scan.warnings;
+    let mut skipped = scan.skipped;
+    if files.is_empty() && skipped.is_empty() {
         return Err(Error::NoDocuments {
             path: config.corpus.clone(),
             extensions: discovery.extensions.join(", "),
         });
     }
     let mut out = Output::new(&config.output, config.cells)?;
+    out.bom = config.excel;
+    if let Some(hook) = config.on_discovered {
+        hook(&files);
+    }
     let threads = config.threads.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -114,7 +142,6 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         .expect("thread pool");
     let mut doc_files = DocumentFiles::open(&out)?;
     let mut totals = Totals::default();
-    let mut skipped = Vec::new();
     // Workers analyse batch k + 1 while this thread's partner writes batch k, in order:
     // the output is the same whatever the thread count, and writing is not on the
     // workers' critical path.
@@ -126,6 +153,10 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
                     match result {
                         Ok((doc, text, doc_warnings)) => {
                             warnings.extend(doc_warnings);
+                            if doc.sentences.is_empty() {
+                                warnings
+                                    .push(Warning::new(doc.doc_id.clone(), no_text_reason(&text)));
+                            }
                             doc_files.write(config.cells, &text, &doc)?;
                             totals.phrases.absorb(
                                 doc.phrases,
@@ -207,9 +238,59 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
     Ok(report)
 }
 
+/// Whether `inner` is `outer` or lies inside it, once links and `..` are resolved. A path
+/// that does not exist yet is resolved through its nearest existing ancestor.
+pub fn is_inside(inner: &Path, outer: &Path) -> bool {
+    match (resolve(inner), outer.canonicalize()) {
+        (Some(inner), Ok(outer)) => inner.starts_with(outer),
+        _ => false,
+    }
+}
+
+fn resolve(path: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(path).ok()?;
+    let mut missing = Vec::new();
+    let mut existing = absolute.as_path();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            let mut resolved = real;
+            for part in missing.iter().rev() {
+                match part {
+                    std::path::Component::ParentDir => {
+                        resolved.pop();
+                    }
+                    std::path::Component::CurDir => {}
+                    other => resolved.push(other),
+                }
+            }
+            return Some(resolved);
+        }
+        missing.push(existing.components().next_back()?);
+        existing = existing.parent()?;
+    }
+}
+
+/// Why a document gave no sentence; it is still listed in `documents.csv` with zeros.
+fn no_text_reason(text: &str) -> String {
+    let why = if text.is_empty() {
+        "empty: no text"
+    } else if text.trim().is_empty() {
+        "only whitespace"
+    } else if !text.chars().any(char::is_alphanumeric) {
+        "no letters or digits (only punctuation or symbols)"
+    } else {
+        "no sentence found"
+    };
+    format!("analysed, 0 sentences: {why}")
+}
+
 fn skip_reason(file: &SourceFile, e: Error) -> Warning {
     let message = match e {
+        Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            "skipped: no longer there (deleted or moved after the corpus was listed)".to_string()
+        }
         Error::Io { source, .. } => format!("skipped: cannot read: {source}"),
+        Error::NotAFile(_) => "skipped: no longer a regular file".to_string(),
         Error::Binary(_) => "skipped: binary file (NUL bytes)".to_string(),
         other => format!("skipped: {other}"),
     };

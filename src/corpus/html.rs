@@ -72,6 +72,10 @@ pub fn extract(source: &str) -> Extracted {
     let mut out = Builder::default();
     let mut skip_depth = 0usize;
     let mut heading: Option<u8> = None;
+    // Whether the open heading already gave its block of text. Everything after that is
+    // body text: in malformed pages (`<h1>Summit<p>Text…` never closed) the parser puts
+    // the rest of the page inside the heading, and it must not all become titles.
+    let mut heading_done = false;
     let mut title: Option<String> = None;
     for edge in page.tree.root().traverse() {
         match edge {
@@ -93,8 +97,11 @@ pub fn extract(source: &str) -> Extracted {
                         continue;
                     }
                     if BLOCKS.contains(&name) {
-                        out.end_block(heading);
-                        heading = heading_level(name).or(heading);
+                        heading_done |= out.end_block(heading.filter(|_| !heading_done));
+                        if let Some(level) = heading_level(name) {
+                            heading = Some(level);
+                            heading_done = false;
+                        }
                     }
                 }
                 Node::Text(text) if skip_depth == 0 => out.push_inline(text),
@@ -108,7 +115,7 @@ pub fn extract(source: &str) -> Extracted {
                         continue;
                     }
                     if BLOCKS.contains(&name) {
-                        out.end_block(heading);
+                        heading_done |= out.end_block(heading.filter(|_| !heading_done));
                         if heading_level(name).is_some() {
                             heading = None;
                         }
@@ -117,7 +124,7 @@ pub fn extract(source: &str) -> Extracted {
             }
         }
     }
-    out.end_block(heading);
+    out.end_block(heading.filter(|_| !heading_done));
     let text = out.text.trim_end().to_string();
     Extracted {
         text,
@@ -167,8 +174,10 @@ impl Builder {
         }
     }
 
-    fn end_block(&mut self, heading: Option<u8>) {
+    /// Ends the current block; returns whether it held text and was a heading.
+    fn end_block(&mut self, heading: Option<u8>) -> bool {
         let block = self.block.trim();
+        let mut was_heading = false;
         if !block.is_empty() {
             if !self.text.is_empty() {
                 self.text.push_str("\n\n");
@@ -180,9 +189,11 @@ impl Builder {
                     span: Span::new(start, self.text.len()),
                     level,
                 });
+                was_heading = true;
             }
         }
         self.block.clear();
+        was_heading
     }
 }
 
@@ -210,6 +221,19 @@ mod tests {
     fn entities_are_decoded() {
         let e = extract("<p>Trade &amp; aid &mdash; Kremlin&#8217;s</p>");
         assert_eq!(e.text, "Trade & aid \u{2014} Kremlin\u{2019}s");
+    }
+
+    #[test]
+    fn an_unclosed_heading_does_not_turn_the_page_into_titles() {
+        let e = extract(
+            "<h1>Summit<p>Leaders agreed.<div>Trade grew.</div><h2><div>Next</div><p>More.</p></h2>",
+        );
+        assert_eq!(
+            e.text,
+            "Summit\n\nLeaders agreed.\n\nTrade grew.\n\nNext\n\nMore."
+        );
+        let titles: Vec<_> = e.headings.iter().map(|h| h.span.of(&e.text)).collect();
+        assert_eq!(titles, vec!["Summit", "Next"]);
     }
 
     #[test]

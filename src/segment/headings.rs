@@ -134,13 +134,28 @@ pub(super) fn mark_plain(text: &str, lines: &mut [Line], layout: Layout) {
 
 /// Marks ATX (`## Title`) and setext (`Title` over `===` or `---`) headings and skips fenced
 /// code blocks.
+///
+/// A fence that is never closed fences nothing: CommonMark would run it to the end of the
+/// document, which on a malformed file silently drops all the text after it.
 pub(super) fn mark_markdown(text: &str, lines: &mut [Line]) {
+    let is_fence = |line: &Line| {
+        let t = line.span.of(text).trim_start();
+        t.starts_with("```") || t.starts_with("~~~")
+    };
+    let mut unclosed = None;
+    for (i, line) in lines.iter().enumerate() {
+        if is_fence(line) {
+            unclosed = if unclosed.is_some() { None } else { Some(i) };
+        }
+    }
     let mut in_fence = false;
     for i in 0..lines.len() {
         let s = lines[i].span.of(text);
         let t = s.trim_start();
-        if t.starts_with("```") || t.starts_with("~~~") {
-            in_fence = !in_fence;
+        if is_fence(&lines[i]) {
+            if unclosed != Some(i) {
+                in_fence = !in_fence;
+            }
             lines[i].role = Role::Skip;
             continue;
         }

@@ -286,9 +286,48 @@ pub fn split_lines(text: &str, paragraph: Span, lines: &[Span]) -> Vec<Span> {
     out
 }
 
+/// Bytes of a paragraph examined at a time. The splitter indexes the characters of what it
+/// examines (16 bytes each), so a 50 MB single-line paragraph would cost 800 MB at once;
+/// windows keep that to 16 MiB whatever the paragraph's length.
+const WINDOW: usize = 1 << 20;
+
 /// Splits `span` of `text` into sentences, appending their trimmed spans to `out`.
 /// Pieces without a letter or digit are dropped.
 pub fn split(text: &str, span: Span, out: &mut Vec<Span>) {
+    split_windowed(text, span, out, WINDOW);
+}
+
+/// [`split`] in windows of about `window` bytes, each ending at a whitespace. The sentence
+/// still open at a window's end is carried into the next window, so the result is the
+/// same as splitting the paragraph at once, except that a single "sentence" longer than a
+/// window is cut at the window's end.
+fn split_windowed(text: &str, span: Span, out: &mut Vec<Span>, window: usize) {
+    let mut start = span.start;
+    while span.end - start > window {
+        let mut cut = start + window;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        // End the window at a whitespace so that the word before the cut is whole.
+        if let Some(ws) = text[start..cut].rfind(char::is_whitespace)
+            && ws > 0
+        {
+            cut = start + ws;
+        }
+        let open = split_piece(text, Span::new(start, cut), out, false);
+        if open > start {
+            start = open;
+        } else {
+            push(text, Span::new(start, cut), out);
+            start = cut;
+        }
+    }
+    split_piece(text, Span::new(start, span.end), out, true);
+}
+
+/// Splits `span` into sentences. With `last`, the final piece is pushed too; without, it is
+/// left open and its start returned (the span's start when no boundary was found).
+fn split_piece(text: &str, span: Span, out: &mut Vec<Span>, last: bool) -> usize {
     let s = span.of(text);
     let chars: Vec<(usize, char)> = s.char_indices().collect();
     let mut start = 0usize; // byte offset in s
@@ -330,7 +369,10 @@ pub fn split(text: &str, span: Span, out: &mut Vec<Span>) {
         }
         k = q.max(k + 1);
     }
-    push(text, Span::new(span.start + start, span.end), out);
+    if last {
+        push(text, Span::new(span.start + start, span.end), out);
+    }
+    span.start + start
 }
 
 fn push(text: &str, span: Span, out: &mut Vec<Span>) {
@@ -479,6 +521,35 @@ mod tests {
         assert!(is_dotted_acronym("e.g"));
         assert!(!is_dotted_acronym("www.un.org"));
         assert!(!is_dotted_acronym("3.5"));
+    }
+
+    #[test]
+    fn windows_give_the_same_sentences_as_one_pass() {
+        let unit = "The U.S. envoy met Mr. Lavrov on Jan. 5 in Geneva. Talks resumed!  Both sides agreed\u{2026} \u{201c}Peace is near,\u{201d} he said. ";
+        let text = unit.repeat(40);
+        let span = Span::new(0, text.len());
+        let mut whole = Vec::new();
+        split_windowed(&text, span, &mut whole, usize::MAX);
+        for window in [64, 100, 257, 1000] {
+            let mut windowed = Vec::new();
+            split_windowed(&text, span, &mut windowed, window);
+            assert_eq!(windowed, whole, "window {window}");
+        }
+    }
+
+    #[test]
+    fn a_sentence_longer_than_a_window_is_cut_on_whitespace() {
+        let text = "word ".repeat(100) + "end.";
+        let mut out = Vec::new();
+        split_windowed(&text, Span::new(0, text.len()), &mut out, 64);
+        assert!(out.len() > 1);
+        let mut covered = 0;
+        for s in &out {
+            assert!(s.start >= covered && s.len() <= 64, "{s:?}");
+            assert!(s.of(&text).starts_with("word") || s.of(&text) == "end.");
+            covered = s.end;
+        }
+        assert_eq!(covered, text.len());
     }
 
     #[test]

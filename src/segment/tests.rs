@@ -112,3 +112,26 @@ fn empty_and_punctuation_only_text_has_no_sentences() {
         assert!(s.sentences.is_empty(), "{text:?}");
     }
 }
+
+#[test]
+fn an_unclosed_code_fence_does_not_swallow_the_rest() {
+    let text = "# Talks\n\nIntro text here.\n\n```\ncode();\n```\n\nMiddle text.\n\n```\n\n## Outcome\n\nBoth sides agreed.\n";
+    let (s, text) = seg(Format::Markdown, text);
+    let sentences = sentence_texts(&s, &text);
+    assert!(!sentences.contains(&"code();"), "{sentences:?}");
+    assert!(sentences.contains(&"Middle text."), "{sentences:?}");
+    assert!(sentences.contains(&"Both sides agreed."), "{sentences:?}");
+    let titles: Vec<_> = s.sections.iter().map(|x| x.title.as_str()).collect();
+    assert_eq!(titles, vec!["Talks", "Outcome"]);
+}
+
+#[test]
+fn many_html_headings_are_all_found() {
+    let page: String = (0..20_000)
+        .map(|i| format!("<h2>Heading {i}</h2><p>Talks resumed on day {i}.</p>"))
+        .collect();
+    let (s, _) = seg(Format::Html, &page);
+    assert_eq!(s.sections.len(), 20_000);
+    assert_eq!(s.sections[19_999].title, "Heading 19999");
+    assert_eq!(s.sentences.len(), 20_000);
+}
