@@ -168,16 +168,70 @@ pub struct Counts {
     pub neutral_sentences: u64,
     /// Tone sums.
     pub tone: ToneCounts,
+    /// Sentence-level second moments of the tone weights, for the confidence interval.
+    pub moments: Moments,
 }
 
+/// Sums of squares and products of sentences' coop (c) and conflict (k) weights, in
+/// milli-points squared: Σc², Σk², Σck. With the sums of c and k they give the sampling
+/// variance of tone treated as a ratio estimator over sentences.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Moments {
+    /// Σ c².
+    pub cc: i128,
+    /// Σ k².
+    pub kk: i128,
+    /// Σ c·k.
+    pub ck: i128,
+}
+
+impl AddAssign for Moments {
+    fn add_assign(&mut self, o: Moments) {
+        self.cc += o.cc;
+        self.kk += o.kk;
+        self.ck += o.ck;
+    }
+}
+
+/// z for a two-sided 95% interval.
+const Z95: f64 = 1.959_963_984_540_054;
+
 impl Counts {
+    /// A 95% confidence interval for tone, treating sentences as the sampled units: the
+    /// delta-method (linearisation) variance of the ratio Σd / Σs with d = c − k and
+    /// s = c + k, `n/(n−1) · Σ(dᵢ − R·sᵢ)² / (Σs)²`. `None` with fewer than two sentences
+    /// or no hit.
+    pub fn tone_interval(&self) -> Option<(f64, f64)> {
+        let n = self.sentences as f64;
+        let (c, k) = (self.tone.coop().0 as f64, self.tone.conflict().0 as f64);
+        let s = c + k;
+        if self.sentences < 2 || s == 0.0 {
+            return None;
+        }
+        let r = (c - k) / s;
+        let m = &self.moments;
+        let (cc, kk, ck) = (m.cc as f64, m.kk as f64, m.ck as f64);
+        let dd = cc - 2.0 * ck + kk;
+        let ss = cc + 2.0 * ck + kk;
+        let ds = cc - kk;
+        let residual = (dd - 2.0 * r * ds + r * r * ss).max(0.0);
+        let se = (n / (n - 1.0) * residual).sqrt() / s;
+        Some(((r - Z95 * se).max(-1.0), (r + Z95 * se).min(1.0)))
+    }
+
     /// The counts of one sentence.
     pub fn sentence(tokens: u64, content_tokens: u64, tone: ToneCounts) -> Counts {
+        let (coop, conflict) = (tone.coop().0 as i128, tone.conflict().0 as i128);
         let mut c = Counts {
             sentences: 1,
             tokens,
             content_tokens,
             tone,
+            moments: Moments {
+                cc: coop * coop,
+                kk: conflict * conflict,
+                ck: coop * conflict,
+            },
             ..Counts::default()
         };
         match tone.label() {
@@ -209,6 +263,7 @@ impl AddAssign for Counts {
         self.mixed_sentences += o.mixed_sentences;
         self.neutral_sentences += o.neutral_sentences;
         self.tone += o.tone;
+        self.moments += o.moments;
     }
 }
 
@@ -237,6 +292,36 @@ mod tests {
         assert_eq!(tone(1000, 5000).label(), Label::Conflictual);
         assert!((tone(4000, 0).logit_tone() - (4.5f64 / 0.5).ln()).abs() < 1e-12);
         assert_eq!(tone(4000, 0).goldstein(), 2.0);
+    }
+
+    #[test]
+    fn interval_brackets_tone_and_narrows_with_more_sentences() {
+        let mut few = Counts::default();
+        for (c, k) in [(3000, 0), (0, 2000), (1000, 1000)] {
+            few += Counts::sentence(10, 5, tone(c, k));
+        }
+        let (lo, hi) = few.tone_interval().unwrap();
+        let t = few.tone.tone();
+        assert!(lo < t && t < hi && lo >= -1.0 && hi <= 1.0, "{lo} {t} {hi}");
+        let mut many = Counts::default();
+        for _ in 0..50 {
+            for (c, k) in [(3000, 0), (0, 2000), (1000, 1000)] {
+                many += Counts::sentence(10, 5, tone(c, k));
+            }
+        }
+        let (lo2, hi2) = many.tone_interval().unwrap();
+        assert!((many.tone.tone() - t).abs() < 1e-12);
+        assert!(hi2 - lo2 < (hi - lo) / 5.0, "{lo2} {hi2}");
+        assert_eq!(
+            Counts::sentence(1, 1, tone(1000, 0)).tone_interval(),
+            None,
+            "one sentence"
+        );
+        // All sentences with the same tone: no sampling spread.
+        let mut same = Counts::default();
+        same += Counts::sentence(1, 1, tone(2000, 0));
+        same += Counts::sentence(1, 1, tone(1000, 0));
+        assert_eq!(same.tone_interval(), Some((1.0, 1.0)));
     }
 
     #[test]

@@ -8,14 +8,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::corpus::Document;
-use crate::entities::{EntityType, Gazetteer, Mention, Recognizer};
+use crate::entities::{EntityType, Gazetteer, Mention, Recognizer, Source};
 use crate::metrics::{Counts, ToneCounts};
 use crate::phrases::{DocPhrases, PhraseCounts, PhraseOptions};
 use crate::segment::{self, Layout};
-use crate::tokenize::{Normalizer, Token, TokenKind};
+use crate::tokenize::{Normalizer, Token, TokenKind, fold_case, word_hash};
 use crate::tone::{self, Lexicon, Scorer};
 
 /// Entities and phrases listed per section in `sections.csv`.
@@ -200,6 +200,9 @@ impl Analyzer {
         let mut sentences = Vec::with_capacity(seg.sentences.len());
         let mut mentions = Vec::new();
         let mut found: Vec<Mention> = Vec::new();
+        // Case-folded words seen in lower case: a capitalised word that also occurs in
+        // lower case in the same document ("Government", "Nation") is a common noun.
+        let mut lowercase: FxHashSet<u64> = FxHashSet::default();
         for (index, sentence) in seg.sentences.iter().enumerate() {
             let tokens = &mut worker.tokens;
             tokens.clear();
@@ -214,61 +217,17 @@ impl Analyzer {
             sections[sentence.section].counts += counts;
             totals.counts += counts;
 
-            found.clear();
             recognizer.find(text, tokens, norm, &mut found);
-            let mut in_sentence: BTreeSet<(&str, EntityType)> = BTreeSet::new();
-            for m in &found {
-                *section_entities[sentence.section]
-                    .entry(m.entity.clone())
-                    .or_default() += 1;
-                let stat = totals
-                    .entities
-                    .entry((m.entity.clone(), m.etype))
-                    .or_default();
-                if stat.country.is_empty() {
-                    stat.country = m.country.clone();
-                }
-                stat.mentions += 1;
-                stat.documents = 1;
-                stat.aliases.insert(
-                    m.span
-                        .of(text)
-                        .split_whitespace()
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                );
-                if in_sentence.insert((&m.entity, m.etype)) {
-                    stat.tone += tone_counts;
-                }
-            }
-            let names: BTreeSet<&str> = in_sentence.iter().map(|(name, _)| *name).collect();
-            let countries: BTreeSet<&str> = found
-                .iter()
-                .map(|m| m.country.as_str())
-                .filter(|c| !c.is_empty())
-                .collect();
-            for (level, members) in [(DyadLevel::Entity, names), (DyadLevel::Country, countries)] {
-                let members: Vec<&str> = members.into_iter().collect();
-                for (a, first) in members.iter().enumerate() {
-                    for second in &members[a + 1..] {
-                        let dyad = totals
-                            .dyads
-                            .entry((level, first.to_string(), second.to_string()))
-                            .or_default();
-                        dyad.sentences += 1;
-                        dyad.tone += tone_counts;
-                        if dyad.example.is_none() {
-                            dyad.example = Some((doc.doc_id.clone(), index));
-                        }
-                    }
-                }
-            }
-            totals.mentions += found.len() as u64;
             mentions.extend(found.drain(..).map(|mention| MentionRow {
                 section: sentence.section,
                 sentence: index,
                 mention,
             }));
+            for t in tokens.iter() {
+                if t.kind == TokenKind::Word && t.span.of(text).starts_with(char::is_lowercase) {
+                    lowercase.insert(norm.term(t.term).hash);
+                }
+            }
 
             phrases.add_sentence(tokens, norm, sentence.section, index, &self.phrases);
             sentences.push(SentenceRow {
@@ -278,6 +237,20 @@ impl Analyzer {
                 counts,
                 evidence: tone::evidence(text, &hits),
             });
+        }
+        mentions.retain(|m| !is_common_noun(text, &m.mention, &lowercase));
+        totals.mentions = mentions.len() as u64;
+        for same in mentions.chunk_by(|a, b| a.sentence == b.sentence) {
+            let (index, section) = (same[0].sentence, same[0].section);
+            tally_sentence(
+                &mut totals,
+                &mut section_entities[section],
+                &doc.doc_id,
+                index,
+                sentences[index].counts.tone,
+                text,
+                same,
+            );
         }
         let tops = phrases.top_per_section(text, sections.len(), TOP_PER_SECTION);
         for ((row, phrases), entities) in sections.iter_mut().zip(tops).zip(section_entities) {
@@ -296,6 +269,128 @@ impl Analyzer {
             mentions,
             totals,
             phrases,
+        }
+    }
+}
+
+/// Nouns that political prose capitalises as titles of office or institutions in general
+/// ("the President", "the Government", "Member States") and that name no one entity.
+const CAPITALISED_NOUNS: &[&str] = &[
+    "President",
+    "Government",
+    "Governments",
+    "State",
+    "States",
+    "Member",
+    "Members",
+    "Charter",
+    "Power",
+    "Powers",
+    "Nation",
+    "Nations",
+    "Secretary",
+    "Administration",
+    "Republic",
+    "Territory",
+    "Territories",
+    "People",
+    "Peoples",
+    "Chairman",
+    "Minister",
+    "Ministers",
+    "Delegation",
+    "Delegations",
+    "Constitution",
+    "Executive",
+    "Legislature",
+    "Department",
+    "Treaty",
+    "Convention",
+    "Declaration",
+    "Session",
+    "Excellency",
+    "Majesty",
+    "Sir",
+    "Madam",
+    "Your",
+    "Mr",
+    "His",
+    "Her",
+    "Ambassador",
+    "Prime",
+    "General",
+    "Vice",
+];
+
+/// A pattern-found OTHER name made only of capitalised common nouns, or all of whose
+/// capitalised words also occur in lower case in the document: not a name.
+fn is_common_noun(text: &str, m: &Mention, lowercase: &FxHashSet<u64>) -> bool {
+    let mut words = m
+        .span
+        .of(text)
+        .split_whitespace()
+        .filter(|w| w.starts_with(char::is_uppercase));
+    m.source == Source::Pattern
+        && m.etype == EntityType::Other
+        && words.all(|w| {
+            CAPITALISED_NOUNS.contains(&w.trim_end_matches('.'))
+                || lowercase.contains(&word_hash(&fold_case(w)))
+        })
+}
+
+/// Adds one sentence's mentions to the entity, section and dyad totals.
+fn tally_sentence(
+    totals: &mut Totals,
+    section_entities: &mut BTreeMap<String, u64>,
+    doc_id: &str,
+    index: usize,
+    tone_counts: ToneCounts,
+    text: &str,
+    rows: &[MentionRow],
+) {
+    let mut in_sentence: BTreeSet<(&str, EntityType)> = BTreeSet::new();
+    for m in rows.iter().map(|r| &r.mention) {
+        *section_entities.entry(m.entity.clone()).or_default() += 1;
+        let stat = totals
+            .entities
+            .entry((m.entity.clone(), m.etype))
+            .or_default();
+        if stat.country.is_empty() {
+            stat.country = m.country.clone();
+        }
+        stat.mentions += 1;
+        stat.documents = 1;
+        stat.aliases.insert(
+            m.span
+                .of(text)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        if in_sentence.insert((&m.entity, m.etype)) {
+            stat.tone += tone_counts;
+        }
+    }
+    let names: BTreeSet<&str> = in_sentence.iter().map(|(name, _)| *name).collect();
+    let countries: BTreeSet<&str> = rows
+        .iter()
+        .map(|r| r.mention.country.as_str())
+        .filter(|c| !c.is_empty())
+        .collect();
+    for (level, members) in [(DyadLevel::Entity, names), (DyadLevel::Country, countries)] {
+        let members: Vec<&str> = members.into_iter().collect();
+        for (a, first) in members.iter().enumerate() {
+            for second in &members[a + 1..] {
+                let dyad = totals
+                    .dyads
+                    .entry((level, first.to_string(), second.to_string()))
+                    .or_default();
+                dyad.sentences += 1;
+                dyad.tone += tone_counts;
+                if dyad.example.is_none() {
+                    dyad.example = Some((doc_id.to_string(), index));
+                }
+            }
         }
     }
 }

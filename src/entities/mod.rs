@@ -360,11 +360,11 @@ impl<'a> Recognizer<'a> {
             // 4. Capitalised run.
             if is_cap(i) {
                 let mut end = name_run(i, &is_cap, &forms, tokens);
-                if at_start && !self.is_name(&forms[i]) {
+                let common = norm.term(tokens[i].term).stop || is_sentence_adverb(&forms[i]);
+                if at_start && (common || !self.is_name(&forms[i])) {
                     // The first word of a sentence is capitalised anyway: it starts a
-                    // name only when capitalised words (not "of …") follow, it is not a
-                    // common word, or it heads an organisation ("Bank of Finland").
-                    let common = norm.term(tokens[i].term).stop || is_sentence_adverb(&forms[i]);
+                    // name only when it is not a common word and capitalised words (not
+                    // "of …") follow, or it heads an organisation ("Bank of Finland").
                     let next_cap = is_cap(i + 1);
                     if common || !(next_cap || ORG_WORDS.contains(&&*forms[i])) || end == i + 1 {
                         i += 1;
