@@ -12,7 +12,7 @@ import json
 import pathlib
 import sys
 
-FILES = ["sentences", "sections", "documents", "mentions", "entities", "dyads", "phrases"]
+FILES = ["sentences", "sections", "documents", "mentions", "entities", "dyads", "phrases", "groups"]
 
 
 def read(out, name):

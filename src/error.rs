@@ -51,6 +51,14 @@ pub enum Error {
     /// Another run holds the output folder's lock.
     #[error("{0}: another detente run is writing to this output folder")]
     OutputBusy(PathBuf),
+    /// `--by` names a column no `metadata.csv` of the corpus has.
+    #[error("--by {field}: no metadata.csv in the corpus has that column (columns: {columns})")]
+    UnknownField {
+        /// The field asked for.
+        field: String,
+        /// The columns found.
+        columns: String,
+    },
     /// A file holds NUL bytes and is not text.
     #[error("{0}: binary file (NUL bytes), skipped")]
     Binary(String),

@@ -11,6 +11,7 @@
 pub mod corpus;
 pub mod entities;
 pub mod error;
+pub mod groups;
 pub mod matcher;
 pub mod metrics;
 pub mod output;

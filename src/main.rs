@@ -1,6 +1,7 @@
 //! The `detente` command line: argument parsing and reporting only; the work is in the
 //! library.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -9,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 
 use detente::corpus::{DEFAULT_EXTENSIONS, Discovery, Document, Format};
 use detente::entities::{Gazetteer, Recognizer};
+use detente::groups::GroupBy;
 use detente::output::{CellPolicy, fixed};
 use detente::phrases::PhraseOptions;
 use detente::pipeline::{Analyzer, Worker};
@@ -153,6 +155,16 @@ struct AnalyzeArgs {
     /// curly quotes correctly (default: plain UTF-8).
     #[arg(long)]
     excel: bool,
+    /// Also write detente.xlsx (one sheet per table, a tone chart); report.html is always
+    /// written.
+    #[arg(long)]
+    xlsx: bool,
+    /// Group documents in groups.csv by the first N folders of their path.
+    #[arg(long, value_name = "N", default_value_t = 1, conflicts_with = "by")]
+    group_depth: usize,
+    /// Group documents by a column of the corpus's metadata.csv instead (e.g. source, year).
+    #[arg(long, value_name = "FIELD")]
+    by: Option<String>,
     /// Print nothing but errors.
     #[arg(short, long)]
     quiet: bool,
@@ -315,22 +327,39 @@ fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
         },
         excel: args.excel,
         options,
+        group_by: match &args.by {
+            Some(field) => GroupBy::Field(field.clone()),
+            None => GroupBy::Folder(args.group_depth),
+        },
+        progress: !args.quiet && std::io::stderr().is_terminal(),
         on_discovered: None,
     };
     let report = run(&config, &analyzer)?;
+    let html = detente::report::write_html(&args.output)?;
+    let book = if args.xlsx {
+        Some(detente::report::write_xlsx(&args.output)?)
+    } else {
+        None
+    };
     for w in report.warnings.iter().chain(&report.skipped) {
         eprintln!("detente: warning: {w}");
     }
     if !args.quiet {
         eprintln!(
-            "detente: {} documents, {} sections, {} sentences, {} tokens in {:.2} s; {} skipped; results in {}",
+            "detente: {} documents, {} sections, {} sentences, {} tokens in {:.2} s; {} skipped, {} warnings; results in {} ({}{})",
             report.documents,
             report.sections,
             report.sentences,
             report.tokens,
             report.elapsed_seconds,
             report.skipped.len(),
-            args.output.display()
+            report.warnings.len(),
+            args.output.display(),
+            html.file_name()
+                .map_or(String::new(), |f| f.to_string_lossy().into_owned()),
+            book.as_ref()
+                .and_then(|b| b.file_name())
+                .map_or(String::new(), |f| format!(", {}", f.to_string_lossy()))
         );
     }
     Ok(if report.documents == 0 {

@@ -61,6 +61,8 @@ pub const SECTIONS: &[&str] = &[
     "verbal_conflict",
     "material_conflict",
     "goldstein",
+    "tone_ci_low",
+    "tone_ci_high",
 ];
 /// `documents.csv` columns.
 pub const DOCUMENTS: &[&str] = &[
@@ -79,7 +81,24 @@ pub const DOCUMENTS: &[&str] = &[
     "material_conflict",
     "goldstein",
     "layout",
+    "tone_ci_low",
+    "tone_ci_high",
 ];
+/// `groups.csv` columns.
+pub const GROUPS: &[&str] = &[
+    "group",
+    "documents",
+    "sections",
+    "sentences",
+    "tokens",
+    "coop",
+    "conflict",
+    "tone",
+    "logit_tone",
+    "tone_ci_low",
+    "tone_ci_high",
+];
+
 /// `mentions.csv` columns.
 pub const MENTIONS: &[&str] = &[
     "doc_id",
@@ -408,19 +427,46 @@ fn joined(list: &[(String, u64)]) -> String {
         .join("; ")
 }
 
+/// The 95% tone interval as two cells, empty when it is not defined.
+fn interval_cells(c: &Counts) -> [String; 2] {
+    match c.tone_interval() {
+        Some((lo, hi)) => [fixed(lo, 4), fixed(hi, 4)],
+        None => [String::new(), String::new()],
+    }
+}
+
 impl DocumentFiles {
-    /// Opens the four per-document files.
-    pub fn open(out: &Output) -> Result<DocumentFiles, Error> {
+    /// Opens the four per-document files; `metadata` names the metadata columns that
+    /// follow the fixed ones in `documents.csv`.
+    pub fn open(out: &Output, metadata: &[String]) -> Result<DocumentFiles, Error> {
+        let mut documents: Vec<&str> = DOCUMENTS.to_vec();
+        let renamed: Vec<String> = metadata
+            .iter()
+            .map(|m| {
+                if DOCUMENTS.contains(&m.as_str()) {
+                    format!("meta_{m}")
+                } else {
+                    m.clone()
+                }
+            })
+            .collect();
+        documents.extend(renamed.iter().map(String::as_str));
         Ok(DocumentFiles {
             sentences: out.csv("sentences.csv", SENTENCES)?,
             sections: out.csv("sections.csv", SECTIONS)?,
-            documents: out.csv("documents.csv", DOCUMENTS)?,
+            documents: out.csv("documents.csv", &documents)?,
             mentions: out.csv("mentions.csv", MENTIONS)?,
         })
     }
 
-    /// Writes one document's rows.
-    pub fn write(&mut self, cells: CellPolicy, text: &str, doc: &DocResult) -> Result<(), Error> {
+    /// Writes one document's rows; `metadata` holds its values for the metadata columns.
+    pub fn write(
+        &mut self,
+        cells: CellPolicy,
+        text: &str,
+        doc: &DocResult,
+        metadata: &[&str],
+    ) -> Result<(), Error> {
         let id = cells.text(&doc.doc_id);
         for s in &doc.sentences {
             let t = &s.counts.tone;
@@ -474,6 +520,7 @@ impl DocumentFiles {
                 s.section.start_line.to_string(),
             ];
             row.extend(quad_cells(&c.tone));
+            row.extend(interval_cells(c));
             self.sections.row(&row)?;
         }
         let c = &doc.totals.counts;
@@ -496,6 +543,8 @@ impl DocumentFiles {
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_default(),
         );
+        row.extend(interval_cells(c));
+        row.extend(metadata.iter().map(|v| cells.text(v).into_owned()));
         self.documents.row(&row)?;
         for m in &doc.mentions {
             let mention = &m.mention;
@@ -522,6 +571,31 @@ impl DocumentFiles {
         out.finish(self.documents)?;
         out.finish(self.mentions)
     }
+}
+
+/// Writes `groups.csv`.
+pub fn write_groups(out: &mut Output, groups: &crate::groups::Groups) -> Result<(), Error> {
+    let cells = out.cells;
+    let mut f = out.csv("groups.csv", GROUPS)?;
+    for (name, g) in groups {
+        let c = &g.counts;
+        let [coop, conflict, tone] = tone_cells(&c.tone);
+        let [lo, hi] = interval_cells(c);
+        f.row([
+            cells.text(name).as_ref(),
+            &g.documents.to_string(),
+            &g.sections.to_string(),
+            &c.sentences.to_string(),
+            &c.tokens.to_string(),
+            &coop,
+            &conflict,
+            &tone,
+            &fixed(c.tone.logit_tone(), 4),
+            &lo,
+            &hi,
+        ])?;
+    }
+    out.finish(f)
 }
 
 /// Writes `entities.csv`, `dyads.csv` and `phrases.csv` from the corpus totals; returns

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 use crate::corpus::{self, Discovery, SourceFile};
 use crate::error::{Error, Warning};
+use crate::groups::{GroupBy, Groups, Metadata};
 use crate::output::{self, CellPolicy, DocumentFiles, Output};
 use crate::pipeline::{Analyzer, DocResult, Totals, Worker};
 
@@ -38,10 +39,63 @@ pub struct RunConfig {
     pub excel: bool,
     /// Options recorded in the manifest as given by the user.
     pub options: serde_json::Value,
+    /// How documents are grouped in `groups.csv`.
+    pub group_by: GroupBy,
+    /// Show a progress bar on standard error (for runs longer than a second).
+    pub progress: bool,
     /// Called with the file list between discovery and reading; `None` in normal runs.
     /// Tests use it to delete or change files while a run is going, which is otherwise a
     /// race that cannot be timed.
     pub on_discovered: Option<fn(&[SourceFile])>,
+}
+
+/// A progress bar on standard error: MB and documents done, rate and time left. It stays
+/// hidden for the first second so that short runs print nothing.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    files: u64,
+    done: std::sync::atomic::AtomicU64,
+    started: Instant,
+}
+
+impl Progress {
+    fn new(enabled: bool, bytes: u64, files: u64) -> Progress {
+        let bar = enabled.then(|| {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                Some(bytes),
+                indicatif::ProgressDrawTarget::hidden(),
+            );
+            let style = indicatif::ProgressStyle::with_template(
+                "{bar:30} {bytes}/{total_bytes} {msg} {binary_bytes_per_sec}, {eta} left",
+            )
+            .expect("valid template");
+            bar.set_style(style);
+            bar
+        });
+        Progress {
+            bar,
+            files,
+            done: Default::default(),
+            started: Instant::now(),
+        }
+    }
+
+    /// One more document done (or skipped), of `bytes` bytes.
+    fn advance(&self, bytes: u64) {
+        let done = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        let Some(bar) = &self.bar else { return };
+        if bar.is_hidden() && self.started.elapsed().as_secs() >= 1 {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        bar.inc(bytes);
+        bar.set_message(format!("{done}/{} documents", self.files));
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 /// A document's result with its text and decoding warnings, or why it was skipped.
@@ -140,8 +194,23 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         .num_threads(threads)
         .build()
         .expect("thread pool");
-    let mut doc_files = DocumentFiles::open(&out)?;
+    let metadata = Metadata::load(&config.corpus)?;
+    if let GroupBy::Field(field) = &config.group_by
+        && !metadata.columns.contains(field)
+    {
+        return Err(Error::UnknownField {
+            field: field.clone(),
+            columns: metadata.columns.join(", "),
+        });
+    }
+    let mut doc_files = DocumentFiles::open(&out, &metadata.columns)?;
     let mut totals = Totals::default();
+    let mut groups = Groups::default();
+    let progress = Progress::new(
+        config.progress,
+        files.iter().map(|f| f.bytes).sum(),
+        files.len() as u64,
+    );
     // Workers analyse batch k + 1 while this thread's partner writes batch k, in order:
     // the output is the same whatever the thread count, and writing is not on the
     // workers' critical path.
@@ -157,7 +226,19 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
                                 warnings
                                     .push(Warning::new(doc.doc_id.clone(), no_text_reason(&text)));
                             }
-                            doc_files.write(config.cells, &text, &doc)?;
+                            doc_files.write(
+                                config.cells,
+                                &text,
+                                &doc,
+                                &metadata.values(&doc.doc_id),
+                            )?;
+                            let group = groups
+                                .entry(config.group_by.group_of(&doc.doc_id, &metadata))
+                                .or_default();
+                            group.documents += 1;
+                            group.sections += doc.totals.sections;
+                            group.counts += doc.totals.counts;
+                            progress.advance(text.len() as u64);
                             totals.phrases.absorb(
                                 doc.phrases,
                                 &Arc::from(doc.doc_id.as_str()),
@@ -165,7 +246,10 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
                             );
                             totals.merge(doc.totals);
                         }
-                        Err(w) => skipped.push(w),
+                        Err(w) => {
+                            skipped.push(w);
+                            progress.advance(0);
+                        }
                     }
                 }
             }
@@ -190,7 +274,9 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         drop(send);
         writer.join().expect("writer thread panicked")
     })?;
+    progress.finish();
     doc_files.finish(&mut out)?;
+    output::write_groups(&mut out, &groups)?;
     let phrases = output::write_totals(&mut out, &totals, analyzer.phrases.min_count)?;
     if totals.phrases.pruned_below > 0 {
         warnings.push(Warning::new(

@@ -557,6 +557,8 @@ fn a_file_that_vanishes_or_changes_during_the_run() {
         cells: CellPolicy::default(),
         excel: false,
         options: Value::Null,
+        group_by: detente::groups::GroupBy::default(),
+        progress: false,
         on_discovered: Some(vanish_and_change),
     };
     let report = run(&config, &analyzer).unwrap();
@@ -847,7 +849,12 @@ fn a_killed_run_leaves_the_previous_results_intact() {
             (n, bytes)
         })
         .collect();
-    assert_eq!(before.len(), 8);
+    assert_eq!(
+        before.len(),
+        10,
+        "8 CSV files, run.json and report.html: {:?}",
+        before.keys()
+    );
 
     // A corpus that takes a few seconds: 240 files of ~160 KB.
     let big = tempfile::tempdir().unwrap();

@@ -369,3 +369,61 @@ fn liwc_and_vader_dictionaries_replace_the_built_in_terms() {
         "--map without --dictionary is a usage error"
     );
 }
+
+#[test]
+fn groups_by_folder_or_metadata_with_intervals_and_the_report() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let out = tempfile::tempdir().unwrap();
+    let result = analyze(&corpus, out.path(), &["--quiet", "--xlsx"]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let groups = read_csv(&out.path().join("groups.csv"));
+    let names: Vec<&str> = groups.iter().map(|g| g["group"].as_str()).collect();
+    assert_eq!(names, vec!["briefings", "news", "speeches"]);
+    let docs = read_csv(&out.path().join("documents.csv"));
+    let total: u64 = groups
+        .iter()
+        .map(|g| g["sentences"].parse::<u64>().unwrap())
+        .sum();
+    let per_doc: u64 = docs
+        .iter()
+        .map(|d| d["n_sentences"].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(total, per_doc, "groups add up to the documents");
+    for row in groups.iter().chain(&docs) {
+        let (lo, hi, tone): (f64, f64, f64) = (
+            row["tone_ci_low"].parse().unwrap(),
+            row["tone_ci_high"].parse().unwrap(),
+            row["tone"].parse().unwrap(),
+        );
+        assert!(
+            -1.0 <= lo && lo <= tone && tone <= hi && hi <= 1.0,
+            "{row:?}"
+        );
+    }
+    assert_eq!(
+        docs[0]["genre"], "briefing",
+        "metadata.csv columns are carried into documents.csv"
+    );
+    assert!(out.path().join("report.html").is_file() && out.path().join("detente.xlsx").is_file());
+
+    let by = tempfile::tempdir().unwrap();
+    assert!(
+        analyze(&corpus, by.path(), &["--quiet", "--by", "genre"])
+            .status
+            .success()
+    );
+    let groups = read_csv(&by.path().join("groups.csv"));
+    let names: Vec<&str> = groups.iter().map(|g| g["group"].as_str()).collect();
+    assert!(
+        names.contains(&"speech") && names.contains(&"news") && names.len() >= 3,
+        "{names:?}"
+    );
+
+    let result = analyze(&corpus, &by.path().join("x"), &["--by", "no_such_column"]);
+    assert_eq!(result.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("no_such_column"));
+}

@@ -1,0 +1,218 @@
+//! Comparison groups: sub-folders of the corpus, or a column of its metadata.
+//!
+//! A corpus may hold `metadata.csv` files (first column `doc_id`, then any columns such as
+//! source, date, country) in its root or in any sub-folder; a file's `doc_id`s are relative
+//! to its own folder. Their columns are carried into `documents.csv`, and `--by FIELD`
+//! groups documents on one of them. Without `--by`, documents are grouped by the first
+//! `--group-depth` folders of their path.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rustc_hash::FxHashMap;
+
+use crate::error::Error;
+use crate::metrics::Counts;
+
+/// File name of a metadata table.
+pub const METADATA_FILE: &str = "metadata.csv";
+/// Group of documents directly in the corpus folder when grouping by folder.
+pub const ROOT_GROUP: &str = ".";
+/// Group of documents with no value for the `--by` field.
+pub const NO_VALUE: &str = "(none)";
+
+/// How documents are grouped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GroupBy {
+    /// By the first N folders of the document's path (0: one group for everything).
+    Folder(usize),
+    /// By a metadata column.
+    Field(String),
+}
+
+impl Default for GroupBy {
+    fn default() -> Self {
+        GroupBy::Folder(1)
+    }
+}
+
+/// Metadata of the corpus's documents, from every `metadata.csv` under its folder.
+#[derive(Debug, Clone, Default)]
+pub struct Metadata {
+    /// Column names after `doc_id`, in order of first appearance.
+    pub columns: Vec<String>,
+    rows: FxHashMap<String, Vec<String>>,
+}
+
+impl Metadata {
+    /// Reads every `metadata.csv` under `corpus` (hidden folders skipped).
+    pub fn load(corpus: &Path) -> Result<Metadata, Error> {
+        let mut meta = Metadata::default();
+        let mut files: Vec<_> = walkdir::WalkDir::new(corpus)
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file() && e.file_name() == METADATA_FILE)
+            .map(|e| e.into_path())
+            .collect();
+        files.sort();
+        for path in files {
+            let folder = path
+                .parent()
+                .and_then(|p| p.strip_prefix(corpus).ok())
+                .map(|p| p.to_string_lossy().replace('\\', "/"));
+            let prefix = folder
+                .filter(|f| !f.is_empty())
+                .map(|f| f + "/")
+                .unwrap_or_default();
+            let data = std::fs::read_to_string(&path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            meta.add(&path.display().to_string(), &prefix, &data)?;
+        }
+        Ok(meta)
+    }
+
+    /// Adds one table whose `doc_id`s are relative to `prefix`.
+    pub fn add(&mut self, name: &str, prefix: &str, data: &str) -> Result<(), Error> {
+        let err = |line: usize, column: usize, message: String| Error::Data {
+            file: name.to_string(),
+            line,
+            column,
+            message,
+        };
+        let data = data.strip_prefix('\u{feff}').unwrap_or(data);
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(data.as_bytes());
+        let header = reader
+            .headers()
+            .map_err(|e| err(1, 1, e.to_string()))?
+            .clone();
+        if header.get(0).map(str::trim) != Some("doc_id") {
+            return Err(err(1, 1, "the first column must be `doc_id`".into()));
+        }
+        let positions: Vec<usize> = header
+            .iter()
+            .skip(1)
+            .map(|h| {
+                let h = h.trim().to_string();
+                match self.columns.iter().position(|c| *c == h) {
+                    Some(p) => p,
+                    None => {
+                        self.columns.push(h);
+                        self.columns.len() - 1
+                    }
+                }
+            })
+            .collect();
+        for record in reader.records() {
+            let record = record.map_err(|e| {
+                err(
+                    e.position().map_or(0, |p| p.line() as usize),
+                    1,
+                    e.to_string(),
+                )
+            })?;
+            let Some(id) = record.get(0).map(str::trim).filter(|id| !id.is_empty()) else {
+                continue;
+            };
+            let row = self.rows.entry(format!("{prefix}{id}")).or_default();
+            for (value, &p) in record.iter().skip(1).zip(&positions) {
+                if row.len() <= p {
+                    row.resize(p + 1, String::new());
+                }
+                row[p] = value.trim().to_string();
+            }
+        }
+        Ok(())
+    }
+
+    /// The values of every column for a document (empty strings where unknown).
+    pub fn values(&self, doc_id: &str) -> Vec<&str> {
+        let row = self.rows.get(doc_id);
+        (0..self.columns.len())
+            .map(|i| row.and_then(|r| r.get(i)).map_or("", String::as_str))
+            .collect()
+    }
+
+    /// The value of one column for a document.
+    pub fn value(&self, doc_id: &str, column: &str) -> Option<&str> {
+        let i = self.columns.iter().position(|c| c == column)?;
+        self.rows
+            .get(doc_id)?
+            .get(i)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+}
+
+impl GroupBy {
+    /// The group of a document.
+    pub fn group_of(&self, doc_id: &str, metadata: &Metadata) -> String {
+        match self {
+            GroupBy::Folder(0) => "(all)".to_string(),
+            GroupBy::Folder(depth) => {
+                let folders: Vec<&str> = doc_id.split('/').collect();
+                let folders = &folders[..folders.len() - 1];
+                if folders.is_empty() {
+                    ROOT_GROUP.to_string()
+                } else {
+                    folders[..folders.len().min(*depth)].join("/")
+                }
+            }
+            GroupBy::Field(field) => metadata
+                .value(doc_id, field)
+                .unwrap_or(NO_VALUE)
+                .to_string(),
+        }
+    }
+}
+
+/// Sums for one group.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupStat {
+    /// Documents.
+    pub documents: u64,
+    /// Sections.
+    pub sections: u64,
+    /// Sizes and tone.
+    pub counts: Counts,
+}
+
+/// Sums per group, sorted by group name.
+pub type Groups = BTreeMap<String, GroupStat>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_and_fields() {
+        let mut m = Metadata::default();
+        m.add("metadata.csv", "", "doc_id,source,year\na.txt,RIA,2014\n")
+            .unwrap();
+        m.add(
+            "news/metadata.csv",
+            "news/",
+            "doc_id,year,country\nb.txt,2025,RUS\n",
+        )
+        .unwrap();
+        assert_eq!(m.columns, vec!["source", "year", "country"]);
+        assert_eq!(m.values("news/b.txt"), vec!["", "2025", "RUS"]);
+        assert_eq!(m.value("a.txt", "year"), Some("2014"));
+        assert_eq!(
+            GroupBy::Field("year".into()).group_of("news/b.txt", &m),
+            "2025"
+        );
+        assert_eq!(
+            GroupBy::Field("source".into()).group_of("news/b.txt", &m),
+            NO_VALUE
+        );
+        assert_eq!(GroupBy::Folder(1).group_of("news/x/b.txt", &m), "news");
+        assert_eq!(GroupBy::Folder(2).group_of("news/x/b.txt", &m), "news/x");
+        assert_eq!(GroupBy::Folder(1).group_of("top.txt", &m), ROOT_GROUP);
+        assert!(m.add("bad.csv", "", "id,source\n").is_err());
+    }
+}
