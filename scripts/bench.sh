@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# End-to-end benchmark: detente analyze against `cat FILES | wc -w` on the same corpus,
+# run alternately (the machine is noisy: compare ratios, not absolute times).
+#
+# Usage: scripts/bench.sh [SIZE ...]      e.g. scripts/bench.sh 10MB 100MB 1GB
+# Needs ../shared/tools/make_bench_corpus.py (corpora are built under $BENCH_DIR, default
+# /tmp/detente-bench) and GNU time (/usr/bin/time) for peak memory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("${@:-10MB 100MB}")
+runs=${RUNS:-3}
+dir=${BENCH_DIR:-/tmp/detente-bench}
+mkdir -p "$dir"
+cargo build --release --quiet
+bin=target/release/detente
+
+printf '%-7s %-7s %9s %9s %9s %7s %10s %9s\n' size threads wc_s detente_s MB/s ratio peak_MB docs
+for size in ${sizes[@]}; do
+  corpus="$dir/corpus-$size"
+  [ -d "$corpus" ] || python3 ../shared/tools/make_bench_corpus.py "$size" "$corpus" >/dev/null
+  bytes=$(find "$corpus" -type f -name '*.txt' -printf '%s\n' | awk '{s+=$1} END {print s}')
+  docs=$(find "$corpus" -type f -name '*.txt' | wc -l)
+  find "$corpus" -type f -name '*.txt' -print0 | xargs -0 cat > /dev/null   # warm the page cache
+  for threads in 1 2; do
+    best_wc=999999; best_dt=999999; peak=0
+    for _ in $(seq "$runs"); do
+      t0=$(date +%s.%N)
+      find "$corpus" -type f -name '*.txt' -print0 | xargs -0 cat | wc -w > /dev/null
+      t1=$(date +%s.%N)
+      wc_s=$(echo "$t1 - $t0" | bc -l)
+      /usr/bin/time -f '%e %M' -o "$dir/time.txt" "$bin" analyze "$corpus" -o "$dir/out" --threads "$threads" -q 2>/dev/null || true
+      read -r dt_s rss < "$dir/time.txt"
+      best_wc=$(echo "if ($wc_s < $best_wc) $wc_s else $best_wc" | bc -l)
+      best_dt=$(echo "if ($dt_s < $best_dt) $dt_s else $best_dt" | bc -l)
+      [ "$rss" -gt "$peak" ] && peak=$rss
+    done
+    mbs=$(echo "$bytes / 1000000 / $best_dt" | bc -l)
+    ratio=$(echo "$best_dt / $best_wc" | bc -l)
+    printf '%-7s %-7s %9.3f %9.2f %9.2f %7.1f %10.0f %9d\n' "$size" "$threads" "$best_wc" "$best_dt" "$mbs" "$ratio" "$((peak / 1024))" "$docs"
+  done
+done
