@@ -82,9 +82,10 @@ struct DocGram {
     variants: [Variant; 2],
 }
 
-/// The phrases of one document, before they are added to the corpus.
+/// Counts the phrases of one document at a time. A worker keeps one and reuses its tables
+/// (their memory stays allocated), so that each document does not grow fresh hash tables.
 #[derive(Debug, Clone, Default)]
-pub struct DocPhrases {
+pub struct PhraseCounter {
     grams: FxHashMap<u64, DocGram>,
     words: FxHashMap<u64, u64>,
     tokens: u64,
@@ -93,7 +94,27 @@ pub struct DocPhrases {
     pruned_below: u64,
 }
 
-impl DocPhrases {
+/// The phrases of one finished document, compact, ready to be added to the corpus.
+#[derive(Debug, Clone, Default)]
+pub struct DocPhrases {
+    grams: Vec<(u64, DocGram)>,
+    words: Vec<(u64, u64)>,
+    tokens: u64,
+    pruned_below: u64,
+}
+
+impl PhraseCounter {
+    /// Hands over the current document's counts and starts afresh, keeping the memory.
+    pub fn finish(&mut self) -> DocPhrases {
+        self.section_repeats.clear();
+        DocPhrases {
+            grams: self.grams.drain().collect(),
+            words: self.words.drain().collect(),
+            tokens: std::mem::take(&mut self.tokens),
+            pruned_below: std::mem::take(&mut self.pruned_below),
+        }
+    }
+
     /// Counts the n-grams and words of one sentence, in `section`.
     pub fn add_sentence(
         &mut self,
@@ -459,7 +480,7 @@ mod tests {
         let mut counts = PhraseCounts::default();
         for (d, sentences) in docs.iter().enumerate() {
             let text = sentences.join("\n");
-            let mut doc = DocPhrases::default();
+            let mut doc = PhraseCounter::default();
             let mut at = 0;
             for (i, s) in sentences.iter().enumerate() {
                 let mut tokens = Vec::new();
@@ -467,7 +488,7 @@ mod tests {
                 doc.add_sentence(&tokens, &norm, 0, i, &PhraseOptions::default());
                 at += s.len() + 1;
             }
-            counts.absorb(doc, &Arc::from(format!("d{d}")), &text);
+            counts.absorb(doc.finish(), &Arc::from(format!("d{d}")), &text);
         }
         counts
     }
@@ -555,7 +576,7 @@ mod tests {
     fn top_phrases_per_section() {
         let text = "Arms control now. Arms control later. Peace talks once.";
         let mut norm = Normalizer::default();
-        let mut doc = DocPhrases::default();
+        let mut doc = PhraseCounter::default();
         for (i, s) in crate::segment::split_sentences(text)
             .into_iter()
             .enumerate()

@@ -13,7 +13,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::corpus::Document;
 use crate::entities::{EntityType, Gazetteer, Mention, Recognizer, Source};
 use crate::metrics::{Counts, ToneCounts};
-use crate::phrases::{DocPhrases, PhraseCounts, PhraseOptions};
+use crate::phrases::{DocPhrases, PhraseCounter, PhraseCounts, PhraseOptions};
 use crate::segment::{self, Layout};
 use crate::tokenize::{Normalizer, Token, TokenKind, fold_case, word_hash};
 use crate::tone::{self, Lexicon, Scorer};
@@ -38,6 +38,7 @@ pub struct Worker {
     /// Token normal forms, cached.
     pub normalizer: Normalizer,
     tokens: Vec<Token>,
+    phrases: PhraseCounter,
 }
 
 /// One sentence's row.
@@ -175,7 +176,6 @@ impl Analyzer {
     /// Runs every stage on one document.
     pub fn document(&self, doc: &Document, worker: &mut Worker) -> DocResult {
         let text = doc.text.as_str();
-        let mut phrases = DocPhrases::default();
         let seg = segment::segment(doc);
         worker.normalizer.trim_cache();
         let scorer = Scorer::new(&self.lexicon);
@@ -229,7 +229,9 @@ impl Analyzer {
                 }
             }
 
-            phrases.add_sentence(tokens, norm, sentence.section, index, &self.phrases);
+            worker
+                .phrases
+                .add_sentence(tokens, norm, sentence.section, index, &self.phrases);
             sentences.push(SentenceRow {
                 section: sentence.section,
                 index,
@@ -252,7 +254,10 @@ impl Analyzer {
                 same,
             );
         }
-        let tops = phrases.top_per_section(text, sections.len(), TOP_PER_SECTION);
+        let tops = worker
+            .phrases
+            .top_per_section(text, sections.len(), TOP_PER_SECTION);
+        let phrases = worker.phrases.finish();
         for ((row, phrases), entities) in sections.iter_mut().zip(tops).zip(section_entities) {
             row.top_phrases = phrases;
             let mut list: Vec<(String, u64)> = entities.into_iter().collect();

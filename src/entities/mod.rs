@@ -13,11 +13,13 @@
 pub mod gazetteer;
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use gazetteer::{EntityType, Gazetteer, KnownEntity};
 
+use crate::matcher::PhraseTable;
 use crate::span::Span;
 use crate::tokenize::{Normalizer, Token, TokenKind};
 use gazetteer::match_form;
@@ -261,11 +263,20 @@ const CONNECTORS: &[&str] = &[
     "of", "for", "and", "the", "de", "du", "van", "von", "der", "al", "bin", "la", "on",
 ];
 
+/// [`TITLES`] indexed for matching; built once, as it never changes.
+static TITLE_TABLE: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
+    let mut titles = PhraseTable::default();
+    for t in TITLES {
+        titles.insert(gazetteer::name_key(t), ());
+    }
+    titles
+});
+
 /// Finds entity mentions with a gazetteer and rules; keeps per-document memory of persons.
 #[derive(Debug)]
 pub struct Recognizer<'a> {
     gazetteer: &'a Gazetteer,
-    titles: crate::matcher::PhraseTable<()>,
+    titles: &'static PhraseTable<()>,
     /// Surname → (canonical, country) of persons met in the current document.
     surnames: FxHashMap<String, (String, String)>,
     /// Words seen capitalised inside a sentence in the current document: evidence that
@@ -276,13 +287,9 @@ pub struct Recognizer<'a> {
 impl<'a> Recognizer<'a> {
     /// A recognizer over `gazetteer`.
     pub fn new(gazetteer: &'a Gazetteer) -> Self {
-        let mut titles = crate::matcher::PhraseTable::default();
-        for t in TITLES {
-            titles.insert(gazetteer::name_key(t), ());
-        }
         Recognizer {
             gazetteer,
-            titles,
+            titles: &TITLE_TABLE,
             surnames: FxHashMap::default(),
             seen_capitalised: FxHashSet::default(),
         }
