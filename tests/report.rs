@@ -204,9 +204,9 @@ fn html_report_charts_each_section_and_escapes_titles() {
     assert!(html.contains("name=\"viewport\""));
     assert!(html.contains("@media print"));
 
-    // The optional parts are absent when their data is.
-    assert!(!html.contains("id=\"groups\""));
-    assert!(!html.contains("class=\"ci\""));
+    // analyze writes groups.csv and the interval columns, so both are charted.
+    assert!(html.contains("id=\"groups\""));
+    assert!(html.contains("class=\"ci\""));
     // No temporary file is left behind.
     for entry in fs::read_dir(out.path()).unwrap() {
         let name = entry.unwrap().file_name().into_string().unwrap();
@@ -218,24 +218,8 @@ fn html_report_charts_each_section_and_escapes_titles() {
 fn optional_groups_intervals_and_dyad_levels_are_shown_when_present() {
     let corpus = small_corpus();
     let out = analyze_and_report(corpus.path());
-    // What the grouping work adds: intervals, groups.csv, a dyad level.
-    for file in ["sections.csv", "documents.csv"] {
-        rewrite_csv(&out.path().join(file), |header, rows| {
-            let t = header.iter().position(|h| h == "tone").unwrap();
-            header.extend(["tone_ci_low".into(), "tone_ci_high".into()]);
-            for r in rows {
-                let v: f64 = r[t].parse().unwrap();
-                r.push(format!("{:.4}", (v - 0.2).max(-1.0)));
-                r.push(format!("{:.4}", (v + 0.2).min(1.0)));
-            }
-        });
-    }
-    rewrite_csv(&out.path().join("dyads.csv"), |header, rows| {
-        header.push("level".into());
-        for (i, r) in rows.iter_mut().enumerate() {
-            r.push(if i % 2 == 0 { "entity" } else { "country" }.into());
-        }
-    });
+    // analyze writes intervals and dyad levels; groups.csv is replaced by one with a
+    // name that needs escaping and intervals on every row.
     fs::write(
         out.path().join("groups.csv"),
         "group,documents,sections,sentences,tokens,coop,conflict,tone,logit_tone,tone_ci_low,tone_ci_high\r\n\
@@ -251,8 +235,15 @@ notes,1,3,4,40,8.000,12.000,-0.2000,-0.4,-0.5000,0.1000\r\n\
     assert_eq!(groups.matches("class=\"ci\"").count(), 2);
     assert!(html.contains("&lt;root&gt;"));
     let sections = sections_of(out.path(), TRICKY_DOC);
+    let with_interval = {
+        let (_, rows) = read_csv(&out.path().join("sections.csv"));
+        rows.iter()
+            .filter(|r| r["doc_id"] == TRICKY_DOC && !r["tone_ci_low"].is_empty())
+            .count()
+    };
+    assert!(with_interval > 0 && with_interval <= sections.len());
     let svg = svg_with(&html, &format!("data-doc=\"{}\"", escaped(TRICKY_DOC)));
-    assert_eq!(svg.matches("class=\"ci\"").count(), sections.len());
+    assert_eq!(svg.matches("class=\"ci\"").count(), with_interval);
     assert!(html.contains("<th scope=\"col\" class=\"n\">tone_ci_low</th>"));
     assert!(html.contains("<h3>Country pairs</h3>") && html.contains("<h3>Entity pairs</h3>"));
 
@@ -273,6 +264,7 @@ fn workbook_has_a_sheet_per_table_with_numbers_as_numbers() {
     let tables = [
         "documents",
         "sections",
+        "groups",
         "entities",
         "dyads",
         "phrases",
