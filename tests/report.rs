@@ -29,23 +29,6 @@ fn read_csv(path: &Path) -> (Vec<String>, Vec<BTreeMap<String, String>>) {
     (header, rows)
 }
 
-/// Rewrites a CSV file through `f` (header, rows) → (header, rows).
-fn rewrite_csv(path: &Path, f: impl FnOnce(&mut Vec<String>, &mut Vec<Vec<String>>)) {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let mut header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    let mut rows: Vec<Vec<String>> = reader
-        .records()
-        .map(|r| r.unwrap().iter().map(String::from).collect())
-        .collect();
-    f(&mut header, &mut rows);
-    let mut w = csv::Writer::from_path(path).unwrap();
-    w.write_record(&header).unwrap();
-    for r in rows {
-        w.write_record(&r).unwrap();
-    }
-    w.flush().unwrap();
-}
-
 /// The title has every character HTML must escape; the file name has some too.
 const TRICKY_DOC: &str = "notes/Q&A <draft>.md";
 const TRICKY_TITLE: &str = r#"Talks & "Tensions" <Geneva> 'now'"#;
