@@ -18,7 +18,11 @@ const NOT_HEADING_START: &[&str] = &[
     "Mrs.",
     "Ms.",
     "Dr.",
+    "Mr",
+    "Mrs",
+    "Ms",
     "Madam",
+    "Madame",
     "Ladies",
     "Dear",
     "From",
@@ -30,6 +34,13 @@ const NOT_HEADING_START: &[&str] = &[
     "Updated",
     "Published",
     "Sent",
+    "Your",
+    "Excellency",
+    "Excellencies",
+    "Distinguished",
+    "Honourable",
+    "Honorable",
+    "Thank",
 ];
 
 /// Is this single line of plain text a heading?
@@ -67,9 +78,21 @@ pub fn is_plain_heading(line: &str) -> bool {
     if !numbered && rest.len() == 1 && rest[0].chars().filter(|c| c.is_alphabetic()).count() < 4 {
         return false;
     }
-    let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
-    let all_caps = letters.len() >= 3 && letters.iter().all(|c| c.is_uppercase());
-    all_caps || is_title_case(rest)
+    // A title does not end in a minor word ("At the" is a wrapped fragment).
+    let ends_minor = rest.len() > 1 && MINOR_WORDS.contains(&rest[rest.len() - 1]);
+    !ends_minor && (is_all_caps(s) || is_title_case(rest))
+}
+
+/// At least three letters, all capitals.
+fn is_all_caps(s: &str) -> bool {
+    let mut n = 0;
+    for c in s.chars().filter(|c| c.is_alphabetic()) {
+        if !c.is_uppercase() {
+            return false;
+        }
+        n += 1;
+    }
+    n >= 3
 }
 
 fn is_title_case(words: &[&str]) -> bool {
@@ -112,12 +135,19 @@ fn section_depth(line: &str) -> u8 {
 
 /// Marks plain-text headings: a heading-like line that is a paragraph of its own.
 pub(super) fn mark_plain(text: &str, lines: &mut [Line], layout: Layout) {
+    // In a text typed in capitals throughout, a line in capitals is no heading.
+    let text_lines = lines.iter().filter(|l| l.role == Role::Text).count();
+    let caps_lines = lines
+        .iter()
+        .filter(|l| l.role == Role::Text && is_all_caps(l.span.of(text)))
+        .count();
+    let shouting = text_lines >= 5 && caps_lines * 3 > text_lines;
     for i in 0..lines.len() {
         if lines[i].role != Role::Text {
             continue;
         }
         let s = lines[i].span.of(text);
-        if !is_plain_heading(s) {
+        if !is_plain_heading(s) || (shouting && is_all_caps(s)) {
             continue;
         }
         let prev_blank = i == 0 || lines[i - 1].role != Role::Text;

@@ -314,12 +314,22 @@ fn document_title(doc: &Document, text: &str, lines: &[Line], seg: &Segmentation
             return first.title.clone();
         }
     }
-    let Some(line) = lines.iter().find(|l| l.role == Role::Text) else {
+    let Some(at) = lines.iter().position(|l| l.role == Role::Text) else {
         return String::new();
     };
-    let s = line.span.of(text).trim();
-    let headline =
-        s.split_whitespace().count() <= 20 && !s.ends_with(['.', '!', '?', ':', ';', ',']);
+    let s = lines[at].span.of(text).trim();
+    // A headline stands on its own line: a few words, no closing punctuation, not ending
+    // in a function word, and not continued in lower case on the next line (the first
+    // line of wrapped prose or of a PDF extraction is none).
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let last = words.last().map(|w| w.to_lowercase()).unwrap_or_default();
+    let continued = lines.get(at + 1).is_some_and(|l| {
+        l.role == Role::Text && l.span.of(text).trim_start().starts_with(char::is_lowercase)
+    });
+    let headline = (2..=20).contains(&words.len())
+        && !s.ends_with(['.', '!', '?', ':', ';', ','])
+        && !crate::tokenize::StopWords::default().contains(&last)
+        && !continued;
     if headline {
         s.to_string()
     } else {

@@ -135,3 +135,36 @@ fn many_html_headings_are_all_found() {
     assert_eq!(s.sections[19_999].title, "Heading 19999");
     assert_eq!(s.sentences.len(), 20_000);
 }
+
+#[test]
+fn capitals_throughout_are_no_headings_and_salutations_never_are() {
+    let shouting = "MR PRESIDENT,\nWE MEET AT A TIME OF GREAT DANGER.\nTHE WORLD IS WATCHING US\nAND WE MUST NOT FAIL.\nPEACE IS POSSIBLE\nIF WE WORK FOR IT.\n";
+    let (s, _) = seg(Format::Plain, shouting);
+    assert!(
+        s.sections.iter().all(|x| x.heading.is_none()),
+        "{:?}",
+        s.sections
+    );
+    let (s, _) = seg(
+        Format::Plain,
+        "Mr President\nThe delegation thanks you for the invitation to speak.\n",
+    );
+    assert!(s.sections.iter().all(|x| x.heading.is_none()));
+}
+
+#[test]
+fn a_wrapped_first_line_is_no_title_but_a_headline_is() {
+    let (s, _) = seg(
+        Format::Plain,
+        "At the\noutset let me congratulate you on your election.\n",
+    );
+    assert_eq!(s.title, "");
+    let (s, _) = seg(
+        Format::Plain,
+        "Magnitogorsk apartment building collapses after explosion\n\nA building collapsed on Monday.\n",
+    );
+    assert_eq!(
+        s.title,
+        "Magnitogorsk apartment building collapses after explosion"
+    );
+}
