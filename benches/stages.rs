@@ -85,6 +85,16 @@ fn stages(c: &mut Criterion) {
                 .sum::<usize>()
         })
     });
+    // The same work reported per sentence scored.
+    g.throughput(Throughput::Elements(toks.len() as u64));
+    g.bench_function("tone per sentence", |b| {
+        b.iter(|| {
+            toks.iter()
+                .map(|(d, t)| scorer.score(&docs[*d].text, black_box(t), &norm).len())
+                .sum::<usize>()
+        })
+    });
+    g.throughput(Throughput::Bytes(bytes as u64));
 
     let gazetteer = Gazetteer::builtin();
     let mut recognizer = Recognizer::new(&gazetteer);
