@@ -237,7 +237,8 @@ impl Discovery {
             return;
         }
         let link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-        let folder = fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+        // Followed: a link to an unreadable folder loses its documents just the same.
+        let folder = fs::metadata(path).is_ok_and(|m| m.is_dir());
         let io = err.io_error();
         let why = match io {
             Some(e) if link && e.kind() == std::io::ErrorKind::NotFound => {
