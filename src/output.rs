@@ -203,13 +203,14 @@ impl CsvFile {
     }
 }
 
-/// Every file a run writes, in the order they are renamed into place: `run.json` last,
-/// so that a `run.json` newer than the CSVs beside it never describes older CSVs.
+/// Every file a run writes through [`Output`]. `run.json` is staged, so renamed, last: a
+/// `run.json` newer than the CSVs beside it never describes older CSVs.
 pub const FILES: &[&str] = &[
     "sentences.csv",
     "sections.csv",
     "documents.csv",
     "mentions.csv",
+    "groups.csv",
     "entities.csv",
     "dyads.csv",
     "phrases.csv",
@@ -380,22 +381,37 @@ impl Output {
 
 /// Deletes `.NAME.XXXXXX.tmp` files of [`FILES`] left by a run that was killed before it
 /// could clean up. Called only with the folder's lock held, so no live run owns them.
+/// The report files (`report.html`, `detente.xlsx`) are written the same way, without the
+/// `.tmp` suffix, and their leftovers go too.
 fn remove_stale_temps(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
+    let reports = [crate::report::HTML_FILE, crate::report::XLSX_FILE];
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
-        let ours = name.ends_with(".tmp")
-            && FILES.iter().any(|f| {
-                name.strip_prefix('.')
-                    .is_some_and(|n| n.starts_with(&format!("{f}.")))
-            });
-        if ours || name.starts_with(".detente-probe.") {
+        if is_stale_temp(name, FILES, &reports) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
+}
+
+/// `.NAME.XXXXXX.tmp` for a NAME of `files`, `.NAME.XXXXXX` for one of `reports`, or a
+/// write probe; `XXXXXX` is tempfile's six random letters and digits.
+fn is_stale_temp(name: &str, files: &[&str], reports: &[&str]) -> bool {
+    let Some(hidden) = name.strip_prefix('.') else {
+        return false;
+    };
+    let random = |rest: &str| rest.len() == 6 && rest.bytes().all(|b| b.is_ascii_alphanumeric());
+    let of = |target: &str| hidden.strip_prefix(target)?.strip_prefix('.');
+    hidden.starts_with("detente-probe.")
+        || files.iter().any(|f| {
+            of(f)
+                .and_then(|r| r.strip_suffix(".tmp"))
+                .is_some_and(random)
+        })
+        || reports.iter().any(|f| of(f).is_some_and(random))
 }
 
 /// The per-document files, written as documents complete.
@@ -682,6 +698,21 @@ mod tests {
         assert_eq!(safe.text("@user"), "'@user");
         assert_eq!(safe.text("Russia"), "Russia");
         assert_eq!(CellPolicy { raw: true }.text("=1+1"), "=1+1");
+    }
+
+    #[test]
+    fn only_temporary_files_of_a_run_are_stale() {
+        let stale = |name| is_stale_temp(name, FILES, &["report.html"]);
+        assert!(stale(".sentences.csv.Ab12Cd.tmp"));
+        assert!(stale(".run.json.xY9zQ0.tmp"));
+        assert!(stale(".report.html.AbCdEf"));
+        assert!(stale(".detente-probe.k2Jd8s"));
+        assert!(!stale("sentences.csv"));
+        assert!(!stale(".sentences.csv"));
+        assert!(!stale(".sentences.csv.notes.tmp"));
+        assert!(!stale(".report.html.bak"));
+        assert!(!stale(".mine.csv.Ab12Cd.tmp"));
+        assert!(!stale(".detente.lock"));
     }
 
     #[test]

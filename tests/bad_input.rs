@@ -913,16 +913,31 @@ fn a_killed_run_leaves_the_previous_results_intact() {
 fn stale_temporary_files_are_removed_but_others_kept() {
     let corpus = corpus_with_good_files();
     let out = tempfile::tempdir().unwrap();
-    fs::write(out.path().join(".sentences.csv.Ab12Cd.tmp"), "half a row,").unwrap();
-    fs::write(out.path().join(".run.json.xyz.tmp"), "{").unwrap();
-    fs::write(out.path().join("notes.tmp"), "mine").unwrap();
-    fs::write(out.path().join(".other.tmp"), "mine").unwrap();
+    let stale = [
+        ".sentences.csv.Ab12Cd.tmp",
+        ".run.json.xYz123.tmp",
+        ".report.html.Q1w2E3",
+    ];
+    let kept = [
+        "notes.tmp",
+        ".other.tmp",
+        ".sentences.csv.mine.tmp",
+        ".report.html.bak",
+    ];
+    for name in stale.iter().chain(&kept) {
+        fs::write(out.path().join(name), "half a row,").unwrap();
+    }
     let o = analyze(corpus.path(), out.path(), &[]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(!out.path().join(".sentences.csv.Ab12Cd.tmp").exists());
-    assert!(!out.path().join(".run.json.xyz.tmp").exists());
-    assert!(out.path().join("notes.tmp").exists());
-    assert!(out.path().join(".other.tmp").exists());
+    for name in stale {
+        assert!(!out.path().join(name).exists(), "{name} left behind");
+    }
+    for name in kept {
+        assert!(
+            out.path().join(name).exists(),
+            "{name} is not ours to delete"
+        );
+    }
 }
 
 #[test]
@@ -1179,4 +1194,86 @@ fn bad_lexicon_and_gazetteer_files_are_refused_with_file_and_line() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     fs::remove_dir_all(out.parent().unwrap()).unwrap();
+}
+
+/// A small tmpfs for the full-disk test, unmounted on drop (before its folder is removed).
+struct SmallDisk {
+    mount_point: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    /// `None` where this process may not mount (not root, or a container without the
+    /// capability).
+    fn mount(kib: u32) -> Option<SmallDisk> {
+        let dir = tempfile::tempdir().ok()?;
+        let status = StdCommand::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={kib}k"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(Stdio::null())
+            .status()
+            .ok()?;
+        status.success().then(|| SmallDisk {
+            mount_point: dir.path().to_path_buf(),
+            _dir: dir,
+        })
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = StdCommand::new("umount").arg(&self.mount_point).status();
+    }
+}
+
+#[test]
+fn a_full_disk_leaves_the_previous_results_intact() {
+    let Some(disk) = SmallDisk::mount(400) else {
+        eprintln!("cannot mount a small tmpfs here (not root?): full-disk case not run");
+        return;
+    };
+    let out = disk.mount_point.join("out");
+    let small = corpus_with_good_files();
+    let o = analyze(small.path(), &out, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let before: BTreeMap<String, Vec<u8>> = visible_files(&out)
+        .into_iter()
+        .map(|n| {
+            let bytes = fs::read(out.join(&n)).unwrap();
+            (n, bytes)
+        })
+        .collect();
+
+    // Output several times larger than the 400 KiB disk.
+    let big = tempfile::tempdir().unwrap();
+    for i in 0..40 {
+        fs::write(big.path().join(format!("doc-{i:02}.txt")), UNIT.repeat(60)).unwrap();
+    }
+    let o = analyze(big.path(), &out, &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("No space left on device"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(
+        visible_files(&out),
+        before.keys().cloned().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &before {
+        assert!(
+            &fs::read(out.join(name)).unwrap() == bytes,
+            "{name} changed"
+        );
+    }
+    assert_eq!(
+        temp_files(&out),
+        Vec::<String>::new(),
+        "a failed run removes its temporary files"
+    );
+    let o = analyze(small.path(), &out, &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "space is free again: {}",
+        stderr(&o)
+    );
 }
