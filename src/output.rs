@@ -188,20 +188,6 @@ pub struct CsvFile {
 }
 
 impl CsvFile {
-    /// Appends rows already formatted as CSV (see [`Rendered`]).
-    pub fn raw(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        let path = &self.target;
-        let io = |source| Error::Io {
-            path: path.clone(),
-            source,
-        };
-        // Flushing the CSV writer also empties its BufWriter, so the bytes can go straight
-        // to the file, in order, in one write per document.
-        self.writer.flush().map_err(io)?;
-        let mut file: &File = self.writer.get_ref().get_ref();
-        file.write_all(bytes).map_err(io)
-    }
-
     /// Writes one record.
     pub fn row<I, T>(&mut self, record: I) -> Result<(), Error>
     where
@@ -465,33 +451,38 @@ fn interval_cells(c: &Counts) -> [String; 2] {
     }
 }
 
-/// One document's rows, formatted as CSV bytes for the four per-document files.
-pub struct Rendered {
-    sentences: Vec<u8>,
-    sections: Vec<u8>,
-    documents: Vec<u8>,
-    mentions: Vec<u8>,
-}
+impl DocumentFiles {
+    /// Opens the four per-document files; `metadata` names the metadata columns that
+    /// follow the fixed ones in `documents.csv`.
+    pub fn open(out: &Output, metadata: &[String]) -> Result<DocumentFiles, Error> {
+        let mut documents: Vec<&str> = DOCUMENTS.to_vec();
+        let renamed: Vec<String> = metadata
+            .iter()
+            .map(|m| {
+                if DOCUMENTS.contains(&m.as_str()) {
+                    format!("meta_{m}")
+                } else {
+                    m.clone()
+                }
+            })
+            .collect();
+        documents.extend(renamed.iter().map(String::as_str));
+        Ok(DocumentFiles {
+            sentences: out.csv("sentences.csv", SENTENCES)?,
+            sections: out.csv("sections.csv", SECTIONS)?,
+            documents: out.csv("documents.csv", &documents)?,
+            mentions: out.csv("mentions.csv", MENTIONS)?,
+        })
+    }
 
-/// Writing to a `Vec` cannot fail.
-const IN_MEMORY: &str = "CSV rows are written to memory";
-
-/// A CSV writer into memory, without a header, as the files are written.
-fn row_writer() -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .has_headers(false)
-        .from_writer(Vec::new())
-}
-
-impl Rendered {
-    /// Formats one document's rows; `metadata` holds its values for the metadata columns.
-    /// Workers call this in parallel; the writer only appends the bytes, in order.
-    pub fn new(cells: CellPolicy, text: &str, doc: &DocResult, metadata: &[&str]) -> Rendered {
-        let mut sentences = row_writer();
-        let mut sections = row_writer();
-        let mut documents = row_writer();
-        let mut mentions = row_writer();
+    /// Writes one document's rows; `metadata` holds its values for the metadata columns.
+    pub fn write(
+        &mut self,
+        cells: CellPolicy,
+        text: &str,
+        doc: &DocResult,
+        metadata: &[&str],
+    ) -> Result<(), Error> {
         let id = cells.text(&doc.doc_id);
         for s in &doc.sentences {
             let t = &s.counts.tone;
@@ -517,7 +508,7 @@ impl Rendered {
                 cells.text(&sentence_text).into_owned(),
             ];
             row.extend(quad_cells(t));
-            sentences.write_record(&row).expect(IN_MEMORY);
+            self.sentences.row(&row)?;
         }
         for (index, s) in doc.sections.iter().enumerate() {
             let c: &Counts = &s.counts;
@@ -546,7 +537,7 @@ impl Rendered {
             ];
             row.extend(quad_cells(&c.tone));
             row.extend(interval_cells(c));
-            sections.write_record(&row).expect(IN_MEMORY);
+            self.sections.row(&row)?;
         }
         let c = &doc.totals.counts;
         let [coop, conflict, tone] = tone_cells(&c.tone);
@@ -570,63 +561,23 @@ impl Rendered {
         );
         row.extend(interval_cells(c));
         row.extend(metadata.iter().map(|v| cells.text(v).into_owned()));
-        documents.write_record(&row).expect(IN_MEMORY);
+        self.documents.row(&row)?;
         for m in &doc.mentions {
             let mention = &m.mention;
-            mentions
-                .write_record([
-                    id.as_ref(),
-                    &m.section.to_string(),
-                    &m.sentence.to_string(),
-                    &mention.span.start.to_string(),
-                    &mention.span.end.to_string(),
-                    &cells.text(mention.span.of(text)),
-                    &cells.text(&mention.entity),
-                    mention.etype.as_str(),
-                    &mention.country,
-                    mention.source.as_str(),
-                ])
-                .expect(IN_MEMORY);
+            self.mentions.row([
+                id.as_ref(),
+                &m.section.to_string(),
+                &m.sentence.to_string(),
+                &mention.span.start.to_string(),
+                &mention.span.end.to_string(),
+                &cells.text(mention.span.of(text)),
+                &cells.text(&mention.entity),
+                mention.etype.as_str(),
+                &mention.country,
+                mention.source.as_str(),
+            ])?;
         }
-        Rendered {
-            sentences: sentences.into_inner().expect(IN_MEMORY),
-            sections: sections.into_inner().expect(IN_MEMORY),
-            documents: documents.into_inner().expect(IN_MEMORY),
-            mentions: mentions.into_inner().expect(IN_MEMORY),
-        }
-    }
-}
-
-impl DocumentFiles {
-    /// Opens the four per-document files; `metadata` names the metadata columns that
-    /// follow the fixed ones in `documents.csv`.
-    pub fn open(out: &Output, metadata: &[String]) -> Result<DocumentFiles, Error> {
-        let mut documents: Vec<&str> = DOCUMENTS.to_vec();
-        let renamed: Vec<String> = metadata
-            .iter()
-            .map(|m| {
-                if DOCUMENTS.contains(&m.as_str()) {
-                    format!("meta_{m}")
-                } else {
-                    m.clone()
-                }
-            })
-            .collect();
-        documents.extend(renamed.iter().map(String::as_str));
-        Ok(DocumentFiles {
-            sentences: out.csv("sentences.csv", SENTENCES)?,
-            sections: out.csv("sections.csv", SECTIONS)?,
-            documents: out.csv("documents.csv", &documents)?,
-            mentions: out.csv("mentions.csv", MENTIONS)?,
-        })
-    }
-
-    /// Appends one document's formatted rows.
-    pub fn write(&mut self, rows: &Rendered) -> Result<(), Error> {
-        self.sentences.raw(&rows.sentences)?;
-        self.sections.raw(&rows.sections)?;
-        self.documents.raw(&rows.documents)?;
-        self.mentions.raw(&rows.mentions)
+        Ok(())
     }
 
     /// Finishes the four files.

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::corpus::{self, Discovery, SourceFile};
 use crate::error::{Error, Warning};
 use crate::groups::{GroupBy, Groups, Metadata};
-use crate::output::{self, CellPolicy, DocumentFiles, Output, Rendered};
+use crate::output::{self, CellPolicy, DocumentFiles, Output};
 use crate::pipeline::{Analyzer, DocResult, Totals, Worker};
 
 /// Bytes of input analysed per batch before results are written.
@@ -99,7 +99,7 @@ impl Progress {
 }
 
 /// A document's result with its text and decoding warnings, or why it was skipped.
-type Loaded = Result<(DocResult, Rendered, String, Vec<Warning>), Warning>;
+type Loaded = Result<(DocResult, String, Vec<Warning>), Warning>;
 
 /// The outcome of a run.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -220,13 +220,18 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
             for results in receive {
                 for result in results {
                     match result {
-                        Ok((doc, rows, text, doc_warnings)) => {
+                        Ok((doc, text, doc_warnings)) => {
                             warnings.extend(doc_warnings);
                             if doc.sentences.is_empty() {
                                 warnings
                                     .push(Warning::new(doc.doc_id.clone(), no_text_reason(&text)));
                             }
-                            doc_files.write(&rows)?;
+                            doc_files.write(
+                                config.cells,
+                                &text,
+                                &doc,
+                                &metadata.values(&doc.doc_id),
+                            )?;
                             let group = groups
                                 .entry(config.group_by.group_of(&doc.doc_id, &metadata))
                                 .or_default();
@@ -258,9 +263,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
                         let (doc, warnings) =
                             corpus::load(file).map_err(|e| skip_reason(file, e))?;
                         let result = analyzer.document(&doc, worker);
-                        let meta = metadata.values(&result.doc_id);
-                        let rows = Rendered::new(config.cells, &doc.text, &result, &meta);
-                        Ok((result, rows, doc.text, warnings))
+                        Ok((result, doc.text, warnings))
                     })
                     .collect()
             });
