@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::corpus::Document;
-use crate::entities::{EntityType, Gazetteer, Mention, Recognizer, Source};
+use crate::entities::{CAPITALISED_NOUNS, EntityType, Gazetteer, Mention, Recognizer, Source};
 use crate::metrics::{Counts, ToneCounts};
 use crate::phrases::{DocPhrases, PhraseCounter, PhraseCounts, PhraseOptions};
 use crate::segment::{self, Layout};
@@ -277,55 +277,6 @@ impl Analyzer {
         }
     }
 }
-
-/// Nouns that political prose capitalises as titles of office or institutions in general
-/// ("the President", "the Government", "Member States") and that name no one entity.
-const CAPITALISED_NOUNS: &[&str] = &[
-    "President",
-    "Government",
-    "Governments",
-    "State",
-    "States",
-    "Member",
-    "Members",
-    "Charter",
-    "Power",
-    "Powers",
-    "Nation",
-    "Nations",
-    "Secretary",
-    "Administration",
-    "Republic",
-    "Territory",
-    "Territories",
-    "People",
-    "Peoples",
-    "Chairman",
-    "Minister",
-    "Ministers",
-    "Delegation",
-    "Delegations",
-    "Constitution",
-    "Executive",
-    "Legislature",
-    "Department",
-    "Treaty",
-    "Convention",
-    "Declaration",
-    "Session",
-    "Excellency",
-    "Majesty",
-    "Sir",
-    "Madam",
-    "Your",
-    "Mr",
-    "His",
-    "Her",
-    "Ambassador",
-    "Prime",
-    "General",
-    "Vice",
-];
 
 /// A pattern-found OTHER name made only of capitalised common nouns, or all of whose
 /// capitalised words also occur in lower case in the document: not a name.

@@ -256,6 +256,72 @@ const NOT_NAMES: &[&str] = &[
     "AM",
     "PM",
     "God",
+    "I'm",
+    "I've",
+    "I'll",
+    "I'd",
+];
+
+/// Nouns that political prose capitalises as titles of office or institutions in general
+/// ("the President", "the Government", "Member States") and that name no one entity.
+pub const CAPITALISED_NOUNS: &[&str] = &[
+    "President",
+    "Government",
+    "Governments",
+    "State",
+    "States",
+    "Member",
+    "Members",
+    "Charter",
+    "Power",
+    "Powers",
+    "Nation",
+    "Nations",
+    "Secretary",
+    "Administration",
+    "Republic",
+    "Territory",
+    "Territories",
+    "People",
+    "Peoples",
+    "Chairman",
+    "Minister",
+    "Ministers",
+    "Delegation",
+    "Delegations",
+    "Constitution",
+    "Executive",
+    "Legislature",
+    "Department",
+    "Treaty",
+    "Convention",
+    "Declaration",
+    "Session",
+    "Excellency",
+    "Majesty",
+    "Sir",
+    "Madam",
+    "Your",
+    "Mr",
+    "His",
+    "Her",
+    "Ambassador",
+    "Prime",
+    "General",
+    "Vice",
+    "Agreement",
+    "Federal",
+    "Conference",
+    "Article",
+    "Summit",
+    "Hall",
+    "Ladies",
+    "Gentlemen",
+];
+
+/// Lower-case particles inside a person's name ("Ursula von der Leyen").
+const PARTICLES: &[&str] = &[
+    "de", "du", "van", "von", "der", "al", "bin", "la", "da", "di", "del", "le",
 ];
 
 /// Lower-case words allowed inside a name between capitalised words.
@@ -327,7 +393,7 @@ impl<'a> Recognizer<'a> {
             let at_start = Some(i) == first_word;
             // 1. Title(s) + name: "President Trump", "Lt. Gen. Marcus Reid".
             if let Some(j) = self.after_titles(i, &form) {
-                let name_end = name_run(j, &is_cap, &forms, tokens);
+                let name_end = person_run(j, &is_cap, &forms, tokens);
                 // A gazetteer name that starts with the title word wins ("King Abdullah
                 // Port"); so does a title that is itself the name of an office.
                 let longer_name = self
@@ -349,10 +415,9 @@ impl<'a> Recognizer<'a> {
                     && form(i + n) == Some("of")
                     && is_cap(i + n + 1))
                 .then(|| name_run(i + n + 1, &is_cap, &forms, tokens));
-                let mention = match extended {
-                    Some(end) => self.pattern(text, tokens, &forms, i, end),
-                    None => known(known_entity, span_of(i, i + n)),
-                };
+                let mention = extended
+                    .and_then(|end| self.pattern(text, tokens, &forms, i, end))
+                    .unwrap_or_else(|| known(known_entity, span_of(i, i + n)));
                 i = mention_end(tokens, mention.span, i + n);
                 self.remember(&mention);
                 out.push(mention);
@@ -381,9 +446,13 @@ impl<'a> Recognizer<'a> {
                         end = end.max(i + 1);
                     }
                 }
-                let mention = self.pattern(text, tokens, &forms, i, end);
-                out.push(mention);
-                i = end;
+                match self.pattern(text, tokens, &forms, i, end) {
+                    Some(mention) => {
+                        i = mention_end(tokens, mention.span, i + 1);
+                        out.push(mention);
+                    }
+                    None => i += 1,
+                }
                 continue;
             }
             i += 1;
@@ -449,27 +518,42 @@ impl<'a> Recognizer<'a> {
         forms: &[Cow<str>],
         a: usize,
         b: usize,
-    ) -> Mention {
+    ) -> Option<Mention> {
         let words: Vec<&str> = (a..b).map(|k| &*forms[k]).collect();
+        // A role ("Prime Minister of Malta", "Member of Parliament") names no one: the
+        // caller moves on and finds "Malta" by itself.
+        let role = |w: &str| TITLES.contains(&w) || CAPITALISED_NOUNS.contains(&w);
+        if words.len() > 1 && role(words[0]) && words.iter().any(|w| CONNECTORS.contains(w)) {
+            return None;
+        }
         if let Some(t) = words
             .iter()
             .rposition(|w| TITLES.contains(w))
             .filter(|&t| t + 1 < words.len() && t > 0)
         {
-            let mut m = self.person(text, tokens, forms, a + t + 1, b);
+            let end = person_run(
+                a + t + 1,
+                &|k| k < b && forms[k].starts_with(char::is_uppercase),
+                forms,
+                tokens,
+            );
+            if end == a + t + 1 || CONNECTORS.contains(&words[t + 1]) {
+                return None;
+            }
+            let mut m = self.person(text, tokens, forms, a + t + 1, end);
             m.source = Source::Title;
-            return m;
+            return Some(m);
         }
         let span = name_span(text, tokens, a, b);
         let last = words.last().copied().unwrap_or("");
         if let Some((canonical, country)) = self.surnames.get(last).filter(|_| words.len() <= 2) {
-            return Mention {
+            return Some(Mention {
                 span,
                 entity: canonical.clone(),
                 etype: EntityType::Person,
                 country: country.clone(),
                 source: Source::Pattern,
-            };
+            });
         }
         let org = words.iter().any(|w| ORG_WORDS.contains(w));
         let country = words
@@ -482,7 +566,7 @@ impl<'a> Recognizer<'a> {
             })
             .map(|(_, id)| self.gazetteer.entity(id).country.clone())
             .unwrap_or_default();
-        Mention {
+        Some(Mention {
             span,
             entity: span
                 .of(text)
@@ -496,7 +580,7 @@ impl<'a> Recognizer<'a> {
             },
             country: if org { country } else { String::new() },
             source: Source::Pattern,
-        }
+        })
     }
 
     /// Gazetteer names among the hyphen-separated parts of one token.
@@ -564,7 +648,14 @@ fn known(e: &KnownEntity, span: Span) -> Mention {
 fn is_sentence_adverb(word: &str) -> bool {
     matches!(
         word,
-        "However"
+        "Let"
+            | "Ladies"
+            | "Gentlemen"
+            | "Every"
+            | "Thank"
+            | "Please"
+            | "Yes"
+            | "However"
             | "Despite"
             | "Since"
             | "Meanwhile"
@@ -604,6 +695,35 @@ fn is_sentence_adverb(word: &str) -> bool {
             | "New"
             | "One"
     )
+}
+
+/// End of a person's name after a title: capitalised words, particles and initials, but
+/// no "of"/"and" (so "General Agreement on Tariffs" is no person) and not starting with an
+/// organisation word or a capitalised common noun ("President Government").
+fn person_run(
+    start: usize,
+    is_cap: &impl Fn(usize) -> bool,
+    forms: &[Cow<str>],
+    tokens: &[Token],
+) -> usize {
+    let first = forms.get(start).map_or("", |f| &**f);
+    if ORG_WORDS.contains(&first) || CAPITALISED_NOUNS.contains(&first) || TITLES.contains(&first) {
+        return start;
+    }
+    let mut end = start;
+    let mut k = start;
+    while k < tokens.len() {
+        let particle = PARTICLES.contains(&&*forms[k]) && end > start && is_cap(k + 1);
+        let initial_dot =
+            forms[k] == "." && end == k && forms[k - 1].chars().count() == 1 && is_cap(k + 1);
+        if is_cap(k) {
+            end = k + 1;
+        } else if !(particle || initial_dot) {
+            break;
+        }
+        k += 1;
+    }
+    end
 }
 
 /// End of a run of capitalised words starting at `start` (connectors allowed between them,

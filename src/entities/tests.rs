@@ -67,3 +67,26 @@ fn sentence_initial_common_words_are_not_entities() {
         assert!(mentions(text).is_empty(), "{text}");
     }
 }
+
+#[test]
+fn roles_and_treaty_names_are_not_persons() {
+    let m = mentions(
+        "The General Agreement on Tariffs and Trade was signed. The Prime Minister of Malta spoke.",
+    );
+    assert!(m.iter().all(|(_, _, t, _)| *t != "PERSON"), "{m:?}");
+    assert!(
+        m.iter().any(|(s, _, t, _)| s == "Malta" && *t == "GPE"),
+        "{m:?}"
+    );
+}
+
+#[test]
+fn stacked_titles_and_a_title_inside_a_run() {
+    let m = mentions("Lt. Gen. Marcus Reid and Defence Secretary Tom Hadley met.");
+    let persons: Vec<&str> = m
+        .iter()
+        .filter(|(_, _, t, _)| *t == "PERSON")
+        .map(|(s, ..)| s.as_str())
+        .collect();
+    assert_eq!(persons, vec!["Marcus Reid", "Tom Hadley"]);
+}
