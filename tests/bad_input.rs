@@ -687,7 +687,7 @@ fn a_200_mb_file() {
     // Linear work: ~20 s on a 2-core CI machine; quadratic work would take hours.
     assert!(elapsed < Duration::from_secs(240), "took {elapsed:?}");
     // Memory grows with the file (the text and one row per sentence, with its mentions,
-    // are held while the document is written: ~1.7 GB here, 4.5 million sentences) but
+    // are held while the document is written: ~1.9 GB here, 4.5 million sentences) but
     // stays linear; two copies of the rows or a quadratic buffer would pass this bound.
     assert!(peak_kb < 2560 * 1024, "peak RSS {} MB", peak_kb / 1024);
     assert_good_unchanged(out.path());
@@ -715,7 +715,7 @@ fn a_single_50_mb_line() {
         (repeats * 6).to_string()
     );
     assert!(elapsed < Duration::from_secs(120), "took {elapsed:?}");
-    // ~450 MB, mostly the 1.2 million sentence rows; the splitter's index of 16 bytes per
+    // ~500 MB, mostly the 1.2 million sentence rows; the splitter's index of 16 bytes per
     // character, if it covered the whole line at once, would add 800 MB.
     assert!(peak_kb < 768 * 1024, "peak RSS {} MB", peak_kb / 1024);
     assert_good_unchanged(out.path());
