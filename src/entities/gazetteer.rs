@@ -197,8 +197,11 @@ impl Gazetteer {
                 role: field(3).to_string(),
             };
             let existing = self.entities.iter().position(|e| e.canonical == canonical);
+            // Overriding replaces what an earlier file defined; a name repeated within
+            // one file is a mistake in that file.
+            let same_file = |id: usize, origins: &[(String, usize)]| origins[id].0 == name;
             let id = match existing {
-                Some(id) if overrides => {
+                Some(id) if overrides && !same_file(id, &self.origins) => {
                     self.entities[id] = entity;
                     self.origins[id] = (name.to_string(), line);
                     id
@@ -227,7 +230,7 @@ impl Gazetteer {
                 }
                 if let Some(previous) = self.names.insert(key, id)
                     && previous != id
-                    && !overrides
+                    && (!overrides || same_file(previous as usize, &self.origins))
                 {
                     {
                         let other = &self.entities[previous as usize].canonical;
@@ -310,5 +313,31 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("add.csv:2:2:"), "{e}");
+    }
+
+    #[test]
+    fn overrides_replace_earlier_files_but_not_repeat_within_one() {
+        let mut g = Gazetteer::default();
+        g.add_csv(
+            "base.csv",
+            &format!("{HEAD}Russia,GPE,RUS,state,,Russian Federation\n"),
+            false,
+        )
+        .unwrap();
+        g.add_csv(
+            "more.csv",
+            &format!("{HEAD}Russia,GPE,RUS,state,,Rossiya\n"),
+            true,
+        )
+        .unwrap();
+        let dup = format!("{HEAD}Atlantis,GPE,,,,Atlantica\nAtlantis,ORG,,,,Atlantic League\n");
+        let e = g.add_csv("dup.csv", &dup, true).unwrap_err().to_string();
+        assert_eq!(e, "dup.csv:3:1: `Atlantis` is already defined at dup.csv:2");
+        let alias = format!("{HEAD}Lemuria,GPE,,,,Mu\nHyperborea,GPE,,,,Mu\n");
+        let e = g.add_csv("dup2.csv", &alias, true).unwrap_err().to_string();
+        assert!(
+            e.starts_with("dup2.csv:3:6: alias `Mu` already names `Lemuria`"),
+            "{e}"
+        );
     }
 }
