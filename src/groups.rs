@@ -11,6 +11,7 @@ use std::path::Path;
 
 use rustc_hash::FxHashMap;
 
+use crate::datafile::DataFile;
 use crate::error::Error;
 use crate::metrics::Counts;
 
@@ -76,23 +77,9 @@ impl Metadata {
 
     /// Adds one table whose `doc_id`s are relative to `prefix`.
     pub fn add(&mut self, name: &str, prefix: &str, data: &str) -> Result<(), Error> {
-        let err = |line: usize, column: usize, message: String| Error::Data {
-            file: name.to_string(),
-            line,
-            column,
-            message,
-        };
-        let data = data.strip_prefix('\u{feff}').unwrap_or(data);
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(data.as_bytes());
-        let header = reader
-            .headers()
-            .map_err(|e| err(1, 1, e.to_string()))?
-            .clone();
-        if header.get(0).map(str::trim) != Some("doc_id") {
-            return Err(err(1, 1, "the first column must be `doc_id`".into()));
-        }
+        let file = DataFile::parse(name, data)?;
+        file.expect_header(&["doc_id"])?;
+        let header = &file.header;
         let positions: Vec<usize> = header
             .iter()
             .skip(1)
@@ -107,14 +94,7 @@ impl Metadata {
                 }
             })
             .collect();
-        for record in reader.records() {
-            let record = record.map_err(|e| {
-                err(
-                    e.position().map_or(0, |p| p.line() as usize),
-                    1,
-                    e.to_string(),
-                )
-            })?;
+        for (_, record) in &file.rows {
             let Some(id) = record.get(0).map(str::trim).filter(|id| !id.is_empty()) else {
                 continue;
             };

@@ -9,6 +9,7 @@
 //! Stages pass plain data (spans into the document text), never globals.
 
 pub mod corpus;
+pub mod datafile;
 pub mod entities;
 pub mod error;
 pub mod groups;

@@ -8,6 +8,7 @@
 
 use std::fmt;
 
+use crate::datafile::DataFile;
 use crate::error::Error;
 use crate::span::Span;
 use crate::tokenize::Normalizer;
@@ -31,36 +32,18 @@ pub struct Coded {
 
 /// Reads a coded CSV with columns `text` and `label` (and optionally `quad`), in any order.
 pub fn read_coded(name: &str, data: &str) -> Result<Vec<Coded>, Error> {
-    let err = |line: usize, column: usize, message: String| Error::Data {
-        file: name.to_string(),
-        line,
-        column,
-        message,
-    };
-    let data = data.strip_prefix('\u{feff}').unwrap_or(data);
-    let mut reader = csv::Reader::from_reader(data.as_bytes());
-    let header = reader
-        .headers()
-        .map_err(|e| err(1, 1, e.to_string()))?
-        .clone();
-    let column = |want: &str| {
-        header
-            .iter()
-            .position(|h| h.trim().eq_ignore_ascii_case(want))
-    };
-    let text_col = column("text").ok_or_else(|| err(1, 1, "no `text` column".into()))?;
-    let label_col = column("label").ok_or_else(|| err(1, 1, "no `label` column".into()))?;
-    let quad_col = column("quad");
+    let file = DataFile::parse(name, data)?;
+    let err = |line: usize, column: usize, message: String| file.error(line, column, message);
+    let text_col = file
+        .column("text")
+        .ok_or_else(|| err(1, 1, "no `text` column".into()))?;
+    let label_col = file
+        .column("label")
+        .ok_or_else(|| err(1, 1, "no `label` column".into()))?;
+    let quad_col = file.column("quad");
     let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            err(
-                e.position().map_or(0, |p| p.line() as usize),
-                1,
-                e.to_string(),
-            )
-        })?;
-        let line = record.position().map_or(0, |p| p.line() as usize);
+    for (line, record) in &file.rows {
+        let line = *line;
         let raw = record.get(label_col).unwrap_or("").trim().to_lowercase();
         let label = LABELS.iter().position(|l| *l == raw).ok_or_else(|| {
             err(

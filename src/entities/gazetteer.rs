@@ -1,5 +1,6 @@
 //! The gazetteer: known entities, their canonical names, types, countries and aliases.
 
+use crate::datafile::DataFile;
 use crate::error::Error;
 use crate::matcher::PhraseTable;
 use crate::span::Span;
@@ -119,47 +120,13 @@ impl Gazetteer {
     /// names point to the new row; otherwise a repeated canonical name or an alias already
     /// used by another entity is an error naming both lines.
     pub fn add_csv(&mut self, name: &str, data: &str, overrides: bool) -> Result<usize, Error> {
-        let err = |line: usize, column: usize, message: String| Error::Data {
-            file: name.to_string(),
-            line,
-            column,
-            message,
-        };
         let header = ["canonical", "type", "country", "role", "as_of", "aliases"];
-        let data = data.strip_prefix('\u{feff}').unwrap_or(data);
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(data.as_bytes());
-        let found = reader
-            .headers()
-            .map_err(|e| err(1, 1, e.to_string()))?
-            .clone();
-        for (i, want) in header.iter().enumerate() {
-            if found.get(i).map(str::trim) != Some(*want) {
-                return Err(err(
-                    1,
-                    i + 1,
-                    format!(
-                        "expected header column {} to be `{want}` (header: {})",
-                        i + 1,
-                        header.join(",")
-                    ),
-                ));
-            }
-        }
+        let file = DataFile::parse(name, data)?;
+        file.expect_header(&header)?;
+        let err = |line: usize, column: usize, message: String| file.error(line, column, message);
         let mut rows = 0;
-        for record in reader.records() {
-            let record = record.map_err(|e| {
-                err(
-                    e.position().map_or(0, |p| p.line() as usize),
-                    1,
-                    e.to_string(),
-                )
-            })?;
-            let line = record.position().map_or(0, |p| p.line() as usize);
-            if record.iter().all(|f| f.trim().is_empty()) {
-                continue;
-            }
+        for (line, record) in &file.rows {
+            let line = *line;
             if record.len() < 2 {
                 return Err(err(
                     line,

@@ -6,6 +6,7 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::datafile::DataFile;
 use crate::error::Error;
 use crate::matcher::PhraseTable;
 use crate::span::Span;
@@ -119,74 +120,21 @@ pub struct Lexicon {
     longest_prefix: usize,
 }
 
-/// A parsed CSV data file: header checked, each record with its 1-based line.
-struct Records {
-    name: String,
-    rows: Vec<(usize, csv::StringRecord)>,
-}
-
-impl Records {
-    fn parse(name: &str, data: &str, header: &[&str]) -> Result<Records, Error> {
-        let err = |line, column, message: String| Error::Data {
-            file: name.to_string(),
-            line,
-            column,
-            message,
-        };
-        let data = data.strip_prefix('\u{feff}').unwrap_or(data);
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(data.as_bytes());
-        let found = reader
-            .headers()
-            .map_err(|e| err(1, 1, e.to_string()))?
-            .clone();
-        for (i, want) in header.iter().enumerate() {
-            if found.get(i).map(str::trim) != Some(*want) {
-                return Err(err(
-                    1,
-                    i + 1,
-                    format!(
-                        "expected header column {} to be `{want}` (header: {})",
-                        i + 1,
-                        header.join(",")
-                    ),
-                ));
-            }
-        }
-        let mut rows = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                err(line, 1, e.to_string())
-            })?;
-            let line = record.position().map_or(0, |p| p.line() as usize);
-            if record.iter().all(|f| f.trim().is_empty()) {
-                continue;
-            }
-            if record.len() < header.len() - 1 {
-                return Err(err(
-                    line,
-                    record.len() + 1,
-                    format!("missing column `{}`", header[record.len()]),
-                ));
-            }
-            rows.push((line, record));
-        }
-        Ok(Records {
-            name: name.to_string(),
-            rows,
-        })
-    }
-
-    fn error(&self, line: usize, column: usize, message: impl Into<String>) -> Error {
-        Error::Data {
-            file: self.name.clone(),
-            line,
-            column,
-            message: message.into(),
+/// Reads a lexicon-style data file: header checked, every row with all but the last
+/// (optional `notes`) column.
+fn records(name: &str, data: &str, header: &[&str]) -> Result<DataFile, Error> {
+    let file = DataFile::parse(name, data)?;
+    file.expect_header(header)?;
+    for (line, record) in &file.rows {
+        if record.len() < header.len() - 1 {
+            return Err(file.error(
+                *line,
+                record.len() + 1,
+                format!("missing column `{}`", header[record.len()]),
+            ));
         }
     }
+    Ok(file)
 }
 
 /// The stem sequence of a term; `None` if it has no word.
@@ -206,7 +154,7 @@ fn stem_key(normalizer: &mut Normalizer, term: &str) -> Option<Vec<String>> {
 }
 
 fn parse_factor(
-    records: &Records,
+    records: &DataFile,
     line: usize,
     column: usize,
     raw: &str,
@@ -253,7 +201,7 @@ impl Lexicon {
     /// With `overrides`, a term already present is replaced (the `--lexicon-add` case);
     /// without it, a term whose stems repeat an earlier row of the same file is an error.
     pub fn add_terms(&mut self, name: &str, data: &str, overrides: bool) -> Result<usize, Error> {
-        let records = Records::parse(
+        let records = records(
             name,
             data,
             &["term", "polarity", "class", "intensity", "notes"],
@@ -332,7 +280,7 @@ impl Lexicon {
 
     /// Adds the rule words of a modifiers CSV (`term,kind,factor,notes`).
     pub fn add_modifiers(&mut self, name: &str, data: &str) -> Result<usize, Error> {
-        let records = Records::parse(name, data, &["term", "kind", "factor", "notes"])?;
+        let records = records(name, data, &["term", "kind", "factor", "notes"])?;
         let mut normalizer = Normalizer::default();
         for (line, record) in &records.rows {
             let line = *line;
