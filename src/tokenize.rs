@@ -285,7 +285,15 @@ impl Default for StopWords {
     }
 }
 
+/// The list, built once and shared.
+static ENGLISH: LazyLock<StopWords> = LazyLock::new(StopWords::default);
+
 impl StopWords {
+    /// The shared English list, for callers that need no copy of their own.
+    pub fn english() -> &'static StopWords {
+        &ENGLISH
+    }
+
     /// Whether a lower-cased word is a stop word.
     pub fn contains(&self, lower: &str) -> bool {
         self.0.contains(lower)
@@ -317,7 +325,7 @@ const CACHE_LIMIT: usize = 1 << 20;
 /// One normalizer per worker thread: it is cheap to create and not shared.
 pub struct Normalizer {
     stemmer: rust_stemmers::Stemmer,
-    stop_words: StopWords,
+    stop_words: &'static StopWords,
     ids: FxHashMap<Box<str>, TermId>,
     terms: Vec<Term>,
 }
@@ -326,7 +334,7 @@ impl Default for Normalizer {
     fn default() -> Self {
         Normalizer {
             stemmer: rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English),
-            stop_words: StopWords::default(),
+            stop_words: StopWords::english(),
             ids: FxHashMap::default(),
             terms: Vec::new(),
         }

@@ -328,7 +328,7 @@ fn document_title(doc: &Document, text: &str, lines: &[Line], seg: &Segmentation
     });
     let headline = (2..=20).contains(&words.len())
         && !s.ends_with(['.', '!', '?', ':', ';', ','])
-        && !crate::tokenize::StopWords::default().contains(&last)
+        && !crate::tokenize::StopWords::english().contains(&last)
         && !continued;
     if headline {
         s.to_string()
