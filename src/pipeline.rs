@@ -11,11 +11,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::corpus::Document;
-use crate::entities::{CAPITALISED_NOUNS, EntityType, Gazetteer, Mention, Recognizer, Source};
+use crate::entities::{EntityType, Gazetteer, Mention, Recognizer, is_common_noun};
 use crate::metrics::{Counts, ToneCounts};
 use crate::phrases::{DocPhrases, PhraseCounter, PhraseCounts, PhraseOptions};
 use crate::segment::{self, Layout};
-use crate::tokenize::{Normalizer, Token, TokenKind, fold_case, word_hash};
+use crate::tokenize::{Normalizer, Token, TokenKind};
 use crate::tone::{self, Lexicon, Scorer};
 
 /// Entities and phrases listed per section in `sections.csv`.
@@ -276,22 +276,6 @@ impl Analyzer {
             phrases,
         }
     }
-}
-
-/// A pattern-found OTHER name made only of capitalised common nouns, or all of whose
-/// capitalised words also occur in lower case in the document: not a name.
-fn is_common_noun(text: &str, m: &Mention, lowercase: &FxHashSet<u64>) -> bool {
-    let mut words = m
-        .span
-        .of(text)
-        .split_whitespace()
-        .filter(|w| w.starts_with(char::is_uppercase));
-    m.source == Source::Pattern
-        && m.etype == EntityType::Other
-        && words.all(|w| {
-            CAPITALISED_NOUNS.contains(&w.trim_end_matches('.'))
-                || lowercase.contains(&word_hash(&fold_case(w)))
-        })
 }
 
 /// Adds one sentence's mentions to the entity, section and dyad totals.

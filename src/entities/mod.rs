@@ -21,7 +21,7 @@ pub use gazetteer::{EntityType, Gazetteer, KnownEntity};
 
 use crate::matcher::PhraseTable;
 use crate::span::Span;
-use crate::tokenize::{Normalizer, Token, TokenKind};
+use crate::tokenize::{Normalizer, Token, TokenKind, fold_case, word_hash};
 use gazetteer::match_form;
 
 /// How a mention was found.
@@ -264,7 +264,7 @@ const NOT_NAMES: &[&str] = &[
 
 /// Nouns that political prose capitalises as titles of office or institutions in general
 /// ("the President", "the Government", "Member States") and that name no one entity.
-pub const CAPITALISED_NOUNS: &[&str] = &[
+const CAPITALISED_NOUNS: &[&str] = &[
     "President",
     "Government",
     "Governments",
@@ -458,8 +458,14 @@ impl<'a> Recognizer<'a> {
             i += 1;
         }
         for (k, t) in tokens.iter().enumerate() {
-            if Some(k) != first_word && t.kind == TokenKind::Word && is_cap(k) {
-                self.seen_capitalised.insert(forms[k].to_string());
+            // Checked first: inserting would allocate a String for every occurrence.
+            let form = &*forms[k];
+            if Some(k) != first_word
+                && t.kind == TokenKind::Word
+                && is_cap(k)
+                && !self.seen_capitalised.contains(form)
+            {
+                self.seen_capitalised.insert(form.to_string());
             }
         }
     }
@@ -785,6 +791,26 @@ fn possessive_len(raw: &str) -> usize {
         }
     }
     0
+}
+
+/// A pattern-found OTHER name made only of capitalised common nouns, or all of whose
+/// capitalised words also occur in lower case in the document: not a name.
+///
+/// The pipeline applies this once a document is read, since whether a word occurs in
+/// lower case is known only then; `lowercase` holds the [`word_hash`]es of its
+/// lower-case words.
+pub fn is_common_noun(text: &str, m: &Mention, lowercase: &FxHashSet<u64>) -> bool {
+    let mut words = m
+        .span
+        .of(text)
+        .split_whitespace()
+        .filter(|w| w.starts_with(char::is_uppercase));
+    m.source == Source::Pattern
+        && m.etype == EntityType::Other
+        && words.all(|w| {
+            CAPITALISED_NOUNS.contains(&w.trim_end_matches('.'))
+                || lowercase.contains(&word_hash(&fold_case(w)))
+        })
 }
 
 #[cfg(test)]
