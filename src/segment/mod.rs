@@ -91,6 +91,8 @@ enum Role {
     Heading(u8),
     /// A Markdown setext underline or fenced-code line: not text.
     Skip,
+    /// A line holding only a short number: a page number left by a PDF extraction.
+    PageNumber,
     Text,
 }
 
@@ -145,6 +147,8 @@ fn classify(text: &str, start: usize, mut end: usize) -> Line {
         Role::Blank
     } else if !s.chars().any(char::is_alphanumeric) {
         Role::Marker
+    } else if s.trim().len() <= 4 && s.trim().bytes().all(|b| b.is_ascii_digit()) {
+        Role::PageNumber
     } else {
         Role::Text
     };
@@ -167,7 +171,7 @@ fn detect_layout(text: &str, lines: &[Line]) -> Layout {
             continue;
         }
         nonblank += 1;
-        if line.role == Role::Marker {
+        if matches!(line.role, Role::Marker | Role::PageNumber) {
             continue;
         }
         let s = line.span.of(text).trim_end();
@@ -229,6 +233,15 @@ fn starts_item(text: &str, span: Span) -> bool {
     strip_bullet(text, span.trim(text)) != span.trim(text) || sentences::starts_numbered_item(s)
 }
 
+/// Does a line stop mid-sentence (no terminal punctuation or closing quote)? A paragraph
+/// whose last line is open goes on after a page number, and after a stray line break or
+/// a blank line when the next line starts in lower case.
+fn is_open(line: &str) -> bool {
+    !line.trim_end().ends_with([
+        '.', '!', '?', '\u{2026}', ':', ';', '"', '\u{201d}', '\u{2019}', ')',
+    ])
+}
+
 fn build(doc: &Document, text: &str, lines: &[Line], layout: Layout) -> Segmentation {
     let mut seg = Segmentation {
         layout,
@@ -238,6 +251,10 @@ fn build(doc: &Document, text: &str, lines: &[Line], layout: Layout) -> Segmenta
         sentences: Vec::new(),
     };
     let mut paragraph: Option<(usize, usize)> = None; // first and last line index
+    // Blank lines and page numbers seen since the paragraph's last line: the paragraph is
+    // flushed only when the next line turns out not to continue it.
+    let mut gap = false;
+    let mut page_break = false;
     let flush = |seg: &mut Segmentation, range: Option<(usize, usize)>| {
         let Some((first, last)) = range else { return };
         if seg.sections.is_empty() {
@@ -259,7 +276,11 @@ fn build(doc: &Document, text: &str, lines: &[Line], layout: Layout) -> Segmenta
         }
         let index = seg.paragraphs.len();
         seg.paragraphs.push(Paragraph { span, section });
-        let line_spans: Vec<Span> = block.iter().map(|l| l.span).collect();
+        let line_spans: Vec<Span> = block
+            .iter()
+            .filter(|l| l.role == Role::Text)
+            .map(|l| l.span)
+            .collect();
         for s in sentences::split_lines(text, span, &line_spans) {
             seg.sentences.push(Sentence {
                 span: s,
@@ -280,11 +301,28 @@ fn build(doc: &Document, text: &str, lines: &[Line], layout: Layout) -> Segmenta
                     start_line: i + 1,
                 });
             }
-            Role::Blank | Role::Marker | Role::Skip => flush(&mut seg, paragraph.take()),
+            Role::Marker | Role::Skip => flush(&mut seg, paragraph.take()),
+            Role::Blank => gap = true,
+            Role::PageNumber => page_break = true,
             Role::Text => {
-                let continues = layout == Layout::HardWrapped
-                    && paragraph.is_some()
-                    && !starts_item(text, line.span);
+                let continues = paragraph.is_some_and(|(_, last)| {
+                    let open = is_open(lines[last].span.of(text));
+                    let lower = line
+                        .span
+                        .of(text)
+                        .trim_start()
+                        .starts_with(char::is_lowercase);
+                    if page_break {
+                        open
+                    } else if gap {
+                        open && lower
+                    } else {
+                        (layout == Layout::HardWrapped && !starts_item(text, line.span))
+                            || (open && lower)
+                    }
+                });
+                gap = false;
+                page_break = false;
                 paragraph = match paragraph {
                     Some((first, _)) if continues => Some((first, i)),
                     other => {

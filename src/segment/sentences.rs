@@ -14,11 +14,11 @@ use crate::span::Span;
 
 /// Abbreviations that are always followed by more of the same sentence.
 const NEVER_FINAL: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Messrs", "Dr", "Prof", "Gen", "Gens", "Sen", "Sens", "Rep", "Reps", "Gov",
-    "St", "Mt", "Ft", "Lt", "Col", "Capt", "Cmdr", "Sgt", "Adm", "Maj", "Brig", "Rev", "Hon",
-    "Pres", "Fr", "Supt", "Insp", "Amb", "Sec", "Cpl", "Pvt", "e.g", "i.e", "cf", "vs", "viz",
-    "approx", "incl", "esp", "Ave", "Blvd", "Gen'l", "Ph", "Dept", "Univ", "Assn", "Approx",
-    "Incl", "Cf", "Viz", "Vs", "Esp",
+    "Mr", "Mrs", "Ms", "Messrs", "Dr", "MR", "MRS", "MS", "DR", "Prof", "Gen", "Gens", "Sen",
+    "Sens", "Rep", "Reps", "Gov", "St", "Mt", "Ft", "Lt", "Col", "Capt", "Cmdr", "Sgt", "Adm",
+    "Maj", "Brig", "Rev", "Hon", "Pres", "Fr", "Supt", "Insp", "Amb", "Sec", "Cpl", "Pvt", "e.g",
+    "i.e", "cf", "vs", "viz", "approx", "incl", "esp", "Ave", "Blvd", "Gen'l", "Ph", "Dept",
+    "Univ", "Assn", "Approx", "Incl", "Cf", "Viz", "Vs", "Esp",
 ];
 
 /// Nouns that a dotted acronym modifies ("U.S. Senate", "U.N. Envoy"): after an acronym,
@@ -334,12 +334,12 @@ fn split_piece(text: &str, span: Span, out: &mut Vec<Span>, last: bool) -> usize
     let mut k = 0usize;
     while k < chars.len() {
         let c = chars[k].1;
-        if !matches!(c, '.' | '!' | '?' | '\u{2026}') {
+        if !is_terminator(c) {
             k += 1;
             continue;
         }
         let mut j = k;
-        while j < chars.len() && matches!(chars[j].1, '.' | '!' | '?' | '\u{2026}') {
+        while j < chars.len() && is_terminator(chars[j].1) {
             j += 1;
         }
         let single_period = c == '.' && j == k + 1;
@@ -377,21 +377,79 @@ fn split_piece(text: &str, span: Span, out: &mut Vec<Span>, last: bool) -> usize
 
 fn push(text: &str, span: Span, out: &mut Vec<Span>) {
     let span = span.trim(text);
-    if span.of(text).chars().any(char::is_alphanumeric) {
-        out.push(span);
+    let s = span.of(text);
+    let body = strip_lead(s);
+    if body.chars().any(char::is_alphanumeric) {
+        out.push(Span::new(span.end - body.len(), span.end));
     }
+}
+
+/// Stage directions in transcripts ("[Applause]"): not part of any sentence.
+const STAGE_DIRECTIONS: &[&str] = &[
+    "applause",
+    "laughter",
+    "cheers",
+    "cheering",
+    "booing",
+    "pause",
+    "silence",
+    "inaudible",
+    "crosstalk",
+    "interruption",
+    "music",
+    "laughs",
+];
+
+/// The sentence without what a reader does not read as part of it: a list number
+/// ("2. The duty …"), an interview speaker tag ("((WN)) Given that …") or a stage
+/// direction ("[Laughter] In 2005 …").
+fn strip_lead(s: &str) -> &str {
+    let mut rest = s;
+    loop {
+        let before = rest.len();
+        if starts_numbered_item(rest) {
+            rest = rest[rest.find([' ', '\t']).unwrap_or(0)..].trim_start();
+        }
+        if let Some(inner) = rest.strip_prefix("((")
+            && let Some(close) = inner.find("))")
+            && close <= 60
+        {
+            rest = inner[close + 2..].trim_start();
+        }
+        if let Some(inner) = rest.strip_prefix('[')
+            && let Some(close) = inner.find(']')
+            && STAGE_DIRECTIONS.contains(&inner[..close].to_lowercase().as_str())
+        {
+            rest = inner[close + 1..].trim_start();
+        }
+        if rest.len() == before {
+            return rest;
+        }
+    }
+}
+
+/// Sentence-ending marks: Latin ones and the Devanagari danda and double danda.
+fn is_terminator(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '\u{2026}' | '\u{964}' | '\u{965}')
+}
+
+/// A letter of a script without case (Devanagari, Arabic, Chinese …): after a terminator
+/// and a space it starts a sentence as a capital does.
+fn is_caseless_letter(c: char) -> bool {
+    c.is_alphabetic() && !c.is_lowercase() && !c.is_uppercase()
 }
 
 /// Does the text at `q` look like the start of a sentence?
 fn starts_sentence(chars: &[(usize, char)], q: usize) -> bool {
     let c = chars[q].1;
-    if c.is_uppercase() || c.is_ascii_digit() || BULLETS.contains(&c) {
+    if c.is_uppercase() || c.is_ascii_digit() || BULLETS.contains(&c) || is_caseless_letter(c) {
         return true;
     }
-    OPENERS.contains(&c)
-        && chars
-            .get(q + 1)
-            .is_some_and(|(_, n)| n.is_uppercase() || n.is_ascii_digit())
+    // After opening quotes or brackets ("((WN)) What …" has two).
+    chars[q..]
+        .iter()
+        .find(|(_, n)| !OPENERS.contains(n))
+        .is_some_and(|(_, n)| OPENERS.contains(&c) && (n.is_uppercase() || n.is_ascii_digit()))
 }
 
 /// "trade.However": a period or mark glued to the next sentence's capitalised word.

@@ -168,3 +168,39 @@ fn a_wrapped_first_line_is_no_title_but_a_headline_is() {
         "Magnitogorsk apartment building collapses after explosion"
     );
 }
+
+#[test]
+fn line_per_paragraph_rejoins_a_stray_break_but_not_a_headline() {
+    let text = "Talks Resume in Geneva\n\
+                The delegates met on Monday. This would be the only just and honourable way\n\
+                out. Both sides agreed.\n\
+                A second paragraph follows here.\n";
+    let (s, text) = seg(Format::Plain, text);
+    assert_eq!(s.layout, Layout::LinePerParagraph);
+    assert_eq!(s.title, "Talks Resume in Geneva");
+    assert_eq!(s.paragraphs.len(), 2);
+    assert_eq!(
+        sentence_texts(&s, &text),
+        vec![
+            "The delegates met on Monday.",
+            "This would be the only just and honourable way\nout.",
+            "Both sides agreed.",
+            "A second paragraph follows here."
+        ]
+    );
+}
+
+#[test]
+fn page_numbers_are_dropped_and_bridged_when_they_cut_a_sentence() {
+    let text = "The talks opened in Geneva. There are two distinct nations\n\
+                11\n\n\
+                with different languages on the island.\n\
+                12\n\
+                The session closed.\n";
+    let (s, text) = seg(Format::Plain, text);
+    let sents = sentence_texts(&s, &text);
+    assert_eq!(sents.len(), 3, "{sents:?}");
+    assert!(sents[1].starts_with("There are two") && sents[1].ends_with("on the island."));
+    assert_eq!(sents[2], "The session closed.");
+    assert_eq!(s.paragraphs.len(), 2);
+}
