@@ -176,8 +176,19 @@ pub fn fixed(x: f64, decimals: usize) -> String {
     }
 }
 
+/// A sum in thousandths with three decimals, by integer arithmetic: the same text as
+/// [`fixed`] with 3 decimals, without float formatting on every cell of every row.
 fn milli(m: Milli) -> String {
-    fixed(m.as_f64(), 3)
+    let mut s = String::new();
+    write_milli(&mut s, m);
+    s
+}
+
+fn write_milli(out: &mut String, m: Milli) {
+    use std::fmt::Write;
+    let sign = if m.0 < 0 { "-" } else { "" };
+    let abs = m.0.unsigned_abs();
+    write!(out, "{sign}{}.{:03}", abs / 1000, abs % 1000).expect("writing to a String");
 }
 
 /// A CSV file being written to a temporary path in the output folder.
@@ -185,9 +196,58 @@ pub struct CsvFile {
     writer: csv::Writer<BufWriter<File>>,
     temp: tempfile::TempPath,
     target: PathBuf,
+    /// Reused for numbers and collapsed text, so that rows written field by field
+    /// allocate nothing.
+    scratch: String,
 }
 
 impl CsvFile {
+    /// Writes one field of the current record; [`CsvFile::end_row`] ends the record.
+    pub fn field(&mut self, field: impl AsRef<[u8]>) -> Result<(), Error> {
+        self.writer.write_field(field).map_err(|source| Error::Csv {
+            path: self.target.clone(),
+            source,
+        })
+    }
+
+    /// Writes an integer field.
+    pub fn int(&mut self, n: impl itoa::Integer) -> Result<(), Error> {
+        let mut buf = itoa::Buffer::new();
+        let digits = buf.format(n);
+        self.field(digits.as_bytes())
+    }
+
+    /// Writes a field with what `format` puts into the scratch buffer.
+    fn formatted(&mut self, format: impl FnOnce(&mut String)) -> Result<(), Error> {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        format(&mut scratch);
+        let result = self.field(scratch.as_bytes());
+        self.scratch = scratch;
+        result
+    }
+
+    /// Writes a text field with its runs of whitespace collapsed to one space, escaped by
+    /// `cells`.
+    pub fn collapsed_text(&mut self, cells: CellPolicy, text: &str) -> Result<(), Error> {
+        self.formatted(|out| {
+            for (k, word) in text.split_whitespace().enumerate() {
+                if k > 0 {
+                    out.push(' ');
+                }
+                out.push_str(word);
+            }
+            if let Cow::Owned(escaped) = cells.text(out) {
+                *out = escaped;
+            }
+        })
+    }
+
+    /// Ends the current record.
+    pub fn end_row(&mut self) -> Result<(), Error> {
+        self.row(None::<&[u8]>)
+    }
+
     /// Writes one record.
     pub fn row<I, T>(&mut self, record: I) -> Result<(), Error>
     where
@@ -325,6 +385,7 @@ impl Output {
             writer,
             temp,
             target,
+            scratch: String::new(),
         };
         f.row(header)?;
         Ok(f)
@@ -336,6 +397,7 @@ impl Output {
             writer,
             temp,
             target,
+            ..
         } = file;
         let io = |source| Error::Io {
             path: target.clone(),
@@ -484,31 +546,33 @@ impl DocumentFiles {
         metadata: &[&str],
     ) -> Result<(), Error> {
         let id = cells.text(&doc.doc_id);
+        // One row per sentence: written field by field, as the rows are most of a run's
+        // output.
+        let f = &mut self.sentences;
         for s in &doc.sentences {
             let t = &s.counts.tone;
-            let sentence_text: String = s
-                .span
-                .of(text)
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
-            let [coop, conflict, tone] = tone_cells(t);
-            let mut row = vec![
-                id.to_string(),
-                s.section.to_string(),
-                s.index.to_string(),
-                s.span.start.to_string(),
-                s.span.end.to_string(),
-                s.counts.tokens.to_string(),
-                coop,
-                conflict,
-                tone,
-                t.label().as_str().to_string(),
-                cells.text(&s.evidence).into_owned(),
-                cells.text(&sentence_text).into_owned(),
-            ];
-            row.extend(quad_cells(t));
-            self.sentences.row(&row)?;
+            f.field(id.as_bytes())?;
+            f.int(s.section)?;
+            f.int(s.index)?;
+            f.int(s.span.start)?;
+            f.int(s.span.end)?;
+            f.int(s.counts.tokens)?;
+            f.formatted(|out| write_milli(out, t.coop()))?;
+            f.formatted(|out| write_milli(out, t.conflict()))?;
+            f.field(fixed(t.tone(), 4))?;
+            f.field(t.label().as_str())?;
+            f.field(cells.text(&s.evidence).as_bytes())?;
+            f.collapsed_text(cells, s.span.of(text))?;
+            for m in [
+                t.verbal_coop,
+                t.material_coop,
+                t.verbal_conflict,
+                t.material_conflict,
+            ] {
+                f.formatted(|out| write_milli(out, m))?;
+            }
+            f.field(fixed(t.goldstein(), 3))?;
+            f.end_row()?;
         }
         for (index, s) in doc.sections.iter().enumerate() {
             let c: &Counts = &s.counts;
@@ -562,20 +626,20 @@ impl DocumentFiles {
         row.extend(interval_cells(c));
         row.extend(metadata.iter().map(|v| cells.text(v).into_owned()));
         self.documents.row(&row)?;
+        let f = &mut self.mentions;
         for m in &doc.mentions {
             let mention = &m.mention;
-            self.mentions.row([
-                id.as_ref(),
-                &m.section.to_string(),
-                &m.sentence.to_string(),
-                &mention.span.start.to_string(),
-                &mention.span.end.to_string(),
-                &cells.text(mention.span.of(text)),
-                &cells.text(&mention.entity),
-                mention.etype.as_str(),
-                &mention.country,
-                mention.source.as_str(),
-            ])?;
+            f.field(id.as_bytes())?;
+            f.int(m.section)?;
+            f.int(m.sentence)?;
+            f.int(mention.span.start)?;
+            f.int(mention.span.end)?;
+            f.field(cells.text(mention.span.of(text)).as_bytes())?;
+            f.field(cells.text(&mention.entity).as_bytes())?;
+            f.field(mention.etype.as_str())?;
+            f.field(&mention.country)?;
+            f.field(mention.source.as_str())?;
+            f.end_row()?;
         }
         Ok(())
     }
@@ -713,6 +777,24 @@ mod tests {
         assert!(!stale(".report.html.bak"));
         assert!(!stale(".mine.csv.Ab12Cd.tmp"));
         assert!(!stale(".detente.lock"));
+    }
+
+    #[test]
+    fn milli_prints_as_fixed_does() {
+        for k in [
+            0,
+            1,
+            -1,
+            999,
+            -999,
+            1000,
+            -1000,
+            12_345,
+            -7_000_001,
+            123_456_789_012,
+        ] {
+            assert_eq!(milli(Milli(k)), fixed(Milli(k).as_f64(), 3), "{k}");
+        }
     }
 
     #[test]

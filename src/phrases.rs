@@ -332,6 +332,11 @@ pub struct PhraseCounts {
     pub pruned_below: u64,
     /// Keep the text of phrases seen once too (for partial results that will be merged).
     pub keep_singletons: bool,
+    /// The last document absorbed, and whether every document so far came after the one
+    /// before: then a phrase's first example is its earliest, with no comparison per
+    /// phrase (comparing document ids per phrase was 4% of a run).
+    last_doc: Option<Arc<str>>,
+    out_of_order: bool,
 }
 
 impl PhraseCounts {
@@ -340,6 +345,8 @@ impl PhraseCounts {
     pub fn absorb(&mut self, doc: DocPhrases, doc_id: &Arc<str>, text: &str) {
         self.tokens += doc.tokens;
         self.pruned_below = self.pruned_below.max(doc.pruned_below);
+        self.out_of_order |= self.last_doc.as_ref().is_some_and(|last| **last > **doc_id);
+        self.last_doc = Some(doc_id.clone());
         for (w, c) in doc.words {
             *self.words.entry(w).or_default() += c;
         }
@@ -349,11 +356,12 @@ impl PhraseCounts {
             g.documents += 1;
             g.sections += dg.sections as u64;
             g.n = dg.n;
-            let here = (doc_id.clone(), dg.sentence as usize);
-            g.example = Some(match g.example.take() {
-                Some(e) if e <= here => e,
-                _ => here,
+            let earlier = g.example.as_ref().is_some_and(|(d, s)| {
+                !self.out_of_order || (&**d, *s) <= (&**doc_id, dg.sentence as usize)
             });
+            if !earlier {
+                g.example = Some((doc_id.clone(), dg.sentence as usize));
+            }
             for v in dg.variants.iter().filter(|v| v.count > 0) {
                 g.add_variant(v.hash, v.count as u64);
             }
@@ -474,8 +482,13 @@ fn edge_ok(token: &Token, norm: &Normalizer) -> bool {
 mod tests {
     use super::*;
 
-    /// Counts each text as one sentence of its own one-section document.
+    /// Counts each text as one sentence of its own one-section document, `d0`, `d1` ….
     fn corpus(docs: &[&[&str]]) -> PhraseCounts {
+        let ids: Vec<String> = (0..docs.len()).map(|d| format!("d{d}")).collect();
+        corpus_named(docs, &ids)
+    }
+
+    fn corpus_named(docs: &[&[&str]], ids: &[String]) -> PhraseCounts {
         let mut norm = Normalizer::default();
         let mut counts = PhraseCounts::default();
         for (d, sentences) in docs.iter().enumerate() {
@@ -488,7 +501,7 @@ mod tests {
                 doc.add_sentence(&tokens, &norm, 0, i, &PhraseOptions::default());
                 at += s.len() + 1;
             }
-            counts.absorb(doc.finish(), &Arc::from(format!("d{d}")), &text);
+            counts.absorb(doc.finish(), &Arc::from(ids[d].as_str()), &text);
         }
         counts
     }
@@ -564,6 +577,18 @@ mod tests {
         // The text is copied out of a document once the phrase has been seen twice, so it
         // is a surface from the second document here, not the first.
         assert_eq!(r[0].text, "ARMS CONTROL");
+    }
+
+    #[test]
+    fn the_example_is_the_earliest_document_whatever_the_order_absorbed() {
+        let docs: &[&[&str]] = &[&["Arms control matters."], &["x", "Arms control again."]];
+        for ids in [["a", "b"], ["b", "a"]] {
+            let ids = ids.map(String::from);
+            let c = corpus_named(docs, &ids);
+            let example = c.repeated(2)[0].gram.example.clone().unwrap();
+            let expected = if ids[0] == "a" { ("a", 0) } else { ("a", 1) };
+            assert_eq!((&*example.0, example.1), expected, "{ids:?}");
+        }
     }
 
     #[test]
