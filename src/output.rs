@@ -191,34 +191,37 @@ fn write_milli(out: &mut String, m: Milli) {
     write!(out, "{sign}{}.{:03}", abs / 1000, abs % 1000).expect("writing to a String");
 }
 
-/// A CSV file being written to a temporary path in the output folder.
-pub struct CsvFile {
-    writer: csv::Writer<BufWriter<File>>,
-    temp: tempfile::TempPath,
-    target: PathBuf,
-    /// Reused for numbers and collapsed text, so that rows written field by field
-    /// allocate nothing.
+/// CSV records written field by field into `W`: per-document rows, formatted in memory by
+/// the worker that analysed the document, or straight into the file for a huge document.
+pub struct Rows<W: Write> {
+    writer: csv::Writer<W>,
+    /// Reused for numbers and collapsed text, so that a row allocates nothing.
     scratch: String,
 }
 
-impl CsvFile {
-    /// Writes one field of the current record; [`CsvFile::end_row`] ends the record.
-    pub fn field(&mut self, field: impl AsRef<[u8]>) -> Result<(), Error> {
-        self.writer.write_field(field).map_err(|source| Error::Csv {
-            path: self.target.clone(),
-            source,
-        })
+impl<W: Write> Rows<W> {
+    /// Records written into `sink`, with the CRLF ends of every file of a run.
+    pub fn new(sink: W) -> Rows<W> {
+        Rows {
+            writer: csv_builder().from_writer(sink),
+            scratch: String::new(),
+        }
+    }
+
+    /// Writes one field of the current record; [`Rows::end_row`] ends the record.
+    pub fn field(&mut self, field: impl AsRef<[u8]>) -> csv::Result<()> {
+        self.writer.write_field(field)
     }
 
     /// Writes an integer field.
-    pub fn int(&mut self, n: impl itoa::Integer) -> Result<(), Error> {
+    pub fn int(&mut self, n: impl itoa::Integer) -> csv::Result<()> {
         let mut buf = itoa::Buffer::new();
         let digits = buf.format(n);
         self.field(digits.as_bytes())
     }
 
     /// Writes a field with what `format` puts into the scratch buffer.
-    fn formatted(&mut self, format: impl FnOnce(&mut String)) -> Result<(), Error> {
+    fn formatted(&mut self, format: impl FnOnce(&mut String)) -> csv::Result<()> {
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         format(&mut scratch);
@@ -227,9 +230,14 @@ impl CsvFile {
         result
     }
 
+    /// Writes a sum in thousandths.
+    fn milli(&mut self, m: Milli) -> csv::Result<()> {
+        self.formatted(|out| write_milli(out, m))
+    }
+
     /// Writes a text field with its runs of whitespace collapsed to one space, escaped by
     /// `cells`.
-    pub fn collapsed_text(&mut self, cells: CellPolicy, text: &str) -> Result<(), Error> {
+    pub fn collapsed_text(&mut self, cells: CellPolicy, text: &str) -> csv::Result<()> {
         self.formatted(|out| {
             for (k, word) in text.split_whitespace().enumerate() {
                 if k > 0 {
@@ -243,23 +251,92 @@ impl CsvFile {
         })
     }
 
+    /// Writes a whole record.
+    pub fn row<I, T>(&mut self, record: I) -> csv::Result<()>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        self.writer.write_record(record)
+    }
+
     /// Ends the current record.
-    pub fn end_row(&mut self) -> Result<(), Error> {
+    pub fn end_row(&mut self) -> csv::Result<()> {
         self.row(None::<&[u8]>)
     }
 
+    /// The sink, with every record written so far flushed into it.
+    pub fn into_inner(self) -> Result<W, std::io::Error> {
+        self.writer.into_inner().map_err(|e| e.into_error())
+    }
+}
+
+fn csv_builder() -> csv::WriterBuilder {
+    let mut builder = csv::WriterBuilder::new();
+    builder.terminator(csv::Terminator::CRLF);
+    builder
+}
+
+/// A file buffer whose `flush` does nothing: CSV writers flush their sink when they are
+/// done, and a writer made per record or per document must not cost a system call each
+/// time. [`Output::finish`] flushes the buffer for real.
+struct Sink(BufWriter<File>);
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.0.write_all(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A CSV file being written to a temporary path in the output folder.
+pub struct CsvFile {
+    sink: Sink,
+    temp: tempfile::TempPath,
+    target: PathBuf,
+}
+
+impl CsvFile {
     /// Writes one record.
     pub fn row<I, T>(&mut self, record: I) -> Result<(), Error>
     where
         I: IntoIterator<Item = T>,
         T: AsRef<[u8]>,
     {
-        self.writer
-            .write_record(record)
-            .map_err(|source| Error::Csv {
-                path: self.target.clone(),
-                source,
-            })
+        self.format_with(|rows| rows.row(record))
+    }
+
+    /// Appends bytes holding whole records, formatted by [`Rows`].
+    pub fn append(&mut self, records: &[u8]) -> Result<(), Error> {
+        self.sink.write_all(records).map_err(|source| Error::Io {
+            path: self.target.clone(),
+            source,
+        })
+    }
+
+    /// Formats records straight into the file.
+    fn format_with(
+        &mut self,
+        format: impl FnOnce(&mut Rows<&mut Sink>) -> csv::Result<()>,
+    ) -> Result<(), Error> {
+        let mut rows = Rows::new(&mut self.sink);
+        let result =
+            format(&mut rows).and_then(|()| rows.into_inner().map(drop).map_err(csv::Error::from));
+        result.map_err(|source| self.csv_error(source))
+    }
+
+    fn csv_error(&self, source: csv::Error) -> Error {
+        Error::Csv {
+            path: self.target.clone(),
+            source,
+        }
     }
 }
 
@@ -378,14 +455,10 @@ impl Output {
                 source,
             })?;
         }
-        let writer = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(BufWriter::with_capacity(1 << 20, file));
         let mut f = CsvFile {
-            writer,
+            sink: Sink(BufWriter::with_capacity(1 << 20, file)),
             temp,
             target,
-            scratch: String::new(),
         };
         f.row(header)?;
         Ok(f)
@@ -393,18 +466,12 @@ impl Output {
 
     /// Finishes a CSV file; it is renamed into place at [`Output::commit`].
     pub fn finish(&mut self, file: CsvFile) -> Result<(), Error> {
-        let CsvFile {
-            writer,
-            temp,
-            target,
-            ..
-        } = file;
+        let CsvFile { sink, temp, target } = file;
         let io = |source| Error::Io {
             path: target.clone(),
             source,
         };
-        let buf = writer.into_inner().map_err(|e| io(e.into_error()))?;
-        let file = buf.into_inner().map_err(|e| io(e.into_error()))?;
+        let file = sink.0.into_inner().map_err(|e| io(e.into_error()))?;
         file.sync_all().map_err(io)?;
         self.staged.push((temp, target));
         Ok(())
@@ -537,7 +604,8 @@ impl DocumentFiles {
         })
     }
 
-    /// Writes one document's rows; `metadata` holds its values for the metadata columns.
+    /// Writes one document's rows, formatting them straight into the files; `metadata`
+    /// holds its values for the metadata columns.
     pub fn write(
         &mut self,
         cells: CellPolicy,
@@ -545,11 +613,91 @@ impl DocumentFiles {
         doc: &DocResult,
         metadata: &[&str],
     ) -> Result<(), Error> {
-        let id = cells.text(&doc.doc_id);
-        // One row per sentence: written field by field, as the rows are most of a run's
-        // output.
-        let f = &mut self.sentences;
-        for s in &doc.sentences {
+        let view = DocumentView {
+            cells,
+            text,
+            doc,
+            metadata,
+        };
+        self.sentences.format_with(|rows| view.sentences(rows))?;
+        self.sections.format_with(|rows| view.sections(rows))?;
+        self.documents.format_with(|rows| view.document(rows))?;
+        self.mentions.format_with(|rows| view.mentions(rows))
+    }
+
+    /// Appends rows formatted in memory by [`DocumentRows::format`].
+    pub fn append(&mut self, rows: &DocumentRows) -> Result<(), Error> {
+        self.sentences.append(&rows.sentences)?;
+        self.sections.append(&rows.sections)?;
+        self.documents.append(&rows.documents)?;
+        self.mentions.append(&rows.mentions)
+    }
+
+    /// Finishes the four files.
+    pub fn finish(self, out: &mut Output) -> Result<(), Error> {
+        out.finish(self.sentences)?;
+        out.finish(self.sections)?;
+        out.finish(self.documents)?;
+        out.finish(self.mentions)
+    }
+}
+
+/// One document's rows for the four per-document files, formatted in memory: workers
+/// format the documents they analysed, so that the writer thread only copies bytes.
+#[derive(Debug, Default)]
+pub struct DocumentRows {
+    /// `sentences.csv` records.
+    pub sentences: Vec<u8>,
+    /// `sections.csv` records.
+    pub sections: Vec<u8>,
+    /// The `documents.csv` record.
+    pub documents: Vec<u8>,
+    /// `mentions.csv` records.
+    pub mentions: Vec<u8>,
+}
+
+impl DocumentRows {
+    /// Formats one document's rows; `metadata` holds its values for the metadata columns.
+    pub fn format(cells: CellPolicy, text: &str, doc: &DocResult, metadata: &[&str]) -> Self {
+        let view = DocumentView {
+            cells,
+            text,
+            doc,
+            metadata,
+        };
+        fn into_memory(format: impl FnOnce(&mut Rows<Vec<u8>>) -> csv::Result<()>) -> Vec<u8> {
+            let mut rows = Rows::new(Vec::new());
+            format(&mut rows)
+                .map_err(std::io::Error::other)
+                .and_then(|()| rows.into_inner())
+                .expect("formatting into memory does not fail")
+        }
+        DocumentRows {
+            sentences: into_memory(|rows| view.sentences(rows)),
+            sections: into_memory(|rows| view.sections(rows)),
+            documents: into_memory(|rows| view.document(rows)),
+            mentions: into_memory(|rows| view.mentions(rows)),
+        }
+    }
+}
+
+/// What one document's rows are made of.
+struct DocumentView<'a> {
+    cells: CellPolicy,
+    text: &'a str,
+    doc: &'a DocResult,
+    metadata: &'a [&'a str],
+}
+
+impl DocumentView<'_> {
+    fn id(&self) -> Cow<'_, str> {
+        self.cells.text(&self.doc.doc_id)
+    }
+
+    /// One row per sentence, field by field: these rows are most of a run's output.
+    fn sentences<W: Write>(&self, f: &mut Rows<W>) -> csv::Result<()> {
+        let id = self.id();
+        for s in &self.doc.sentences {
             let t = &s.counts.tone;
             f.field(id.as_bytes())?;
             f.int(s.section)?;
@@ -557,24 +705,30 @@ impl DocumentFiles {
             f.int(s.span.start)?;
             f.int(s.span.end)?;
             f.int(s.counts.tokens)?;
-            f.formatted(|out| write_milli(out, t.coop()))?;
-            f.formatted(|out| write_milli(out, t.conflict()))?;
+            f.milli(t.coop())?;
+            f.milli(t.conflict())?;
             f.field(fixed(t.tone(), 4))?;
             f.field(t.label().as_str())?;
-            f.field(cells.text(&s.evidence).as_bytes())?;
-            f.collapsed_text(cells, s.span.of(text))?;
+            f.field(self.cells.text(&s.evidence).as_bytes())?;
+            f.collapsed_text(self.cells, s.span.of(self.text))?;
             for m in [
                 t.verbal_coop,
                 t.material_coop,
                 t.verbal_conflict,
                 t.material_conflict,
             ] {
-                f.formatted(|out| write_milli(out, m))?;
+                f.milli(m)?;
             }
             f.field(fixed(t.goldstein(), 3))?;
             f.end_row()?;
         }
-        for (index, s) in doc.sections.iter().enumerate() {
+        Ok(())
+    }
+
+    fn sections<W: Write>(&self, f: &mut Rows<W>) -> csv::Result<()> {
+        let id = self.id();
+        let cells = self.cells;
+        for (index, s) in self.doc.sections.iter().enumerate() {
             let c: &Counts = &s.counts;
             let [coop, conflict, tone] = tone_cells(&c.tone);
             let mut row = vec![
@@ -601,12 +755,18 @@ impl DocumentFiles {
             ];
             row.extend(quad_cells(&c.tone));
             row.extend(interval_cells(c));
-            self.sections.row(&row)?;
+            f.row(&row)?;
         }
+        Ok(())
+    }
+
+    fn document<W: Write>(&self, f: &mut Rows<W>) -> csv::Result<()> {
+        let doc = self.doc;
+        let cells = self.cells;
         let c = &doc.totals.counts;
         let [coop, conflict, tone] = tone_cells(&c.tone);
         let mut row = vec![
-            id.to_string(),
+            self.id().into_owned(),
             cells.text(&doc.title).into_owned(),
             doc.sections.len().to_string(),
             c.sentences.to_string(),
@@ -624,32 +784,27 @@ impl DocumentFiles {
                 .unwrap_or_default(),
         );
         row.extend(interval_cells(c));
-        row.extend(metadata.iter().map(|v| cells.text(v).into_owned()));
-        self.documents.row(&row)?;
-        let f = &mut self.mentions;
-        for m in &doc.mentions {
+        row.extend(self.metadata.iter().map(|v| cells.text(v).into_owned()));
+        f.row(&row)
+    }
+
+    fn mentions<W: Write>(&self, f: &mut Rows<W>) -> csv::Result<()> {
+        let id = self.id();
+        for m in &self.doc.mentions {
             let mention = &m.mention;
             f.field(id.as_bytes())?;
             f.int(m.section)?;
             f.int(m.sentence)?;
             f.int(mention.span.start)?;
             f.int(mention.span.end)?;
-            f.field(cells.text(mention.span.of(text)).as_bytes())?;
-            f.field(cells.text(&mention.entity).as_bytes())?;
+            f.field(self.cells.text(mention.span.of(self.text)).as_bytes())?;
+            f.field(self.cells.text(&mention.entity).as_bytes())?;
             f.field(mention.etype.as_str())?;
             f.field(&mention.country)?;
             f.field(mention.source.as_str())?;
             f.end_row()?;
         }
         Ok(())
-    }
-
-    /// Finishes the four files.
-    pub fn finish(self, out: &mut Output) -> Result<(), Error> {
-        out.finish(self.sentences)?;
-        out.finish(self.sections)?;
-        out.finish(self.documents)?;
-        out.finish(self.mentions)
     }
 }
 

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::corpus::{self, Discovery, SourceFile};
 use crate::error::{Error, Warning};
 use crate::groups::{GroupBy, Groups, Metadata};
-use crate::output::{self, CellPolicy, DocumentFiles, Output};
+use crate::output::{self, CellPolicy, DocumentFiles, DocumentRows, Output};
 use crate::pipeline::{Analyzer, DocResult, Totals, Worker};
 
 /// Bytes of input analysed per batch before results are written.
@@ -99,7 +99,13 @@ impl Progress {
 }
 
 /// A document's result with its text and decoding warnings, or why it was skipped.
-type Loaded = Result<(DocResult, String, Vec<Warning>), Warning>;
+type Loaded = Result<(DocResult, Option<DocumentRows>, String, Vec<Warning>), Warning>;
+
+/// Documents up to this size have their rows formatted by the worker that analysed them,
+/// so that the writer thread only copies bytes. A bigger document's rows are formatted
+/// straight into the files by the writer, which keeps memory at the size of its text
+/// instead of text plus rows.
+const FORMAT_IN_WORKER: usize = 8 << 20;
 
 /// The outcome of a run.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -220,18 +226,21 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
             for results in receive {
                 for result in results {
                     match result {
-                        Ok((doc, text, doc_warnings)) => {
+                        Ok((doc, rows, text, doc_warnings)) => {
                             warnings.extend(doc_warnings);
-                            if doc.sentences.is_empty() {
+                            if doc.totals.counts.sentences == 0 {
                                 warnings
                                     .push(Warning::new(doc.doc_id.clone(), no_text_reason(&text)));
                             }
-                            doc_files.write(
-                                config.cells,
-                                &text,
-                                &doc,
-                                &metadata.values(&doc.doc_id),
-                            )?;
+                            match rows {
+                                Some(rows) => doc_files.append(&rows)?,
+                                None => doc_files.write(
+                                    config.cells,
+                                    &text,
+                                    &doc,
+                                    &metadata.values(&doc.doc_id),
+                                )?,
+                            }
                             let group = groups
                                 .entry(config.group_by.group_of(&doc.doc_id, &metadata))
                                 .or_default();
@@ -262,8 +271,20 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
                     .map_init(Worker::default, |worker, file| {
                         let (doc, warnings) =
                             corpus::load(file).map_err(|e| skip_reason(file, e))?;
-                        let result = analyzer.document(&doc, worker);
-                        Ok((result, doc.text, warnings))
+                        let mut result = analyzer.document(&doc, worker);
+                        let rows = (doc.text.len() <= FORMAT_IN_WORKER).then(|| {
+                            let rows = DocumentRows::format(
+                                config.cells,
+                                &doc.text,
+                                &result,
+                                &metadata.values(&result.doc_id),
+                            );
+                            // Only the totals and phrases are still needed.
+                            result.sentences = Vec::new();
+                            result.mentions = Vec::new();
+                            rows
+                        });
+                        Ok((result, rows, doc.text, warnings))
                     })
                     .collect()
             });
