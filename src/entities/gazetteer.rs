@@ -9,6 +9,9 @@ use crate::tokenize::tokens;
 /// The built-in gazetteer, compiled into the binary.
 pub const BUILTIN_GAZETTEER: &str = include_str!("../../data/gazetteer/entities.csv");
 
+/// The built-in list of given names, compiled into the binary.
+pub const BUILTIN_GIVEN_NAMES: &str = include_str!("../../data/gazetteer/given_names.txt");
+
 /// Entity types, after spaCy's OntoNotes labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum EntityType {
@@ -73,6 +76,8 @@ pub struct Gazetteer {
     /// File and line each entity was defined on, for error messages.
     origins: Vec<(String, usize)>,
     names: PhraseTable<u32>,
+    /// First names that make an unknown capitalised run a person ("Herman Cain").
+    given_names: rustc_hash::FxHashSet<String>,
 }
 
 /// The form of a token used to match names: apostrophes unified and a possessive removed,
@@ -111,7 +116,23 @@ impl Gazetteer {
             false,
         )
         .expect("built-in gazetteer is valid");
+        g.add_given_names(BUILTIN_GIVEN_NAMES);
         g
+    }
+
+    /// Adds given names, one per line; blank lines and lines starting with `#` are skipped.
+    pub fn add_given_names(&mut self, data: &str) {
+        for line in data.lines() {
+            let name = line.trim();
+            if !name.is_empty() && !name.starts_with('#') {
+                self.given_names.insert(name.to_string());
+            }
+        }
+    }
+
+    /// Whether `word` is a known given name (case-sensitive: "Herman", not "herman").
+    pub fn is_given_name(&self, word: &str) -> bool {
+        self.given_names.contains(word)
     }
 
     /// Adds the rows of a gazetteer CSV (`canonical,type,country,role,as_of,aliases`).

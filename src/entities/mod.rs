@@ -4,11 +4,14 @@
 //! 1. a personal title ("President", "Foreign Minister", "Gen.") followed by capitalised
 //!    words makes a PERSON (resolved through the gazetteer when the name is known);
 //! 2. the longest gazetteer name (case-sensitive, possessive removed) gives the entity;
-//! 3. a run of capitalised words, joined by "of", "for", "and", "the", is a name: ORG when it
-//!    has an organisation word (Bank, Council, Ministry…), PERSON when its last word is the
-//!    surname of a person met earlier in the document, otherwise OTHER. The first word of a
+//! 3. a run of capitalised words, joined by "of", "for", "the" (and "and" inside an "of"
+//!    complement), is a name: ORG when it has an organisation word (Bank, Council,
+//!    Ministry…), PERSON when its last word is the surname of a person met earlier in the
+//!    document or its first word is a given name, otherwise OTHER. An organisation word
+//!    alone refers to the body named in full earlier in the document. The first word of a
 //!    sentence only starts such a run when more capitalised words follow and it is not a
-//!    common word, so "However" or "Since" are never entities.
+//!    common word, so "However" or "Since" are never entities; a run in capitals is a
+//!    heading, not a name.
 
 pub mod gazetteer;
 
@@ -136,6 +139,8 @@ const TITLES: &[&str] = &[
     "Pres",
     "Director",
     "Director-General",
+    "Candidate",
+    "Nominee",
 ];
 
 /// Words that make a capitalised run an organisation.
@@ -204,6 +209,7 @@ const ORG_WORDS: &[&str] = &[
     "College",
     "School",
     "Club",
+    "House",
 ];
 
 /// Capitalised words that are not names on their own.
@@ -317,7 +323,177 @@ const CAPITALISED_NOUNS: &[&str] = &[
     "Hall",
     "Ladies",
     "Gentlemen",
+    "Heads",
+    "Excellencies",
+    "Presidents",
+    "Parties",
+    "Republics",
+    "Speaker",
+    "Kingdom",
+    "Empire",
+    "Pact",
+    "Protocol",
+    "Chamber",
+    "Interior",
+    "Chapter",
+    "Presidency",
 ];
+
+/// Organisation words that, alone and capitalised, name one body of the speaker's own
+/// state ("the Senate", "the Treasury"); other organisation words alone ("the Council")
+/// name something only when the document named it in full before.
+const NATIONAL_BODIES: &[&str] = &[
+    "Senate",
+    "Congress",
+    "House",
+    "Treasury",
+    "Navy",
+    "Army",
+    "Parliament",
+    "Cabinet",
+    "Police",
+];
+
+/// A bare head word that refers to an entity of another name: member states call the
+/// United Nations "the Organization".
+const HEAD_REFERENCES: &[(&str, &str)] = &[
+    ("Organization", "United Nations"),
+    ("Organisation", "United Nations"),
+];
+
+/// Words that, capitalised alone, name a region ("the West", "the global South", "the
+/// Gulf").
+const REGION_WORDS: &[&str] = &["North", "South", "East", "West", "Gulf"];
+
+/// Words that, after a place name, make a longer name of another type: "Paris Agreement"
+/// is no place, "Mississippi River" is a location.
+const NAME_HEADS: &[(&str, EntityType)] = &[
+    ("Agreement", EntityType::Other),
+    ("Agreements", EntityType::Other),
+    ("Accord", EntityType::Other),
+    ("Accords", EntityType::Other),
+    ("Protocol", EntityType::Other),
+    ("Convention", EntityType::Other),
+    ("Conventions", EntityType::Other),
+    ("Declaration", EntityType::Other),
+    ("Treaty", EntityType::Other),
+    ("Charter", EntityType::Other),
+    ("Communiqué", EntityType::Other),
+    ("Memorandum", EntityType::Other),
+    ("Initiative", EntityType::Other),
+    ("Process", EntityType::Other),
+    ("Plan", EntityType::Other),
+    ("Principles", EntityType::Other),
+    ("Round", EntityType::Other),
+    ("Format", EntityType::Other),
+    ("Consensus", EntityType::Other),
+    ("Act", EntityType::Other),
+    ("Summit", EntityType::Other),
+    ("Conference", EntityType::Other),
+    ("Olympics", EntityType::Other),
+    ("Games", EntityType::Other),
+    ("Pact", EntityType::Org),
+    ("Club", EntityType::Org),
+    ("Group", EntityType::Org),
+    ("River", EntityType::Loc),
+    ("Valley", EntityType::Loc),
+    ("Basin", EntityType::Loc),
+    ("Bay", EntityType::Loc),
+    ("Peninsula", EntityType::Loc),
+    ("Mountains", EntityType::Loc),
+    ("Territory", EntityType::Gpe),
+    ("City", EntityType::Gpe),
+];
+
+/// Last words that make a run a place, body or thing, never a person ("General Land
+/// Office", "Santos City").
+const NOT_PERSON_ENDS: &[&str] = &[
+    "City",
+    "Bay",
+    "Sound",
+    "Island",
+    "Islands",
+    "River",
+    "Lake",
+    "Valley",
+    "Mountain",
+    "Mountains",
+    "Street",
+    "Road",
+    "Square",
+    "Port",
+    "Harbor",
+    "Harbour",
+    "Canal",
+    "County",
+    "Province",
+    "Region",
+    "District",
+    "Summit",
+    "Agenda",
+    "Corps",
+    "Government",
+    "Plan",
+    "Act",
+    "Doctrine",
+    "Prize",
+    "Award",
+    "Day",
+    "Era",
+    "Age",
+    "War",
+    "Hall",
+    "Fleet",
+    "Bridge",
+    "Memorial",
+    "Airport",
+    "Park",
+    "Avenue",
+    "Boulevard",
+    "Highway",
+    "Tunnel",
+    "Dam",
+    "Canyon",
+    "Falls",
+    "Beach",
+    "Church",
+    "Cathedral",
+    "Mosque",
+    "Temple",
+    "Station",
+    "Stadium",
+    "Hospital",
+    "Museum",
+    "Library",
+    "Trust",
+    "Plaza",
+    "Tower",
+    "Building",
+    "Hotel",
+    "Rule",
+    "Amendment",
+    "Law",
+    "Strait",
+    "Sea",
+    "Ocean",
+    "Gulf",
+    "Peninsula",
+    "Accord",
+    "Accords",
+    "Agreement",
+    "Treaty",
+    "Convention",
+    "Declaration",
+    "Protocol",
+    "Initiative",
+    "Report",
+    "Medal",
+    "Cup",
+    "Games",
+];
+
+/// Abbreviated prefixes of place names, written with a period ("St. Croix", "Mt. Vernon").
+const PLACE_PREFIXES: &[&str] = &["St", "Ste", "Mt", "Ft"];
 
 /// Lower-case particles inside a person's name ("Ursula von der Leyen").
 const PARTICLES: &[&str] = &[
@@ -348,6 +524,9 @@ pub struct Recognizer<'a> {
     /// Words seen capitalised inside a sentence in the current document: evidence that
     /// the same word at the start of a sentence is a name too.
     seen_capitalised: FxHashSet<String>,
+    /// Head word → organisation or state named in full earlier in the document, so that
+    /// "the Council" after "the Security Council" is that council.
+    heads: FxHashMap<String, Mention>,
 }
 
 impl<'a> Recognizer<'a> {
@@ -358,6 +537,7 @@ impl<'a> Recognizer<'a> {
             titles: &TITLE_TABLE,
             surnames: FxHashMap::default(),
             seen_capitalised: FxHashSet::default(),
+            heads: FxHashMap::default(),
         }
     }
 
@@ -365,6 +545,7 @@ impl<'a> Recognizer<'a> {
     pub fn start_document(&mut self) {
         self.surnames.clear();
         self.seen_capitalised.clear();
+        self.heads.clear();
     }
 
     /// The mentions in one sentence's tokens, in order, not overlapping.
@@ -393,7 +574,7 @@ impl<'a> Recognizer<'a> {
             let at_start = Some(i) == first_word;
             // 1. Title(s) + name: "President Trump", "Lt. Gen. Marcus Reid".
             if let Some(j) = self.after_titles(i, &form) {
-                let name_end = person_run(j, &is_cap, &forms, tokens);
+                let name_end = person_run(text, j, &is_cap, &forms, tokens);
                 // A gazetteer name that starts with the title word wins ("King Abdullah
                 // Port"); so does a title that is itself the name of an office.
                 let longer_name = self
@@ -417,6 +598,7 @@ impl<'a> Recognizer<'a> {
                 .then(|| name_run(i + n + 1, &is_cap, &forms, tokens));
                 let mention = extended
                     .and_then(|end| self.pattern(text, tokens, &forms, i, end))
+                    .or_else(|| longer_name(text, tokens, &forms, known_entity, i, n))
                     .unwrap_or_else(|| known(known_entity, span_of(i, i + n)));
                 i = mention_end(tokens, mention.span, i + n);
                 self.remember(&mention);
@@ -432,7 +614,15 @@ impl<'a> Recognizer<'a> {
             // 4. Capitalised run.
             if is_cap(i) {
                 let mut end = name_run(i, &is_cap, &forms, tokens);
-                let common = norm.term(tokens[i].term).stop || is_sentence_adverb(&forms[i]);
+                let stop = norm.term(tokens[i].term).stop;
+                // A capitalised function word is a sentence start inside a quote ("The
+                // Republican party …"), and a run of words in capitals is a heading run
+                // into the text ("FOREIGN TRADE RELATIONS"): neither starts a name.
+                if (stop && !at_start) || is_shouted(&forms[i..end]) {
+                    i = if stop { i + 1 } else { end };
+                    continue;
+                }
+                let common = stop || is_sentence_adverb(&forms[i]);
                 if at_start && (common || !self.is_name(&forms[i])) {
                     // The first word of a sentence is capitalised anyway: it starts a
                     // name only when it is not a common word and capitalised words (not
@@ -449,6 +639,7 @@ impl<'a> Recognizer<'a> {
                 match self.pattern(text, tokens, &forms, i, end) {
                     Some(mention) => {
                         i = mention_end(tokens, mention.span, i + 1);
+                        self.remember(&mention);
                         out.push(mention);
                     }
                     None => i += 1,
@@ -538,6 +729,7 @@ impl<'a> Recognizer<'a> {
             .filter(|&t| t + 1 < words.len() && t > 0)
         {
             let end = person_run(
+                text,
                 a + t + 1,
                 &|k| k < b && forms[k].starts_with(char::is_uppercase),
                 forms,
@@ -561,7 +753,15 @@ impl<'a> Recognizer<'a> {
                 source: Source::Pattern,
             });
         }
+        if let [word] = words[..] {
+            return self.single_word(word, span);
+        }
         let org = words.iter().any(|w| ORG_WORDS.contains(w));
+        let person = !org
+            && words.len() <= 3
+            && self.gazetteer.is_given_name(words[0])
+            && !words.iter().any(|w| CONNECTORS.contains(w))
+            && !NOT_PERSON_ENDS.contains(&last);
         let country = words
             .iter()
             .enumerate()
@@ -574,19 +774,49 @@ impl<'a> Recognizer<'a> {
             .unwrap_or_default();
         Some(Mention {
             span,
-            entity: span
-                .of(text)
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" "),
+            entity: collapse_spaces(span.of(text)),
             etype: if org {
                 EntityType::Org
+            } else if person {
+                EntityType::Person
             } else {
                 EntityType::Other
             },
             country: if org { country } else { String::new() },
             source: Source::Pattern,
         })
+    }
+
+    /// A capitalised word alone: an organisation word refers to the body named in full
+    /// earlier (or, for a few, the speaker's own national body); a compass word or
+    /// "Gulf" is a region; a letter or Roman numeral is no name.
+    fn single_word(&self, word: &str, span: Span) -> Option<Mention> {
+        let mention = |entity: &str, etype| Mention {
+            span,
+            entity: entity.to_string(),
+            etype,
+            country: String::new(),
+            source: Source::Pattern,
+        };
+        if ORG_WORDS.contains(&word) {
+            return match self.heads.get(word) {
+                Some(named) => Some(Mention {
+                    span,
+                    source: Source::Pattern,
+                    ..named.clone()
+                }),
+                None if NATIONAL_BODIES.contains(&word) => Some(mention(word, EntityType::Org)),
+                None => None,
+            };
+        }
+        if REGION_WORDS.contains(&word) {
+            return Some(mention(word, EntityType::Loc));
+        }
+        let roman = word.len() <= 5 && word.chars().all(|c| "IVXLCDM".contains(c));
+        if word.chars().count() == 1 || roman {
+            return None;
+        }
+        Some(mention(word, EntityType::Other))
     }
 
     /// Gazetteer names among the hyphen-separated parts of one token.
@@ -611,7 +841,7 @@ impl<'a> Recognizer<'a> {
     }
 
     fn person_by_title(&self, name: &str) -> Mention {
-        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        let name = collapse_spaces(name);
         let last = name.rsplit(' ').next().unwrap_or(&name);
         let (entity, country) = self
             .surnames
@@ -627,8 +857,20 @@ impl<'a> Recognizer<'a> {
         }
     }
 
-    /// Remembers a person's surname so that a later bare surname resolves to them.
+    /// Remembers a person's surname so that a later bare surname resolves to them, and an
+    /// organisation's or state's head word so that a later bare head word does.
     fn remember(&mut self, m: &Mention) {
+        if matches!(m.etype, EntityType::Org | EntityType::Gpe) {
+            let head = m.entity.rsplit(' ').next().unwrap_or(&m.entity);
+            if head != m.entity && ORG_WORDS.contains(&head) {
+                self.heads.insert(head.to_string(), m.clone());
+            }
+            for (word, target) in HEAD_REFERENCES {
+                if m.entity == *target {
+                    self.heads.insert(word.to_string(), m.clone());
+                }
+            }
+        }
         if m.etype != EntityType::Person {
             return;
         }
@@ -640,6 +882,45 @@ impl<'a> Recognizer<'a> {
     }
 }
 
+/// A place or group name followed by a head word that makes a longer name of another
+/// type ("Paris Agreement", "Mississippi River"), tokens `i..i + n + 1`.
+fn longer_name(
+    text: &str,
+    tokens: &[Token],
+    forms: &[Cow<str>],
+    e: &KnownEntity,
+    i: usize,
+    n: usize,
+) -> Option<Mention> {
+    if !matches!(
+        e.etype,
+        EntityType::Gpe | EntityType::Loc | EntityType::Norp
+    ) || possessive_len(tokens[i + n - 1].span.of(text)) > 0
+    {
+        return None;
+    }
+    let head = forms.get(i + n)?;
+    let &(_, etype) = NAME_HEADS.iter().find(|(h, _)| h == head)?;
+    let span = name_span(text, tokens, i, i + n + 1);
+    let place = matches!(etype, EntityType::Gpe | EntityType::Loc);
+    Some(Mention {
+        span,
+        entity: collapse_spaces(span.of(text)),
+        etype,
+        country: if place {
+            e.country.clone()
+        } else {
+            String::new()
+        },
+        source: Source::Pattern,
+    })
+}
+
+/// The words of a name with single spaces (a name may be wrapped over lines).
+fn collapse_spaces(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn known(e: &KnownEntity, span: Span) -> Mention {
     Mention {
         span,
@@ -648,6 +929,22 @@ fn known(e: &KnownEntity, span: Span) -> Mention {
         country: e.country.clone(),
         source: Source::Gazetteer,
     }
+}
+
+/// Two or more words, every one in capitals (connectors aside): a heading, not a name.
+/// Acronyms stand alone or beside ordinary words, so they are not caught.
+fn is_shouted(words: &[Cow<str>]) -> bool {
+    let mut capitals = 0;
+    for w in words {
+        if w.chars().any(char::is_lowercase) {
+            if !CONNECTORS.contains(&&**w) {
+                return false;
+            }
+        } else if w.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
+            capitals += 1;
+        }
+    }
+    capitals >= 2
 }
 
 /// Discourse words that start sentences capitalised but are never names.
@@ -707,6 +1004,7 @@ fn is_sentence_adverb(word: &str) -> bool {
 /// no "of"/"and" (so "General Agreement on Tariffs" is no person) and not starting with an
 /// organisation word or a capitalised common noun ("President Government").
 fn person_run(
+    text: &str,
     start: usize,
     is_cap: &impl Fn(usize) -> bool,
     forms: &[Cow<str>],
@@ -724,10 +1022,18 @@ fn person_run(
             forms[k] == "." && end == k && forms[k - 1].chars().count() == 1 && is_cap(k + 1);
         if is_cap(k) {
             end = k + 1;
+            // "Allende's Government": the name ends at its possessive.
+            if possessive_len(tokens[k].span.of(text)) > 0 {
+                break;
+            }
         } else if !(particle || initial_dot) {
             break;
         }
         k += 1;
+    }
+    let last = forms.get(end.wrapping_sub(1)).map_or("", |f| &**f);
+    if end > start && (NOT_PERSON_ENDS.contains(&last) || ORG_WORDS.contains(&last)) {
+        return start;
     }
     end
 }
@@ -746,8 +1052,8 @@ fn name_run(
         if is_cap(k) {
             k += 1;
             end = k;
-            // "George W. Bush": an initial's period.
-            if forms[k - 1].chars().count() == 1
+            // "George W. Bush", "St. Croix": the period of an initial or a place prefix.
+            if (forms[k - 1].chars().count() == 1 || PLACE_PREFIXES.contains(&&*forms[k - 1]))
                 && forms.get(k).is_some_and(|f| f == ".")
                 && is_cap(k + 1)
             {
@@ -756,7 +1062,10 @@ fn name_run(
             continue;
         }
         let connector = tokens[k].kind == TokenKind::Word && CONNECTORS.contains(&&*forms[k]);
-        if connector && end > start && is_cap(k + 1) {
+        // "and" joins two names ("Army and Navy", "East and West") unless it sits inside
+        // an "of" complement ("Ministry of Foreign Affairs and Trade").
+        let joins_names = forms[k] == "and" && !forms[start..k].iter().any(|f| f == "of");
+        if connector && !joins_names && end > start && is_cap(k + 1) {
             k += 1;
             continue;
         }
