@@ -126,6 +126,10 @@ struct LexiconArgs {
     /// Add or override gazetteer entities (canonical,type,country,role,as_of,aliases; repeatable).
     #[arg(long, value_name = "FILE")]
     gazetteer_add: Vec<PathBuf>,
+    /// Add given names that make an unknown capitalised name a person (one per line;
+    /// repeatable).
+    #[arg(long, value_name = "FILE")]
+    given_names: Vec<PathBuf>,
 }
 
 #[derive(Args)]
@@ -235,6 +239,9 @@ impl LexiconArgs {
         for path in &self.gazetteer_add {
             g.add_csv(&path.display().to_string(), &read(path)?, true)?;
         }
+        for path in &self.given_names {
+            g.add_given_names(&read(path)?);
+        }
         Ok(g)
     }
 }
@@ -316,6 +323,7 @@ fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
         "lexicon": args.lexicon.lexicon.as_ref().map(|p| p.display().to_string()),
         "lexicon_add": args.lexicon.lexicon_add.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
         "gazetteer_add": args.lexicon.gazetteer_add.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "given_names": args.lexicon.given_names.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
     });
     let config = RunConfig {
         corpus: args.corpus.clone(),

@@ -427,3 +427,26 @@ fn groups_by_folder_or_metadata_with_intervals_and_the_report() {
     assert_eq!(result.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&result.stderr).contains("no_such_column"));
 }
+
+#[test]
+fn given_names_file_makes_an_unknown_name_a_person() {
+    let corpus = tempfile::tempdir().unwrap();
+    fs::write(
+        corpus.path().join("a.txt"),
+        "Talks resumed after Zephyrine Okonkwo arrived in Geneva.\n",
+    )
+    .unwrap();
+    let names = tempfile::NamedTempFile::new().unwrap();
+    fs::write(names.path(), "# one name\nZephyrine\n").unwrap();
+    let type_of = |extra: &[&str]| {
+        let out = tempfile::tempdir().unwrap();
+        assert!(analyze(corpus.path(), out.path(), extra).status.success());
+        read_csv(&out.path().join("mentions.csv"))
+            .into_iter()
+            .find(|m| m["surface"] == "Zephyrine Okonkwo")
+            .map(|m| m["type"].clone())
+    };
+    assert_eq!(type_of(&[]).as_deref(), Some("OTHER"));
+    let path = names.path().to_str().unwrap();
+    assert_eq!(type_of(&["--given-names", path]).as_deref(), Some("PERSON"));
+}
