@@ -117,6 +117,7 @@ fn stages(c: &mut Criterion) {
                     counts.absorb(
                         doc.finish(),
                         &std::sync::Arc::from(docs[current].doc_id.as_str()),
+                        current as u32,
                         &docs[current].text,
                     );
                     current = *d;
@@ -126,6 +127,7 @@ fn stages(c: &mut Criterion) {
             counts.absorb(
                 doc.finish(),
                 &std::sync::Arc::from(docs[current].doc_id.as_str()),
+                current as u32,
                 &docs[current].text,
             );
             assert!(counts.len() > 3_000, "{} phrases", counts.len());

@@ -46,6 +46,9 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// Size on disk when discovered.
     pub bytes: u64,
+    /// Place in the sorted corpus (the whole corpus, also in a `--shard` run): where
+    /// per-corpus tables record "first seen", so that shards merge to the same result.
+    pub ordinal: u32,
 }
 
 /// A heading known from markup (HTML), given to the segmenter as a hint.
@@ -206,10 +209,14 @@ impl Discovery {
                 doc_id,
                 path: path.to_path_buf(),
                 bytes,
+                ordinal: 0,
             });
         }
         scan.files.sort_by(|a, b| a.doc_id.cmp(&b.doc_id));
         dedupe_ids(&mut scan);
+        for (ordinal, file) in scan.files.iter_mut().enumerate() {
+            file.ordinal = ordinal as u32;
+        }
         Ok(scan)
     }
 

@@ -74,6 +74,15 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A partial result (`analyze --shard`) is missing, unreadable, or does not fit with
+    /// the others given to `merge`.
+    #[error("{path}: {message}")]
+    Partial {
+        /// The partial's folder (or the file in it).
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// Writing a CSV failed.
     #[error("{path}: {source}")]
     Csv {
@@ -85,7 +94,7 @@ pub enum Error {
 }
 
 /// A per-file problem that did not stop the run; listed in `run.json`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Warning {
     /// The document (relative path) or file concerned.
     pub file: String,

@@ -151,7 +151,7 @@ impl GroupBy {
 }
 
 /// Sums for one group.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GroupStat {
     /// Documents.
     pub documents: u64,

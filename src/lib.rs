@@ -16,6 +16,7 @@ pub mod groups;
 pub mod matcher;
 pub mod metrics;
 pub mod output;
+pub mod partial;
 pub mod phrases;
 pub mod pipeline;
 pub mod report;

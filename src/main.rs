@@ -9,9 +9,10 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 
 use detente::corpus::{DEFAULT_EXTENSIONS, Discovery, Document, Format};
-use detente::entities::{Gazetteer, Recognizer};
+use detente::entities::{Gazetteer, Recognizer, gazetteer};
 use detente::groups::GroupBy;
 use detente::output::{CellPolicy, fixed};
+use detente::partial::{DataChecksums, Shard};
 use detente::phrases::PhraseOptions;
 use detente::pipeline::{Analyzer, Worker};
 use detente::run::{RunConfig, run};
@@ -66,6 +67,25 @@ enum Command {
     /// Write report.html (charts and tables) from the output folder of `analyze`, and with
     /// --xlsx the workbook detente.xlsx.
     Report(ReportArgs),
+    /// Merge the partial results of `analyze --shard K/N` runs into the files one
+    /// `analyze` over the whole corpus writes, byte for byte.
+    Merge(MergeArgs),
+}
+
+#[derive(Args)]
+struct MergeArgs {
+    /// The partial results' folders, one per shard, in any order.
+    #[arg(required = true)]
+    parts: Vec<PathBuf>,
+    /// Output folder (created if missing).
+    #[arg(short, long, default_value = "output")]
+    output: PathBuf,
+    /// Also write detente.xlsx.
+    #[arg(long)]
+    xlsx: bool,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 #[derive(Args)]
@@ -172,6 +192,10 @@ struct AnalyzeArgs {
     /// Print nothing but errors.
     #[arg(short, long)]
     quiet: bool,
+    /// Analyse only share K of N of the documents (by a hash of their ids) and write a
+    /// partial result for `detente merge` (for cluster job arrays, GNU parallel, ...).
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Shard>,
     #[command(flatten)]
     lexicon: LexiconArgs,
 }
@@ -234,6 +258,35 @@ impl LexiconArgs {
         Ok(lexicon)
     }
 
+    /// Checksums of the data files in use, built-in or the user's, so that partial results
+    /// made with different data are not merged.
+    fn checksums(&self) -> Result<DataChecksums> {
+        let mut lexicon = vec![tone::lexicon::BUILTIN_MODIFIERS.to_string()];
+        let replacement = [&self.lexicon, &self.dictionary, &self.vader];
+        match replacement.into_iter().flatten().next() {
+            Some(path) => lexicon.push(read(path)?),
+            None => lexicon.push(tone::lexicon::BUILTIN_LEXICON.to_string()),
+        }
+        lexicon.extend(self.maps.iter().cloned());
+        for path in &self.lexicon_add {
+            lexicon.push(read(path)?);
+        }
+        let mut gazetteer = vec![
+            gazetteer::BUILTIN_GAZETTEER.to_string(),
+            gazetteer::BUILTIN_GIVEN_NAMES.to_string(),
+        ];
+        for path in self.gazetteer_add.iter().chain(&self.given_names) {
+            gazetteer.push(read(path)?);
+        }
+        let of = |files: &[String]| {
+            DataChecksums::of(&files.iter().map(String::as_str).collect::<Vec<_>>())
+        };
+        Ok(DataChecksums {
+            lexicon: of(&lexicon),
+            gazetteer: of(&gazetteer),
+        })
+    }
+
     fn gazetteer(&self) -> Result<Gazetteer> {
         let mut g = Gazetteer::builtin();
         for path in &self.gazetteer_add {
@@ -273,6 +326,7 @@ fn main() -> ExitCode {
         } => check_file(&file, &maps).map(|_| ExitCode::SUCCESS),
         Command::Validate(args) => validate(&args).map(|_| ExitCode::SUCCESS),
         Command::Report(args) => report(&args).map(|_| ExitCode::SUCCESS),
+        Command::Merge(args) => merge(&args),
     };
     match result {
         Ok(code) => code,
@@ -320,6 +374,8 @@ fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
         "max_n": args.max_n,
         "raw_cells": args.raw_cells,
         "excel": args.excel,
+        "by": args.by,
+        "group_depth": args.group_depth,
         "lexicon": args.lexicon.lexicon.as_ref().map(|p| p.display().to_string()),
         "lexicon_add": args.lexicon.lexicon_add.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
         "gazetteer_add": args.lexicon.gazetteer_add.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
@@ -347,21 +403,50 @@ fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
             None => GroupBy::Folder(args.group_depth),
         },
         progress: !args.quiet && std::io::stderr().is_terminal(),
+        shard: args.shard,
+        data: args.lexicon.checksums()?,
         on_discovered: None,
     };
     let report = run(&config, &analyzer)?;
-    let html = detente::report::write_html(&args.output)?;
-    let book = if args.xlsx {
-        Some(detente::report::write_xlsx(&args.output)?)
-    } else {
-        None
+    let what = match args.shard {
+        Some(shard) => format!(
+            "shard {shard}: partial result in {}; combine the shards with `detente merge`",
+            args.output.display()
+        ),
+        None => results_in(&args.output, args.xlsx)?,
     };
+    summarise(&report, args.quiet, &what);
+    let none_read = report.documents == 0 && (args.shard.is_none() || !report.skipped.is_empty());
+    Ok(exit_status(&report, none_read))
+}
+
+fn merge(args: &MergeArgs) -> Result<ExitCode> {
+    let report = detente::partial::merge(&args.parts, &args.output)?;
+    summarise(&report, args.quiet, &results_in(&args.output, args.xlsx)?);
+    Ok(exit_status(&report, report.documents == 0))
+}
+
+/// Writes the reports beside the CSV files and says where they all are.
+fn results_in(output: &Path, xlsx: bool) -> Result<String> {
+    let name = |p: &Path| {
+        p.file_name()
+            .map_or(String::new(), |f| f.to_string_lossy().into_owned())
+    };
+    let mut files = name(&detente::report::write_html(output)?);
+    if xlsx {
+        files = format!("{files}, {}", name(&detente::report::write_xlsx(output)?));
+    }
+    Ok(format!("results in {} ({files})", output.display()))
+}
+
+/// Prints the warnings and, unless `quiet`, a one-line summary ending with `what`.
+fn summarise(report: &detente::run::RunReport, quiet: bool, what: &str) {
     for w in report.warnings.iter().chain(&report.skipped) {
         eprintln!("detente: warning: {w}");
     }
-    if !args.quiet {
+    if !quiet {
         eprintln!(
-            "detente: {} documents, {} sections, {} sentences, {} tokens in {:.2} s; {} skipped, {} warnings; results in {} ({}{})",
+            "detente: {} documents, {} sections, {} sentences, {} tokens in {:.2} s; {} skipped, {} warnings; {what}",
             report.documents,
             report.sections,
             report.sentences,
@@ -369,21 +454,18 @@ fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
             report.elapsed_seconds,
             report.skipped.len(),
             report.warnings.len(),
-            args.output.display(),
-            html.file_name()
-                .map_or(String::new(), |f| f.to_string_lossy().into_owned()),
-            book.as_ref()
-                .and_then(|b| b.file_name())
-                .map_or(String::new(), |f| format!(", {}", f.to_string_lossy()))
         );
     }
-    Ok(if report.documents == 0 {
+}
+
+fn exit_status(report: &detente::run::RunReport, none_read: bool) -> ExitCode {
+    if none_read {
         ExitCode::from(EXIT_NONE_READ)
     } else if !report.skipped.is_empty() {
         ExitCode::from(EXIT_SOME_SKIPPED)
     } else {
         ExitCode::SUCCESS
-    })
+    }
 }
 
 fn report(args: &ReportArgs) -> Result<()> {

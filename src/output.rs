@@ -352,6 +352,8 @@ pub const FILES: &[&str] = &[
     "dyads.csv",
     "phrases.csv",
     "run.json",
+    crate::partial::PARTIAL_FILE,
+    crate::partial::TOTALS_FILE,
 ];
 
 /// A hidden file in the output folder that a run holds an advisory lock on, so that two

@@ -250,6 +250,61 @@ fn prune<V>(map: &mut FxHashMap<u64, V>, count: impl Fn(&V) -> u64, mut floor: u
     }
 }
 
+/// One surface form of a phrase in the corpus: its hash, its count, and where it was
+/// first seen (document ordinal in corpus order, byte offset), which breaks ties.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Surface {
+    hash: u64,
+    count: u64,
+    doc: u32,
+    start: u32,
+}
+
+impl Surface {
+    /// The most frequent surface is shown; of equal counts, the one first seen latest.
+    /// This order does not depend on the order documents are added in, and the text of
+    /// the leader is always at hand in a single pass: a surface can only take the lead in
+    /// the document being added (see [`PhraseCounts::absorb`]).
+    fn rank(&self) -> (u64, u32, u32) {
+        (self.count, self.doc, self.start)
+    }
+}
+
+/// Every surface form of a phrase: two inline (almost every phrase has one or two), the
+/// rest in a vector that does not allocate until needed. Keeping them all makes the counts
+/// independent of the order documents and shards are added in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Surfaces {
+    first: [Surface; 2],
+    more: Vec<Surface>,
+}
+
+impl Surfaces {
+    fn iter(&self) -> impl Iterator<Item = &Surface> {
+        self.first.iter().filter(|s| s.count > 0).chain(&self.more)
+    }
+
+    fn add(&mut self, s: Surface) {
+        let slot = self
+            .first
+            .iter_mut()
+            .chain(&mut self.more)
+            .find(|v| v.count == 0 || v.hash == s.hash);
+        match slot {
+            Some(v) if v.count == 0 => *v = s,
+            Some(v) => {
+                v.count += s.count;
+                (v.doc, v.start) = (v.doc, v.start).min((s.doc, s.start));
+            }
+            None => self.more.push(s),
+        }
+    }
+
+    fn leader(&self) -> Option<&Surface> {
+        self.iter().max_by_key(|s| s.rank())
+    }
+}
+
 /// A phrase's counts in the corpus; they merge by summing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Gram {
@@ -263,8 +318,7 @@ pub struct Gram {
     pub n: u8,
     /// The earliest occurrence in corpus order: document id and sentence index.
     pub example: Option<(Arc<str>, usize)>,
-    /// Surface forms by hash with their counts (the first two seen).
-    variants: [(u64, u64); 2],
+    surfaces: Surfaces,
     /// The text of the leading surface form, once the phrase has been seen twice.
     text: Option<(u64, Box<str>)>,
 }
@@ -276,19 +330,7 @@ impl Gram {
     }
 
     fn leader(&self) -> u64 {
-        // Ties go to the surface seen first.
-        self.variants
-            .iter()
-            .rev()
-            .max_by_key(|(_, c)| *c)
-            .map_or(0, |(h, _)| *h)
-    }
-
-    fn add_variant(&mut self, hash: u64, count: u64) {
-        if let Some(v) = self.variants.iter_mut().find(|v| v.1 == 0 || v.0 == hash) {
-            v.0 = hash;
-            v.1 += count;
-        }
+        self.surfaces.leader().map_or(0, |s| s.hash)
     }
 
     fn merge(&mut self, other: Gram) {
@@ -296,16 +338,11 @@ impl Gram {
         self.documents += other.documents;
         self.sections += other.sections;
         self.n = other.n;
-        for (h, c) in other.variants.into_iter().filter(|v| v.1 > 0) {
-            self.add_variant(h, c);
+        for s in other.surfaces.iter() {
+            self.surfaces.add(*s);
         }
         self.example = match (self.example.take(), other.example) {
             (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        let leader = self.leader();
-        self.text = match (self.text.take(), other.text) {
-            (Some(a), Some(b)) => Some(if b.0 == leader && a.0 != leader { b } else { a }),
             (a, b) => a.or(b),
         };
     }
@@ -330,8 +367,10 @@ pub struct PhraseCounts {
     tokens: u64,
     /// Highest count ever pruned away (0: counts are exact).
     pub pruned_below: u64,
-    /// Keep the text of phrases seen once too (for partial results that will be merged).
-    pub keep_singletons: bool,
+    /// A partial result, to be merged with others: the text of every surface form of
+    /// every phrase is kept (in `texts`), as any of them may lead once merged.
+    pub partial: bool,
+    texts: FxHashMap<(u64, u64), Box<str>>,
     /// The last document absorbed, and whether every document so far came after the one
     /// before: then a phrase's first example is its earliest, with no comparison per
     /// phrase (comparing document ids per phrase was 4% of a run).
@@ -340,9 +379,10 @@ pub struct PhraseCounts {
 }
 
 impl PhraseCounts {
-    /// Adds a finished document's phrases; `text` is the document's text, from which the
-    /// text of phrases seen at least twice is copied.
-    pub fn absorb(&mut self, doc: DocPhrases, doc_id: &Arc<str>, text: &str) {
+    /// Adds a finished document's phrases; `ordinal` is the document's place in corpus
+    /// order and `text` its text, from which the text of phrases seen at least twice is
+    /// copied.
+    pub fn absorb(&mut self, doc: DocPhrases, doc_id: &Arc<str>, ordinal: u32, text: &str) {
         self.tokens += doc.tokens;
         self.pruned_below = self.pruned_below.max(doc.pruned_below);
         self.out_of_order |= self.last_doc.as_ref().is_some_and(|last| **last > **doc_id);
@@ -362,29 +402,48 @@ impl PhraseCounts {
             if !earlier {
                 g.example = Some((doc_id.clone(), dg.sentence as usize));
             }
-            for v in dg.variants.iter().filter(|v| v.count > 0) {
-                g.add_variant(v.hash, v.count as u64);
+            let seen = dg.variants.iter().filter(|v| v.count > 0);
+            for v in seen.clone() {
+                g.surfaces.add(Surface {
+                    hash: v.hash,
+                    count: v.count as u64,
+                    doc: ordinal,
+                    start: v.start,
+                });
             }
-            if g.count >= 2 || self.keep_singletons {
+            if self.partial {
+                for v in seen {
+                    self.texts
+                        .entry((hash, v.hash))
+                        .or_insert_with(|| surface_text(text, v.span()).into());
+                }
+            } else if g.count >= 2 {
+                // The leader changed only if one of this document's surfaces took the
+                // lead, so its text is here.
                 let leader = g.leader();
-                let stale = g.text.as_ref().is_none_or(|(h, _)| *h != leader);
-                let from_here = dg.variants.iter().find(|v| v.count > 0 && v.hash == leader);
-                let fallback = dg
-                    .variants
-                    .iter()
-                    .find(|v| v.count > 0)
-                    .filter(|_| g.text.is_none());
-                if let Some(v) = from_here.filter(|_| stale).or(fallback) {
+                if g.text.as_ref().is_none_or(|(h, _)| *h != leader)
+                    && let Some(v) = seen.clone().find(|v| v.hash == leader)
+                {
                     g.text = Some((v.hash, surface_text(text, v.span()).into()));
                 }
             }
         }
         if self.grams.len() > MAX_PHRASES {
-            self.pruned_below = prune(&mut self.grams, |g| g.count, self.pruned_below);
+            self.prune();
         }
     }
 
-    /// Adds another corpus table (a shard's).
+    /// Drops the rarest phrases (lossy counting), with their texts.
+    fn prune(&mut self) {
+        self.pruned_below = prune(&mut self.grams, |g| g.count, self.pruned_below);
+        if !self.texts.is_empty() {
+            let grams = &self.grams;
+            self.texts.retain(|(g, _), _| grams.contains_key(g));
+        }
+    }
+
+    /// Adds another partial table (a shard's). Both must be partial; call
+    /// [`PhraseCounts::resolve_texts`] once all are in.
     pub fn merge(&mut self, other: PhraseCounts) {
         self.tokens += other.tokens;
         self.pruned_below = self.pruned_below.max(other.pruned_below);
@@ -394,9 +453,23 @@ impl PhraseCounts {
         for (hash, g) in other.grams {
             self.grams.entry(hash).or_default().merge(g);
         }
-        if self.grams.len() > MAX_PHRASES {
-            self.pruned_below = prune(&mut self.grams, |g| g.count, self.pruned_below);
+        for (key, text) in other.texts {
+            self.texts.entry(key).or_insert(text);
         }
+        if self.grams.len() > MAX_PHRASES {
+            self.prune();
+        }
+    }
+
+    /// Ends a merge of partial tables: each phrase seen at least twice takes the text of
+    /// its leading surface, as a single run would have, and the other texts are freed.
+    pub fn resolve_texts(&mut self) {
+        let mut texts = std::mem::take(&mut self.texts);
+        for (hash, g) in self.grams.iter_mut().filter(|(_, g)| g.count >= 2) {
+            let leader = g.leader();
+            g.text = texts.remove(&(*hash, leader)).map(|t| (leader, t));
+        }
+        self.partial = false;
     }
 
     /// The listed phrases: repeated at least `min_count` times and closed, best scored
@@ -445,6 +518,90 @@ impl PhraseCounts {
     }
 }
 
+/// A phrase table as a shard run stores it (`--shard`): plain lists, sorted by hash so
+/// that the same shard gives the same file.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StoredPhrases {
+    tokens: u64,
+    pruned_below: u64,
+    words: Vec<(u64, u64)>,
+    grams: Vec<StoredGram>,
+}
+
+/// One phrase of a [`StoredPhrases`], with the text of each surface form.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct StoredGram {
+    hash: u64,
+    count: u64,
+    documents: u64,
+    sections: u64,
+    n: u8,
+    example: Option<(String, usize)>,
+    surfaces: Vec<(Surface, String)>,
+}
+
+impl PhraseCounts {
+    /// The table of a partial run, to be written beside its rows.
+    pub fn to_stored(&self) -> StoredPhrases {
+        let mut words: Vec<(u64, u64)> = self.words.iter().map(|(w, c)| (*w, *c)).collect();
+        words.sort_unstable();
+        let mut grams: Vec<StoredGram> = self
+            .grams
+            .iter()
+            .map(|(hash, g)| StoredGram {
+                hash: *hash,
+                count: g.count,
+                documents: g.documents,
+                sections: g.sections,
+                n: g.n,
+                example: g.example.as_ref().map(|(d, s)| (d.to_string(), *s)),
+                surfaces: g
+                    .surfaces
+                    .iter()
+                    .map(|s| {
+                        let text = self.texts.get(&(*hash, s.hash));
+                        (*s, text.map_or_else(String::new, |t| t.to_string()))
+                    })
+                    .collect(),
+            })
+            .collect();
+        grams.sort_unstable_by_key(|g| g.hash);
+        StoredPhrases {
+            tokens: self.tokens,
+            pruned_below: self.pruned_below,
+            words,
+            grams,
+        }
+    }
+
+    /// A partial table read back, ready to [`PhraseCounts::merge`].
+    pub fn from_stored(stored: StoredPhrases) -> PhraseCounts {
+        let mut counts = PhraseCounts {
+            tokens: stored.tokens,
+            pruned_below: stored.pruned_below,
+            words: stored.words.into_iter().collect(),
+            partial: true,
+            ..PhraseCounts::default()
+        };
+        for g in stored.grams {
+            let mut gram = Gram {
+                count: g.count,
+                documents: g.documents,
+                sections: g.sections,
+                n: g.n,
+                example: g.example.map(|(d, s)| (Arc::from(d), s)),
+                ..Gram::default()
+            };
+            for (surface, text) in g.surfaces {
+                gram.surfaces.add(surface);
+                counts.texts.insert((g.hash, surface.hash), text.into());
+            }
+            counts.grams.insert(g.hash, gram);
+        }
+        counts
+    }
+}
+
 /// The word hashes of a phrase's text, as counted.
 fn words_of(text: &str) -> Vec<u64> {
     tokens(text, Span::new(0, text.len()))
@@ -489,9 +646,24 @@ mod tests {
     }
 
     fn corpus_named(docs: &[&[&str]], ids: &[String]) -> PhraseCounts {
-        let mut norm = Normalizer::default();
         let mut counts = PhraseCounts::default();
-        for (d, sentences) in docs.iter().enumerate() {
+        add_docs(
+            &mut counts,
+            docs.iter()
+                .enumerate()
+                .map(|(d, s)| (d, ids[d].as_str(), *s)),
+        );
+        counts
+    }
+
+    /// Counts each document (ordinal, id, sentences) into `counts`, each sentence on a
+    /// line of its own in one section.
+    fn add_docs<'a>(
+        counts: &mut PhraseCounts,
+        docs: impl Iterator<Item = (usize, &'a str, &'a [&'a str])>,
+    ) {
+        let mut norm = Normalizer::default();
+        for (d, id, sentences) in docs {
             let text = sentences.join("\n");
             let mut doc = PhraseCounter::default();
             let mut at = 0;
@@ -501,9 +673,8 @@ mod tests {
                 doc.add_sentence(&tokens, &norm, 0, i, &PhraseOptions::default());
                 at += s.len() + 1;
             }
-            counts.absorb(doc.finish(), &Arc::from(ids[d].as_str()), &text);
+            counts.absorb(doc.finish(), &Arc::from(id), d as u32, &text);
         }
-        counts
     }
 
     fn listed(c: &PhraseCounts) -> Vec<String> {
@@ -574,9 +745,109 @@ mod tests {
             r[0].gram.example.as_ref().map(|(d, s)| (&**d, *s)),
             Some(("d0", 0))
         );
-        // The text is copied out of a document once the phrase has been seen twice, so it
-        // is a surface from the second document here, not the first.
-        assert_eq!(r[0].text, "ARMS CONTROL");
+        // Three surfaces seen once each: the tie goes to the one first seen latest.
+        assert_eq!(r[0].text, "Arms Control");
+    }
+
+    #[test]
+    fn the_most_frequent_surface_leads_though_first_seen_in_a_passed_document() {
+        let c = corpus(&[
+            &["Arms control matters."],
+            &["They discussed ARMS CONTROL."],
+            &["Arms control, again."],
+            &["Arms Control", "Arms Control, once more."],
+        ]);
+        assert_eq!(c.repeated(2)[0].text, "Arms Control");
+        let c = corpus(&[
+            &["Arms control matters."],
+            &["They discussed ARMS CONTROL."],
+            &["Arms control, again."],
+        ]);
+        assert_eq!(c.repeated(2)[0].text, "Arms control");
+    }
+
+    /// The phrase table of `docs` (with their ordinals) counted as a partial, written
+    /// and read back as a shard run does.
+    fn stored_partial(docs: &[(usize, &[&str])]) -> PhraseCounts {
+        let mut counts = PhraseCounts {
+            partial: true,
+            ..PhraseCounts::default()
+        };
+        let ids: Vec<String> = docs.iter().map(|(d, _)| format!("d{d}")).collect();
+        add_docs(
+            &mut counts,
+            docs.iter()
+                .zip(&ids)
+                .map(|((d, s), id)| (*d, id.as_str(), *s)),
+        );
+        let json = serde_json::to_string(&counts.to_stored()).unwrap();
+        PhraseCounts::from_stored(serde_json::from_str(&json).unwrap())
+    }
+
+    fn summary(c: &PhraseCounts) -> Vec<(String, u64, u64, u64, String, String)> {
+        c.repeated(2)
+            .iter()
+            .map(|r| {
+                let g = r.gram;
+                let example = format!("{:?}", g.example);
+                (
+                    r.text.to_string(),
+                    g.count,
+                    g.documents,
+                    g.sections,
+                    example,
+                    format!("{:.9}", r.score),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn merged_partials_give_the_single_table_whatever_the_split() {
+        let docs: Vec<&[&str]> = vec![
+            &[
+                "Arms control talks resumed.",
+                "The grain corridor stayed open.",
+            ],
+            &["ARMS CONTROL TALKS failed.", "Economic sanctions bite."],
+            &["Arms Control talks again.", "Arms control matters."],
+            &["Economic sanctions hurt.", "The Grain Corridor closed."],
+            &[
+                "economic sanctions remain.",
+                "Arms control, grain corridor.",
+            ],
+            &[
+                "Peace talks.",
+                "Economic Sanctions lifted.",
+                "GRAIN CORRIDOR reopened.",
+            ],
+            &["The peace talks stalled.", "Arms Control talks ended."],
+        ];
+        let whole = summary(&corpus(&docs));
+        assert!(whole.len() >= 4, "{whole:?}");
+        for shards in [1, 2, 3, 7] {
+            for rotate in 0..shards {
+                let mut merged = PhraseCounts {
+                    partial: true,
+                    ..PhraseCounts::default()
+                };
+                for k in 0..shards {
+                    let mine: Vec<(usize, &[&str])> = docs
+                        .iter()
+                        .enumerate()
+                        .filter(|(d, _)| (d + rotate) % shards == k)
+                        .map(|(d, s)| (d, *s))
+                        .collect();
+                    merged.merge(stored_partial(&mine));
+                }
+                merged.resolve_texts();
+                assert_eq!(
+                    summary(&merged),
+                    whole,
+                    "{shards} shards, rotation {rotate}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -81,7 +81,7 @@ pub struct MentionRow {
 }
 
 /// Corpus totals for one entity.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EntityStat {
     /// Country code, if known.
     pub country: String,
@@ -96,7 +96,7 @@ pub struct EntityStat {
 }
 
 /// Corpus totals for a pair of entities mentioned in the same sentence.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DyadStat {
     /// Sentences mentioning both.
     pub sentences: u64,
@@ -107,7 +107,9 @@ pub struct DyadStat {
 }
 
 /// Whether a dyad pairs entities or the countries they speak for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum DyadLevel {
     /// Two canonical entities ("Kremlin", "United States").
     Entity,
@@ -295,7 +297,7 @@ fn tally_sentence(
             .entities
             .entry((m.entity.clone(), m.etype))
             .or_default();
-        if stat.country.is_empty() {
+        if !m.country.is_empty() && (stat.country.is_empty() || m.country < stat.country) {
             stat.country = m.country.clone();
         }
         stat.mentions += 1;
@@ -344,7 +346,10 @@ impl Totals {
         self.mentions += other.mentions;
         for (key, stat) in other.entities {
             let mine = self.entities.entry(key).or_default();
-            if mine.country.is_empty() {
+            // The first code in alphabetical order, should mentions disagree: the same
+            // whatever order documents and shards are merged in.
+            if !stat.country.is_empty() && (mine.country.is_empty() || stat.country < mine.country)
+            {
                 mine.country = stat.country;
             }
             mine.mentions += stat.mentions;

@@ -15,6 +15,7 @@ use crate::corpus::{self, Discovery, SourceFile};
 use crate::error::{Error, Warning};
 use crate::groups::{GroupBy, Groups, Metadata};
 use crate::output::{self, CellPolicy, DocumentFiles, DocumentRows, Output};
+use crate::partial::{self, DataChecksums, PartDocument, PartialManifest, Shard, StoredTotals};
 use crate::pipeline::{Analyzer, DocResult, Totals, Worker};
 
 /// Bytes of input analysed per batch before results are written.
@@ -43,6 +44,11 @@ pub struct RunConfig {
     pub group_by: GroupBy,
     /// Show a progress bar on standard error (for runs longer than a second).
     pub progress: bool,
+    /// Analyse only this share of the documents and write a partial result for
+    /// [`crate::partial::merge`] (`--shard K/N`).
+    pub shard: Option<Shard>,
+    /// Checksums of the lexicon and gazetteer in use, recorded in the manifest.
+    pub data: DataChecksums,
     /// Called with the file list between discovery and reading; `None` in normal runs.
     /// Tests use it to delete or change files while a run is going, which is otherwise a
     /// race that cannot be timed.
@@ -99,7 +105,16 @@ impl Progress {
 }
 
 /// A document's result with its text and decoding warnings, or why it was skipped.
-type Loaded = Result<(DocResult, Option<DocumentRows>, String, Vec<Warning>), Warning>;
+type Loaded<'a> = Result<
+    (
+        DocResult,
+        Option<DocumentRows>,
+        String,
+        Vec<Warning>,
+        &'a SourceFile,
+    ),
+    Warning,
+>;
 
 /// Documents up to this size have their rows formatted by the worker that analysed them,
 /// so that the writer thread only copies bytes. A bigger document's rows are formatted
@@ -132,28 +147,91 @@ pub struct RunReport {
     pub elapsed_seconds: f64,
 }
 
-#[derive(serde::Serialize)]
-struct Manifest<'a> {
-    tool: &'static str,
-    version: &'static str,
-    corpus: String,
-    options: &'a serde_json::Value,
-    inputs: Vec<Input<'a>>,
-    lexicon_terms: usize,
-    gazetteer_entities: usize,
-    report: &'a RunReport,
-    runtime: Runtime,
+/// `run.json`: what was run, on what, with what result.
+impl RunReport {
+    /// The report of a run (or merge) that added up to `totals`, started at `started`.
+    pub(crate) fn new(
+        files: usize,
+        totals: &Totals,
+        skipped: Vec<Warning>,
+        warnings: Vec<Warning>,
+        phrases: usize,
+        started: Instant,
+    ) -> RunReport {
+        RunReport {
+            files,
+            documents: totals.documents,
+            skipped,
+            warnings,
+            sections: totals.sections,
+            sentences: totals.counts.sentences,
+            tokens: totals.counts.tokens,
+            mentions: totals.mentions,
+            phrases,
+            elapsed_seconds: started.elapsed().as_secs_f64(),
+        }
+    }
 }
 
 #[derive(serde::Serialize)]
-struct Input<'a> {
-    doc_id: &'a str,
-    bytes: u64,
+pub(crate) struct Manifest<'a> {
+    pub tool: &'static str,
+    pub version: &'static str,
+    pub corpus: String,
+    pub options: &'a serde_json::Value,
+    pub data: &'a DataChecksums,
+    #[serde(serialize_with = "inputs")]
+    pub inputs: Vec<(&'a str, u64)>,
+    pub lexicon_terms: usize,
+    pub gazetteer_entities: usize,
+    pub report: &'a RunReport,
+    /// The partial results a `merge` read.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub merged_from: Vec<String>,
+    /// The share a `--shard` run analysed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard: Option<Shard>,
+    pub runtime: Runtime,
+}
+
+/// The input list as objects (`{"doc_id": …, "bytes": …}`), readable with any JSON tool.
+fn inputs<S: serde::Serializer>(list: &[(&str, u64)], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    #[derive(serde::Serialize)]
+    struct Input<'a> {
+        doc_id: &'a str,
+        bytes: u64,
+    }
+    let mut seq = s.serialize_seq(Some(list.len()))?;
+    for (doc_id, bytes) in list {
+        seq.serialize_element(&Input {
+            doc_id,
+            bytes: *bytes,
+        })?;
+    }
+    seq.end()
+}
+
+impl Manifest<'_> {
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec_pretty(self).expect("manifest serialises")
+    }
 }
 
 #[derive(serde::Serialize)]
-struct Runtime {
-    threads: usize,
+pub(crate) struct Runtime {
+    pub threads: usize,
+}
+
+/// The warning that phrase counts are approximate, when a table was pruned.
+pub(crate) fn pruned_warning(totals: &Totals) -> Option<Warning> {
+    let below = totals.phrases.pruned_below;
+    (below > 0).then(|| Warning::new(
+        "phrases.csv",
+        format!(
+            "phrase counts are approximate: to bound memory, phrases were dropped while seen at most {below} times, so counts may be low by up to that much"
+        ),
+    ))
 }
 
 /// Runs the analysis of `config.corpus` into `config.output`.
@@ -181,7 +259,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
     // Discovery only reads, so every refusal up to here leaves the disk as it was.
     let discovery = &config.discovery;
     let scan = discovery.scan(&config.corpus)?;
-    let files = scan.files;
+    let mut files = scan.files;
     let mut warnings = scan.warnings;
     let mut skipped = scan.skipped;
     if files.is_empty() && skipped.is_empty() {
@@ -190,6 +268,16 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
             extensions: discovery.extensions.join(", "),
         });
     }
+    let listing = (files.len(), partial::listing_digest(&files));
+    if let Some(shard) = config.shard {
+        files.retain(|f| shard.contains(&f.doc_id));
+        skipped.retain(|w| shard.contains(&w.file));
+        // Problems met while listing concern the whole corpus: one shard reports them.
+        if shard.index != 1 {
+            warnings.clear();
+        }
+    }
+    let mut part_documents = Vec::new();
     let mut out = Output::new(&config.output, config.cells)?;
     out.bom = config.excel;
     if let Some(hook) = config.on_discovered {
@@ -211,6 +299,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
     }
     let mut doc_files = DocumentFiles::open(&out, &metadata.columns)?;
     let mut totals = Totals::default();
+    totals.phrases.partial = config.shard.is_some();
     let mut groups = Groups::default();
     let progress = Progress::new(
         config.progress,
@@ -226,8 +315,21 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
             for results in receive {
                 for result in results {
                     match result {
-                        Ok((doc, rows, text, doc_warnings)) => {
+                        Ok((doc, rows, text, doc_warnings, file)) => {
                             warnings.extend(doc_warnings);
+                            if config.shard.is_some() {
+                                part_documents.push(PartDocument {
+                                    doc_id: doc.doc_id.clone(),
+                                    ordinal: file.ordinal,
+                                    bytes: file.bytes,
+                                    rows: [
+                                        doc.totals.counts.sentences,
+                                        doc.totals.sections,
+                                        1,
+                                        doc.totals.mentions,
+                                    ],
+                                });
+                            }
                             if doc.totals.counts.sentences == 0 {
                                 warnings
                                     .push(Warning::new(doc.doc_id.clone(), no_text_reason(&text)));
@@ -251,6 +353,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
                             totals.phrases.absorb(
                                 doc.phrases,
                                 &Arc::from(doc.doc_id.as_str()),
+                                file.ordinal,
                                 &text,
                             );
                             totals.merge(doc.totals);
@@ -284,7 +387,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
                             result.mentions = Vec::new();
                             rows
                         });
-                        Ok((result, rows, doc.text, warnings))
+                        Ok((result, rows, doc.text, warnings, file))
                     })
                     .collect()
             });
@@ -297,50 +400,57 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
     })?;
     progress.finish();
     doc_files.finish(&mut out)?;
-    output::write_groups(&mut out, &groups)?;
-    let phrases = output::write_totals(&mut out, &totals, analyzer.phrases.min_count)?;
-    if totals.phrases.pruned_below > 0 {
-        warnings.push(Warning::new(
-            "phrases.csv",
-            format!(
-                "phrase counts are approximate: to bound memory, phrases were dropped while seen at most {} times, so counts may be low by up to that much",
-                totals.phrases.pruned_below
-            ),
-        ));
-    }
-    let report = RunReport {
-        files: files.len(),
-        documents: totals.documents,
-        skipped,
-        warnings,
-        sections: totals.sections,
-        sentences: totals.counts.sentences,
-        tokens: totals.counts.tokens,
-        mentions: totals.mentions,
-        phrases,
-        elapsed_seconds: started.elapsed().as_secs_f64(),
+    let phrases = match config.shard {
+        Some(_) => totals.phrases.len(),
+        None => {
+            output::write_groups(&mut out, &groups)?;
+            output::write_totals(&mut out, &totals, analyzer.phrases.min_count)?
+        }
     };
+    warnings.extend(pruned_warning(&totals));
+    let report = RunReport::new(files.len(), &totals, skipped, warnings, phrases, started);
+    if let Some(shard) = config.shard {
+        let manifest = PartialManifest {
+            format: partial::FORMAT,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            shard,
+            corpus: config.corpus.display().to_string(),
+            corpus_files: listing.0,
+            corpus_digest: listing.1,
+            options: config.options.clone(),
+            data: config.data.clone(),
+            lexicon_terms: analyzer.lexicon.len(),
+            gazetteer_entities: analyzer.gazetteer.len(),
+            metadata_columns: metadata.columns.clone(),
+            documents: part_documents,
+            skipped: report.skipped.clone(),
+            warnings: report.warnings.clone(),
+        };
+        let json =
+            serde_json::to_vec(&StoredTotals::new(&totals, &groups)).expect("totals serialise");
+        out.file(partial::TOTALS_FILE, &json)?;
+        let json = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
+        out.file(partial::PARTIAL_FILE, &json)?;
+        out.commit()?;
+        return Ok(report);
+    }
     let manifest = Manifest {
         tool: "detente",
         version: env!("CARGO_PKG_VERSION"),
         corpus: config.corpus.display().to_string(),
         options: &config.options,
-        inputs: files
-            .iter()
-            .map(|f| Input {
-                doc_id: &f.doc_id,
-                bytes: f.bytes,
-            })
-            .collect(),
+        data: &config.data,
+        inputs: files.iter().map(|f| (f.doc_id.as_str(), f.bytes)).collect(),
         lexicon_terms: analyzer.lexicon.len(),
         gazetteer_entities: analyzer.gazetteer.len(),
         report: &report,
+        merged_from: Vec::new(),
+        shard: None,
         runtime: Runtime {
             threads: pool.current_num_threads(),
         },
     };
-    let json = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
-    out.file("run.json", &json)?;
+    out.file("run.json", &manifest.to_json())?;
     out.commit()?;
     Ok(report)
 }

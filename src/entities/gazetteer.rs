@@ -13,7 +13,9 @@ pub const BUILTIN_GAZETTEER: &str = include_str!("../../data/gazetteer/entities.
 pub const BUILTIN_GIVEN_NAMES: &str = include_str!("../../data/gazetteer/given_names.txt");
 
 /// Entity types, after spaCy's OntoNotes labels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum EntityType {
     /// People.
     Person,

@@ -1,0 +1,339 @@
+//! Sharded runs merged: the real binary run the way a cluster engine runs it (every shard
+//! at once, like `xargs -P`), its merge compared byte for byte with one whole run.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// Every file whose bytes must be the same after a merge; `run.json` differs by design
+/// (times, thread count, the partials it read).
+const SAME_FILES: &[&str] = &[
+    "sentences.csv",
+    "sections.csv",
+    "documents.csv",
+    "mentions.csv",
+    "groups.csv",
+    "entities.csv",
+    "dyads.csv",
+    "phrases.csv",
+];
+
+fn detente() -> Command {
+    Command::cargo_bin("detente").unwrap()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A corpus of `n` documents made from the paragraphs of the bundled corpus, mixed by a
+/// fixed pseudo-random sequence, some in capitals (so phrases have several surface
+/// forms), in nested folders with a metadata table; plus an empty file, a binary file
+/// and a file name that needs quoting in CSV.
+fn generated_corpus(root: &Path, n: usize) {
+    let mut paragraphs = Vec::new();
+    for entry in walk(Path::new("corpus")) {
+        if entry.extension().is_some_and(|e| e == "txt" || e == "md") {
+            let text = fs::read_to_string(&entry).unwrap();
+            paragraphs.extend(
+                text.split("\n\n")
+                    .filter(|p| p.split_whitespace().count() > 8)
+                    .map(str::to_string),
+            );
+        }
+    }
+    assert!(paragraphs.len() > 20, "{}", paragraphs.len());
+    let mut state: u64 = 7;
+    let mut next = |m: usize| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as usize % m
+    };
+    let mut metadata = String::from("doc_id,source\n");
+    for d in 0..n {
+        let folder = ["wire", "wire/europe", "speeches"][next(3)];
+        let name = format!("{folder}/doc-{d:03}.txt");
+        let mut text = String::new();
+        for _ in 0..3 + next(6) {
+            let p = &paragraphs[next(paragraphs.len())];
+            let p = if next(5) == 0 {
+                p.to_uppercase()
+            } else {
+                p.clone()
+            };
+            text.push_str(&p);
+            text.push_str("\n\n");
+        }
+        let path = root.join(&name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+        metadata.push_str(&format!("{name},{}\n", ["AP", "Reuters", "UN"][next(3)]));
+    }
+    fs::write(root.join("metadata.csv"), metadata).unwrap();
+    fs::write(root.join("wire/empty.txt"), "").unwrap();
+    fs::write(root.join("wire/image.txt"), b"GIF89a\0\0\x01\x02").unwrap();
+    fs::write(
+        root.join("wire/he said \"no\", again.txt"),
+        "Moscow and Washington said \"no\" to new talks.\nThe Kremlin, in turn,\nwarned of sanctions.\n",
+    )
+    .unwrap();
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Runs `analyze` (with `extra` options) on every shard of `n` at once, then `merge`;
+/// returns the merge's folder and each command's exit status (shards first).
+fn sharded(corpus: &Path, out: &Path, n: u32, extra: &[&str]) -> (PathBuf, Vec<i32>) {
+    let parts: Vec<PathBuf> = (1..=n).map(|k| out.join(format!("part-{k}"))).collect();
+    let mut statuses: Vec<i32> = std::thread::scope(|s| {
+        let runs: Vec<_> = (1..=n)
+            .map(|k| {
+                let part = &parts[k as usize - 1];
+                s.spawn(move || {
+                    detente()
+                        .arg("analyze")
+                        .arg(corpus)
+                        .args(["--shard", &format!("{k}/{n}"), "--threads", "1", "-q"])
+                        .args(extra)
+                        .arg("-o")
+                        .arg(part)
+                        .output()
+                        .unwrap()
+                })
+            })
+            .collect();
+        runs.into_iter()
+            .map(|r| {
+                let output = r.join().unwrap();
+                let code = output.status.code().unwrap();
+                assert!(code == 0 || code == 3, "{output:?}");
+                code
+            })
+            .collect()
+    });
+    let merged = out.join(format!("merged-{n}"));
+    // Partials given in reverse order: the order must not matter.
+    let output = detente()
+        .arg("merge")
+        .args(parts.iter().rev())
+        .arg("-o")
+        .arg(&merged)
+        .arg("-q")
+        .output()
+        .unwrap();
+    statuses.push(output.status.code().unwrap());
+    (merged, statuses)
+}
+
+fn assert_same_files(whole: &Path, merged: &Path, what: &str) {
+    for name in SAME_FILES {
+        let (a, b) = (whole.join(name), merged.join(name));
+        let (a, b) = (fs::read(&a).unwrap(), fs::read(&b).unwrap());
+        assert!(a.len() > 20, "{what}: {name} is nearly empty");
+        assert!(a == b, "{what}: {name} differs after the merge");
+    }
+}
+
+fn whole_run(corpus: &Path, out: &Path, extra: &[&str]) -> i32 {
+    let output = detente()
+        .arg("analyze")
+        .arg(corpus)
+        .args(["-q", "-o"])
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap();
+    output.status.code().unwrap()
+}
+
+#[test]
+fn merged_shards_of_the_bundled_corpus_equal_one_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    copy_dir(Path::new("corpus"), &corpus);
+    let whole = tmp.path().join("whole");
+    assert_eq!(whole_run(&corpus, &whole, &[]), 0);
+    for n in [1, 2, 3, 7] {
+        let (merged, statuses) = sharded(&corpus, &tmp.path().join(format!("n{n}")), n, &[]);
+        assert!(statuses.iter().all(|&s| s == 0), "{statuses:?}");
+        assert_same_files(&whole, &merged, &format!("{n} shards"));
+        assert!(merged.join("report.html").is_file());
+    }
+}
+
+#[test]
+fn merged_shards_of_a_generated_corpus_equal_one_run_with_the_same_options() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    generated_corpus(&corpus, 60);
+    for (label, extra) in [
+        ("defaults", &[][..]),
+        (
+            "options",
+            &[
+                "--excel",
+                "--by",
+                "source",
+                "--min-count",
+                "3",
+                "--max-n",
+                "4",
+            ][..],
+        ),
+    ] {
+        let whole = tmp.path().join(format!("whole-{label}"));
+        // The binary file is skipped: exit status 3, the rest written.
+        assert_eq!(whole_run(&corpus, &whole, extra), 3);
+        for n in [1, 2, 3, 7] {
+            let out = tmp.path().join(format!("{label}-{n}"));
+            let (merged, statuses) = sharded(&corpus, &out, n, extra);
+            // Exactly one shard met the binary file, and the merge reports it too.
+            let skipping = statuses[..n as usize].iter().filter(|&&s| s == 3).count();
+            assert_eq!(skipping, 1, "{statuses:?}");
+            assert_eq!(statuses[n as usize], 3, "merge status");
+            assert_same_files(&whole, &merged, &format!("{label}, {n} shards"));
+            let run: serde_json::Value =
+                serde_json::from_slice(&fs::read(merged.join("run.json")).unwrap()).unwrap();
+            assert_eq!(run["report"]["skipped"].as_array().unwrap().len(), 1);
+        }
+    }
+}
+
+/// A set of partials of `corpus` in `out`, shard k of 3 in `part-k`, made with `extra`.
+fn three_parts(corpus: &Path, out: &Path, extra: &[&str]) -> Vec<PathBuf> {
+    (1..=3)
+        .map(|k| {
+            let part = out.join(format!("part-{k}"));
+            let mut cmd = detente();
+            cmd.arg("analyze")
+                .arg(corpus)
+                .args(["--shard", &format!("{k}/3"), "-q", "-o"])
+                .arg(&part);
+            cmd.args(extra);
+            cmd.assert().success();
+            part
+        })
+        .collect()
+}
+
+fn merge_error(parts: &[&Path], out: &Path) -> String {
+    let output = detente()
+        .arg("merge")
+        .args(parts)
+        .arg("-o")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(
+        !out.join("sentences.csv").exists(),
+        "nothing written on refusal"
+    );
+    String::from_utf8(output.stderr).unwrap()
+}
+
+#[test]
+fn merge_refuses_incomplete_duplicated_or_mismatched_partials_naming_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    copy_dir(Path::new("corpus"), &corpus);
+    let parts = three_parts(&corpus, &tmp.path().join("a"), &[]);
+    let out = tmp.path().join("out");
+    let [p1, p2, p3] = [&*parts[0], &*parts[1], &*parts[2]];
+
+    let e = merge_error(&[p1, p3], &out);
+    assert!(e.contains("shard 2/3 missing"), "{e}");
+    let e = merge_error(&[p1, p2, p3, p2], &out);
+    assert!(e.contains("shard 2/3 given twice"), "{e}");
+    assert!(e.contains(&p2.display().to_string()), "{e}");
+
+    let other = three_parts(&corpus, &tmp.path().join("b"), &["--min-count", "5"]);
+    let e = merge_error(&[p1, &other[1], p3], &out);
+    assert!(
+        e.contains("other options") && e.contains("min_count"),
+        "{e}"
+    );
+    assert!(e.contains(&other[1].display().to_string()), "{e}");
+
+    // The same options, but the lexicon file changed between shards.
+    let lexicon = tmp.path().join("extra.csv");
+    let terms = |intensity: u8| {
+        let row = format!(
+            "term,polarity,class,intensity,notes\ndetente,cooperative,verbal,{intensity},\n"
+        );
+        fs::write(&lexicon, row).unwrap();
+    };
+    let add = ["--lexicon-add", lexicon.to_str().unwrap()];
+    terms(2);
+    let with_2 = three_parts(&corpus, &tmp.path().join("c"), &add);
+    terms(3);
+    let with_3 = three_parts(&corpus, &tmp.path().join("d"), &add);
+    let e = merge_error(&[&with_2[0], &with_3[1], &with_2[2]], &out);
+    assert!(e.contains("another lexicon"), "{e}");
+
+    // A shard cut from a corpus that has changed since.
+    fs::write(corpus.join("news/late.txt"), "Talks resumed in Geneva.\n").unwrap();
+    let changed = three_parts(&corpus, &tmp.path().join("e"), &[]);
+    let e = merge_error(&[p1, &changed[1], p3], &out);
+    assert!(e.contains("another corpus listing"), "{e}");
+
+    // Not a partial at all, and a damaged one.
+    let e = merge_error(&[p1, &corpus, p3], &out);
+    assert!(e.contains("no partial.json"), "{e}");
+    let sentences = p2.join("sentences.csv");
+    let text = fs::read_to_string(&sentences).unwrap();
+    fs::write(&sentences, &text[..text.len() / 2]).unwrap();
+    let e = merge_error(&[p1, p2, p3], &out);
+    assert!(e.contains("sentences.csv") && e.contains("damaged"), "{e}");
+}
+
+#[test]
+fn a_shard_is_stable_when_unrelated_files_are_added() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    copy_dir(Path::new("corpus"), &corpus);
+    let ids = |out: &Path| -> Vec<String> {
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&fs::read(out.join("partial.json")).unwrap()).unwrap();
+        (manifest["documents"].as_array().unwrap().iter())
+            .map(|d| d["doc_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let before: Vec<Vec<String>> = three_parts(&corpus, &tmp.path().join("a"), &[])
+        .iter()
+        .map(|p| ids(p))
+        .collect();
+    assert_eq!(before.iter().map(Vec::len).sum::<usize>(), 8);
+    fs::write(corpus.join("news/late.txt"), "Talks resumed in Geneva.\n").unwrap();
+    let after: Vec<Vec<String>> = three_parts(&corpus, &tmp.path().join("b"), &[])
+        .iter()
+        .map(|p| ids(p))
+        .collect();
+    for (b, a) in before.iter().zip(&after) {
+        let kept: Vec<&String> = a.iter().filter(|id| *id != "news/late.txt").collect();
+        assert_eq!(kept, b.iter().collect::<Vec<_>>());
+    }
+}
