@@ -481,12 +481,23 @@ impl Output {
 
     /// Writes a whole small file (the manifest).
     pub fn file(&mut self, name: &str, bytes: &[u8]) -> Result<(), Error> {
-        let (mut file, temp, target) = self.temp(name)?;
+        self.file_with(name, |w| w.write_all(bytes))
+    }
+
+    /// Writes a whole file through a buffer, for data too big to build in memory first.
+    pub fn file_with(
+        &mut self,
+        name: &str,
+        write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+    ) -> Result<(), Error> {
+        let (file, temp, target) = self.temp(name)?;
         let io = |source| Error::Io {
             path: target.clone(),
             source,
         };
-        file.write_all(bytes).map_err(io)?;
+        let mut buffer = BufWriter::with_capacity(1 << 20, file);
+        write(&mut buffer).map_err(io)?;
+        let file = buffer.into_inner().map_err(|e| io(e.into_error()))?;
         file.sync_all().map_err(io)?;
         self.staged.push((temp, target));
         Ok(())

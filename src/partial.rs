@@ -173,13 +173,13 @@ pub struct StoredTotals {
 
 impl StoredTotals {
     /// A shard's totals and groups, sorted so that a shard gives the same file each time.
-    pub fn new(totals: &Totals, groups: &Groups) -> StoredTotals {
-        let mut entities: Vec<_> = (totals.entities.iter())
-            .map(|((name, t), s)| (name.clone(), *t, s.clone()))
+    pub fn new(totals: Totals, groups: &Groups) -> StoredTotals {
+        let mut entities: Vec<_> = (totals.entities.into_iter())
+            .map(|((name, t), s)| (name, t, s))
             .collect();
         entities.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-        let mut dyads: Vec<_> = (totals.dyads.iter())
-            .map(|((level, a, b), s)| (*level, a.clone(), b.clone(), s.clone()))
+        let mut dyads: Vec<_> = (totals.dyads.into_iter())
+            .map(|((level, a, b), s)| (level, a, b, s))
             .collect();
         dyads.sort_by(|a, b| (a.0, &a.1, &a.2).cmp(&(b.0, &b.1, &b.2)));
         StoredTotals {
@@ -190,7 +190,7 @@ impl StoredTotals {
             entities,
             dyads,
             groups: groups.clone(),
-            phrases: totals.phrases.to_stored(),
+            phrases: totals.phrases.into_stored(),
         }
     }
 
@@ -485,7 +485,9 @@ pub fn merge(parts: &[PathBuf], output: &Path) -> Result<RunReport, Error> {
             mine.counts += g.counts;
         }
         skipped.extend(part.manifest.skipped.iter().cloned());
-        warnings.extend(part.manifest.warnings.iter().cloned());
+        // A shard's "approximate phrase counts" warning is the merge's to give, once.
+        let own = |w: &&Warning| w.file != crate::run::PRUNED_FILE;
+        warnings.extend(part.manifest.warnings.iter().filter(own).cloned());
     }
     totals.phrases.resolve_texts();
     output::write_groups(&mut out, &groups)?;

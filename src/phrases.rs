@@ -252,7 +252,7 @@ fn prune<V>(map: &mut FxHashMap<u64, V>, count: impl Fn(&V) -> u64, mut floor: u
 
 /// One surface form of a phrase in the corpus: its hash, its count, and where it was
 /// first seen (document ordinal in corpus order, byte offset), which breaks ties.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Surface {
     hash: u64,
     count: u64,
@@ -456,9 +456,8 @@ impl PhraseCounts {
         for (key, text) in other.texts {
             self.texts.entry(key).or_insert(text);
         }
-        if self.grams.len() > MAX_PHRASES {
-            self.prune();
-        }
+        // No pruning here: each partial is already bounded, so a merge of N holds at most
+        // N times the bound, and pruning the union would drop phrases no shard dropped.
     }
 
     /// Ends a merge of partial tables: each phrase seen at least twice takes the text of
@@ -528,44 +527,42 @@ pub struct StoredPhrases {
     grams: Vec<StoredGram>,
 }
 
-/// One phrase of a [`StoredPhrases`], with the text of each surface form.
+/// One phrase of a [`StoredPhrases`]. Keys are one letter and surfaces are tuples
+/// (hash, count, first document, first offset, text): a shard stores hundreds of thousands.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 struct StoredGram {
-    hash: u64,
-    count: u64,
-    documents: u64,
-    sections: u64,
+    /// The phrase's hash.
+    h: u64,
+    /// count, documents, sections.
+    c: [u64; 3],
+    /// Words.
     n: u8,
-    example: Option<(String, usize)>,
-    surfaces: Vec<(Surface, String)>,
+    /// The earliest example: doc_id and sentence index.
+    e: Option<(String, usize)>,
+    /// Surface forms with their text.
+    s: Vec<(u64, u64, u32, u32, Box<str>)>,
 }
 
 impl PhraseCounts {
-    /// The table of a partial run, to be written beside its rows.
-    pub fn to_stored(&self) -> StoredPhrases {
-        let mut words: Vec<(u64, u64)> = self.words.iter().map(|(w, c)| (*w, *c)).collect();
+    /// The table of a partial run, to be written beside its rows (its texts move out).
+    pub fn into_stored(mut self) -> StoredPhrases {
+        let mut words: Vec<(u64, u64)> = self.words.into_iter().collect();
         words.sort_unstable();
-        let mut grams: Vec<StoredGram> = self
-            .grams
-            .iter()
+        let mut grams: Vec<StoredGram> = (self.grams.into_iter())
             .map(|(hash, g)| StoredGram {
-                hash: *hash,
-                count: g.count,
-                documents: g.documents,
-                sections: g.sections,
+                h: hash,
+                c: [g.count, g.documents, g.sections],
                 n: g.n,
-                example: g.example.as_ref().map(|(d, s)| (d.to_string(), *s)),
-                surfaces: g
-                    .surfaces
-                    .iter()
+                e: g.example.map(|(d, s)| (d.to_string(), s)),
+                s: (g.surfaces.iter())
                     .map(|s| {
-                        let text = self.texts.get(&(*hash, s.hash));
-                        (*s, text.map_or_else(String::new, |t| t.to_string()))
+                        let text = self.texts.remove(&(hash, s.hash)).unwrap_or_default();
+                        (s.hash, s.count, s.doc, s.start, text)
                     })
                     .collect(),
             })
             .collect();
-        grams.sort_unstable_by_key(|g| g.hash);
+        grams.sort_unstable_by_key(|g| g.h);
         StoredPhrases {
             tokens: self.tokens,
             pruned_below: self.pruned_below,
@@ -584,19 +581,25 @@ impl PhraseCounts {
             ..PhraseCounts::default()
         };
         for g in stored.grams {
+            let [count, documents, sections] = g.c;
             let mut gram = Gram {
-                count: g.count,
-                documents: g.documents,
-                sections: g.sections,
+                count,
+                documents,
+                sections,
                 n: g.n,
-                example: g.example.map(|(d, s)| (Arc::from(d), s)),
+                example: g.e.map(|(d, s)| (Arc::from(d), s)),
                 ..Gram::default()
             };
-            for (surface, text) in g.surfaces {
-                gram.surfaces.add(surface);
-                counts.texts.insert((g.hash, surface.hash), text.into());
+            for (hash, count, doc, start, text) in g.s {
+                gram.surfaces.add(Surface {
+                    hash,
+                    count,
+                    doc,
+                    start,
+                });
+                counts.texts.insert((g.h, hash), text);
             }
-            counts.grams.insert(g.hash, gram);
+            counts.grams.insert(g.h, gram);
         }
         counts
     }
@@ -780,7 +783,7 @@ mod tests {
                 .zip(&ids)
                 .map(|((d, s), id)| (*d, id.as_str(), *s)),
         );
-        let json = serde_json::to_string(&counts.to_stored()).unwrap();
+        let json = serde_json::to_string(&counts.into_stored()).unwrap();
         PhraseCounts::from_stored(serde_json::from_str(&json).unwrap())
     }
 

@@ -223,11 +223,14 @@ pub(crate) struct Runtime {
     pub threads: usize,
 }
 
+/// The file the warning of [`pruned_warning`] is about.
+pub(crate) const PRUNED_FILE: &str = "phrases.csv";
+
 /// The warning that phrase counts are approximate, when a table was pruned.
 pub(crate) fn pruned_warning(totals: &Totals) -> Option<Warning> {
     let below = totals.phrases.pruned_below;
     (below > 0).then(|| Warning::new(
-        "phrases.csv",
+        PRUNED_FILE,
         format!(
             "phrase counts are approximate: to bound memory, phrases were dropped while seen at most {below} times, so counts may be low by up to that much"
         ),
@@ -426,9 +429,10 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
             skipped: report.skipped.clone(),
             warnings: report.warnings.clone(),
         };
-        let json =
-            serde_json::to_vec(&StoredTotals::new(&totals, &groups)).expect("totals serialise");
-        out.file(partial::TOTALS_FILE, &json)?;
+        let stored = StoredTotals::new(totals, &groups);
+        out.file_with(partial::TOTALS_FILE, |w| {
+            serde_json::to_writer(w, &stored).map_err(std::io::Error::other)
+        })?;
         let json = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
         out.file(partial::PARTIAL_FILE, &json)?;
         out.commit()?;
