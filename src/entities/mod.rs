@@ -366,7 +366,8 @@ const HEAD_REFERENCES: &[(&str, &str)] = &[
 const REGION_WORDS: &[&str] = &["North", "South", "East", "West", "Gulf"];
 
 /// Words that, after a place name, make a longer name of another type: "Paris Agreement"
-/// is no place, "Mississippi River" is a location.
+/// is no place, "Mississippi River" is a location. They also type a capitalised run of
+/// unknown words that ends in one ("Atchafalaya River", "Seal Island").
 const NAME_HEADS: &[(&str, EntityType)] = &[
     ("Agreement", EntityType::Other),
     ("Agreements", EntityType::Other),
@@ -401,6 +402,12 @@ const NAME_HEADS: &[(&str, EntityType)] = &[
     ("Bay", EntityType::Loc),
     ("Peninsula", EntityType::Loc),
     ("Mountains", EntityType::Loc),
+    ("Island", EntityType::Loc),
+    ("Islands", EntityType::Loc),
+    ("Lake", EntityType::Loc),
+    ("Sea", EntityType::Loc),
+    ("Strait", EntityType::Loc),
+    ("Canal", EntityType::Loc),
     ("Territory", EntityType::Gpe),
     ("City", EntityType::Gpe),
 ];
@@ -779,6 +786,13 @@ impl<'a> Recognizer<'a> {
                 EntityType::Org
             } else if person {
                 EntityType::Person
+            } else if let Some((_, etype)) = NAME_HEADS
+                .iter()
+                .find(|(h, _)| *h == last)
+                // "International Year of Mountains" is no mountain range.
+                .filter(|_| !words.iter().any(|w| CONNECTORS.contains(w)))
+            {
+                *etype
             } else {
                 EntityType::Other
             },
@@ -813,7 +827,10 @@ impl<'a> Recognizer<'a> {
             return Some(mention(word, EntityType::Loc));
         }
         let roman = word.len() <= 5 && word.chars().all(|c| "IVXLCDM".contains(c));
-        if word.chars().count() == 1 || roman {
+        // A word with digits is a code, a sum or a tag ("PV.9116", "Rs.200", "TRUMP2020"),
+        // not a name.
+        let coded = word.chars().any(|c| c.is_ascii_digit());
+        if word.chars().count() == 1 || roman || coded {
             return None;
         }
         Some(mention(word, EntityType::Other))
