@@ -1,7 +1,7 @@
 //! The `detente` command line: argument parsing and reporting only; the work is in the
 //! library.
 
-use std::io::IsTerminal;
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -12,7 +12,7 @@ use detente::corpus::{DEFAULT_EXTENSIONS, Discovery, Document, Format};
 use detente::entities::{Gazetteer, Recognizer, gazetteer};
 use detente::groups::GroupBy;
 use detente::output::{CellPolicy, fixed};
-use detente::partial::{DataChecksums, Shard};
+use detente::partial::{DataChecksums, Shard, Share};
 use detente::phrases::PhraseOptions;
 use detente::pipeline::{Analyzer, Worker};
 use detente::run::{RunConfig, run};
@@ -67,14 +67,20 @@ enum Command {
     /// Write report.html (charts and tables) from the output folder of `analyze`, and with
     /// --xlsx the workbook detente.xlsx.
     Report(ReportArgs),
-    /// Merge the partial results of `analyze --shard K/N` runs into the files one
-    /// `analyze` over the whole corpus writes, byte for byte.
+    /// Merge the partial results of `analyze --shard K/N` runs (or, from standard input,
+    /// the records of `map`) into the files one `analyze` over the whole corpus writes,
+    /// byte for byte.
     Merge(MergeArgs),
+    /// Mapper for Hadoop Streaming, Spark's RDD.pipe and the like: analyse the documents
+    /// whose ids are read from standard input (one per line) and write their partial
+    /// result as records (KEY, tab, JSON) on standard output, for `detente merge -`.
+    Map(MapArgs),
 }
 
 #[derive(Args)]
 struct MergeArgs {
-    /// The partial results' folders, one per shard, in any order.
+    /// The partial results' folders, one per shard, in any order; or `-` to read the
+    /// records of `detente map` mappers from standard input, in any order.
     #[arg(required = true)]
     parts: Vec<PathBuf>,
     /// Output folder (created if missing).
@@ -152,14 +158,12 @@ struct LexiconArgs {
     given_names: Vec<PathBuf>,
 }
 
+/// What is read and how it is analysed: the options `analyze` and `map` share.
 #[derive(Args)]
-struct AnalyzeArgs {
+struct AnalysisArgs {
     /// The corpus folder.
     #[arg(default_value = "corpus")]
     corpus: PathBuf,
-    /// Output folder (created if missing).
-    #[arg(short, long, default_value = "output")]
-    output: PathBuf,
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -179,16 +183,27 @@ struct AnalyzeArgs {
     /// curly quotes correctly (default: plain UTF-8).
     #[arg(long)]
     excel: bool,
-    /// Also write detente.xlsx (one sheet per table, a tone chart); report.html is always
-    /// written.
-    #[arg(long)]
-    xlsx: bool,
     /// Group documents in groups.csv by the first N folders of their path.
     #[arg(long, value_name = "N", default_value_t = 1, conflicts_with = "by")]
     group_depth: usize,
     /// Group documents by a column of the corpus's metadata.csv instead (e.g. source, year).
     #[arg(long, value_name = "FIELD")]
     by: Option<String>,
+    #[command(flatten)]
+    lexicon: LexiconArgs,
+}
+
+#[derive(Args)]
+struct AnalyzeArgs {
+    #[command(flatten)]
+    analysis: AnalysisArgs,
+    /// Output folder (created if missing).
+    #[arg(short, long, default_value = "output")]
+    output: PathBuf,
+    /// Also write detente.xlsx (one sheet per table, a tone chart); report.html is always
+    /// written.
+    #[arg(long)]
+    xlsx: bool,
     /// Print nothing but errors.
     #[arg(short, long)]
     quiet: bool,
@@ -196,8 +211,15 @@ struct AnalyzeArgs {
     /// partial result for `detente merge` (for cluster job arrays, GNU parallel, ...).
     #[arg(long, value_name = "K/N")]
     shard: Option<Shard>,
+}
+
+#[derive(Args)]
+struct MapArgs {
     #[command(flatten)]
-    lexicon: LexiconArgs,
+    analysis: AnalysisArgs,
+    /// Print the corpus's document ids, one per line (the input to give mappers), and exit.
+    #[arg(long)]
+    list: bool,
 }
 
 #[derive(Args)]
@@ -327,6 +349,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate(&args).map(|_| ExitCode::SUCCESS),
         Command::Report(args) => report(&args).map(|_| ExitCode::SUCCESS),
         Command::Merge(args) => merge(&args),
+        Command::Map(args) => map(args),
     };
     match result {
         Ok(code) => code,
@@ -353,7 +376,8 @@ fn one_line(e: &anyhow::Error) -> String {
     line
 }
 
-fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
+/// The run `args` ask for, writing to `output`.
+fn prepare(args: &AnalysisArgs, output: PathBuf, progress: bool) -> Result<(RunConfig, Analyzer)> {
     if !args.corpus.exists() {
         bail!("{}: corpus folder not found", args.corpus.display());
     }
@@ -383,7 +407,7 @@ fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
     });
     let config = RunConfig {
         corpus: args.corpus.clone(),
-        output: args.output.clone(),
+        output,
         threads: args.threads,
         discovery: Discovery {
             extensions: args
@@ -402,11 +426,18 @@ fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
             Some(field) => GroupBy::Field(field.clone()),
             None => GroupBy::Folder(args.group_depth),
         },
-        progress: !args.quiet && std::io::stderr().is_terminal(),
-        shard: args.shard,
+        progress,
+        share: None,
         data: args.lexicon.checksums()?,
         on_discovered: None,
     };
+    Ok((config, analyzer))
+}
+
+fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
+    let progress = !args.quiet && std::io::stderr().is_terminal();
+    let (mut config, analyzer) = prepare(&args.analysis, args.output.clone(), progress)?;
+    config.share = args.shard.map(Share::Shard);
     let report = run(&config, &analyzer)?;
     let what = match args.shard {
         Some(shard) => format!(
@@ -420,8 +451,44 @@ fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
     Ok(exit_status(&report, none_read))
 }
 
+/// Exit status 0 even when files were skipped: an engine would retry or fail the task,
+/// and the merge reports them (exit status 3).
+fn map(args: MapArgs) -> Result<ExitCode> {
+    let (config, analyzer) = prepare(&args.analysis, PathBuf::new(), false)?;
+    if args.list {
+        let scan = config.discovery.scan(&config.corpus)?;
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        for file in &scan.files {
+            writeln!(out, "{}", file.doc_id)?;
+        }
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut ids = std::collections::HashSet::new();
+    for line in std::io::stdin().lock().lines() {
+        let line = line.context("standard input: cannot read the document ids")?;
+        let id = line.trim_end_matches('\r');
+        if !id.is_empty() {
+            ids.insert(id.to_string());
+        }
+    }
+    let report = detente::partial::stream::map(&config, &analyzer, ids, std::io::stdout().lock())?;
+    for w in report.warnings.iter().chain(&report.skipped) {
+        eprintln!("detente: warning: {w}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn merge(args: &MergeArgs) -> Result<ExitCode> {
-    let report = detente::partial::merge(&args.parts, &args.output)?;
+    let report = if args.parts.iter().any(|p| p == Path::new("-")) {
+        if args.parts.len() > 1 {
+            bail!("`-` (records on standard input) cannot be merged with partial folders");
+        }
+        let input = std::io::BufReader::with_capacity(1 << 20, std::io::stdin().lock());
+        detente::partial::stream::merge_records(input, &args.output)?
+    } else {
+        detente::partial::merge(&args.parts, &args.output)?
+    };
     summarise(&report, args.quiet, &results_in(&args.output, args.xlsx)?);
     Ok(exit_status(&report, report.documents == 0))
 }

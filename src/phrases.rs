@@ -530,7 +530,7 @@ pub struct StoredPhrases {
 /// One phrase of a [`StoredPhrases`]. Keys are one letter and surfaces are tuples
 /// (hash, count, first document, first offset, text): a shard stores hundreds of thousands.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-struct StoredGram {
+pub struct StoredGram {
     /// The phrase's hash.
     h: u64,
     /// count, documents, sections.
@@ -541,6 +541,21 @@ struct StoredGram {
     e: Option<(String, usize)>,
     /// Surface forms with their text.
     s: Vec<(u64, u64, u32, u32, Box<str>)>,
+}
+
+impl StoredPhrases {
+    /// Takes the phrases out, leaving the word counts (for the streaming form, which writes
+    /// each phrase as a record of its own).
+    pub fn take_grams(&mut self) -> Vec<StoredGram> {
+        std::mem::take(&mut self.grams)
+    }
+}
+
+impl StoredGram {
+    /// The phrase's hash, its key when records are grouped by phrase.
+    pub fn hash(&self) -> u64 {
+        self.h
+    }
 }
 
 impl PhraseCounts {
@@ -581,27 +596,32 @@ impl PhraseCounts {
             ..PhraseCounts::default()
         };
         for g in stored.grams {
-            let [count, documents, sections] = g.c;
-            let mut gram = Gram {
-                count,
-                documents,
-                sections,
-                n: g.n,
-                example: g.e.map(|(d, s)| (Arc::from(d), s)),
-                ..Gram::default()
-            };
-            for (hash, count, doc, start, text) in g.s {
-                gram.surfaces.add(Surface {
-                    hash,
-                    count,
-                    doc,
-                    start,
-                });
-                counts.texts.insert((g.h, hash), text);
-            }
-            counts.grams.insert(g.h, gram);
+            counts.add_stored(g);
         }
         counts
+    }
+
+    /// Adds one phrase of another partial table, as [`PhraseCounts::merge`] would.
+    pub fn add_stored(&mut self, g: StoredGram) {
+        let [count, documents, sections] = g.c;
+        let mut gram = Gram {
+            count,
+            documents,
+            sections,
+            n: g.n,
+            example: g.e.map(|(d, s)| (Arc::from(d), s)),
+            ..Gram::default()
+        };
+        for (hash, count, doc, start, text) in g.s {
+            gram.surfaces.add(Surface {
+                hash,
+                count,
+                doc,
+                start,
+            });
+            self.texts.entry((g.h, hash)).or_insert(text);
+        }
+        self.grams.entry(g.h).or_default().merge(gram);
     }
 }
 

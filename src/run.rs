@@ -15,7 +15,9 @@ use crate::corpus::{self, Discovery, SourceFile};
 use crate::error::{Error, Warning};
 use crate::groups::{GroupBy, Groups, Metadata};
 use crate::output::{self, CellPolicy, DocumentFiles, DocumentRows, Output};
-use crate::partial::{self, DataChecksums, PartDocument, PartialManifest, Shard, StoredTotals};
+use crate::partial::{
+    self, DataChecksums, Identity, PartDocument, PartialManifest, Share, StoredTotals,
+};
 use crate::pipeline::{Analyzer, DocResult, Totals, Worker};
 
 /// Bytes of input analysed per batch before results are written.
@@ -45,8 +47,8 @@ pub struct RunConfig {
     /// Show a progress bar on standard error (for runs longer than a second).
     pub progress: bool,
     /// Analyse only this share of the documents and write a partial result for
-    /// [`crate::partial::merge`] (`--shard K/N`).
-    pub shard: Option<Shard>,
+    /// [`crate::partial::merge`] (`--shard K/N`, `detente map`).
+    pub share: Option<Share>,
     /// Checksums of the lexicon and gazetteer in use, recorded in the manifest.
     pub data: DataChecksums,
     /// Called with the file list between discovery and reading; `None` in normal runs.
@@ -113,7 +115,7 @@ type Loaded<'a> = Result<
         Vec<Warning>,
         &'a SourceFile,
     ),
-    Warning,
+    (Warning, &'a SourceFile),
 >;
 
 /// Documents up to this size have their rows formatted by the worker that analysed them,
@@ -188,9 +190,6 @@ pub(crate) struct Manifest<'a> {
     /// The partial results a `merge` read.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub merged_from: Vec<String>,
-    /// The share a `--shard` run analysed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub shard: Option<Shard>,
     pub runtime: Runtime,
 }
 
@@ -272,13 +271,10 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         });
     }
     let listing = (files.len(), partial::listing_digest(&files));
-    if let Some(shard) = config.shard {
-        files.retain(|f| shard.contains(&f.doc_id));
-        skipped.retain(|w| shard.contains(&w.file));
-        // Problems met while listing concern the whole corpus: one shard reports them.
-        if shard.index != 1 {
-            warnings.clear();
-        }
+    if let Some(share) = &config.share {
+        files.retain(|f| share.contains(&f.doc_id));
+        skipped.retain(|w| share.reports_listing_problem(&w.file));
+        warnings.retain(|w| share.reports_listing_problem(&w.file));
     }
     let mut part_documents = Vec::new();
     let mut out = Output::new(&config.output, config.cells)?;
@@ -302,7 +298,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
     }
     let mut doc_files = DocumentFiles::open(&out, &metadata.columns)?;
     let mut totals = Totals::default();
-    totals.phrases.partial = config.shard.is_some();
+    totals.phrases.partial = config.share.is_some();
     let mut groups = Groups::default();
     let progress = Progress::new(
         config.progress,
@@ -320,7 +316,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
                     match result {
                         Ok((doc, rows, text, doc_warnings, file)) => {
                             warnings.extend(doc_warnings);
-                            if config.shard.is_some() {
+                            if config.share.is_some() {
                                 part_documents.push(PartDocument {
                                     doc_id: doc.doc_id.clone(),
                                     ordinal: file.ordinal,
@@ -331,6 +327,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
                                         1,
                                         doc.totals.mentions,
                                     ],
+                                    skipped: false,
                                 });
                             }
                             if doc.totals.counts.sentences == 0 {
@@ -361,7 +358,16 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
                             );
                             totals.merge(doc.totals);
                         }
-                        Err(w) => {
+                        Err((w, file)) => {
+                            if config.share.is_some() {
+                                part_documents.push(PartDocument {
+                                    doc_id: file.doc_id.clone(),
+                                    ordinal: file.ordinal,
+                                    bytes: file.bytes,
+                                    rows: [0; 4],
+                                    skipped: true,
+                                });
+                            }
                             skipped.push(w);
                             progress.advance(0);
                         }
@@ -376,7 +382,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
                     .par_iter()
                     .map_init(Worker::default, |worker, file| {
                         let (doc, warnings) =
-                            corpus::load(file).map_err(|e| skip_reason(file, e))?;
+                            corpus::load(file).map_err(|e| (skip_reason(file, e), file))?;
                         let mut result = analyzer.document(&doc, worker);
                         let rows = (doc.text.len() <= FORMAT_IN_WORKER).then(|| {
                             let rows = DocumentRows::format(
@@ -403,7 +409,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
     })?;
     progress.finish();
     doc_files.finish(&mut out)?;
-    let phrases = match config.shard {
+    let phrases = match config.share {
         Some(_) => totals.phrases.len(),
         None => {
             output::write_groups(&mut out, &groups)?;
@@ -412,19 +418,24 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
     };
     warnings.extend(pruned_warning(&totals));
     let report = RunReport::new(files.len(), &totals, skipped, warnings, phrases, started);
-    if let Some(shard) = config.shard {
+    if let Some(share) = &config.share {
         let manifest = PartialManifest {
-            format: partial::FORMAT,
-            version: env!("CARGO_PKG_VERSION").to_string(),
-            shard,
-            corpus: config.corpus.display().to_string(),
-            corpus_files: listing.0,
-            corpus_digest: listing.1,
-            options: config.options.clone(),
-            data: config.data.clone(),
-            lexicon_terms: analyzer.lexicon.len(),
-            gazetteer_entities: analyzer.gazetteer.len(),
-            metadata_columns: metadata.columns.clone(),
+            identity: Identity {
+                format: partial::FORMAT,
+                version: env!("CARGO_PKG_VERSION").to_string(),
+                corpus: config.corpus.display().to_string(),
+                corpus_files: listing.0,
+                corpus_digest: listing.1,
+                options: config.options.clone(),
+                data: config.data.clone(),
+                lexicon_terms: analyzer.lexicon.len(),
+                gazetteer_entities: analyzer.gazetteer.len(),
+                metadata_columns: metadata.columns.clone(),
+            },
+            shard: match share {
+                Share::Shard(shard) => Some(*shard),
+                Share::Documents(_) => None,
+            },
             documents: part_documents,
             skipped: report.skipped.clone(),
             warnings: report.warnings.clone(),
@@ -449,7 +460,6 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         gazetteer_entities: analyzer.gazetteer.len(),
         report: &report,
         merged_from: Vec::new(),
-        shard: None,
         runtime: Runtime {
             threads: pool.current_num_threads(),
         },

@@ -559,7 +559,7 @@ fn a_file_that_vanishes_or_changes_during_the_run() {
         options: Value::Null,
         group_by: detente::groups::GroupBy::default(),
         progress: false,
-        shard: None,
+        share: None,
         data: Default::default(),
         on_discovered: Some(vanish_and_change),
     };

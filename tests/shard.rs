@@ -104,36 +104,37 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     found
 }
 
+/// Runs `commands` all at once, as an engine runs its tasks; their outputs in order.
+fn all_at_once(commands: impl Iterator<Item = Command>) -> Vec<std::process::Output> {
+    std::thread::scope(|s| {
+        let runs: Vec<_> = commands
+            .map(|mut cmd| s.spawn(move || cmd.output().unwrap()))
+            .collect();
+        runs.into_iter().map(|r| r.join().unwrap()).collect()
+    })
+}
+
 /// Runs `analyze` (with `extra` options) on every shard of `n` at once, then `merge`;
 /// returns the merge's folder and each command's exit status (shards first).
 fn sharded(corpus: &Path, out: &Path, n: u32, extra: &[&str]) -> (PathBuf, Vec<i32>) {
     let parts: Vec<PathBuf> = (1..=n).map(|k| out.join(format!("part-{k}"))).collect();
-    let mut statuses: Vec<i32> = std::thread::scope(|s| {
-        let runs: Vec<_> = (1..=n)
-            .map(|k| {
-                let part = &parts[k as usize - 1];
-                s.spawn(move || {
-                    detente()
-                        .arg("analyze")
-                        .arg(corpus)
-                        .args(["--shard", &format!("{k}/{n}"), "--threads", "1", "-q"])
-                        .args(extra)
-                        .arg("-o")
-                        .arg(part)
-                        .output()
-                        .unwrap()
-                })
-            })
-            .collect();
-        runs.into_iter()
-            .map(|r| {
-                let output = r.join().unwrap();
-                let code = output.status.code().unwrap();
-                assert!(code == 0 || code == 3, "{output:?}");
-                code
-            })
-            .collect()
+    let shards = (1..=n).map(|k| {
+        let mut cmd = detente();
+        cmd.arg("analyze")
+            .arg(corpus)
+            .args(["--shard", &format!("{k}/{n}"), "--threads", "1", "-q"])
+            .args(extra)
+            .arg("-o")
+            .arg(&parts[k as usize - 1]);
+        cmd
     });
+    let mut statuses: Vec<i32> = (all_at_once(shards).into_iter())
+        .map(|output| {
+            let code = output.status.code().unwrap();
+            assert!(code == 0 || code == 3, "{output:?}");
+            code
+        })
+        .collect();
     let merged = out.join(format!("merged-{n}"));
     // Partials given in reverse order: the order must not matter.
     let output = detente()
@@ -336,4 +337,180 @@ fn a_shard_is_stable_when_unrelated_files_are_added() {
         let kept: Vec<&String> = a.iter().filter(|id| *id != "news/late.txt").collect();
         assert_eq!(kept, b.iter().collect::<Vec<_>>());
     }
+}
+
+/// The document ids of `corpus`, as `detente map --list` prints them.
+fn listing(corpus: &Path) -> Vec<String> {
+    let output = detente()
+        .args(["map", "--list"])
+        .arg(corpus)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// Runs one mapper per group of ids at once, as an engine runs its map tasks, and
+/// returns their records, mappers in order.
+fn mappers(corpus: &Path, groups: &[Vec<String>], extra: &[&str]) -> Vec<Vec<u8>> {
+    let maps = groups.iter().map(|ids| {
+        let mut cmd = detente();
+        cmd.arg("map")
+            .arg(corpus)
+            .args(["--threads", "1"])
+            .args(extra)
+            .write_stdin(ids.iter().map(|id| format!("{id}\n")).collect::<String>());
+        cmd
+    });
+    (all_at_once(maps).into_iter())
+        .map(|output| {
+            // A mapper succeeds even when it skips a file: the merge reports it.
+            assert_eq!(output.status.code(), Some(0), "{output:?}");
+            output.stdout
+        })
+        .collect()
+}
+
+/// Records sorted by key, as the shuffle of Hadoop Streaming (or `sort`) hands them to
+/// the reducer.
+fn shuffled(records: &[Vec<u8>]) -> Vec<u8> {
+    let mut lines: Vec<&[u8]> = records
+        .iter()
+        .flat_map(|r| r.split_inclusive(|&b| b == b'\n'))
+        .collect();
+    let key = |line: &[u8]| line.split(|&b| b == b'\t').next().unwrap().to_vec();
+    lines.sort_by_key(|line| key(line));
+    lines.concat()
+}
+
+/// Runs `detente merge -` on `records`; returns its exit status and standard error.
+fn reduce(records: Vec<u8>, out: &Path) -> (i32, String) {
+    let output = detente()
+        .args(["merge", "-", "-q", "-o"])
+        .arg(out)
+        .write_stdin(records)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+/// The ids dealt round-robin to `n` mappers.
+fn deal(ids: &[String], n: usize) -> Vec<Vec<String>> {
+    (0..n)
+        .map(|k| ids.iter().skip(k).step_by(n).cloned().collect())
+        .collect()
+}
+
+#[test]
+fn mapped_and_reduced_like_a_streaming_engine_equals_one_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    generated_corpus(&corpus, 60);
+    let ids = listing(&corpus);
+    assert_eq!(
+        ids.len(),
+        63,
+        "60 documents, the empty, binary and quoted files"
+    );
+    for (label, extra) in [
+        ("defaults", &[][..]),
+        (
+            "options",
+            &["--excel", "--by", "source", "--max-n", "4"][..],
+        ),
+    ] {
+        let whole = tmp.path().join(format!("whole-{label}"));
+        assert_eq!(whole_run(&corpus, &whole, extra), 3);
+        for n in [1, 2, 3, 7] {
+            let records = mappers(&corpus, &deal(&ids, n), extra);
+            // Sorted as a shuffle leaves them, and in any order as `cat` would.
+            let sorted = tmp.path().join(format!("{label}-{n}-sorted"));
+            assert_eq!(reduce(shuffled(&records), &sorted).0, 3);
+            assert_same_files(&whole, &sorted, &format!("{label}, {n} mappers, sorted"));
+            let reversed: Vec<u8> = records.iter().rev().flatten().copied().collect();
+            let unsorted = tmp.path().join(format!("{label}-{n}-unsorted"));
+            assert_eq!(reduce(reversed, &unsorted).0, 3);
+            assert_same_files(
+                &whole,
+                &unsorted,
+                &format!("{label}, {n} mappers, in any order"),
+            );
+            let run: serde_json::Value =
+                serde_json::from_slice(&fs::read(sorted.join("run.json")).unwrap()).unwrap();
+            assert_eq!(run["report"]["skipped"].as_array().unwrap().len(), 1);
+            assert_eq!(run["inputs"].as_array().unwrap().len(), ids.len());
+        }
+    }
+}
+
+#[test]
+fn the_streaming_merge_refuses_missing_repeated_or_mismatched_documents() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    copy_dir(Path::new("corpus"), &corpus);
+    let ids = listing(&corpus);
+    let refused = |records: Vec<u8>, name: &str| {
+        let out = tmp.path().join(name);
+        let (status, stderr) = reduce(records, &out);
+        assert_eq!(status, 1, "{stderr}");
+        assert!(
+            !out.join("sentences.csv").exists(),
+            "nothing written on refusal"
+        );
+        stderr
+    };
+
+    // A document no mapper was given: named by its neighbour in the listing.
+    let mut some = deal(&ids, 2);
+    let dropped = some[1].remove(1);
+    let previous = &ids[ids.iter().position(|id| *id == dropped).unwrap() - 1];
+    let err = refused(mappers(&corpus, &some, &[]).concat(), "missing");
+    assert!(err.contains("1 of 8 documents missing"), "{err}");
+    assert!(err.contains(&format!("1 after {previous}")), "{err}");
+
+    // A document given to two mappers.
+    let mut twice = deal(&ids, 2);
+    twice[1].push(ids[0].clone());
+    let err = refused(mappers(&corpus, &twice, &[]).concat(), "twice");
+    assert!(
+        err.contains(&format!("document {} given twice", ids[0])),
+        "{err}"
+    );
+
+    // Mappers run with different options.
+    let halves = deal(&ids, 2);
+    let mut records = mappers(&corpus, &halves[..1], &[]);
+    records.extend(mappers(&corpus, &halves[1..], &["--max-n", "3"]));
+    let err = refused(records.concat(), "options");
+    assert!(err.contains("made with other options"), "{err}");
+
+    // Not records at all, and nothing at all.
+    let err = refused(b"sentence_index,text\n".to_vec(), "csv");
+    assert!(
+        err.contains("standard input, line 1: not a record"),
+        "{err}"
+    );
+    let err = refused(Vec::new(), "empty");
+    assert!(err.contains("no records of `detente map`"), "{err}");
+
+    // An id that is not a document: the mapper warns and the merge names what is missing.
+    let output = detente()
+        .arg("map")
+        .arg(&corpus)
+        .write_stdin("news/no-such-file.txt\n")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("news/no-such-file.txt: not a document of the corpus"),
+        "{stderr}"
+    );
 }

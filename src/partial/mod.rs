@@ -13,6 +13,7 @@
 //! byte for byte. That holds while no phrase table was pruned; when one was, the run and
 //! the merge each say their phrase counts are approximate.
 
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -29,6 +30,8 @@ use crate::phrases::{PhraseCounts, StoredPhrases};
 use crate::pipeline::{DyadLevel, DyadStat, EntityStat, Totals};
 use crate::run::{Manifest, RunReport, Runtime};
 
+pub mod stream;
+
 /// The manifest of a partial result.
 pub const PARTIAL_FILE: &str = "partial.json";
 /// The raw sums of a partial result.
@@ -41,7 +44,7 @@ const ROW_FILES: [&str; 4] = [
     "mentions.csv",
 ];
 /// Version of the partial format; partials of another format are refused.
-pub(crate) const FORMAT: u32 = 1;
+pub(crate) const FORMAT: u32 = 2;
 
 /// Shard `index` of `count` (1-based), as given to `--shard K/N`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -78,6 +81,36 @@ impl Shard {
     /// Whether the document (or skipped file) `doc_id` belongs to this shard.
     pub fn contains(&self, doc_id: &str) -> bool {
         fnv1a(doc_id.as_bytes()) % u64::from(self.count) == u64::from(self.index - 1)
+    }
+}
+
+/// The share of a corpus that a partial run analyses.
+#[derive(Debug, Clone)]
+pub enum Share {
+    /// `analyze --shard K/N`: the documents whose id hashes to shard K.
+    Shard(Shard),
+    /// `detente map`: the documents named on its standard input.
+    Documents(HashSet<String>),
+}
+
+impl Share {
+    /// Whether the document (or skipped file) `doc_id` belongs to this share.
+    pub fn contains(&self, doc_id: &str) -> bool {
+        match self {
+            Share::Shard(shard) => shard.contains(doc_id),
+            Share::Documents(ids) => ids.contains(doc_id),
+        }
+    }
+
+    /// Whether a problem met while listing the corpus, about `file` (which may not be a
+    /// document), is this share's to report. Each shard reports its own files and shard 1
+    /// the rest; every share of named documents reports them all, as it cannot know what
+    /// the others were given, and the merge keeps one of each.
+    pub fn reports_listing_problem(&self, file: &str) -> bool {
+        match self {
+            Share::Shard(shard) => shard.index == 1 || shard.contains(file),
+            Share::Documents(_) => true,
+        }
     }
 }
 
@@ -123,20 +156,21 @@ pub struct PartDocument {
     pub bytes: u64,
     /// Rows in sentences.csv, sections.csv, documents.csv and mentions.csv.
     pub rows: [u64; 4],
+    /// Skipped (unreadable, binary…): no rows, but still part of the corpus listing.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub skipped: bool,
 }
 
-/// `partial.json`: what a shard run was and what it holds.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct PartialManifest {
+/// What two partial results must share to be merged: the run they are shares of.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Identity {
     /// Partial format version.
     pub format: u32,
     /// detente's version.
     pub version: String,
-    /// Which share.
-    pub shard: Shard,
     /// The corpus folder as given.
     pub corpus: String,
-    /// Files in the whole corpus listing the shard was cut from.
+    /// Files in the whole corpus listing the share was cut from.
     pub corpus_files: usize,
     /// FNV-1a (hex) of that listing (ids and sizes).
     pub corpus_digest: String,
@@ -150,9 +184,57 @@ pub struct PartialManifest {
     pub gazetteer_entities: usize,
     /// The metadata columns of `documents.csv`.
     pub metadata_columns: Vec<String>,
-    /// The shard's documents in corpus order.
+}
+
+impl Identity {
+    /// Why a partial of this identity cannot be merged by this detente, if it cannot.
+    fn foreign(&self) -> Option<String> {
+        (self.format != FORMAT || self.version != env!("CARGO_PKG_VERSION")).then(|| {
+            format!(
+                "made by detente {} (partial format {}); this is detente {} (format {FORMAT}): re-run it with this version",
+                self.version,
+                self.format,
+                env!("CARGO_PKG_VERSION")
+            )
+        })
+    }
+
+    /// Why this share cannot be merged with `other`'s (described as `what`), if it cannot.
+    fn mismatch(&self, other: &Identity, what: &str) -> Option<String> {
+        let (a, b) = (self, other);
+        if (&a.corpus_digest, a.corpus_files) != (&b.corpus_digest, b.corpus_files) {
+            return Some(format!(
+                "cut from another corpus listing ({} files) than {what} ({} files): run every share on the same corpus, unchanged",
+                a.corpus_files, b.corpus_files
+            ));
+        }
+        if a.data.lexicon != b.data.lexicon {
+            return Some(format!("made with another lexicon than {what}"));
+        }
+        if a.data.gazetteer != b.data.gazetteer {
+            return Some(format!("made with another gazetteer than {what}"));
+        }
+        if a.options != b.options {
+            return Some(format!(
+                "made with other options than {what}: {} vs {}",
+                a.options, b.options
+            ));
+        }
+        None
+    }
+}
+
+/// `partial.json`: what a shard run was and what it holds.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct PartialManifest {
+    /// The run this is a share of.
+    #[serde(flatten)]
+    pub identity: Identity,
+    /// Which share, for `--shard K/N`; none for a share of named documents (`detente map`).
+    pub shard: Option<Shard>,
+    /// The share's documents in corpus order, skipped ones included.
     pub documents: Vec<PartDocument>,
-    /// Files of this shard that were skipped.
+    /// Files of this share that were skipped.
     pub skipped: Vec<Warning>,
     /// Warnings (the corpus-wide ones from listing only in shard 1).
     pub warnings: Vec<Warning>,
@@ -227,6 +309,7 @@ pub fn listing_digest(files: &[SourceFile]) -> String {
 struct Part {
     dir: PathBuf,
     manifest: PartialManifest,
+    shard: Shard,
 }
 
 fn partial_error(path: &Path, message: impl Into<String>) -> Error {
@@ -253,52 +336,29 @@ fn read_json<T: serde::de::DeserializeOwned>(dir: &Path, name: &str) -> Result<T
 impl Part {
     fn open(dir: &Path) -> Result<Part, Error> {
         let manifest: PartialManifest = read_json(dir, PARTIAL_FILE)?;
-        if manifest.format != FORMAT || manifest.version != env!("CARGO_PKG_VERSION") {
-            return Err(partial_error(
-                dir,
-                format!(
-                    "made by detente {} (partial format {}); this is detente {} (format {FORMAT}): re-run the shard with this version",
-                    manifest.version,
-                    manifest.format,
-                    env!("CARGO_PKG_VERSION")
-                ),
-            ));
+        if let Some(why) = manifest.identity.foreign() {
+            return Err(partial_error(dir, why));
         }
+        let shard = manifest
+            .shard
+            .ok_or_else(|| partial_error(dir, "not the output of `detente analyze --shard K/N`"))?;
         Ok(Part {
             dir: dir.to_path_buf(),
             manifest,
+            shard,
         })
     }
 
     /// Why this partial cannot be merged with `first`, if it cannot.
     fn mismatch(&self, first: &Part) -> Option<String> {
-        let (a, b) = (&self.manifest, &first.manifest);
         let other = first.dir.display();
-        if a.shard.count != b.shard.count {
+        if self.shard.count != first.shard.count {
             return Some(format!(
                 "shard {} but {other} is shard {}: every partial must come from the same N",
-                a.shard, b.shard
+                self.shard, first.shard
             ));
         }
-        if (&a.corpus_digest, a.corpus_files) != (&b.corpus_digest, b.corpus_files) {
-            return Some(format!(
-                "cut from another corpus listing ({} files) than {other} ({} files): run every shard on the same corpus, unchanged",
-                a.corpus_files, b.corpus_files
-            ));
-        }
-        if a.data.lexicon != b.data.lexicon {
-            return Some(format!("made with another lexicon than {other}"));
-        }
-        if a.data.gazetteer != b.data.gazetteer {
-            return Some(format!("made with another gazetteer than {other}"));
-        }
-        if a.options != b.options {
-            return Some(format!(
-                "made with other options than {other}: {} vs {}",
-                a.options, b.options
-            ));
-        }
-        None
+        (self.manifest.identity).mismatch(&first.manifest.identity, &other.to_string())
     }
 }
 
@@ -310,10 +370,10 @@ fn check_set(parts: &[Part]) -> Result<(), Error> {
             return Err(partial_error(&part.dir, why));
         }
     }
-    let n = first.manifest.shard.count;
+    let n = first.shard.count;
     let mut seen: Vec<Option<&Path>> = vec![None; n as usize];
     for part in parts {
-        let k = part.manifest.shard.index;
+        let k = part.shard.index;
         if let Some(earlier) = seen[k as usize - 1].replace(&part.dir) {
             return Err(partial_error(
                 &part.dir,
@@ -401,6 +461,140 @@ impl Records {
     }
 }
 
+/// The four row files of a partial, read document by document in their order.
+struct RowReaders([Records; 4]);
+
+impl RowReaders {
+    fn open(dir: &Path) -> Result<RowReaders, Error> {
+        let open = |name: &str| Records::open(dir.join(name));
+        Ok(RowReaders([
+            open(ROW_FILES[0])?,
+            open(ROW_FILES[1])?,
+            open(ROW_FILES[2])?,
+            open(ROW_FILES[3])?,
+        ]))
+    }
+
+    /// Reads the next document's rows, `doc`, into `rows`.
+    fn read(&mut self, doc: &PartDocument, rows: &mut DocumentRows) -> Result<(), Error> {
+        let [sentences, sections, documents, mentions] = &mut self.0;
+        rows.sentences.clear();
+        rows.sections.clear();
+        rows.documents.clear();
+        rows.mentions.clear();
+        sentences.read(doc.rows[0], &mut rows.sentences)?;
+        sections.read(doc.rows[1], &mut rows.sections)?;
+        documents.read(doc.rows[2], &mut rows.documents)?;
+        mentions.read(doc.rows[3], &mut rows.mentions)
+    }
+
+    /// Checks that every row was read.
+    fn at_end(&mut self) -> Result<(), Error> {
+        self.0.iter_mut().try_for_each(Records::at_end)
+    }
+}
+
+/// The corpus-wide sums of a merge, added share by share in any order.
+struct Sums {
+    totals: Totals,
+    groups: Groups,
+    skipped: Vec<Warning>,
+    warnings: Vec<Warning>,
+}
+
+impl Sums {
+    fn new() -> Sums {
+        let mut totals = Totals::default();
+        totals.phrases.partial = true;
+        Sums {
+            totals,
+            groups: Groups::default(),
+            skipped: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Adds one share's totals.
+    fn add(&mut self, stored: StoredTotals) {
+        let (totals, groups) = stored.into_totals();
+        self.totals.merge(totals);
+        for (name, g) in groups {
+            let mine = self.groups.entry(name).or_default();
+            mine.documents += g.documents;
+            mine.sections += g.sections;
+            mine.counts += g.counts;
+        }
+    }
+
+    /// Adds one share's skipped files and warnings.
+    fn note(&mut self, skipped: &[Warning], warnings: &[Warning]) {
+        self.skipped.extend_from_slice(skipped);
+        // A share's "approximate phrase counts" warning is the merge's to give, once.
+        let own = |w: &&Warning| w.file != crate::run::PRUNED_FILE;
+        self.warnings.extend(warnings.iter().filter(own).cloned());
+    }
+}
+
+/// The output folder of a merge, set up as the run that made the shares set up its own.
+fn open_output(identity: &Identity, output: &Path) -> Result<Output, Error> {
+    let option = |key: &str| identity.options.get(key).and_then(|v| v.as_bool());
+    let cells = CellPolicy {
+        raw: option("raw_cells").unwrap_or(false),
+    };
+    let mut out = Output::new(output, cells)?;
+    out.bom = option("excel").unwrap_or(false);
+    Ok(out)
+}
+
+/// Writes the corpus-wide files and `run.json` of a merge whose rows are written, and
+/// commits the output. `inputs` are the documents in corpus order.
+fn finish(
+    mut out: Output,
+    identity: &Identity,
+    mut sums: Sums,
+    inputs: Vec<(&str, u64)>,
+    merged_from: Vec<String>,
+    started: Instant,
+) -> Result<RunReport, Error> {
+    let min_count = (identity.options.get("min_count"))
+        .and_then(|v| v.as_u64())
+        .unwrap_or(2);
+    let totals = &mut sums.totals;
+    totals.phrases.resolve_texts();
+    output::write_groups(&mut out, &sums.groups)?;
+    let phrases = output::write_totals(&mut out, totals, min_count)?;
+    sums.warnings.extend(crate::run::pruned_warning(totals));
+    // Shares of named documents each report the problems met while listing the corpus.
+    for list in [&mut sums.skipped, &mut sums.warnings] {
+        list.sort_by(|a, b| (&a.file, &a.message).cmp(&(&b.file, &b.message)));
+        list.dedup();
+    }
+    let report = RunReport::new(
+        identity.corpus_files,
+        totals,
+        sums.skipped,
+        sums.warnings,
+        phrases,
+        started,
+    );
+    let run = Manifest {
+        tool: "detente",
+        version: env!("CARGO_PKG_VERSION"),
+        corpus: identity.corpus.clone(),
+        options: &identity.options,
+        data: &identity.data,
+        inputs,
+        lexicon_terms: identity.lexicon_terms,
+        gazetteer_entities: identity.gazetteer_entities,
+        report: &report,
+        merged_from,
+        runtime: Runtime { threads: 1 },
+    };
+    out.file("run.json", &run.to_json())?;
+    out.commit()?;
+    Ok(report)
+}
+
 /// Merges the partial results in `parts` into `output`, as one `analyze` run over the
 /// whole corpus would have written it (with `run.json`; the caller writes the reports).
 ///
@@ -417,16 +611,8 @@ pub fn merge(parts: &[PathBuf], output: &Path) -> Result<RunReport, Error> {
         return Err(partial_error(output, "no partial results to merge"));
     };
     check_set(&parts)?;
-    let manifest = &first.manifest;
-    let option = |key: &str| manifest.options.get(key);
-    let cells = CellPolicy {
-        raw: option("raw_cells")
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false),
-    };
-    let min_count = option("min_count").and_then(|v| v.as_u64()).unwrap_or(2);
-    let mut out = Output::new(output, cells)?;
-    out.bom = option("excel").and_then(|v| v.as_bool()).unwrap_or(false);
+    let identity = &first.manifest.identity;
+    let mut out = open_output(identity, output)?;
 
     // Rows: each document's rows copied from its shard, documents in corpus order.
     let mut order: Vec<(u32, usize, &PartDocument)> = (parts.iter().enumerate())
@@ -439,91 +625,30 @@ pub fn merge(parts: &[PathBuf], output: &Path) -> Result<RunReport, Error> {
         .collect();
     order.sort_by_key(|(ordinal, ..)| *ordinal);
     let mut readers = (parts.iter())
-        .map(|part| {
-            let open = |name: &str| Records::open(part.dir.join(name));
-            Ok([
-                open(ROW_FILES[0])?,
-                open(ROW_FILES[1])?,
-                open(ROW_FILES[2])?,
-                open(ROW_FILES[3])?,
-            ])
-        })
+        .map(|part| RowReaders::open(&part.dir))
         .collect::<Result<Vec<_>, Error>>()?;
-    let mut files = DocumentFiles::open(&out, &manifest.metadata_columns)?;
+    let mut files = DocumentFiles::open(&out, &identity.metadata_columns)?;
     let mut rows = DocumentRows::default();
     for (_, p, doc) in &order {
-        let [sentences, sections, documents, mentions] = &mut readers[*p];
-        rows.sentences.clear();
-        rows.sections.clear();
-        rows.documents.clear();
-        rows.mentions.clear();
-        sentences.read(doc.rows[0], &mut rows.sentences)?;
-        sections.read(doc.rows[1], &mut rows.sections)?;
-        documents.read(doc.rows[2], &mut rows.documents)?;
-        mentions.read(doc.rows[3], &mut rows.mentions)?;
+        readers[*p].read(doc, &mut rows)?;
         files.append(&rows)?;
     }
-    for reader in readers.iter_mut().flatten() {
+    for reader in &mut readers {
         reader.at_end()?;
     }
     files.finish(&mut out)?;
 
     // Totals: sums, whatever the order.
-    let mut totals = Totals::default();
-    totals.phrases.partial = true;
-    let mut groups = Groups::default();
-    let mut skipped = Vec::new();
-    let mut warnings = Vec::new();
+    let mut sums = Sums::new();
     for part in &parts {
-        let (shard_totals, shard_groups) =
-            read_json::<StoredTotals>(&part.dir, TOTALS_FILE)?.into_totals();
-        totals.merge(shard_totals);
-        for (name, g) in shard_groups {
-            let mine = groups.entry(name).or_default();
-            mine.documents += g.documents;
-            mine.sections += g.sections;
-            mine.counts += g.counts;
-        }
-        skipped.extend(part.manifest.skipped.iter().cloned());
-        // A shard's "approximate phrase counts" warning is the merge's to give, once.
-        let own = |w: &&Warning| w.file != crate::run::PRUNED_FILE;
-        warnings.extend(part.manifest.warnings.iter().filter(own).cloned());
+        sums.add(read_json::<StoredTotals>(&part.dir, TOTALS_FILE)?);
+        sums.note(&part.manifest.skipped, &part.manifest.warnings);
     }
-    totals.phrases.resolve_texts();
-    output::write_groups(&mut out, &groups)?;
-    let phrases = output::write_totals(&mut out, &totals, min_count)?;
-    if let Some(w) = crate::run::pruned_warning(&totals) {
-        warnings.push(w);
-    }
-    skipped.sort_by(|a, b| a.file.cmp(&b.file));
-    let inputs: Vec<(&str, u64)> = (order.iter())
+    let inputs = (order.iter())
         .map(|(_, _, d)| (d.doc_id.as_str(), d.bytes))
         .collect();
-    let report = RunReport::new(
-        manifest.corpus_files,
-        &totals,
-        skipped,
-        warnings,
-        phrases,
-        started,
-    );
-    let run = Manifest {
-        tool: "detente",
-        version: env!("CARGO_PKG_VERSION"),
-        corpus: manifest.corpus.clone(),
-        options: &manifest.options,
-        data: &manifest.data,
-        inputs,
-        lexicon_terms: manifest.lexicon_terms,
-        gazetteer_entities: manifest.gazetteer_entities,
-        report: &report,
-        merged_from: parts.iter().map(|p| p.dir.display().to_string()).collect(),
-        shard: None,
-        runtime: Runtime { threads: 1 },
-    };
-    out.file("run.json", &run.to_json())?;
-    out.commit()?;
-    Ok(report)
+    let merged_from = parts.iter().map(|p| p.dir.display().to_string()).collect();
+    finish(out, identity, sums, inputs, merged_from, started)
 }
 
 #[cfg(test)]
