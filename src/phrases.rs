@@ -148,7 +148,11 @@ impl PhraseCounter {
             }
         }
         if self.grams.len() > MAX_PHRASES {
-            self.pruned_below = prune(&mut self.grams, |g| g.count as u64, self.pruned_below);
+            let grams = &mut self.grams;
+            self.pruned_below = prune(self.pruned_below, |floor| {
+                grams.retain(|_, g| g.count as u64 > floor);
+                grams.len()
+            });
         }
     }
 
@@ -237,13 +241,13 @@ impl PhraseCounter {
     }
 }
 
-/// Drops entries whose count is at most a rising floor until at most half of
-/// [`MAX_PHRASES`] remain; returns the highest floor used.
-fn prune<V>(map: &mut FxHashMap<u64, V>, count: impl Fn(&V) -> u64, mut floor: u64) -> u64 {
+/// Drops entries whose count is at most a rising floor, from `floor` on, until at most
+/// half of [`MAX_PHRASES`] remain; `keep_above(floor)` drops them and says how many are
+/// left. Returns the highest floor used.
+fn prune(mut floor: u64, mut keep_above: impl FnMut(u64) -> usize) -> u64 {
     floor = floor.max(1);
     loop {
-        map.retain(|_, v| count(v) > floor);
-        if map.len() <= MAX_PHRASES / 2 {
+        if keep_above(floor) <= MAX_PHRASES / 2 {
             return floor;
         }
         floor += 1;
@@ -359,10 +363,81 @@ pub struct Repeated<'a> {
     pub score: f64,
 }
 
+/// A table keyed by phrase hash whose values sit in one vector in the order they came,
+/// behind a small index (16 bytes a slot). Only the index rehashes as the table grows;
+/// values are written once, one after the other, so memory reserved for the largest table
+/// is touched only as far as it is used. A hash map of large values instead copied itself
+/// into fresh memory at each doubling, and zeroing those pages was a quarter of a run.
+#[derive(Debug, Clone, Default)]
+struct Table<V> {
+    index: FxHashMap<u64, u32>,
+    entries: Vec<(u64, V)>,
+}
+
+impl<V: Default> Table<V> {
+    /// Reserves room for `n` more values (address space only until used), and no more:
+    /// the table is large.
+    fn reserve(&mut self, n: usize) {
+        self.entries.reserve_exact(n);
+    }
+
+    /// The value for `key`, a default one if new.
+    fn entry(&mut self, key: u64) -> &mut V {
+        let next = self.entries.len() as u32;
+        let i = *self.index.entry(key).or_insert(next);
+        if i == next {
+            self.entries.push((key, V::default()));
+        }
+        &mut self.entries[i as usize].1
+    }
+
+    fn get(&self, key: &u64) -> Option<&V> {
+        self.index.get(key).map(|&i| &self.entries[i as usize].1)
+    }
+
+    fn contains_key(&self, key: &u64) -> bool {
+        self.index.contains_key(key)
+    }
+
+    /// Keeps the values for which `keep` holds, in their order.
+    fn retain(&mut self, keep: impl Fn(&V) -> bool) {
+        self.entries.retain(|(_, v)| keep(v));
+        self.index.clear();
+        for (i, (key, _)) in self.entries.iter().enumerate() {
+            self.index.insert(*key, i as u32);
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&u64, &V)> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    fn iter_mut(&mut self) -> impl Iterator<Item = (&u64, &mut V)> {
+        self.entries.iter_mut().map(|(k, v)| (&*k, v))
+    }
+}
+
+impl<V> IntoIterator for Table<V> {
+    type Item = (u64, V);
+    type IntoIter = std::vec::IntoIter<(u64, V)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.into_iter()
+    }
+}
+
 /// The corpus's phrase table, with the word counts its scores need.
 #[derive(Debug, Clone, Default)]
 pub struct PhraseCounts {
-    grams: FxHashMap<u64, Gram>,
+    grams: Table<Gram>,
     words: FxHashMap<u64, u64>,
     tokens: u64,
     /// Highest count ever pruned away (0: counts are exact).
@@ -383,6 +458,12 @@ impl PhraseCounts {
     /// order and `text` its text, from which the text of phrases seen at least twice is
     /// copied.
     pub fn absorb(&mut self, doc: DocPhrases, doc_id: &Arc<str>, ordinal: u32, text: &str) {
+        // Room for the largest table (pruned when over MAX_PHRASES after a document) and
+        // a document's new phrases, so that it is not copied as it grows.
+        if self.grams.is_empty() {
+            self.grams.reserve(MAX_PHRASES + MAX_PHRASES / 4);
+        }
+        self.grams.reserve(doc.grams.len());
         self.tokens += doc.tokens;
         self.pruned_below = self.pruned_below.max(doc.pruned_below);
         self.out_of_order |= self.last_doc.as_ref().is_some_and(|last| **last > **doc_id);
@@ -391,7 +472,7 @@ impl PhraseCounts {
             *self.words.entry(w).or_default() += c;
         }
         for (hash, dg) in doc.grams {
-            let g = self.grams.entry(hash).or_default();
+            let g = self.grams.entry(hash);
             g.count += dg.count as u64;
             g.documents += 1;
             g.sections += dg.sections as u64;
@@ -435,7 +516,11 @@ impl PhraseCounts {
 
     /// Drops the rarest phrases (lossy counting), with their texts.
     fn prune(&mut self) {
-        self.pruned_below = prune(&mut self.grams, |g| g.count, self.pruned_below);
+        let grams = &mut self.grams;
+        self.pruned_below = prune(self.pruned_below, |floor| {
+            grams.retain(|g| g.count > floor);
+            grams.len()
+        });
         if !self.texts.is_empty() {
             let grams = &self.grams;
             self.texts.retain(|(g, _), _| grams.contains_key(g));
@@ -451,7 +536,7 @@ impl PhraseCounts {
             *self.words.entry(w).or_default() += c;
         }
         for (hash, g) in other.grams {
-            self.grams.entry(hash).or_default().merge(g);
+            self.grams.entry(hash).merge(g);
         }
         for (key, text) in other.texts {
             self.texts.entry(key).or_insert(text);
@@ -621,7 +706,7 @@ impl PhraseCounts {
             });
             self.texts.entry((g.h, hash)).or_insert(text);
         }
-        self.grams.entry(g.h).or_default().merge(gram);
+        self.grams.entry(g.h).merge(gram);
     }
 }
 
