@@ -92,6 +92,7 @@ pub struct PhraseCounter {
     /// (section, phrase, count) for phrases repeated within a section they have left.
     section_repeats: Vec<(u32, u64, u32)>,
     pruned_below: u64,
+    undercount: u64,
 }
 
 /// The phrases of one finished document, compact, ready to be added to the corpus.
@@ -101,6 +102,7 @@ pub struct DocPhrases {
     words: Vec<(u64, u64)>,
     tokens: u64,
     pruned_below: u64,
+    undercount: u64,
 }
 
 impl PhraseCounter {
@@ -112,6 +114,7 @@ impl PhraseCounter {
             words: self.words.drain().collect(),
             tokens: std::mem::take(&mut self.tokens),
             pruned_below: std::mem::take(&mut self.pruned_below),
+            undercount: std::mem::take(&mut self.undercount),
         }
     }
 
@@ -153,6 +156,7 @@ impl PhraseCounter {
                 grams.retain(|_, g| g.count as u64 > floor);
                 grams.len()
             });
+            self.undercount += self.pruned_below;
         }
     }
 
@@ -442,6 +446,10 @@ pub struct PhraseCounts {
     tokens: u64,
     /// Highest count ever pruned away (0: counts are exact).
     pub pruned_below: u64,
+    /// The most occurrences any phrase may have lost to pruning: a phrase is dropped at
+    /// most once per pruning, having been seen at most that pruning's floor times since
+    /// it was last dropped, so this is the sum of the floors, over documents and shards.
+    pub undercount: u64,
     /// A partial result, to be merged with others: the text of every surface form of
     /// every phrase is kept (in `texts`), as any of them may lead once merged.
     pub partial: bool,
@@ -466,6 +474,7 @@ impl PhraseCounts {
         self.grams.reserve(doc.grams.len());
         self.tokens += doc.tokens;
         self.pruned_below = self.pruned_below.max(doc.pruned_below);
+        self.undercount += doc.undercount;
         self.out_of_order |= self.last_doc.as_ref().is_some_and(|last| **last > **doc_id);
         self.last_doc = Some(doc_id.clone());
         for (w, c) in doc.words {
@@ -521,6 +530,7 @@ impl PhraseCounts {
             grams.retain(|g| g.count > floor);
             grams.len()
         });
+        self.undercount += self.pruned_below;
         if !self.texts.is_empty() {
             let grams = &self.grams;
             self.texts.retain(|(g, _), _| grams.contains_key(g));
@@ -532,6 +542,7 @@ impl PhraseCounts {
     pub fn merge(&mut self, other: PhraseCounts) {
         self.tokens += other.tokens;
         self.pruned_below = self.pruned_below.max(other.pruned_below);
+        self.undercount += other.undercount;
         for (w, c) in other.words {
             *self.words.entry(w).or_default() += c;
         }
@@ -608,6 +619,7 @@ impl PhraseCounts {
 pub struct StoredPhrases {
     tokens: u64,
     pruned_below: u64,
+    undercount: u64,
     words: Vec<(u64, u64)>,
     grams: Vec<StoredGram>,
 }
@@ -666,6 +678,7 @@ impl PhraseCounts {
         StoredPhrases {
             tokens: self.tokens,
             pruned_below: self.pruned_below,
+            undercount: self.undercount,
             words,
             grams,
         }
@@ -676,6 +689,7 @@ impl PhraseCounts {
         let mut counts = PhraseCounts {
             tokens: stored.tokens,
             pruned_below: stored.pruned_below,
+            undercount: stored.undercount,
             words: stored.words.into_iter().collect(),
             partial: true,
             ..PhraseCounts::default()
@@ -790,6 +804,72 @@ mod tests {
             .iter()
             .map(|r| r.text.to_lowercase())
             .collect()
+    }
+
+    #[test]
+    fn pruned_counts_are_low_by_at_most_the_undercount() {
+        // Sentences of made-up words, enough distinct phrases to prune the table twice,
+        // with a phrase in every document and phrases that recur now and then.
+        let mut state: u64 = 11;
+        let mut next = |m: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % m
+        };
+        let word = |mut n: u64| {
+            let mut w = String::from("z");
+            while n > 0 {
+                w.push((b'a' + (n % 26) as u8) as char);
+                n /= 26;
+            }
+            w
+        };
+        let mut norm = Normalizer::default();
+        let mut counts = PhraseCounts::default();
+        let mut exact: FxHashMap<u64, u64> = Default::default();
+        for d in 0..30_000u32 {
+            let mut sentences = vec!["Economic sanctions".to_string()];
+            for _ in 0..3 {
+                let words: Vec<String> = (0..6).map(|_| word(next(40_000))).collect();
+                sentences.push(words.join(" "));
+            }
+            let text = sentences.join("\n");
+            let mut doc = PhraseCounter::default();
+            let mut at = 0;
+            for (i, s) in sentences.iter().enumerate() {
+                let mut tokens = Vec::new();
+                norm.tokenize(&text, Span::new(at, at + s.len()), &mut tokens);
+                doc.add_sentence(&tokens, &norm, 0, i, &PhraseOptions::default());
+                at += s.len() + 1;
+            }
+            let doc = doc.finish();
+            for (hash, g) in &doc.grams {
+                *exact.entry(*hash).or_default() += g.count as u64;
+            }
+            counts.absorb(doc, &Arc::from(format!("d{d:05}")), d, &text);
+        }
+        assert!(exact.len() > 2 * MAX_PHRASES, "{}", exact.len());
+        assert!(counts.pruned_below > 0 && counts.undercount >= counts.pruned_below);
+        let mut low = 0;
+        for (hash, g) in counts.grams.iter() {
+            let truth = exact[hash];
+            assert!(g.count <= truth && truth - g.count <= counts.undercount);
+            low += u64::from(g.count < truth);
+        }
+        assert!(
+            low > 0,
+            "no count was low: the bound was not put to the test"
+        );
+        let listed = counts.repeated(2);
+        let sanctions = listed
+            .iter()
+            .find(|r| r.text == "Economic sanctions")
+            .unwrap();
+        assert_eq!(
+            sanctions.gram.count, 30_000,
+            "a phrase in every document is never dropped"
+        );
     }
 
     #[test]

@@ -227,11 +227,12 @@ pub(crate) const PRUNED_FILE: &str = "phrases.csv";
 
 /// The warning that phrase counts are approximate, when a table was pruned.
 pub(crate) fn pruned_warning(totals: &Totals) -> Option<Warning> {
-    let below = totals.phrases.pruned_below;
-    (below > 0).then(|| Warning::new(
+    let phrases = &totals.phrases;
+    (phrases.pruned_below > 0).then(|| Warning::new(
         PRUNED_FILE,
         format!(
-            "phrase counts are approximate: to bound memory, phrases were dropped while seen at most {below} times, so counts may be low by up to that much"
+            "phrase counts are approximate: to bound memory, the rarest phrases were dropped from the count whenever there were too many (the last time those seen at most {} times), so a phrase's count may be low by up to {}",
+            phrases.pruned_below, phrases.undercount
         ),
     ))
 }
