@@ -13,7 +13,7 @@ use detente::entities::{Gazetteer, Recognizer, gazetteer};
 use detente::groups::GroupBy;
 use detente::output::{CellPolicy, fixed};
 use detente::partial::{DataChecksums, Shard, Share};
-use detente::phrases::PhraseOptions;
+use detente::phrases::{MAX_PHRASES, PhraseOptions};
 use detente::pipeline::{Analyzer, Worker};
 use detente::run::{RunConfig, run};
 use detente::segment;
@@ -176,6 +176,11 @@ struct AnalysisArgs {
     /// Longest phrase in words (2–6).
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u8).range(2..=6))]
     max_n: u8,
+    /// Distinct phrases held in memory (about 120 bytes each) before the rarest are
+    /// dropped and phrase counts become approximate; raise it when a run says so and exact
+    /// counts matter (they then also agree across shards).
+    #[arg(long, value_name = "N", default_value_t = MAX_PHRASES, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1024..))]
+    max_phrases: usize,
     /// Write text cells exactly as found, even those a spreadsheet would run as formulas.
     #[arg(long)]
     raw_cells: bool,
@@ -390,12 +395,14 @@ fn prepare(args: &AnalysisArgs, output: PathBuf, progress: bool) -> Result<(RunC
         phrases: PhraseOptions {
             max_n: args.max_n as usize,
             min_count: args.min_count,
+            max_phrases: args.max_phrases,
         },
     };
     let options = serde_json::json!({
         "ext": args.ext,
         "min_count": args.min_count,
         "max_n": args.max_n,
+        "max_phrases": args.max_phrases,
         "raw_cells": args.raw_cells,
         "excel": args.excel,
         "by": args.by,

@@ -12,8 +12,9 @@
 //!
 //! For speed and memory, n-grams are keyed by a 64-bit hash of their words' hashes (no
 //! string per occurrence), and a phrase's text is copied out of its document only once it
-//! has been seen twice. When the corpus table holds more than [`MAX_PHRASES`] phrases, the
-//! rarest are dropped (lossy counting) and the run says its counts are approximate.
+//! has been seen twice. When the corpus table holds more than
+//! [`PhraseOptions::max_phrases`] phrases, the rarest are dropped (lossy counting) and the
+//! run says its counts are approximate.
 
 use std::sync::Arc;
 
@@ -24,8 +25,8 @@ use crate::tokenize::{Normalizer, Token, TokenKind, fold_case, tokens, word_hash
 
 /// Shortest phrase length counted.
 pub const MIN_N: usize = 2;
-/// Distinct phrases kept, per document and per corpus, before the rarest are pruned
-/// (about 120 bytes each, counting the hash table).
+/// Distinct phrases kept by default, per document and per corpus, before the rarest are
+/// pruned (about 120 bytes each, counting the hash table: some 60 MB).
 pub const MAX_PHRASES: usize = 1 << 19;
 
 /// How phrases are counted.
@@ -35,6 +36,10 @@ pub struct PhraseOptions {
     pub max_n: usize,
     /// Fewest occurrences in the corpus for a phrase to be listed.
     pub min_count: u64,
+    /// Distinct phrases held before the rarest are pruned ([`MAX_PHRASES`] by default).
+    /// Below it counts are exact, and so identical however the corpus is sharded; a user
+    /// whose corpus prunes trades memory for exactness by raising it.
+    pub max_phrases: usize,
 }
 
 impl Default for PhraseOptions {
@@ -42,6 +47,7 @@ impl Default for PhraseOptions {
         PhraseOptions {
             max_n: 6,
             min_count: 2,
+            max_phrases: MAX_PHRASES,
         }
     }
 }
@@ -150,9 +156,9 @@ impl PhraseCounter {
                 }
             }
         }
-        if self.grams.len() > MAX_PHRASES {
+        if self.grams.len() > opts.max_phrases {
             let grams = &mut self.grams;
-            self.pruned_below = prune(self.pruned_below, |floor| {
+            self.pruned_below = prune(self.pruned_below, opts.max_phrases, |floor| {
                 grams.retain(|_, g| g.count as u64 > floor);
                 grams.len()
             });
@@ -246,12 +252,12 @@ impl PhraseCounter {
 }
 
 /// Drops entries whose count is at most a rising floor, from `floor` on, until at most
-/// half of [`MAX_PHRASES`] remain; `keep_above(floor)` drops them and says how many are
-/// left. Returns the highest floor used.
-fn prune(mut floor: u64, mut keep_above: impl FnMut(u64) -> usize) -> u64 {
+/// half of `limit` remain; `keep_above(floor)` drops them and says how many are left.
+/// Returns the highest floor used.
+fn prune(mut floor: u64, limit: usize, mut keep_above: impl FnMut(u64) -> usize) -> u64 {
     floor = floor.max(1);
     loop {
-        if keep_above(floor) <= MAX_PHRASES / 2 {
+        if keep_above(floor) <= limit / 2 {
             return floor;
         }
         floor += 1;
@@ -439,7 +445,7 @@ impl<V> IntoIterator for Table<V> {
 }
 
 /// The corpus's phrase table, with the word counts its scores need.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct PhraseCounts {
     grams: Table<Gram>,
     words: FxHashMap<u64, u64>,
@@ -459,6 +465,26 @@ pub struct PhraseCounts {
     /// phrase (comparing document ids per phrase was 4% of a run).
     last_doc: Option<Arc<str>>,
     out_of_order: bool,
+    /// Distinct phrases held before the rarest are pruned (see
+    /// [`PhraseOptions::max_phrases`]).
+    pub max_phrases: usize,
+}
+
+impl Default for PhraseCounts {
+    fn default() -> Self {
+        PhraseCounts {
+            grams: Table::default(),
+            words: FxHashMap::default(),
+            tokens: 0,
+            pruned_below: 0,
+            undercount: 0,
+            partial: false,
+            texts: FxHashMap::default(),
+            last_doc: None,
+            out_of_order: false,
+            max_phrases: MAX_PHRASES,
+        }
+    }
 }
 
 impl PhraseCounts {
@@ -466,10 +492,10 @@ impl PhraseCounts {
     /// order and `text` its text, from which the text of phrases seen at least twice is
     /// copied.
     pub fn absorb(&mut self, doc: DocPhrases, doc_id: &Arc<str>, ordinal: u32, text: &str) {
-        // Room for the largest table (pruned when over MAX_PHRASES after a document) and
-        // a document's new phrases, so that it is not copied as it grows.
+        // Room for the largest table (pruned when over `max_phrases` after a document)
+        // and a document's new phrases, so that it is not copied as it grows.
         if self.grams.is_empty() {
-            self.grams.reserve(MAX_PHRASES + MAX_PHRASES / 4);
+            self.grams.reserve(self.max_phrases + self.max_phrases / 4);
         }
         self.grams.reserve(doc.grams.len());
         self.tokens += doc.tokens;
@@ -518,7 +544,7 @@ impl PhraseCounts {
                 }
             }
         }
-        if self.grams.len() > MAX_PHRASES {
+        if self.grams.len() > self.max_phrases {
             self.prune();
         }
     }
@@ -526,7 +552,7 @@ impl PhraseCounts {
     /// Drops the rarest phrases (lossy counting), with their texts.
     fn prune(&mut self) {
         let grams = &mut self.grams;
-        self.pruned_below = prune(self.pruned_below, |floor| {
+        self.pruned_below = prune(self.pruned_below, self.max_phrases, |floor| {
             grams.retain(|g| g.count > floor);
             grams.len()
         });
@@ -806,10 +832,10 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn pruned_counts_are_low_by_at_most_the_undercount() {
-        // Sentences of made-up words, enough distinct phrases to prune the table twice,
-        // with a phrase in every document and phrases that recur now and then.
+    /// Counts `docs` documents of made-up words (a phrase in every document, phrases that
+    /// recur now and then) holding at most `max_phrases`; returns the table and the exact
+    /// count of every phrase.
+    fn random_corpus(docs: u32, max_phrases: usize) -> (PhraseCounts, FxHashMap<u64, u64>) {
         let mut state: u64 = 11;
         let mut next = |m: u64| {
             state = state
@@ -825,10 +851,17 @@ mod tests {
             }
             w
         };
+        let opts = PhraseOptions {
+            max_phrases,
+            ..PhraseOptions::default()
+        };
         let mut norm = Normalizer::default();
-        let mut counts = PhraseCounts::default();
+        let mut counts = PhraseCounts {
+            max_phrases,
+            ..PhraseCounts::default()
+        };
         let mut exact: FxHashMap<u64, u64> = Default::default();
-        for d in 0..30_000u32 {
+        for d in 0..docs {
             let mut sentences = vec!["Economic sanctions".to_string()];
             for _ in 0..3 {
                 let words: Vec<String> = (0..6).map(|_| word(next(40_000))).collect();
@@ -840,7 +873,7 @@ mod tests {
             for (i, s) in sentences.iter().enumerate() {
                 let mut tokens = Vec::new();
                 norm.tokenize(&text, Span::new(at, at + s.len()), &mut tokens);
-                doc.add_sentence(&tokens, &norm, 0, i, &PhraseOptions::default());
+                doc.add_sentence(&tokens, &norm, 0, i, &opts);
                 at += s.len() + 1;
             }
             let doc = doc.finish();
@@ -849,6 +882,13 @@ mod tests {
             }
             counts.absorb(doc, &Arc::from(format!("d{d:05}")), d, &text);
         }
+        (counts, exact)
+    }
+
+    #[test]
+    fn pruned_counts_are_low_by_at_most_the_undercount() {
+        // Enough distinct phrases to prune the default table twice.
+        let (counts, exact) = random_corpus(30_000, MAX_PHRASES);
         assert!(exact.len() > 2 * MAX_PHRASES, "{}", exact.len());
         assert!(counts.pruned_below > 0 && counts.undercount >= counts.pruned_below);
         let mut low = 0;
@@ -870,6 +910,19 @@ mod tests {
             sanctions.gram.count, 30_000,
             "a phrase in every document is never dropped"
         );
+    }
+
+    #[test]
+    fn a_table_large_enough_counts_exactly_and_a_small_one_prunes() {
+        let (small, exact) = random_corpus(2_000, 10_000);
+        assert!(exact.len() > 20_000, "{}", exact.len());
+        assert!(small.pruned_below > 0 && small.len() < exact.len());
+        let (large, exact) = random_corpus(2_000, exact.len());
+        assert_eq!((large.pruned_below, large.undercount), (0, 0));
+        assert_eq!(large.grams.len(), exact.len());
+        for (hash, g) in large.grams.iter() {
+            assert_eq!(g.count, exact[hash]);
+        }
     }
 
     #[test]

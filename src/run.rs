@@ -231,7 +231,7 @@ pub(crate) fn pruned_warning(totals: &Totals) -> Option<Warning> {
     (phrases.pruned_below > 0).then(|| Warning::new(
         PRUNED_FILE,
         format!(
-            "phrase counts are approximate: to bound memory, the rarest phrases were dropped from the count whenever there were too many (the last time those seen at most {} times), so a phrase's count may be low by up to {}",
+            "phrase counts are approximate: to bound memory, the rarest phrases were dropped from the count whenever there were too many (the last time those seen at most {} times), so a phrase's count may be low by up to {}; a larger --max-phrases gives exact counts",
             phrases.pruned_below, phrases.undercount
         ),
     ))
@@ -300,6 +300,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
     let mut doc_files = DocumentFiles::open(&out, &metadata.columns)?;
     let mut totals = Totals::default();
     totals.phrases.partial = config.share.is_some();
+    totals.phrases.max_phrases = analyzer.phrases.max_phrases;
     let mut groups = Groups::default();
     let progress = Progress::new(
         config.progress,

@@ -171,6 +171,29 @@ fn news_layout_sections_sentences_dyads_and_phrases() {
 }
 
 #[test]
+fn a_small_phrase_table_prunes_and_says_how_to_count_exactly() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let (small, exact) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let pruned = analyze(&corpus, small.path(), &["--max-phrases", "1024", "--quiet"]);
+    assert!(pruned.status.success());
+    let warning = String::from_utf8_lossy(&pruned.stderr);
+    assert!(
+        warning.contains("phrase counts are approximate") && warning.contains("--max-phrases"),
+        "{warning}"
+    );
+    let full = analyze(&corpus, exact.path(), &["--quiet"]);
+    assert!(full.status.success() && full.stderr.is_empty());
+    let listed = |dir: &Path| read_csv(&dir.join("phrases.csv")).len();
+    assert!(listed(small.path()) < listed(exact.path()));
+    let tiny = analyze(&corpus, small.path(), &["--max-phrases", "10"]);
+    assert_eq!(
+        tiny.status.code(),
+        Some(2),
+        "a bound under 1024 is a usage error"
+    );
+}
+
+#[test]
 fn one_and_two_threads_give_identical_files() {
     let out1 = tempfile::tempdir().unwrap();
     let out2 = tempfile::tempdir().unwrap();
