@@ -216,12 +216,31 @@ impl Identity {
         }
         if a.options != b.options {
             return Some(format!(
-                "made with other options than {what}: {} vs {}",
-                a.options, b.options
+                "made with other options than {what}: {}",
+                option_differences(&a.options, &b.options)
             ));
         }
         None
     }
+}
+
+/// The options that differ, as `name a vs b` (the whole objects if either is not one).
+fn option_differences(a: &serde_json::Value, b: &serde_json::Value) -> String {
+    let (Some(a), Some(b)) = (a.as_object(), b.as_object()) else {
+        return format!("{a} vs {b}");
+    };
+    let null = serde_json::Value::Null;
+    let mut names: Vec<&String> = a.keys().chain(b.keys()).collect();
+    names.sort();
+    names.dedup();
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let (x, y) = (a.get(name).unwrap_or(&null), b.get(name).unwrap_or(&null));
+            (x != y).then(|| format!("{name} {x} vs {y}"))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `partial.json`: what a shard run was and what it holds.
