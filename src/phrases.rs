@@ -21,7 +21,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use crate::span::Span;
-use crate::tokenize::{Normalizer, Token, TokenKind, fold_case, tokens, word_hash};
+use crate::tokenize::{Normalizer, Token, TokenKind, fold_case_into, tokens, word_hash};
 
 /// Shortest phrase length counted.
 pub const MIN_N: usize = 2;
@@ -237,7 +237,7 @@ impl PhraseCounter {
                 .max_by_key(|v| v.count)
                 .map_or(Span::default(), |v| v.span());
             let phrase = surface_text(text, leader);
-            let score = association(&phrase, c, &self.words, self.tokens);
+            let score = association(&words_of(&phrase), c, &self.words, self.tokens);
             list.push((score, phrase, c));
         }
         per_section
@@ -618,10 +618,10 @@ impl PhraseCounts {
         candidates.retain(|(h, ..)| !covered.contains(h));
         let mut list: Vec<Repeated> = candidates
             .into_iter()
-            .map(|(_, gram, text, _)| Repeated {
+            .map(|(_, gram, text, words)| Repeated {
                 gram,
                 text,
-                score: association(text, gram.count, &self.words, self.tokens),
+                score: association(&words, gram.count, &self.words, self.tokens),
             })
             .collect();
         list.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.text.cmp(b.text)));
@@ -752,17 +752,23 @@ impl PhraseCounts {
 
 /// The word hashes of a phrase's text, as counted.
 fn words_of(text: &str) -> Vec<u64> {
+    let mut folded = String::new();
     tokens(text, Span::new(0, text.len()))
         .filter(|(_, kind)| *kind != TokenKind::Punct)
-        .map(|(span, _)| word_hash(&fold_case(span.of(text))))
+        .map(|(span, _)| {
+            folded.clear();
+            fold_case_into(span.of(text), &mut folded);
+            word_hash(&folded)
+        })
         .collect()
 }
 
-/// Log-likelihood ratio of seeing `phrase` `count` times against the count its words
-/// would give if independent, with word counts `words` over `tokens` tokens.
-fn association(phrase: &str, count: u64, words: &FxHashMap<u64, u64>, tokens: u64) -> f64 {
+/// Log-likelihood ratio of seeing a phrase of the words hashed `phrase` `count` times
+/// against the count its words would give if independent, with word counts `words` over
+/// `tokens` tokens.
+fn association(phrase: &[u64], count: u64, words: &FxHashMap<u64, u64>, tokens: u64) -> f64 {
     let n = tokens.max(1) as f64;
-    let log_expected = words_of(phrase)
+    let log_expected = phrase
         .iter()
         .map(|w| (words.get(w).copied().unwrap_or(1).max(1) as f64 / n).ln())
         .sum::<f64>()

@@ -211,19 +211,22 @@ pub fn word_hash(s: &str) -> u64 {
 
 /// Lower-cases `surface`, reading ’ ‘ ʼ as ' and hyphen variants as -.
 pub fn fold_case(surface: &str) -> String {
-    surface
-        .chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| {
-            if is_apostrophe(c) {
-                '\''
-            } else if is_hyphen(c) {
-                '-'
-            } else {
-                c
-            }
-        })
-        .collect()
+    let mut folded = String::with_capacity(surface.len());
+    fold_case_into(surface, &mut folded);
+    folded
+}
+
+/// [`fold_case`] appended to `out`, for callers that reuse one buffer.
+pub fn fold_case_into(surface: &str, out: &mut String) {
+    out.extend(surface.chars().flat_map(char::to_lowercase).map(|c| {
+        if is_apostrophe(c) {
+            '\''
+        } else if is_hyphen(c) {
+            '-'
+        } else {
+            c
+        }
+    }));
 }
 
 /// Function words missing from NLTK's list: prepositions and modals that should not
