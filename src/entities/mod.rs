@@ -688,6 +688,10 @@ impl<'a> Recognizer<'a> {
             }) && (!NOT_NAMES.contains(&&*forms[i]) || month_surname(&forms, tokens, i, gazetteer))
         };
         let starts_known = |i: usize| gazetteer.longest(|k| form(i + k)).is_some();
+        // Where a gazetteer name or a person's given name starts: after "and", another name
+        // ("… House of Representatives Darin LaHood and Mike Bost").
+        let starts_name =
+            |i: usize| starts_known(i) || form(i).is_some_and(|f| gazetteer.is_given_name(f));
         let first_word = tokens.iter().position(|t| t.kind == TokenKind::Word);
         let span_of = |a: usize, b: usize| name_span(text, tokens, a, b);
         let mut i = 0;
@@ -720,7 +724,7 @@ impl<'a> Recognizer<'a> {
                 let extended = (known_entity.etype == EntityType::Org
                     && form(i + n) == Some("of")
                     && is_cap(i + n + 1))
-                .then(|| name_run(i + n + 1, &is_cap, &starts_known, &forms, tokens));
+                .then(|| name_run(i + n + 1, &is_cap, &starts_name, &forms, tokens));
                 let mention = extended
                     .and_then(|end| self.pattern(text, tokens, &forms, i, end))
                     .or_else(|| {
@@ -728,7 +732,7 @@ impl<'a> Recognizer<'a> {
                             head_end(text, i + n, &is_cap, &starts_known, &forms, tokens)?;
                         // "U.S. Department of Defense": an organisation's "of" complement.
                         if etype == EntityType::Org && form(end) == Some("of") && is_cap(end + 1) {
-                            end = name_run(end + 1, &is_cap, &starts_known, &forms, tokens);
+                            end = name_run(end + 1, &is_cap, &starts_name, &forms, tokens);
                         }
                         longer_name(text, tokens, known_entity, i, (end, etype))
                     })
@@ -749,13 +753,14 @@ impl<'a> Recognizer<'a> {
             }
             // 4. Capitalised run.
             if is_cap(i) {
-                let mut end = name_run(i, &is_cap, &starts_known, &forms, tokens);
+                let mut end = name_run(i, &is_cap, &starts_name, &forms, tokens);
                 let stop = norm.term(tokens[i].term).stop;
                 // A capitalised function word is a sentence start inside a quote ("The
                 // Republican party …"), and a run of words in capitals is a heading run
                 // into the text ("FOREIGN TRADE RELATIONS"): neither starts a name.
-                if (stop && !at_start) || is_shouted(&forms[i..end]) {
-                    i = if stop { i + 1 } else { end };
+                let heading = heading_len(&forms[i..end]);
+                if (stop && !at_start) || heading > 0 {
+                    i += if stop { 1 } else { heading };
                     continue;
                 }
                 let common = stop || is_sentence_adverb(&forms[i]);
@@ -901,7 +906,18 @@ impl<'a> Recognizer<'a> {
         }
         let span = name_span(text, tokens, a, b);
         let last = words.last().copied().unwrap_or("");
-        if let Some((canonical, country)) = self.surnames.get(last).filter(|_| words.len() <= 2) {
+        // A bare surname, or a name ending in it, is the person met earlier; another given
+        // name with the same surname ("Brian May" after "Theresa May") is someone else.
+        let same_person = |canonical: &String| {
+            words.len() == 1
+                || canonical.ends_with(&format!(" {}", words.join(" ")))
+                || !self.gazetteer.is_given_name(words[0])
+        };
+        if let Some((canonical, country)) = self
+            .surnames
+            .get(last)
+            .filter(|(c, _)| words.len() <= 2 && same_person(c))
+        {
             return Some(Mention {
                 span,
                 entity: canonical.clone(),
@@ -1058,7 +1074,9 @@ impl<'a> Recognizer<'a> {
     fn remember(&mut self, m: &Mention) {
         if matches!(m.etype, EntityType::Org | EntityType::Gpe) {
             let head = m.entity.rsplit(' ').next().unwrap_or(&m.entity);
-            if head != m.entity && ORG_WORDS.contains(&head) {
+            // "the Administration" alone is the government in office, not the last agency
+            // named ("National Oceanic and Atmospheric Administration").
+            if head != m.entity && ORG_WORDS.contains(&head) && head != "Administration" {
                 self.heads.insert(head.to_string(), m.clone());
             }
             for (word, target) in HEAD_REFERENCES {
@@ -1194,20 +1212,24 @@ fn is_firm_initials(word: &str) -> bool {
         && letters >= 3
 }
 
-/// Two or more words, every one in capitals (connectors aside): a heading, not a name.
-/// Acronyms stand alone or beside ordinary words, so they are not caught.
-fn is_shouted(words: &[Cow<str>]) -> bool {
+/// How many words at the start of a run are a heading: two or more words in capitals
+/// (connectors aside), up to the first word in ordinary case ("NAVY DEPARTMENT The Navy"
+/// is a heading run into the text); 0 when there is none. Acronyms stand alone or beside
+/// ordinary words, so they are not caught.
+fn heading_len(words: &[Cow<str>]) -> usize {
     let mut capitals = 0;
+    let mut len = 0;
     for w in words {
         if w.chars().any(char::is_lowercase) {
             if !CONNECTORS.contains(&&**w) {
-                return false;
+                break;
             }
         } else if w.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
             capitals += 1;
         }
+        len += 1;
     }
-    capitals >= 2
+    if capitals >= 2 { len } else { 0 }
 }
 
 /// Discourse words that start sentences capitalised but are never names.
@@ -1302,8 +1324,8 @@ fn person_run(
 }
 
 /// End of a run of capitalised words starting at `start` (connectors allowed between them,
-/// and initials followed by their period). `known` tells whether a gazetteer name starts
-/// at a token.
+/// and initials followed by their period). `known` tells whether a gazetteer name or a
+/// given name starts at a token.
 fn name_run(
     start: usize,
     is_cap: &impl Fn(usize) -> bool,
@@ -1343,8 +1365,8 @@ fn name_run(
 /// Whether the "and" at token `k` of a run starting at `start` is part of one name rather
 /// than joining two. It is when the words after it end in an organisation word and the
 /// words before it do not ("Savings and Trust Company", but "Army and Navy"), or when it
-/// sits in the "of" complement of an organisation word and no gazetteer name follows
-/// ("Ministry of Foreign Affairs and Trade", but "Bank of Japan and China").
+/// sits in the "of" complement of an organisation word and no gazetteer or given name
+/// follows ("Ministry of Foreign Affairs and Trade", but "Bank of Japan and China").
 fn and_inside_name(
     start: usize,
     k: usize,
