@@ -264,6 +264,8 @@ const NOT_NAMES: &[&str] = &[
     "AM",
     "PM",
     "God",
+    // Wikinews captions: "Image: Gary Johnson."
+    "Image",
     "I'm",
     "I've",
     "I'll",
