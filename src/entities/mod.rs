@@ -878,12 +878,15 @@ impl<'a> Recognizer<'a> {
     ) -> Option<Mention> {
         let words: Vec<&str> = (a..b).map(|k| &*forms[k]).collect();
         // A role ("Prime Minister of Malta", "Member of Parliament") names no one: the
-        // caller moves on and finds "Malta" by itself. A treaty is not a role.
-        let role = |w: &str| TITLES.contains(&w) || CAPITALISED_NOUNS.contains(&w);
+        // caller moves on and finds "Malta" by itself. A treaty or an organisation word
+        // ("Department of Agriculture") is not a role.
+        let role = |w: &str| {
+            (TITLES.contains(&w) || CAPITALISED_NOUNS.contains(&w)) && !ORG_WORDS.contains(&w)
+        };
         if words.len() > 1
             && role(words[0])
             && words.iter().any(|w| CONNECTORS.contains(w))
-            && self.run_type(&words) == Run::Untyped
+            && !is_document_name(&words)
         {
             return None;
         }
@@ -967,8 +970,7 @@ impl<'a> Recognizer<'a> {
     fn run_type(&self, words: &[&str]) -> Run {
         let connector = words.iter().any(|w| CONNECTORS.contains(w));
         let last = words.last().copied().unwrap_or("");
-        let complement = words.iter().position(|w| ["of", "on", "for"].contains(w));
-        if complement.is_some_and(|c| c > 0 && DOCUMENT_HEADS.contains(&words[c - 1])) {
+        if is_document_name(words) {
             return Run::Typed(EntityType::Other);
         }
         if words.iter().any(|w| ORG_WORDS.contains(w)) {
@@ -1200,6 +1202,13 @@ fn known(e: &KnownEntity, span: Span) -> Mention {
         country: e.country.clone(),
         source: Source::Gazetteer,
     }
+}
+
+/// Whether a run names a treaty, war or observance: a [`DOCUMENT_HEADS`] word before its
+/// first "of", "on" or "for" ("Treaty of Ghent", "International Year of Mountains").
+fn is_document_name(words: &[&str]) -> bool {
+    let complement = words.iter().position(|w| ["of", "on", "for"].contains(w));
+    complement.is_some_and(|c| c > 0 && DOCUMENT_HEADS.contains(&words[c - 1]))
 }
 
 /// Capital letters joined by "&", three or more in all: a firm's initials ("AT&T",
