@@ -606,6 +606,27 @@ enum Run {
     Untyped,
 }
 
+/// Prefixes of hyphenated adjectives that begin a name rather than join two
+/// ("Inter-American Council of Jurists", "Pan-African Parliament"), unlike "U.S.-Russia".
+const NAME_PREFIXES: &[&str] = &["Inter", "Pan", "Trans", "Non", "Anti", "Intra"];
+
+/// Last words that make a run a square, street or other site (typed LOC, the type of the
+/// gazetteer's sites) even when an organisation word precedes: "Parliament Square",
+/// "Bank Street".
+const SITE_ENDS: &[&str] = &[
+    "Square",
+    "Street",
+    "Road",
+    "Avenue",
+    "Boulevard",
+    "Bridge",
+    "Airport",
+    "Park",
+    "Plaza",
+    "Station",
+    "Stadium",
+];
+
 /// Abbreviated prefixes of place names, written with a period ("St. Croix", "Mt. Vernon").
 const PLACE_PREFIXES: &[&str] = &["St", "Ste", "Mt", "Ft"];
 
@@ -747,8 +768,12 @@ impl<'a> Recognizer<'a> {
                 out.push(mention);
                 continue;
             }
-            // 3. Parts of a hyphenated compound: "EU-mediated", "U.S.-Russia".
-            if forms[i].contains('-') {
+            // 3. Parts of a hyphenated compound: "EU-mediated", "U.S.-Russia"; but a
+            // compound with a prefix ("Inter-American") starts the name it qualifies.
+            let prefixed = forms[i]
+                .split_once('-')
+                .is_some_and(|(p, _)| NAME_PREFIXES.contains(&p));
+            if forms[i].contains('-') && !(prefixed && is_cap(i + 1)) {
                 self.compound_parts(text, tokens[i], out);
                 i += 1;
                 continue;
@@ -964,7 +989,8 @@ impl<'a> Recognizer<'a> {
     }
 
     /// The type the words of a capitalised run of two or more words give it: a treaty
-    /// word before its complement ("Treaty of Ghent"), an organisation word anywhere
+    /// word before its complement ("Treaty of Ghent"), a site word last ("Parliament
+    /// Square"), an organisation word anywhere
     /// ("Savings and Trust Company"), a given name first (a person), a head word last
     /// ("Atchafalaya River", "Korean War"), a place word first ("Lake Erie").
     fn run_type(&self, words: &[&str]) -> Run {
@@ -972,6 +998,9 @@ impl<'a> Recognizer<'a> {
         let last = words.last().copied().unwrap_or("");
         if is_document_name(words) {
             return Run::Typed(EntityType::Other);
+        }
+        if SITE_ENDS.contains(&last) && !connector {
+            return Run::Typed(EntityType::Loc);
         }
         if words.iter().any(|w| ORG_WORDS.contains(w)) {
             return Run::Typed(EntityType::Org);
