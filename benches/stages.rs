@@ -139,6 +139,7 @@ fn stages(c: &mut Criterion) {
         lexicon: Lexicon::builtin(),
         gazetteer: Gazetteer::builtin(),
         phrases: opts,
+        untyped_names: false,
     };
     g.bench_function("document (all stages)", |b| {
         let mut worker = Worker::default();

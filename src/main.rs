@@ -194,6 +194,10 @@ struct AnalysisArgs {
     /// Group documents by a column of the corpus's metadata.csv instead (e.g. source, year).
     #[arg(long, value_name = "FIELD")]
     by: Option<String>,
+    /// Also list capitalised names that nothing types (no gazetteer entry, title, given
+    /// name or head word such as Bank, River, Treaty) as OTHER; most are not names.
+    #[arg(long)]
+    untyped_names: bool,
     #[command(flatten)]
     lexicon: LexiconArgs,
 }
@@ -231,6 +235,9 @@ struct MapArgs {
 struct ExplainArgs {
     /// The text to explain.
     text: String,
+    /// Also list capitalised names that nothing types as OTHER (as for analyze).
+    #[arg(long)]
+    untyped_names: bool,
     #[command(flatten)]
     lexicon: LexiconArgs,
 }
@@ -397,6 +404,7 @@ fn prepare(args: &AnalysisArgs, output: PathBuf, progress: bool) -> Result<(RunC
             min_count: args.min_count,
             max_phrases: args.max_phrases,
         },
+        untyped_names: args.untyped_names,
     };
     let options = serde_json::json!({
         "ext": args.ext,
@@ -411,6 +419,7 @@ fn prepare(args: &AnalysisArgs, output: PathBuf, progress: bool) -> Result<(RunC
         "lexicon_add": args.lexicon.lexicon_add.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
         "gazetteer_add": args.lexicon.gazetteer_add.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
         "given_names": args.lexicon.given_names.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "untyped_names": args.untyped_names,
     });
     let config = RunConfig {
         corpus: args.corpus.clone(),
@@ -622,7 +631,7 @@ fn explain(args: ExplainArgs) -> Result<()> {
     let text = doc.text.as_str();
     let seg = segment::segment(&doc);
     let scorer = Scorer::new(&lexicon);
-    let mut recognizer = Recognizer::new(&gazetteer);
+    let mut recognizer = Recognizer::new(&gazetteer).with_untyped_names(args.untyped_names);
     let mut worker = Worker::default();
     let mut tokens = Vec::new();
     for (i, sentence) in seg.sentences.iter().enumerate() {

@@ -30,6 +30,8 @@ pub struct Analyzer {
     pub gazetteer: Gazetteer,
     /// Phrase counting options.
     pub phrases: PhraseOptions,
+    /// Keep capitalised runs that nothing types as OTHER mentions (`--untyped-names`).
+    pub untyped_names: bool,
 }
 
 /// Per-thread state: the normalizer's cache and reusable buffers.
@@ -181,7 +183,8 @@ impl Analyzer {
         let seg = segment::segment(doc);
         worker.normalizer.trim_cache();
         let scorer = Scorer::new(&self.lexicon);
-        let mut recognizer = Recognizer::new(&self.gazetteer);
+        let mut recognizer =
+            Recognizer::new(&self.gazetteer).with_untyped_names(self.untyped_names);
         let mut totals = Totals {
             documents: 1,
             sections: seg.sections.len() as u64,

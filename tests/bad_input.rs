@@ -548,6 +548,7 @@ fn a_file_that_vanishes_or_changes_during_the_run() {
         lexicon: detente::tone::Lexicon::builtin(),
         gazetteer: detente::entities::Gazetteer::builtin(),
         phrases: detente::phrases::PhraseOptions::default(),
+        untyped_names: false,
     };
     let config = RunConfig {
         corpus: c.to_path_buf(),

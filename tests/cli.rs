@@ -469,7 +469,65 @@ fn given_names_file_makes_an_unknown_name_a_person() {
             .find(|m| m["surface"] == "Zephyrine Okonkwo")
             .map(|m| m["type"].clone())
     };
-    assert_eq!(type_of(&[]).as_deref(), Some("OTHER"));
+    // Untyped, the name is dropped unless asked for; the given name types it.
+    assert_eq!(type_of(&[]).as_deref(), None);
+    assert_eq!(type_of(&["--untyped-names"]).as_deref(), Some("OTHER"));
     let path = names.path().to_str().unwrap();
     assert_eq!(type_of(&["--given-names", path]).as_deref(), Some("PERSON"));
+}
+
+#[test]
+fn untyped_capitalised_names_are_dropped_unless_asked_for() {
+    let corpus = tempfile::tempdir().unwrap();
+    fs::write(
+        corpus.path().join("a.txt"),
+        "Delegates from Qorvania met Zulmar Festig near the Ostrava Bank in Geneva.\n\
+         They spoke of the Treaty of Ghent and of Lake Erie.\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let out = tempfile::tempdir().unwrap();
+        assert!(analyze(corpus.path(), out.path(), extra).status.success());
+        let mentions: Vec<(String, String, String)> = read_csv(&out.path().join("mentions.csv"))
+            .into_iter()
+            .map(|m| (m["surface"].clone(), m["type"].clone(), m["source"].clone()))
+            .collect();
+        let run_json: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(out.path().join("run.json")).unwrap())
+                .unwrap();
+        (mentions, run_json["options"]["untyped_names"].clone())
+    };
+    let typed = [
+        ("Ostrava Bank", "ORG"),
+        ("Geneva", "GPE"),
+        ("Treaty of Ghent", "OTHER"),
+        ("Lake Erie", "LOC"),
+    ];
+    let (plain, recorded) = run(&[]);
+    assert_eq!(recorded, serde_json::json!(false));
+    for (surface, etype) in typed {
+        assert!(
+            plain.iter().any(|(s, t, _)| s == surface && t == etype),
+            "{surface}: {plain:?}"
+        );
+    }
+    for untyped in ["Qorvania", "Zulmar Festig"] {
+        assert!(plain.iter().all(|(s, ..)| s != untyped), "{plain:?}");
+    }
+
+    let (kept, recorded) = run(&["--untyped-names"]);
+    assert_eq!(recorded, serde_json::json!(true));
+    for (surface, etype) in typed {
+        assert!(
+            kept.iter().any(|(s, t, _)| s == surface && t == etype),
+            "{kept:?}"
+        );
+    }
+    for untyped in ["Qorvania", "Zulmar Festig"] {
+        assert!(
+            kept.iter()
+                .any(|(s, t, src)| s == untyped && t == "OTHER" && src == "pattern"),
+            "{untyped}: {kept:?}"
+        );
+    }
 }

@@ -23,6 +23,7 @@ fn analyzer() -> &'static Analyzer {
         lexicon: Lexicon::builtin(),
         gazetteer: Gazetteer::builtin(),
         phrases: PhraseOptions::default(),
+        untyped_names: false,
     })
 }
 

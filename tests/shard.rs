@@ -281,6 +281,13 @@ fn merge_refuses_incomplete_duplicated_or_mismatched_partials_naming_them() {
         "{e}"
     );
     assert!(e.contains(&other[1].display().to_string()), "{e}");
+    // Untyped names kept in one shard only: its mentions.csv rows would differ in kind.
+    let untyped = three_parts(&corpus, &tmp.path().join("u"), &["--untyped-names"]);
+    let e = merge_error(&[p1, &untyped[1], p3], &out);
+    assert!(
+        e.contains("other options") && e.contains("untyped_names"),
+        "{e}"
+    );
 
     // The same options, but the lexicon file changed between shards.
     let lexicon = tmp.path().join("extra.csv");

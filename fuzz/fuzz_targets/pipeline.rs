@@ -22,6 +22,7 @@ fn analyzer() -> &'static Analyzer {
         lexicon: detente::tone::Lexicon::builtin(),
         gazetteer: Gazetteer::builtin(),
         phrases: PhraseOptions::default(),
+        untyped_names: false,
     })
 }
 

@@ -210,6 +210,8 @@ const ORG_WORDS: &[&str] = &[
     "School",
     "Club",
     "House",
+    "Administration",
+    "Church",
 ];
 
 /// Capitalised words that are not names on their own.
@@ -262,6 +264,8 @@ const NOT_NAMES: &[&str] = &[
     "AM",
     "PM",
     "God",
+    // Wikinews captions: "Image: Gary Johnson."
+    "Image",
     "I'm",
     "I've",
     "I'll",
@@ -389,6 +393,9 @@ const NAME_HEADS: &[(&str, EntityType)] = &[
     ("Format", EntityType::Other),
     ("Consensus", EntityType::Other),
     ("Act", EntityType::Other),
+    ("Doctrine", EntityType::Other),
+    ("War", EntityType::Other),
+    ("Wars", EntityType::Other),
     ("Summit", EntityType::Other),
     ("Conference", EntityType::Other),
     ("Olympics", EntityType::Other),
@@ -408,6 +415,15 @@ const NAME_HEADS: &[(&str, EntityType)] = &[
     ("Sea", EntityType::Loc),
     ("Strait", EntityType::Loc),
     ("Canal", EntityType::Loc),
+    ("Gulf", EntityType::Loc),
+    ("Ocean", EntityType::Loc),
+    ("Coast", EntityType::Loc),
+    ("Desert", EntityType::Loc),
+    ("Mountain", EntityType::Loc),
+    ("Straits", EntityType::Loc),
+    // Counties and provinces govern: GPE, as for states and cities.
+    ("County", EntityType::Gpe),
+    ("Province", EntityType::Gpe),
     ("Territory", EntityType::Gpe),
     ("City", EntityType::Gpe),
 ];
@@ -499,6 +515,118 @@ const NOT_PERSON_ENDS: &[&str] = &[
     "Games",
 ];
 
+/// First words that make a run of two or more capitalised words a place: "Lake Erie",
+/// "Mount Everest", "Cape Horn" (locations; a fort is a site, as the gazetteer's military
+/// sites are), "San Diego", "Las Vegas", "Port Moresby" (towns).
+const PLACE_STARTS: &[(&str, EntityType)] = &[
+    ("Lake", EntityType::Loc),
+    ("Mount", EntityType::Loc),
+    ("Mt", EntityType::Loc),
+    ("Cape", EntityType::Loc),
+    ("Isle", EntityType::Loc),
+    ("Fort", EntityType::Loc),
+    ("San", EntityType::Gpe),
+    ("Los", EntityType::Gpe),
+    ("Las", EntityType::Gpe),
+    ("Port", EntityType::Gpe),
+];
+
+/// Words that, followed by "of", "on" or "for" and a name, make the name of a treaty, a
+/// war, a declaration or an observance ("Treaty of Ghent", "Convention on Cluster
+/// Munitions", "International Year of Mountains"). Alone most are capitalised common
+/// nouns ([`CAPITALISED_NOUNS`]).
+const DOCUMENT_HEADS: &[&str] = &[
+    "Treaty",
+    "Treaties",
+    "Convention",
+    "Declaration",
+    "Protocol",
+    "Charter",
+    "Accord",
+    "Accords",
+    "Agreement",
+    "Pact",
+    "Battle",
+    "War",
+    "Peace",
+    "Year",
+    "Decade",
+];
+
+/// Month names that are also surnames: after a given name they are one ("Theresa May",
+/// "Brian May"), elsewhere a date ("in May").
+const MONTHS: &[&str] = &[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Lower-case words after "Indian(s)" that show the Native American sense, as in the
+/// State of the Union addresses ("Indian tribes", "Indian affairs"), not India's.
+const NATIVE_AMERICAN_CONTEXT: &[&str] = &[
+    "tribe",
+    "tribes",
+    "tribal",
+    "nation",
+    "nations",
+    "reservation",
+    "reservations",
+    "affairs",
+    "Affairs",
+    "agents",
+    "agencies",
+    "lands",
+    "country",
+    "territory",
+    "Territory",
+    "wars",
+    "hostilities",
+    "depredations",
+    "title",
+    "titles",
+    "schools",
+];
+
+/// What a capitalised run's own words say about its type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Run {
+    /// A head word, a given name or a place word gives the type.
+    Typed(EntityType),
+    /// Nothing does: on real text such runs are mostly headings, sentence starts and common
+    /// nouns ("MEXICO Our", "Many"), so they are dropped unless asked for.
+    Untyped,
+}
+
+/// Prefixes of hyphenated adjectives that begin a name rather than join two
+/// ("Inter-American Council of Jurists", "Pan-African Parliament"), unlike "U.S.-Russia".
+const NAME_PREFIXES: &[&str] = &["Inter", "Pan", "Trans", "Non", "Anti", "Intra"];
+
+/// Last words that make a run a square, street or other site (typed LOC, the type of the
+/// gazetteer's sites) even when an organisation word precedes: "Parliament Square",
+/// "Bank Street".
+const SITE_ENDS: &[&str] = &[
+    "Square",
+    "Street",
+    "Road",
+    "Avenue",
+    "Boulevard",
+    "Bridge",
+    "Airport",
+    "Park",
+    "Plaza",
+    "Station",
+    "Stadium",
+];
+
 /// Abbreviated prefixes of place names, written with a period ("St. Croix", "Mt. Vernon").
 const PLACE_PREFIXES: &[&str] = &["St", "Ste", "Mt", "Ft"];
 
@@ -534,10 +662,12 @@ pub struct Recognizer<'a> {
     /// Head word → organisation or state named in full earlier in the document, so that
     /// "the Council" after "the Security Council" is that council.
     heads: FxHashMap<String, Mention>,
+    /// Whether capitalised runs of no known type are kept (as OTHER).
+    untyped_names: bool,
 }
 
 impl<'a> Recognizer<'a> {
-    /// A recognizer over `gazetteer`.
+    /// A recognizer over `gazetteer`; capitalised runs of no known type are dropped.
     pub fn new(gazetteer: &'a Gazetteer) -> Self {
         Recognizer {
             gazetteer,
@@ -545,7 +675,16 @@ impl<'a> Recognizer<'a> {
             surnames: FxHashMap::default(),
             seen_capitalised: FxHashSet::default(),
             heads: FxHashMap::default(),
+            untyped_names: false,
         }
+    }
+
+    /// Keeps capitalised runs that nothing types (no gazetteer name, title, given name or
+    /// head word) as OTHER mentions, as `--untyped-names` asks; by default they are
+    /// dropped, since most of them are not names.
+    pub fn with_untyped_names(mut self, keep: bool) -> Self {
+        self.untyped_names = keep;
+        self
     }
 
     /// Forgets the persons of the previous document.
@@ -565,11 +704,17 @@ impl<'a> Recognizer<'a> {
     ) {
         let forms: Vec<Cow<str>> = tokens.iter().map(|t| match_form(t.span.of(text))).collect();
         let form = |i: usize| forms.get(i).map(|f| &**f);
+        let gazetteer = self.gazetteer;
         let is_cap = |i: usize| {
             tokens.get(i).is_some_and(|t| {
                 t.kind == TokenKind::Word && forms[i].starts_with(char::is_uppercase)
-            }) && !NOT_NAMES.contains(&&*forms[i])
+            }) && (!NOT_NAMES.contains(&&*forms[i]) || month_surname(&forms, tokens, i, gazetteer))
         };
+        let starts_known = |i: usize| gazetteer.longest(|k| form(i + k)).is_some();
+        // Where a gazetteer name or a person's given name starts: after "and", another name
+        // ("… House of Representatives Darin LaHood and Mike Bost").
+        let starts_name =
+            |i: usize| starts_known(i) || form(i).is_some_and(|f| gazetteer.is_given_name(f));
         let first_word = tokens.iter().position(|t| t.kind == TokenKind::Word);
         let span_of = |a: usize, b: usize| name_span(text, tokens, a, b);
         let mut i = 0;
@@ -602,38 +747,56 @@ impl<'a> Recognizer<'a> {
                 let extended = (known_entity.etype == EntityType::Org
                     && form(i + n) == Some("of")
                     && is_cap(i + n + 1))
-                .then(|| name_run(i + n + 1, &is_cap, &forms, tokens));
+                .then(|| name_run(i + n + 1, &is_cap, &starts_name, &forms, tokens));
                 let mention = extended
                     .and_then(|end| self.pattern(text, tokens, &forms, i, end))
-                    .or_else(|| longer_name(text, tokens, &forms, known_entity, i, n))
-                    .unwrap_or_else(|| known(known_entity, span_of(i, i + n)));
+                    .or_else(|| {
+                        let (mut end, etype) =
+                            head_end(text, i + n, &is_cap, &starts_known, &forms, tokens)?;
+                        // "U.S. Department of Defense": an organisation's "of" complement.
+                        if etype == EntityType::Org && form(end) == Some("of") && is_cap(end + 1) {
+                            end = name_run(end + 1, &is_cap, &starts_name, &forms, tokens);
+                        }
+                        longer_name(text, tokens, known_entity, i, (end, etype))
+                    })
+                    .unwrap_or_else(|| {
+                        let sense = self.native_american(known_entity, form(i + n));
+                        known(sense.unwrap_or(known_entity), span_of(i, i + n))
+                    });
                 i = mention_end(tokens, mention.span, i + n);
                 self.remember(&mention);
                 out.push(mention);
                 continue;
             }
-            // 3. Parts of a hyphenated compound: "EU-mediated", "U.S.-Russia".
-            if forms[i].contains('-') {
+            // 3. Parts of a hyphenated compound: "EU-mediated", "U.S.-Russia"; but a
+            // compound with a prefix ("Inter-American") starts the name it qualifies.
+            let prefixed = forms[i]
+                .split_once('-')
+                .is_some_and(|(p, _)| NAME_PREFIXES.contains(&p));
+            if forms[i].contains('-') && !(prefixed && is_cap(i + 1)) {
                 self.compound_parts(text, tokens[i], out);
                 i += 1;
                 continue;
             }
             // 4. Capitalised run.
             if is_cap(i) {
-                let mut end = name_run(i, &is_cap, &forms, tokens);
+                let mut end = name_run(i, &is_cap, &starts_name, &forms, tokens);
                 let stop = norm.term(tokens[i].term).stop;
                 // A capitalised function word is a sentence start inside a quote ("The
                 // Republican party …"), and a run of words in capitals is a heading run
                 // into the text ("FOREIGN TRADE RELATIONS"): neither starts a name.
-                if (stop && !at_start) || is_shouted(&forms[i..end]) {
-                    i = if stop { i + 1 } else { end };
+                let heading = heading_len(&forms[i..end]);
+                if (stop && !at_start) || heading > 0 {
+                    i += if stop { 1 } else { heading };
                     continue;
                 }
                 let common = stop || is_sentence_adverb(&forms[i]);
-                if at_start && (common || !self.is_name(&forms[i])) {
+                let initials = is_firm_initials(&forms[i]);
+                if at_start && !initials && (common || !self.is_name(&forms[i])) {
                     // The first word of a sentence is capitalised anyway: it starts a
                     // name only when it is not a common word and capitalised words (not
-                    // "of …") follow, or it heads an organisation ("Bank of Finland").
+                    // "of …") follow, or it heads an organisation ("Bank of Finland");
+                    // a firm's initials ("AT&T") are capitals of their own.
                     let next_cap = is_cap(i + 1);
                     if common || !(next_cap || ORG_WORDS.contains(&&*forms[i])) || end == i + 1 {
                         i += 1;
@@ -666,6 +829,20 @@ impl<'a> Recognizer<'a> {
                 self.seen_capitalised.insert(form.to_string());
             }
         }
+    }
+
+    /// The Native American group, when "Indian(s)" is followed by a word of that sense
+    /// ("Indian tribes", "Indian affairs") and the gazetteer has the group.
+    fn native_american(&self, e: &KnownEntity, next: Option<&str>) -> Option<&'a KnownEntity> {
+        if e.canonical != "Indian" || !next.is_some_and(|w| NATIVE_AMERICAN_CONTEXT.contains(&w)) {
+            return None;
+        }
+        let name = ["Native", "American"];
+        let gazetteer = self.gazetteer;
+        gazetteer
+            .longest(|k| name.get(k).copied())
+            .filter(|&(n, _)| n == name.len())
+            .map(|(_, id)| gazetteer.entity(id))
     }
 
     /// Index after one or more titles starting at `i` (each optionally followed by its
@@ -713,8 +890,9 @@ impl<'a> Recognizer<'a> {
     }
 
     /// A name found by capitalisation, tokens `a..b`: a person's surname met earlier, a
-    /// person after a title word inside the run ("Defence Secretary Tom Hadley"), an
-    /// organisation when it has an organisation word, else OTHER.
+    /// person after a title word inside the run ("Defence Secretary Tom Hadley"), else the
+    /// type its words give it ([`Recognizer::run_type`]); a run of no type is dropped
+    /// unless untyped names are kept.
     fn pattern(
         &self,
         text: &str,
@@ -725,9 +903,16 @@ impl<'a> Recognizer<'a> {
     ) -> Option<Mention> {
         let words: Vec<&str> = (a..b).map(|k| &*forms[k]).collect();
         // A role ("Prime Minister of Malta", "Member of Parliament") names no one: the
-        // caller moves on and finds "Malta" by itself.
-        let role = |w: &str| TITLES.contains(&w) || CAPITALISED_NOUNS.contains(&w);
-        if words.len() > 1 && role(words[0]) && words.iter().any(|w| CONNECTORS.contains(w)) {
+        // caller moves on and finds "Malta" by itself. A treaty or an organisation word
+        // ("Department of Agriculture") is not a role.
+        let role = |w: &str| {
+            (TITLES.contains(&w) || CAPITALISED_NOUNS.contains(&w)) && !ORG_WORDS.contains(&w)
+        };
+        if words.len() > 1
+            && role(words[0])
+            && words.iter().any(|w| CONNECTORS.contains(w))
+            && !is_document_name(&words)
+        {
             return None;
         }
         if let Some(t) = words
@@ -751,7 +936,18 @@ impl<'a> Recognizer<'a> {
         }
         let span = name_span(text, tokens, a, b);
         let last = words.last().copied().unwrap_or("");
-        if let Some((canonical, country)) = self.surnames.get(last).filter(|_| words.len() <= 2) {
+        // A bare surname, or a name ending in it, is the person met earlier; another given
+        // name with the same surname ("Brian May" after "Theresa May") is someone else.
+        let same_person = |canonical: &String| {
+            words.len() == 1
+                || canonical.ends_with(&format!(" {}", words.join(" ")))
+                || !self.gazetteer.is_given_name(words[0])
+        };
+        if let Some((canonical, country)) = self
+            .surnames
+            .get(last)
+            .filter(|(c, _)| words.len() <= 2 && same_person(c))
+        {
             return Some(Mention {
                 span,
                 entity: canonical.clone(),
@@ -763,47 +959,76 @@ impl<'a> Recognizer<'a> {
         if let [word] = words[..] {
             return self.single_word(word, span);
         }
-        let org = words.iter().any(|w| ORG_WORDS.contains(w));
-        let person = !org
-            && words.len() <= 3
-            && self.gazetteer.is_given_name(words[0])
-            && !words.iter().any(|w| CONNECTORS.contains(w))
-            && !NOT_PERSON_ENDS.contains(&last);
-        let country = words
-            .iter()
-            .enumerate()
-            .find_map(|(k, _)| {
-                self.gazetteer
-                    .longest(|x| forms.get(a + k + x).map(|f| &**f))
-                    .filter(|(n, _)| a + k + n <= b)
+        let etype = match self.run_type(&words) {
+            Run::Typed(etype) => etype,
+            Run::Untyped if self.untyped_names => EntityType::Other,
+            Run::Untyped => return None,
+        };
+        // An organisation speaks for the state or nation named inside it ("Bank of
+        // Japan"); a person or a body inside it says nothing of its country.
+        let country = (etype == EntityType::Org)
+            .then(|| {
+                (a..b).find_map(|k| {
+                    self.gazetteer
+                        .longest(|x| forms.get(k + x).map(|f| &**f))
+                        .filter(|(n, _)| k + n <= b)
+                        .map(|(_, id)| self.gazetteer.entity(id))
+                        .filter(|e| matches!(e.etype, EntityType::Gpe | EntityType::Norp))
+                })
             })
-            .map(|(_, id)| self.gazetteer.entity(id).country.clone())
+            .flatten()
+            .map(|e| e.country.clone())
             .unwrap_or_default();
         Some(Mention {
             span,
             entity: collapse_spaces(span.of(text)),
-            etype: if org {
-                EntityType::Org
-            } else if person {
-                EntityType::Person
-            } else if let Some((_, etype)) = NAME_HEADS
-                .iter()
-                .find(|(h, _)| *h == last)
-                // "International Year of Mountains" is no mountain range.
-                .filter(|_| !words.iter().any(|w| CONNECTORS.contains(w)))
-            {
-                *etype
-            } else {
-                EntityType::Other
-            },
-            country: if org { country } else { String::new() },
+            etype,
+            country,
             source: Source::Pattern,
         })
     }
 
+    /// The type the words of a capitalised run of two or more words give it: a treaty
+    /// word before its complement ("Treaty of Ghent"), a site word last ("Parliament
+    /// Square"), an organisation word anywhere
+    /// ("Savings and Trust Company"), a given name first (a person), a head word last
+    /// ("Atchafalaya River", "Korean War"), a place word first ("Lake Erie").
+    fn run_type(&self, words: &[&str]) -> Run {
+        let connector = words.iter().any(|w| CONNECTORS.contains(w));
+        let last = words.last().copied().unwrap_or("");
+        if is_document_name(words) {
+            return Run::Typed(EntityType::Other);
+        }
+        if SITE_ENDS.contains(&last) && !connector {
+            return Run::Typed(EntityType::Loc);
+        }
+        if words.iter().any(|w| ORG_WORDS.contains(w)) {
+            return Run::Typed(EntityType::Org);
+        }
+        if words.len() <= 3
+            && self.gazetteer.is_given_name(words[0])
+            && !connector
+            && !NOT_PERSON_ENDS.contains(&last)
+        {
+            return Run::Typed(EntityType::Person);
+        }
+        // "International Year of Mountains" is no mountain range.
+        if let Some(&(_, etype)) = NAME_HEADS.iter().find(|(h, _)| *h == last)
+            && !connector
+        {
+            return Run::Typed(etype);
+        }
+        match PLACE_STARTS.iter().find(|(p, _)| *p == words[0]) {
+            Some(&(_, etype)) if !connector => Run::Typed(etype),
+            _ => Run::Untyped,
+        }
+    }
+
     /// A capitalised word alone: an organisation word refers to the body named in full
     /// earlier (or, for a few, the speaker's own national body); a compass word or
-    /// "Gulf" is a region; a letter or Roman numeral is no name.
+    /// "Gulf" is a region; a firm's initials joined by "&" are an organisation ("AT&T",
+    /// but "R&D" and "Q&A", two letters, are not); a letter or Roman numeral is no name;
+    /// any other word is an untyped name.
     fn single_word(&self, word: &str, span: Span) -> Option<Mention> {
         let mention = |entity: &str, etype| Mention {
             span,
@@ -826,11 +1051,14 @@ impl<'a> Recognizer<'a> {
         if REGION_WORDS.contains(&word) {
             return Some(mention(word, EntityType::Loc));
         }
+        if is_firm_initials(word) {
+            return Some(mention(word, EntityType::Org));
+        }
         let roman = word.len() <= 5 && word.chars().all(|c| "IVXLCDM".contains(c));
         // A word with digits is a code, a sum or a tag ("PV.9116", "Rs.200", "TRUMP2020"),
-        // not a name.
-        let coded = word.chars().any(|c| c.is_ascii_digit());
-        if word.chars().count() == 1 || roman || coded {
+        // not a name; so are initials joined by "&" that are not a firm's ("R&D").
+        let coded = word.chars().any(|c| c.is_ascii_digit() || c == '&');
+        if word.chars().count() == 1 || roman || coded || !self.untyped_names {
             return None;
         }
         Some(mention(word, EntityType::Other))
@@ -879,7 +1107,9 @@ impl<'a> Recognizer<'a> {
     fn remember(&mut self, m: &Mention) {
         if matches!(m.etype, EntityType::Org | EntityType::Gpe) {
             let head = m.entity.rsplit(' ').next().unwrap_or(&m.entity);
-            if head != m.entity && ORG_WORDS.contains(&head) {
+            // "the Administration" alone is the government in office, not the last agency
+            // named ("National Oceanic and Atmospheric Administration").
+            if head != m.entity && ORG_WORDS.contains(&head) && head != "Administration" {
                 self.heads.insert(head.to_string(), m.clone());
             }
             for (word, target) in HEAD_REFERENCES {
@@ -899,38 +1129,93 @@ impl<'a> Recognizer<'a> {
     }
 }
 
-/// A place or group name followed by a head word that makes a longer name of another
-/// type ("Paris Agreement", "Mississippi River"), tokens `i..i + n + 1`.
+/// A place or group name followed by capitalised words up to a head word, tokens
+/// `i..end`: a longer name of the head's type ("Paris Agreement", "Washington Post",
+/// "Mississippi River", "Russian Armed Forces"), reported instead of the shorter gazetteer
+/// name inside it. A place takes the country of the name inside; an organisation takes it
+/// only from a state or a nationality ("Russian Navy"), never from a person or a body.
 fn longer_name(
     text: &str,
     tokens: &[Token],
-    forms: &[Cow<str>],
     e: &KnownEntity,
     i: usize,
-    n: usize,
+    (end, etype): (usize, EntityType),
 ) -> Option<Mention> {
     if !matches!(
         e.etype,
         EntityType::Gpe | EntityType::Loc | EntityType::Norp
-    ) || possessive_len(tokens[i + n - 1].span.of(text)) > 0
-    {
+    ) {
         return None;
     }
-    let head = forms.get(i + n)?;
-    let &(_, etype) = NAME_HEADS.iter().find(|(h, _)| h == head)?;
-    let span = name_span(text, tokens, i, i + n + 1);
-    let place = matches!(etype, EntityType::Gpe | EntityType::Loc);
+    let span = name_span(text, tokens, i, end);
+    let country = match etype {
+        EntityType::Gpe | EntityType::Loc => true,
+        EntityType::Org => matches!(e.etype, EntityType::Gpe | EntityType::Norp),
+        _ => false,
+    };
     Some(Mention {
         span,
         entity: collapse_spaces(span.of(text)),
         etype,
-        country: if place {
+        country: if country {
             e.country.clone()
         } else {
             String::new()
         },
         source: Source::Pattern,
     })
+}
+
+/// The type a head word gives the name it ends: a treaty, a place or an organisation.
+fn head_type(word: &str) -> Option<EntityType> {
+    NAME_HEADS
+        .iter()
+        .find(|(h, _)| *h == word)
+        .map(|&(_, t)| t)
+        .or_else(|| ORG_WORDS.contains(&word).then_some(EntityType::Org))
+}
+
+/// After a gazetteer name ending at token `start`, the capitalised words up to and
+/// including the last head word among them (at most four words, none starting another
+/// gazetteer name or a title): the end of the longer name and its type. Words after that
+/// head are left out ("Paris Agreement Secretariat" ends at the organisation word, but in
+/// "American Bar Association President" the title is no part of the name). `None` when
+/// no head word follows, or the gazetteer name is possessive ("Russia's Navy" is Russia).
+fn head_end(
+    text: &str,
+    start: usize,
+    is_cap: &impl Fn(usize) -> bool,
+    known: &impl Fn(usize) -> bool,
+    forms: &[Cow<str>],
+    tokens: &[Token],
+) -> Option<(usize, EntityType)> {
+    if start == 0 || possessive_len(tokens[start - 1].span.of(text)) > 0 {
+        return None;
+    }
+    let mut found = None;
+    let mut k = start;
+    while k < start + 4 && is_cap(k) && !known(k) && !TITLES.contains(&&*forms[k]) {
+        if let Some(t) = head_type(&forms[k]) {
+            found = Some((k + 1, t));
+        }
+        k += 1;
+        if possessive_len(tokens[k - 1].span.of(text)) > 0 {
+            break;
+        }
+    }
+    found
+}
+
+/// Whether token `i` is a month name used as a surname: right after a given name and not
+/// before a number ("Theresa May", but "in May", "Grace June 5" are dates).
+fn month_surname(forms: &[Cow<str>], tokens: &[Token], i: usize, gazetteer: &Gazetteer) -> bool {
+    i > 0
+        && MONTHS.contains(&&*forms[i])
+        && tokens[i - 1].kind == TokenKind::Word
+        && gazetteer.is_given_name(&forms[i - 1])
+        && tokens
+            .get(i + 1)
+            .is_none_or(|t| t.kind != TokenKind::Number)
 }
 
 /// The words of a name with single spaces (a name may be wrapped over lines).
@@ -948,20 +1233,43 @@ fn known(e: &KnownEntity, span: Span) -> Mention {
     }
 }
 
-/// Two or more words, every one in capitals (connectors aside): a heading, not a name.
-/// Acronyms stand alone or beside ordinary words, so they are not caught.
-fn is_shouted(words: &[Cow<str>]) -> bool {
+/// Whether a run names a treaty, war or observance: a [`DOCUMENT_HEADS`] word before its
+/// first "of", "on" or "for" ("Treaty of Ghent", "International Year of Mountains").
+fn is_document_name(words: &[&str]) -> bool {
+    let complement = words.iter().position(|w| ["of", "on", "for"].contains(w));
+    complement.is_some_and(|c| c > 0 && DOCUMENT_HEADS.contains(&words[c - 1]))
+}
+
+/// Capital letters joined by "&", three or more in all: a firm's initials ("AT&T",
+/// "AT&T's"). Two letters ("R&D", "M&A", "Q&A") are an abbreviation of a common phrase
+/// far more often than a firm; such firms ("S&P") belong in the gazetteer.
+fn is_firm_initials(word: &str) -> bool {
+    let word = &word[..word.len() - possessive_len(word)];
+    let mut parts = word.split('&');
+    let letters = word.chars().filter(char::is_ascii_uppercase).count();
+    parts.clone().count() >= 2
+        && parts.all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_uppercase()))
+        && letters >= 3
+}
+
+/// How many words at the start of a run are a heading: two or more words in capitals
+/// (connectors aside), up to the first word in ordinary case ("NAVY DEPARTMENT The Navy"
+/// is a heading run into the text); 0 when there is none. Acronyms stand alone or beside
+/// ordinary words, so they are not caught.
+fn heading_len(words: &[Cow<str>]) -> usize {
     let mut capitals = 0;
+    let mut len = 0;
     for w in words {
         if w.chars().any(char::is_lowercase) {
             if !CONNECTORS.contains(&&**w) {
-                return false;
+                break;
             }
         } else if w.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
             capitals += 1;
         }
+        len += 1;
     }
-    capitals >= 2
+    if capitals >= 2 { len } else { 0 }
 }
 
 /// Discourse words that start sentences capitalised but are never names.
@@ -1056,10 +1364,12 @@ fn person_run(
 }
 
 /// End of a run of capitalised words starting at `start` (connectors allowed between them,
-/// and initials followed by their period).
+/// and initials followed by their period). `known` tells whether a gazetteer name or a
+/// given name starts at a token.
 fn name_run(
     start: usize,
     is_cap: &impl Fn(usize) -> bool,
+    known: &impl Fn(usize) -> bool,
     forms: &[Cow<str>],
     tokens: &[Token],
 ) -> usize {
@@ -1079,16 +1389,44 @@ fn name_run(
             continue;
         }
         let connector = tokens[k].kind == TokenKind::Word && CONNECTORS.contains(&&*forms[k]);
-        // "and" joins two names ("Army and Navy", "East and West") unless it sits inside
-        // an "of" complement ("Ministry of Foreign Affairs and Trade").
-        let joins_names = forms[k] == "and" && !forms[start..k].iter().any(|f| f == "of");
-        if connector && !joins_names && end > start && is_cap(k + 1) {
+        if connector
+            && end > start
+            && is_cap(k + 1)
+            && (forms[k] != "and" || and_inside_name(start, k, is_cap, known, forms))
+        {
             k += 1;
             continue;
         }
         break;
     }
     end
+}
+
+/// Whether the "and" at token `k` of a run starting at `start` is part of one name rather
+/// than joining two. It is when the words after it end in an organisation word and the
+/// words before it do not ("Savings and Trust Company", but "Army and Navy"), or when it
+/// sits in the "of" complement of an organisation word and no gazetteer or given name
+/// follows ("Ministry of Foreign Affairs and Trade", but "Bank of Japan and China").
+fn and_inside_name(
+    start: usize,
+    k: usize,
+    is_cap: &impl Fn(usize) -> bool,
+    known: &impl Fn(usize) -> bool,
+    forms: &[Cow<str>],
+) -> bool {
+    let mut last = k + 1;
+    while is_cap(last + 1) {
+        last += 1;
+    }
+    let org = |w: &Cow<str>| ORG_WORDS.contains(&&**w);
+    if org(&forms[last]) && !org(&forms[k - 1]) {
+        return true;
+    }
+    let complement = forms[start..k]
+        .iter()
+        .position(|f| f == "of" || f == "for")
+        .is_some_and(|of| forms[start..start + of].iter().any(org));
+    complement && !known(k + 1)
 }
 
 /// Token index just past a mention's span, at least `min` (the span may stop short of a

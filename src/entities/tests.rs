@@ -90,3 +90,50 @@ fn stacked_titles_and_a_title_inside_a_run() {
         .collect();
     assert_eq!(persons, vec!["Marcus Reid", "Tom Hadley"]);
 }
+
+#[test]
+fn untyped_runs_are_kept_only_when_asked_for() {
+    let g = Gazetteer::builtin();
+    let text = "Delegates met Zulmar Festig and Kowalczyk near the Ostrava Bank.";
+    let mut n = Normalizer::default();
+    let mut tokens = Vec::new();
+    n.tokenize(text, crate::span::Span::new(0, text.len()), &mut tokens);
+    let found = |keep: bool| {
+        let mut r = Recognizer::new(&g).with_untyped_names(keep);
+        let mut out = Vec::new();
+        r.find(text, &tokens, &n, &mut out);
+        out.iter()
+            .map(|m| (m.span.of(text).to_string(), m.etype.as_str()))
+            .collect::<Vec<_>>()
+    };
+    let bank = ("Ostrava Bank".to_string(), "ORG");
+    assert_eq!(found(false), vec![bank.clone()]);
+    assert_eq!(
+        found(true),
+        vec![
+            ("Zulmar Festig".to_string(), "OTHER"),
+            ("Kowalczyk".to_string(), "OTHER"),
+            bank
+        ]
+    );
+}
+
+#[test]
+fn firm_initials_need_three_capitals() {
+    assert!(is_firm_initials("AT&T"));
+    assert!(is_firm_initials("AT&T's"));
+    for word in ["R&D", "Q&A", "M&A", "AT&", "&T", "At&t", "A&B&"] {
+        assert!(!is_firm_initials(word), "{word}");
+    }
+}
+
+#[test]
+fn heading_prefix_is_measured_up_to_the_first_ordinary_word() {
+    fn words(s: &str) -> Vec<Cow<'_, str>> {
+        s.split(' ').map(Cow::Borrowed).collect()
+    }
+    assert_eq!(heading_len(&words("NAVY DEPARTMENT The Navy")), 2);
+    assert_eq!(heading_len(&words("FOREIGN TRADE RELATIONS")), 3);
+    assert_eq!(heading_len(&words("UN Security Council")), 0);
+    assert_eq!(heading_len(&words("Bank of Japan")), 0);
+}
