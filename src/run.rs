@@ -415,7 +415,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         Some(_) => totals.phrases.len(),
         None => {
             output::write_groups(&mut out, &groups)?;
-            output::write_totals(&mut out, &totals, analyzer.phrases.min_count)?
+            pool.install(|| output::write_totals(&mut out, &totals, analyzer.phrases.min_count))?
         }
     };
     warnings.extend(pruned_warning(&totals));
