@@ -156,8 +156,9 @@ const LETTER_LABELS: &[&str] = &[
 
 /// Abbreviations before a number ("No. 5", "p. 12"); elsewhere ordinary words.
 const BEFORE_NUMBER: &[&str] = &[
-    "No", "Nos", "no", "nos", "Art", "Fig", "Vol", "Ch", "ch", "p", "pp", "para", "Para", "Sec",
-    "Nr", "Op",
+    "No", "Nos", "no", "nos", "Art", "Arts", "art", "arts", "Fig", "Vol", "vol", "Vols", "vols",
+    "Ch", "ch", "chap", "Chap", "p", "pp", "para", "Para", "paras", "Paras", "Sec", "Nr", "Op",
+    "op", "Res", "res", "Corr", "Add", "Rev", "Suppl", "Supp", "Ann",
 ];
 
 /// Abbreviations that may end a sentence; they do when a sentence-starting word follows.
@@ -222,10 +223,11 @@ static STARTERS: LazyLock<HashSet<String>> = LazyLock::new(|| {
 });
 
 const OPENERS: &[char] = &[
-    '"', '\'', '\u{201c}', '\u{2018}', '(', '[', '\u{ab}', '\u{2039}', '\u{201e}',
+    '"', '\'', '\u{201c}', '\u{2018}', '(', '[', '\u{ab}', '\u{2039}', '\u{201e}', '\u{300c}',
+    '\u{300e}',
 ];
 const CLOSERS: &[char] = &[
-    '"', '\'', '\u{201d}', '\u{2019}', ')', ']', '\u{bb}', '\u{203a}',
+    '"', '\'', '\u{201d}', '\u{2019}', ')', ']', '\u{bb}', '\u{203a}', '\u{300d}', '\u{300f}',
 ];
 const BULLETS: &[char] = &['-', '*', '\u{2022}', '\u{2013}', '\u{2014}'];
 
@@ -238,6 +240,18 @@ pub fn starts_numbered_item(line: &str) -> bool {
             .as_bytes()
             .get(digits + 1)
             .is_some_and(|b| *b == b' ' || *b == b'\t')
+}
+
+/// Does a line start in lower case, perhaps after a dash or an asterisk that a scan or a
+/// wrapped aside put first ("- good to give fish", "— we say one thing")? Such a line
+/// goes on with the sentence before it.
+pub fn starts_lower(line: &str) -> bool {
+    let t = line.trim_start();
+    let t = match t.strip_prefix(['-', '*', '\u{2013}', '\u{2014}']) {
+        Some(rest) if rest.starts_with(char::is_whitespace) => rest.trim_start(),
+        _ => t,
+    };
+    t.starts_with(char::is_lowercase)
 }
 
 /// Splits a paragraph made of `lines` (spans of its raw lines) into sentences.
@@ -261,10 +275,11 @@ pub fn split_lines(text: &str, paragraph: Span, lines: &[Span]) -> Vec<Span> {
         let open = !line.ends_with(['.', '!', '?', '\u{2026}', ',', ';', ':', '-'])
             && !line.ends_with(CLOSERS);
         let short = line.chars().count() * 4 < widest * 3;
-        let capital = next
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || BULLETS.contains(&c));
+        let capital = !starts_lower(next)
+            && next
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || BULLETS.contains(&c));
         let last_word = line
             .rsplit(char::is_whitespace)
             .next()
@@ -358,7 +373,12 @@ fn split_piece(text: &str, span: Span, out: &mut Vec<Span>, last: bool) -> usize
             break;
         }
         let spaced = q > j;
-        let breaks = if spaced {
+        let breaks = if chars[k..j]
+            .iter()
+            .any(|&(_, c)| is_unambiguous_terminator(c))
+        {
+            true
+        } else if spaced {
             starts_sentence(&chars, q) && (!single_period || period_ends(s, &chars, k, start, q))
         } else {
             glued_boundary(&chars, k, j, single_period)
@@ -377,11 +397,65 @@ fn split_piece(text: &str, span: Span, out: &mut Vec<Span>, last: bool) -> usize
 
 fn push(text: &str, span: Span, out: &mut Vec<Span>) {
     let span = span.trim(text);
-    let s = span.of(text);
-    let body = strip_lead(s);
-    if body.chars().any(char::is_alphanumeric) {
-        out.push(Span::new(span.end - body.len(), span.end));
+    let body = strip_lead(span.of(text));
+    let start = span.end - body.len();
+    let mut keep = |piece: Span| {
+        if piece.of(text).chars().any(char::is_alphanumeric) {
+            out.push(piece);
+        }
+    };
+    match heading_prefix(body) {
+        Some(n) => {
+            keep(Span::new(start, start + n).trim(text));
+            keep(Span::new(start + n, span.end));
+        }
+        None => keep(Span::new(start, span.end)),
     }
+}
+
+/// A heading in capitals run into the sentence after it, as in addresses printed on one
+/// line ("NEIGHBORHOODS During my Administration …", "VIII. THE NEW AND DEVELOPING
+/// NATIONS Our efforts …"): the byte length up to the sentence's first word, so that the
+/// heading becomes an item of its own. At least eight letters in capitals, and nine in a
+/// single word, so that acronyms ("NATO Allies", "MERCOSUR Member States") stay; a comma
+/// ends the search, so that salutations in capitals stay whole.
+fn heading_prefix(s: &str) -> Option<usize> {
+    let (mut words, mut letters) = (0usize, 0usize);
+    for (offset, word) in word_offsets(s) {
+        if word.ends_with([',', ';']) {
+            return None;
+        }
+        let mut it = word.chars().filter(|c| c.is_alphabetic());
+        let first = it.next();
+        if first.is_some_and(char::is_uppercase) && it.clone().any(char::is_lowercase) {
+            // The first word of the sentence in title case ("Our", "During").
+            let long = letters >= if words >= 2 { 8 } else { 9 };
+            return (long && word.chars().nth(1).is_some_and(char::is_lowercase)).then_some(offset);
+        }
+        if is_caps_word(word) {
+            words += 1;
+            letters += word.chars().filter(|c| c.is_alphabetic()).count();
+        } else if !word.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+            return None;
+        }
+    }
+    None
+}
+
+/// The words of `s` with their byte offsets.
+fn word_offsets(s: &str) -> impl Iterator<Item = (usize, &str)> {
+    s.split_whitespace()
+        .map(move |w| (w.as_ptr() as usize - s.as_ptr() as usize, w))
+}
+
+/// A word in capitals: it has letters and none is lower-case ("THE", "PEACE-THE", "1947:").
+fn is_caps_word(word: &str) -> bool {
+    word.chars().any(char::is_alphabetic) && !word.chars().any(char::is_lowercase)
+}
+
+/// "IV", "VIII", "XII": a Roman numeral as used to number sections.
+fn is_roman(token: &str) -> bool {
+    (1..=6).contains(&token.len()) && token.bytes().all(|b| b"IVXLC".contains(&b))
 }
 
 /// Stage directions in transcripts ("[Applause]"): not part of any sentence.
@@ -428,9 +502,19 @@ fn strip_lead(s: &str) -> &str {
     }
 }
 
-/// Sentence-ending marks: Latin ones and the Devanagari danda and double danda.
+/// Sentence-ending marks: Latin ones, the Devanagari danda and double danda, and the CJK
+/// full stop and full-width marks.
 fn is_terminator(c: char) -> bool {
-    matches!(c, '.' | '!' | '?' | '\u{2026}' | '\u{964}' | '\u{965}')
+    matches!(c, '.' | '!' | '?' | '\u{2026}') || is_unambiguous_terminator(c)
+}
+
+/// Marks that always end a sentence: unlike the period they are never part of an
+/// abbreviation or a number, and CJK text puts no space after them.
+fn is_unambiguous_terminator(c: char) -> bool {
+    matches!(
+        c,
+        '\u{964}' | '\u{965}' | '\u{3002}' | '\u{ff01}' | '\u{ff1f}' | '\u{ff61}'
+    )
 }
 
 /// A letter of a script without case (Devanagari, Arabic, Chinese …): after a terminator
@@ -443,6 +527,10 @@ fn is_caseless_letter(c: char) -> bool {
 fn starts_sentence(chars: &[(usize, char)], q: usize) -> bool {
     let c = chars[q].1;
     if c.is_uppercase() || c.is_ascii_digit() || BULLETS.contains(&c) || is_caseless_letter(c) {
+        return true;
+    }
+    // An interview speaker tag, whatever its case ("((hi))Hindi language: …").
+    if c == '(' && chars.get(q + 1).is_some_and(|&(_, n)| n == '(') {
         return true;
     }
     // After opening quotes or brackets ("((WN)) What …" has two).
@@ -480,7 +568,12 @@ fn period_ends(
         t -= 1;
     }
     let raw = &s[chars[t].0..chars[k].0];
-    let token = raw.trim_start_matches(OPENERS);
+    // The word after any bracket or slash it is glued to: "[see A/9023/Rev." has "Rev".
+    let token = raw
+        .rsplit(['/', '(', '['])
+        .next()
+        .unwrap_or(raw)
+        .trim_start_matches(OPENERS);
     if token.is_empty() {
         return true;
     }
@@ -490,7 +583,17 @@ fn period_ends(
     if NEVER_FINAL.contains(&token) {
         return false;
     }
-    if BEFORE_NUMBER.contains(&token) && next_is_number {
+    // "No. 5", "paras. 20-22", "Sales No. E.73.II.C.1", "p. XIV": a number, a document
+    // symbol or a Roman numeral of two or more letters follows.
+    let numeric = next_is_number
+        || next_word.bytes().any(|b| b.is_ascii_digit())
+        || (next_word.len() >= 2 && is_roman(next_word));
+    if BEFORE_NUMBER.contains(&token) && numeric {
+        return false;
+    }
+    // "VIII. THE NEW AND DEVELOPING NATIONS": a section numeral before a heading in
+    // capitals; the heading is cut off after it (see `heading_prefix`).
+    if is_roman(token) && caps_heading_follows(&s[chars[q].0..]) {
         return false;
     }
     if MAYBE_FINAL.contains(&token) {
@@ -512,6 +615,12 @@ fn period_ends(
     let at_piece_start = chars[t].0 <= sentence_start;
     let list_number = token.len() <= 3 && token.bytes().all(|b| b.is_ascii_digit());
     !(at_piece_start && list_number)
+}
+
+/// Do two words in capitals start `rest` ("THE BUDGET …", but not "US troops")?
+fn caps_heading_follows(rest: &str) -> bool {
+    let mut words = rest.split_whitespace().take(2);
+    words.clone().count() == 2 && words.all(is_caps_word)
 }
 
 fn next_word<'a>(s: &'a str, chars: &[(usize, char)], q: usize) -> &'a str {
