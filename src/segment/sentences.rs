@@ -12,9 +12,10 @@ use std::sync::LazyLock;
 
 use crate::span::Span;
 
-/// Abbreviations that are always followed by more of the same sentence.
+/// Abbreviations that are always followed by more of the same sentence. Lists of
+/// abbreviations are matched in capitals too ("MR.", "NO. 5", see [`listed`]).
 const NEVER_FINAL: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Messrs", "Dr", "MR", "MRS", "MS", "DR", "Prof", "Gen", "Gens", "Sen",
+    "Mr", "Mrs", "Ms", "Messrs", "Dr", "Prof", "Gen", "Gens", "Sen",
     "Sens", "Rep", "Reps", "Gov", "St", "Mt", "Ft", "Lt", "Col", "Capt", "Cmdr", "Sgt", "Adm",
     "Maj", "Brig", "Rev", "Hon", "Pres", "Fr", "Supt", "Insp", "Amb", "Sec", "Cpl", "Pvt", "e.g",
     "i.e", "cf", "vs", "viz", "approx", "incl", "esp", "Ave", "Blvd", "Gen'l", "Ph", "Dept",
@@ -205,6 +206,13 @@ const STARTER_EXTRAS: &[&str] = &[
     "next",
     "even",
     "while",
+];
+
+/// Verbs and linking words that, in capitals after an abbreviation, go on with its sentence.
+const CAPS_CONTINUERS: &[&str] = &[
+    "is", "are", "was", "were", "has", "have", "had", "will", "would", "shall", "should", "can",
+    "could", "may", "might", "must", "does", "did", "and", "or", "of", "to", "for", "with",
+    "than", "said", "says",
 ];
 
 /// Words that end a wrapped line mid-sentence beyond the stop words.
@@ -421,7 +429,8 @@ fn push(text: &str, span: Span, out: &mut Vec<Span>) {
 /// ends the search, so that salutations in capitals stay whole.
 fn heading_prefix(s: &str) -> Option<usize> {
     let (mut words, mut letters) = (0usize, 0usize);
-    for (offset, word) in word_offsets(s) {
+    // A heading is short; the limit keeps a text in capitals from being scanned to its end.
+    for (offset, word) in word_offsets(s).take(24) {
         if word.ends_with([',', ';']) {
             return None;
         }
@@ -580,7 +589,18 @@ fn period_ends(
     let next_word = next_word(s, chars, q);
     let next_is_starter = STARTERS.contains(&next_word.to_lowercase());
     let next_is_number = next_word.starts_with(|c: char| c.is_ascii_digit());
-    if NEVER_FINAL.contains(&token) {
+    if listed(NEVER_FINAL, token) {
+        return false;
+    }
+    // In capitals a sentence-starting word cannot be told from one inside a sentence by
+    // its case; after an abbreviation, a verb or linking word in capitals goes on with the
+    // sentence ("THE U.S.A. IS", "J.F. KENNEDY AND").
+    let abbreviation = is_dotted_acronym(token) || is_initial(token) || listed(MAYBE_FINAL, token);
+    if abbreviation
+        && next_word.len() >= 2
+        && is_caps_word(next_word)
+        && CAPS_CONTINUERS.contains(&next_word.to_lowercase().as_str())
+    {
         return false;
     }
     // "No. 5", "paras. 20-22", "Sales No. E.73.II.C.1", "p. XIV": a number, a document
@@ -588,15 +608,15 @@ fn period_ends(
     let numeric = next_is_number
         || next_word.bytes().any(|b| b.is_ascii_digit())
         || (next_word.len() >= 2 && is_roman(next_word));
-    if BEFORE_NUMBER.contains(&token) && numeric {
+    if listed(BEFORE_NUMBER, token) && numeric {
         return false;
     }
     // "VIII. THE NEW AND DEVELOPING NATIONS": a section numeral before a heading in
     // capitals; the heading is cut off after it (see `heading_prefix`).
-    if is_roman(token) && caps_heading_follows(&s[chars[q].0..]) {
+    if is_roman(token) && heading_prefix(&s[chars[q].0..]).is_some() {
         return false;
     }
-    if MAYBE_FINAL.contains(&token) {
+    if listed(MAYBE_FINAL, token) {
         return next_is_starter && !next_is_number;
     }
     if matches!(token, "a.m" | "p.m" | "A.M" | "P.M") {
@@ -605,7 +625,7 @@ fn period_ends(
     }
     if is_dotted_acronym(token) {
         let appositive = s[..chars[t].0].trim_end().ends_with(',');
-        return next_is_starter || appositive || !AFTER_ACRONYM.contains(&next_word);
+        return next_is_starter || appositive || !listed(AFTER_ACRONYM, next_word);
     }
     if is_initial(token) {
         let before = s[..chars[t].0].split_whitespace().next_back().unwrap_or("");
@@ -617,10 +637,20 @@ fn period_ends(
     !(at_piece_start && list_number)
 }
 
-/// Do two words in capitals start `rest` ("THE BUDGET …", but not "US troops")?
-fn caps_heading_follows(rest: &str) -> bool {
-    let mut words = rest.split_whitespace().take(2);
-    words.clone().count() == 2 && words.all(is_caps_word)
+/// Is `token` in `list`, as written or, in capitals, as the listed word ("MR" for "Mr")?
+fn listed(list: &[&str], token: &str) -> bool {
+    if list.contains(&token) {
+        return true;
+    }
+    let mut chars = token.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let rest = chars.as_str();
+    !rest.is_empty() && is_caps_word(token) && {
+        let title: String = std::iter::once(first).chain(rest.to_lowercase().chars()).collect();
+        list.contains(&title.as_str())
+    }
 }
 
 fn next_word<'a>(s: &'a str, chars: &[(usize, char)], q: usize) -> &'a str {
