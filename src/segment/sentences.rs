@@ -15,11 +15,11 @@ use crate::span::Span;
 /// Abbreviations that are always followed by more of the same sentence. Lists of
 /// abbreviations are matched in capitals too ("MR.", "NO. 5", see [`listed`]).
 const NEVER_FINAL: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Messrs", "Dr", "Prof", "Gen", "Gens", "Sen",
-    "Sens", "Rep", "Reps", "Gov", "St", "Mt", "Ft", "Lt", "Col", "Capt", "Cmdr", "Sgt", "Adm",
-    "Maj", "Brig", "Rev", "Hon", "Pres", "Fr", "Supt", "Insp", "Amb", "Sec", "Cpl", "Pvt", "e.g",
-    "i.e", "cf", "vs", "viz", "approx", "incl", "esp", "Ave", "Blvd", "Gen'l", "Ph", "Dept",
-    "Univ", "Assn", "Approx", "Incl", "Cf", "Viz", "Vs", "Esp",
+    "Mr", "Mrs", "Ms", "Messrs", "Dr", "Prof", "Gen", "Gens", "Sen", "Sens", "Rep", "Reps", "Gov",
+    "St", "Mt", "Ft", "Lt", "Col", "Capt", "Cmdr", "Sgt", "Adm", "Maj", "Brig", "Rev", "Hon",
+    "Pres", "Fr", "Supt", "Insp", "Amb", "Sec", "Cpl", "Pvt", "e.g", "i.e", "cf", "vs", "viz",
+    "approx", "incl", "esp", "Ave", "Blvd", "Gen'l", "Ph", "Dept", "Univ", "Assn", "Approx",
+    "Incl", "Cf", "Viz", "Vs", "Esp",
 ];
 
 /// Nouns that a dotted acronym modifies ("U.S. Senate", "U.N. Envoy"): after an acronym,
@@ -211,8 +211,8 @@ const STARTER_EXTRAS: &[&str] = &[
 /// Verbs and linking words that, in capitals after an abbreviation, go on with its sentence.
 const CAPS_CONTINUERS: &[&str] = &[
     "is", "are", "was", "were", "has", "have", "had", "will", "would", "shall", "should", "can",
-    "could", "may", "might", "must", "does", "did", "and", "or", "of", "to", "for", "with",
-    "than", "said", "says",
+    "could", "may", "might", "must", "does", "did", "and", "or", "of", "to", "for", "with", "than",
+    "said", "says",
 ];
 
 /// Words that end a wrapped line mid-sentence beyond the stop words.
@@ -648,7 +648,9 @@ fn listed(list: &[&str], token: &str) -> bool {
     };
     let rest = chars.as_str();
     !rest.is_empty() && is_caps_word(token) && {
-        let title: String = std::iter::once(first).chain(rest.to_lowercase().chars()).collect();
+        let title: String = std::iter::once(first)
+            .chain(rest.to_lowercase().chars())
+            .collect();
         list.contains(&title.as_str())
     }
 }
