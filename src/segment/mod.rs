@@ -347,9 +347,11 @@ fn build(doc: &Document, text: &str, lines: &[Line], layout: Layout) -> Segmenta
                 let continues = paragraph.is_some_and(|(_, last)| {
                     let last = lines[last].span.of(text);
                     // A lower-case line after an unfinished sentence continues it, across
-                    // a stray line break, a blank line or a page number.
-                    let goes_on =
-                        !ends_sentence(last) && sentences::starts_lower(line.span.of(text));
+                    // a stray line break, a blank line or a page number; so does any line
+                    // after one that ends in a function word ("by the").
+                    let goes_on = !ends_sentence(last)
+                        && (sentences::starts_lower(line.span.of(text))
+                            || sentences::ends_in_function_word(last));
                     if page_break {
                         is_open(last) || goes_on
                     } else if gap {

@@ -262,6 +262,20 @@ pub fn starts_lower(line: &str) -> bool {
     t.starts_with(char::is_lowercase)
 }
 
+/// Words that cannot end a sentence: a line ending in one was cut mid-sentence
+/// ("… the recent adoption by the" / "General Assembly …"), whatever the next line's case.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "from", "into", "onto",
+    "and", "or", "but", "nor", "as", "than", "that", "which", "who", "whom", "our", "their", "its",
+    "his", "her", "my", "your", "this", "these", "those", "is", "are", "was", "were",
+];
+
+/// Does the line end in a word that cannot end a sentence?
+pub fn ends_in_function_word(line: &str) -> bool {
+    let last = line.split_whitespace().next_back().unwrap_or("");
+    FUNCTION_WORDS.contains(&last) || CONNECTING.contains(&last)
+}
+
 /// Splits a paragraph made of `lines` (spans of its raw lines) into sentences.
 ///
 /// Besides punctuation, a line break ends a sentence when the line has no terminal
@@ -483,9 +497,11 @@ const STAGE_DIRECTIONS: &[&str] = &[
     "laughs",
 ];
 
-/// The sentence without what a reader does not read as part of it: a list number
-/// ("2. The duty …"), an interview speaker tag ("((WN)) Given that …") or a stage
-/// direction ("[Laughter] In 2005 …").
+/// The sentence without what a reader does not read as part of it: a list or UN paragraph
+/// number ("2. The duty …", "330.\tThe Assembly …"), an interview speaker tag ("((WN))
+/// Given that …", with a translation's language label) or a stage direction ("[Laughter]
+/// In 2005 …"). These stay outside every sentence's span: a prefix that is no item of its
+/// own, so the byte spans still point into the original text.
 fn strip_lead(s: &str) -> &str {
     let mut rest = s;
     loop {
@@ -498,6 +514,15 @@ fn strip_lead(s: &str) -> &str {
             && close <= 60
         {
             rest = inner[close + 2..].trim_start();
+            // "((WN)) : What …" and a translation's label, "((hi))Hindi language: \u{200d}…".
+            rest = rest.strip_prefix(':').unwrap_or(rest).trim_start();
+            let mut n = rest.len().min(48);
+            while !rest.is_char_boundary(n) {
+                n -= 1;
+            }
+            if let Some(end) = rest[..n].find(": \u{200d}") {
+                rest = rest[end + ": \u{200d}".len()..].trim_start();
+            }
         }
         if let Some(inner) = rest.strip_prefix('[')
             && let Some(close) = inner.find(']')
