@@ -530,6 +530,13 @@ fn strip_lead(s: &str) -> &str {
         {
             rest = inner[close + 1..].trim_start();
         }
+        // A bullet glued to an item run into a one-line text ("… our nation. -International
+        // Relations …").
+        if let Some(item) = rest.strip_prefix(BULLETS)
+            && item.trim_start().starts_with(char::is_uppercase)
+        {
+            rest = item.trim_start();
+        }
         if rest.len() == before {
             return rest;
         }
