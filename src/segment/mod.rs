@@ -348,10 +348,13 @@ fn build(doc: &Document, text: &str, lines: &[Line], layout: Layout) -> Segmenta
                     let last = lines[last].span.of(text);
                     // A lower-case line after an unfinished sentence continues it, across
                     // a stray line break, a blank line or a page number; so does any line
-                    // after one that ends in a function word ("by the").
+                    // after one that ends in a function word ("by the"), and one that
+                    // starts with the sentence's last word ("of the UN" / "Charter.").
+                    let next = line.span.of(text);
                     let goes_on = !ends_sentence(last)
-                        && (sentences::starts_lower(line.span.of(text))
-                            || sentences::ends_in_function_word(last));
+                        && (sentences::starts_lower(next)
+                            || sentences::ends_in_function_word(last)
+                            || sentences::starts_with_tail(next));
                     if page_break {
                         is_open(last) || goes_on
                     } else if gap {

@@ -276,6 +276,18 @@ pub fn ends_in_function_word(line: &str) -> bool {
     FUNCTION_WORDS.contains(&last) || CONNECTING.contains(&last)
 }
 
+/// Does the line start with the tail of a sentence cut by a line break: one word and a
+/// period ("Agreement. It is our hope …" after "… AGOA and the Cotonou")? A title
+/// ("Mr. President") is no such tail.
+pub fn starts_with_tail(line: &str) -> bool {
+    let first = line.split_whitespace().next().unwrap_or("");
+    first.strip_suffix('.').is_some_and(|word| {
+        word.chars().count() >= 2
+            && word.chars().all(char::is_alphabetic)
+            && !listed(NEVER_FINAL, word)
+    })
+}
+
 /// Splits a paragraph made of `lines` (spans of its raw lines) into sentences.
 ///
 /// Besides punctuation, a line break ends a sentence when the line has no terminal
@@ -310,7 +322,8 @@ pub fn split_lines(text: &str, paragraph: Span, lines: &[Span]) -> Vec<Span> {
         let continues = STARTERS.contains(&last_word) || CONNECTING.contains(&last_word.as_str());
         let first_word = next.split(char::is_whitespace).next().unwrap_or("");
         let starter = first_word != "I" && STARTERS.contains(&first_word.to_lowercase());
-        if open && capital && !continues && (short || starter) && pair[0].end > start {
+        let tail = starts_with_tail(next);
+        if open && capital && !continues && !tail && (short || starter) && pair[0].end > start {
             split(text, Span::new(start, pair[0].end), &mut out);
             start = pair[1].start;
         }
@@ -609,12 +622,13 @@ fn period_ends(
         t -= 1;
     }
     let raw = &s[chars[t].0..chars[k].0];
-    // The word after any bracket or slash it is glued to: "[see A/9023/Rev." has "Rev".
+    // The word after any bracket or slash it is glued to, without Markdown emphasis:
+    // "[see A/9023/Rev." has "Rev", "**Mr." has "Mr".
     let token = raw
         .rsplit(['/', '(', '['])
         .next()
         .unwrap_or(raw)
-        .trim_start_matches(OPENERS);
+        .trim_start_matches(|c: char| OPENERS.contains(&c) || c == '*' || c == '_');
     if token.is_empty() {
         return true;
     }

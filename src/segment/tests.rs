@@ -333,3 +333,19 @@ fn paragraph_numbers_and_speaker_tags_stay_outside_the_sentence() {
         ]
     );
 }
+
+#[test]
+fn a_line_holding_the_tail_of_a_sentence_joins_it() {
+    let text = "This invasion remains a violation of the fundamental principles of the UN\n\
+                Charter.\n\
+                As Prime Minister, I reaffirm our commitment.\n";
+    let (s, text) = seg(Format::Plain, text);
+    assert_eq!(s.layout, Layout::LinePerParagraph);
+    assert_eq!(
+        sentence_texts(&s, &text),
+        vec![
+            "This invasion remains a violation of the fundamental principles of the UN\nCharter.",
+            "As Prime Minister, I reaffirm our commitment."
+        ]
+    );
+}
