@@ -157,9 +157,9 @@ const LETTER_LABELS: &[&str] = &[
 
 /// Abbreviations before a number ("No. 5", "p. 12"); elsewhere ordinary words.
 const BEFORE_NUMBER: &[&str] = &[
-    "No", "Nos", "no", "nos", "Art", "Arts", "art", "arts", "Fig", "Vol", "vol", "Vols", "vols",
-    "Ch", "ch", "chap", "Chap", "p", "pp", "para", "Para", "paras", "Paras", "Sec", "Nr", "Op",
-    "op", "Res", "res", "Corr", "Add", "Rev", "Suppl", "Supp", "Ann",
+    "No", "Nos", "no", "nos", "lb", "lbs", "Art", "Arts", "art", "arts", "Fig", "Vol", "vol",
+    "Vols", "vols", "Ch", "ch", "chap", "Chap", "p", "pp", "para", "Para", "paras", "Paras", "Sec",
+    "Nr", "Op", "op", "Res", "res", "Corr", "Add", "Rev", "Suppl", "Supp", "Ann",
 ];
 
 /// Abbreviations that may end a sentence; they do when a sentence-starting word follows.
@@ -452,22 +452,21 @@ fn push(text: &str, span: Span, out: &mut Vec<Span>) {
 /// line ("NEIGHBORHOODS During my Administration …", "VIII. THE NEW AND DEVELOPING
 /// NATIONS Our efforts …"): the byte length up to the sentence's first word, so that the
 /// heading becomes an item of its own. At least eight letters in capitals, and nine in a
-/// single word, so that acronyms ("NATO Allies", "MERCOSUR Member States") stay; a comma
-/// ends the search, so that salutations in capitals stay whole.
+/// single word, so that acronyms ("NATO Allies", "MERCOSUR Member States") stay.
 fn heading_prefix(s: &str) -> Option<usize> {
-    let (mut words, mut letters) = (0usize, 0usize);
+    let (mut words, mut letters, mut comma) = (0usize, 0usize, false);
     // A heading is short; the limit keeps a text in capitals from being scanned to its end.
     for (offset, word) in word_offsets(s).take(24) {
-        if word.ends_with([',', ';']) {
-            return None;
-        }
         let mut it = word.chars().filter(|c| c.is_alphabetic());
         let first = it.next();
         if first.is_some_and(char::is_uppercase) && it.clone().any(char::is_lowercase) {
-            // The first word of the sentence in title case ("Our", "During").
+            // The first word of the sentence in title case ("Our", "During"); after a
+            // comma the capitals were the sentence's first words ("WE THANK YOU, Mr. …").
             let long = letters >= if words >= 2 { 8 } else { 9 };
-            return (long && word.chars().nth(1).is_some_and(char::is_lowercase)).then_some(offset);
+            let starts = word.chars().nth(1).is_some_and(char::is_lowercase);
+            return (long && starts && !comma).then_some(offset);
         }
+        comma = word.ends_with([',', ';']);
         if is_caps_word(word) {
             words += 1;
             letters += word.chars().filter(|c| c.is_alphabetic()).count();
