@@ -349,3 +349,21 @@ fn a_line_holding_the_tail_of_a_sentence_joins_it() {
         ]
     );
 }
+
+#[test]
+fn a_running_page_header_inside_a_sentence_is_bridged() {
+    let text = "The delegates agreed that the reform of the Council\n\
+                A/56/PV.44 12/11/2001\n\
+                must go on without delay. The session closed.\n\
+                As we said (A/68/PV.12), it is not sympathy we seek.\n";
+    let (s, text) = seg(Format::Plain, text);
+    let sents = sentence_texts(&s, &text);
+    assert_eq!(sents.len(), 3, "{sents:?}");
+    assert!(sents[0].starts_with("The delegates") && sents[0].ends_with("without delay."));
+    assert_eq!(
+        sents[2],
+        "As we said (A/68/PV.12), it is not sympathy we seek."
+    );
+    assert!(is_debris("A/56/PV.44"));
+    assert!(!is_debris("A/68/PV.59). At the same time, a grace period"));
+}
