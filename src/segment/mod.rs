@@ -359,19 +359,22 @@ fn build(doc: &Document, text: &str, lines: &[Line], layout: Layout) -> Segmenta
             Role::Text => {
                 let continues = paragraph.is_some_and(|(_, last)| {
                     let last = lines[last].span.of(text);
-                    // A lower-case line after an unfinished sentence continues it, across
-                    // a stray line break, a blank line or a page number; so does any line
-                    // after one that ends in a function word ("by the"), and one that
-                    // starts with the sentence's last word ("of the UN" / "Charter.").
+                    // A lower-case line after an unfinished sentence continues it across a
+                    // stray line break or a page number; so does any line after one that
+                    // ends in a function word ("by the"), and one that starts with the
+                    // sentence's last word ("of the UN" / "Charter."). A blank line is
+                    // bridged only by a lower-case line after a line without any closing
+                    // mark: a headline ("… sworn in") or a colon before a command stays.
                     let next = line.span.of(text);
+                    let lower = sentences::starts_lower(next);
                     let goes_on = !ends_sentence(last)
-                        && (sentences::starts_lower(next)
+                        && (lower
                             || sentences::ends_in_function_word(last)
                             || sentences::starts_with_tail(next));
                     if page_break {
                         is_open(last) || goes_on
                     } else if gap {
-                        goes_on
+                        is_open(last) && lower
                     } else {
                         (layout == Layout::HardWrapped && !starts_item(text, line.span)) || goes_on
                     }

@@ -367,3 +367,21 @@ fn a_running_page_header_inside_a_sentence_is_bridged() {
     assert!(is_debris("A/56/PV.44"));
     assert!(!is_debris("A/68/PV.59). At the same time, a grace period"));
 }
+
+#[test]
+fn a_blank_line_after_a_headline_or_a_colon_still_separates() {
+    let text = "Nancy Pelosi again elected Speaker as Congress sworn in\n\n\
+                Friday, January 4, 2019\n\n\
+                To convert the system, you only need to run a single command:\n\n\
+                dnf install rocky-release.rpm\n";
+    let (s, text) = seg(Format::Plain, text);
+    assert_eq!(
+        sentence_texts(&s, &text),
+        vec![
+            "Nancy Pelosi again elected Speaker as Congress sworn in",
+            "Friday, January 4, 2019",
+            "To convert the system, you only need to run a single command:",
+            "dnf install rocky-release.rpm"
+        ]
+    );
+}
