@@ -19,7 +19,7 @@ const NEVER_FINAL: &[&str] = &[
     "St", "Mt", "Ft", "Lt", "Col", "Capt", "Cmdr", "Sgt", "Adm", "Maj", "Brig", "Rev", "Hon",
     "Pres", "Fr", "Supt", "Insp", "Amb", "Sec", "Cpl", "Pvt", "e.g", "i.e", "cf", "vs", "viz",
     "approx", "incl", "esp", "Ave", "Blvd", "Gen'l", "Ph", "Dept", "Univ", "Assn", "Approx",
-    "Incl", "Cf", "Viz", "Vs", "Esp",
+    "Incl", "Cf", "Viz", "Vs", "Esp", "v",
 ];
 
 /// Nouns that a dotted acronym modifies ("U.S. Senate", "U.N. Envoy"): after an acronym,
