@@ -1,6 +1,6 @@
 //! Finding headings: Markdown syntax, or heuristics for plain text.
 
-use super::{Layout, Line, Role};
+use super::{Layout, Line, Role, ends_sentence};
 use crate::corpus::Format;
 use crate::span::Span;
 
@@ -41,6 +41,13 @@ const NOT_HEADING_START: &[&str] = &[
     "Honourable",
     "Honorable",
     "Thank",
+    "Excellence",
+    "Secretary-General",
+    "Members",
+    "Head",
+    "Heads",
+    "Fellow",
+    "Colleagues",
 ];
 
 /// Is this single line of plain text a heading?
@@ -58,7 +65,7 @@ pub fn is_plain_heading(line: &str) -> bool {
     if words.len() > 10 || NOT_HEADING_START.contains(&words[0]) {
         return false;
     }
-    if s.ends_with(|c: char| ".!?,;:\"'\u{201d}\u{2019})]-\u{2013}\u{2014}".contains(c)) {
+    if s.ends_with(|c: char| ".!?,;:\"'\u{201d}\u{2019})]-\u{2013}\u{2014}\u{2026}".contains(c)) {
         return false;
     }
     if s.contains([',', ';', '|', '@', '\u{2013}', '\u{2014}', '('])
@@ -110,12 +117,18 @@ fn is_title_case(words: &[&str]) -> bool {
     major > 0
 }
 
-/// `1.`, `2.3`, `IV.` style section numbers at the start of a heading.
+/// `1.`, `2.3`, `IV.` style section numbers at the start of a heading. A first number
+/// above 20 is a paragraph number ("59.\tAt the International Development" is the first
+/// line of UN paragraph 59), not a section's.
 fn strip_section_number<'a, 'b>(words: &'b [&'a str]) -> (bool, &'b [&'a str]) {
     let w = words[0].trim_end_matches('.');
     let arabic = !w.is_empty()
         && w.split('.')
-            .all(|p| !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit()));
+            .all(|p| !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit()))
+        && w.split('.')
+            .next()
+            .and_then(|p| p.parse::<u8>().ok())
+            .is_some_and(|n| n <= 20);
     if arabic && words.len() > 1 {
         (true, &words[1..])
     } else {
@@ -150,7 +163,23 @@ pub(super) fn mark_plain(text: &str, lines: &mut [Line], layout: Layout) {
         if !is_plain_heading(s) || (shouting && is_all_caps(s)) {
             continue;
         }
-        let prev_blank = i == 0 || lines[i - 1].role != Role::Text;
+        // Right under a line that leaves its sentence open ("President of the General
+        // Assembly,", a wrapped line) it is that sentence's last words; but a heading may
+        // follow a salutation or byline ("Mr. President" / "Climate Change"). Under a
+        // heading it is the heading's second line.
+        let prev = (i > 0).then(|| lines[i - 1]);
+        if prev.is_some_and(|p| {
+            let p_text = p.span.of(text);
+            p.role == Role::Text
+                && !ends_sentence(p_text)
+                && !p_text
+                    .split_whitespace()
+                    .next()
+                    .is_some_and(|w| NOT_HEADING_START.contains(&w))
+        }) {
+            continue;
+        }
+        let prev_blank = prev.is_none_or(|p| p.role != Role::Text);
         let next = lines[i + 1..].iter().find(|l| l.role != Role::Blank);
         let next_blank = lines.get(i + 1).is_none_or(|l| l.role != Role::Text);
         // A heading introduces something; in wrapped prose it must stand alone between

@@ -91,7 +91,8 @@ enum Role {
     Heading(u8),
     /// A Markdown setext underline or fenced-code line: not text.
     Skip,
-    /// A line holding only a short number: a page number left by a PDF extraction.
+    /// A line holding only a short number ("12", "3.") or a stray letter: a page number or
+    /// scanning debris left by a PDF extraction.
     PageNumber,
     Text,
 }
@@ -147,12 +148,36 @@ fn classify(text: &str, start: usize, mut end: usize) -> Line {
         Role::Blank
     } else if !s.chars().any(char::is_alphanumeric) {
         Role::Marker
-    } else if s.trim().len() <= 4 && s.trim().bytes().all(|b| b.is_ascii_digit()) {
+    } else if is_debris(s.trim()) {
         Role::PageNumber
     } else {
         Role::Text
     };
     Line { span, role }
+}
+
+/// A page number ("12", "3."), a running page header of a UN record ("A/56/PV.44",
+/// "A/56/PV.44 12/11/2001") or a lower-case letter left alone on its line by a scan ("c",
+/// "i"): no paragraph of its own. A capital may be a drop cap ("I" / "am delighted").
+fn is_debris(line: &str) -> bool {
+    let mut words = line.split_whitespace();
+    let header = words.next().is_some_and(is_un_record_symbol)
+        && words.all(|w| !w.chars().any(char::is_alphabetic))
+        && line.len() <= 40;
+    let digits = line.trim_end_matches('.');
+    let number = (1..=4).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
+    let mut chars = line.chars();
+    let letter =
+        chars.next().is_some_and(char::is_lowercase) && chars.all(|c| c.is_ascii_punctuation());
+    number || letter || header
+}
+
+/// "A/56/PV.44": the symbol of a UN General Assembly verbatim record.
+fn is_un_record_symbol(word: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    word.strip_prefix("A/")
+        .and_then(|rest| rest.split_once("/PV."))
+        .is_some_and(|(session, meeting)| digits(session) && digits(meeting))
 }
 
 /// Hard-wrapped text has many lines that continue on the next line and stay under ~100
@@ -234,12 +259,22 @@ fn starts_item(text: &str, span: Span) -> bool {
 }
 
 /// Does a line stop mid-sentence (no terminal punctuation or closing quote)? A paragraph
-/// whose last line is open goes on after a page number, and after a stray line break or
-/// a blank line when the next line starts in lower case.
+/// whose last line is open goes on after a page number.
 fn is_open(line: &str) -> bool {
     !line.trim_end().ends_with([
         '.', '!', '?', '\u{2026}', ':', ';', '"', '\u{201d}', '\u{2019}', ')',
     ])
+}
+
+/// Does a line end a sentence: a terminator, perhaps inside closing quotes or brackets?
+/// A line ending in a colon, a semicolon or a quote after a word ("the parties’",
+/// "a consistent life ethic\"") does not, so a lower-case line after it goes on with it.
+fn ends_sentence(line: &str) -> bool {
+    line.trim_end()
+        .trim_end_matches(['"', '\'', '\u{201d}', '\u{2019}', ')', ']', '\u{bb}'])
+        .ends_with([
+            '.', '!', '?', '\u{2026}', '\u{964}', '\u{965}', '\u{3002}', '\u{ff01}', '\u{ff1f}',
+        ])
 }
 
 fn build(doc: &Document, text: &str, lines: &[Line], layout: Layout) -> Segmentation {
@@ -294,6 +329,23 @@ fn build(doc: &Document, text: &str, lines: &[Line], layout: Layout) -> Segmenta
             Role::Heading(level) => {
                 flush(&mut seg, paragraph.take());
                 let title_span = headings::title_span(text, line.span, doc.format);
+                // A plain heading on two lines ("… WHEN WE WORK" / "TOGETHER") is one.
+                let second_line = doc.format == Format::Plain
+                    && i > 0
+                    && matches!(lines[i - 1].role, Role::Heading(_));
+                if second_line
+                    && let Some(section) = seg.sections.last_mut()
+                    && let Some(first) = section.heading
+                {
+                    let both = Span::new(first.start, title_span.end);
+                    section.heading = Some(both);
+                    section.title = both
+                        .of(text)
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    continue;
+                }
                 seg.sections.push(Section {
                     title: title_span.of(text).to_string(),
                     level,
@@ -306,19 +358,25 @@ fn build(doc: &Document, text: &str, lines: &[Line], layout: Layout) -> Segmenta
             Role::PageNumber => page_break = true,
             Role::Text => {
                 let continues = paragraph.is_some_and(|(_, last)| {
-                    let open = is_open(lines[last].span.of(text));
-                    let lower = line
-                        .span
-                        .of(text)
-                        .trim_start()
-                        .starts_with(char::is_lowercase);
+                    let last = lines[last].span.of(text);
+                    // A lower-case line after an unfinished sentence continues it across a
+                    // stray line break or a page number; so does any line after one that
+                    // ends in a function word ("by the"), and one that starts with the
+                    // sentence's last word ("of the UN" / "Charter."). A blank line is
+                    // bridged only by a lower-case line after a line without any closing
+                    // mark: a headline ("… sworn in") or a colon before a command stays.
+                    let next = line.span.of(text);
+                    let lower = sentences::starts_lower(next);
+                    let goes_on = !ends_sentence(last)
+                        && (lower
+                            || sentences::ends_in_function_word(last)
+                            || sentences::starts_with_tail(next));
                     if page_break {
-                        open
+                        is_open(last) || goes_on
                     } else if gap {
-                        open && lower
+                        is_open(last) && lower
                     } else {
-                        (layout == Layout::HardWrapped && !starts_item(text, line.span))
-                            || (open && lower)
+                        (layout == Layout::HardWrapped && !starts_item(text, line.span)) || goes_on
                     }
                 });
                 gap = false;
@@ -365,7 +423,9 @@ fn document_title(doc: &Document, text: &str, lines: &[Line], seg: &Segmentation
         l.role == Role::Text && l.span.of(text).trim_start().starts_with(char::is_lowercase)
     });
     let headline = (2..=20).contains(&words.len())
-        && !s.ends_with(['.', '!', '?', ':', ';', ','])
+        && !s.ends_with([
+            '.', '!', '?', ':', ';', ',', '\u{2026}', '\u{964}', '\u{3002}',
+        ])
         && !crate::tokenize::StopWords::english().contains(&last)
         && !continued;
     if headline {

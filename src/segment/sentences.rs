@@ -12,13 +12,14 @@ use std::sync::LazyLock;
 
 use crate::span::Span;
 
-/// Abbreviations that are always followed by more of the same sentence.
+/// Abbreviations that are always followed by more of the same sentence. Lists of
+/// abbreviations are matched in capitals too ("MR.", "NO. 5", see [`listed`]).
 const NEVER_FINAL: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Messrs", "Dr", "MR", "MRS", "MS", "DR", "Prof", "Gen", "Gens", "Sen",
-    "Sens", "Rep", "Reps", "Gov", "St", "Mt", "Ft", "Lt", "Col", "Capt", "Cmdr", "Sgt", "Adm",
-    "Maj", "Brig", "Rev", "Hon", "Pres", "Fr", "Supt", "Insp", "Amb", "Sec", "Cpl", "Pvt", "e.g",
-    "i.e", "cf", "vs", "viz", "approx", "incl", "esp", "Ave", "Blvd", "Gen'l", "Ph", "Dept",
-    "Univ", "Assn", "Approx", "Incl", "Cf", "Viz", "Vs", "Esp",
+    "Mr", "Mrs", "Ms", "Messrs", "Dr", "Prof", "Gen", "Gens", "Sen", "Sens", "Rep", "Reps", "Gov",
+    "St", "Mt", "Ft", "Lt", "Col", "Capt", "Cmdr", "Sgt", "Adm", "Maj", "Brig", "Rev", "Hon",
+    "Pres", "Fr", "Supt", "Insp", "Amb", "Sec", "Cpl", "Pvt", "e.g", "i.e", "cf", "vs", "viz",
+    "approx", "incl", "esp", "Ave", "Blvd", "Gen'l", "Ph", "Dept", "Univ", "Assn", "Approx",
+    "Incl", "Cf", "Viz", "Vs", "Esp", "v",
 ];
 
 /// Nouns that a dotted acronym modifies ("U.S. Senate", "U.N. Envoy"): after an acronym,
@@ -156,8 +157,9 @@ const LETTER_LABELS: &[&str] = &[
 
 /// Abbreviations before a number ("No. 5", "p. 12"); elsewhere ordinary words.
 const BEFORE_NUMBER: &[&str] = &[
-    "No", "Nos", "no", "nos", "Art", "Fig", "Vol", "Ch", "ch", "p", "pp", "para", "Para", "Sec",
-    "Nr", "Op",
+    "No", "Nos", "no", "nos", "lb", "lbs", "Art", "Arts", "art", "arts", "Fig", "Vol", "vol",
+    "Vols", "vols", "Ch", "ch", "chap", "Chap", "p", "pp", "para", "Para", "paras", "Paras", "Sec",
+    "Nr", "Op", "op", "Res", "res", "Corr", "Add", "Rev", "Suppl", "Supp", "Ann",
 ];
 
 /// Abbreviations that may end a sentence; they do when a sentence-starting word follows.
@@ -206,6 +208,13 @@ const STARTER_EXTRAS: &[&str] = &[
     "while",
 ];
 
+/// Verbs and linking words that, in capitals after an abbreviation, go on with its sentence.
+const CAPS_CONTINUERS: &[&str] = &[
+    "is", "are", "was", "were", "has", "have", "had", "will", "would", "shall", "should", "can",
+    "could", "may", "might", "must", "does", "did", "and", "or", "of", "to", "for", "with", "than",
+    "said", "says",
+];
+
 /// Words that end a wrapped line mid-sentence beyond the stop words.
 const CONNECTING: &[&str] = &[
     "per", "via", "upon", "amid", "among", "toward", "towards", "within", "without", "across",
@@ -222,10 +231,11 @@ static STARTERS: LazyLock<HashSet<String>> = LazyLock::new(|| {
 });
 
 const OPENERS: &[char] = &[
-    '"', '\'', '\u{201c}', '\u{2018}', '(', '[', '\u{ab}', '\u{2039}', '\u{201e}',
+    '"', '\'', '\u{201c}', '\u{2018}', '(', '[', '\u{ab}', '\u{2039}', '\u{201e}', '\u{300c}',
+    '\u{300e}',
 ];
 const CLOSERS: &[char] = &[
-    '"', '\'', '\u{201d}', '\u{2019}', ')', ']', '\u{bb}', '\u{203a}',
+    '"', '\'', '\u{201d}', '\u{2019}', ')', ']', '\u{bb}', '\u{203a}', '\u{300d}', '\u{300f}',
 ];
 const BULLETS: &[char] = &['-', '*', '\u{2022}', '\u{2013}', '\u{2014}'];
 
@@ -238,6 +248,44 @@ pub fn starts_numbered_item(line: &str) -> bool {
             .as_bytes()
             .get(digits + 1)
             .is_some_and(|b| *b == b' ' || *b == b'\t')
+}
+
+/// Does a line start in lower case, perhaps after a dash or an asterisk that a scan or a
+/// wrapped aside put first ("- good to give fish", "— we say one thing")? Such a line
+/// goes on with the sentence before it.
+pub fn starts_lower(line: &str) -> bool {
+    let t = line.trim_start();
+    let t = match t.strip_prefix(['-', '*', '\u{2013}', '\u{2014}']) {
+        Some(rest) if rest.starts_with(char::is_whitespace) => rest.trim_start(),
+        _ => t,
+    };
+    t.starts_with(char::is_lowercase)
+}
+
+/// Words that cannot end a sentence: a line ending in one was cut mid-sentence
+/// ("… the recent adoption by the" / "General Assembly …"), whatever the next line's case.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "from", "into", "onto",
+    "and", "or", "but", "nor", "as", "than", "that", "which", "who", "whom", "our", "their", "its",
+    "his", "her", "my", "your", "this", "these", "those", "is", "are", "was", "were",
+];
+
+/// Does the line end in a word that cannot end a sentence?
+pub fn ends_in_function_word(line: &str) -> bool {
+    let last = line.split_whitespace().next_back().unwrap_or("");
+    FUNCTION_WORDS.contains(&last) || CONNECTING.contains(&last)
+}
+
+/// Does the line start with the tail of a sentence cut by a line break: one word and a
+/// period ("Agreement. It is our hope …" after "… AGOA and the Cotonou")? A title
+/// ("Mr. President") is no such tail.
+pub fn starts_with_tail(line: &str) -> bool {
+    let first = line.split_whitespace().next().unwrap_or("");
+    first.strip_suffix('.').is_some_and(|word| {
+        word.chars().count() >= 2
+            && word.chars().all(char::is_alphabetic)
+            && !listed(NEVER_FINAL, word)
+    })
 }
 
 /// Splits a paragraph made of `lines` (spans of its raw lines) into sentences.
@@ -261,10 +309,11 @@ pub fn split_lines(text: &str, paragraph: Span, lines: &[Span]) -> Vec<Span> {
         let open = !line.ends_with(['.', '!', '?', '\u{2026}', ',', ';', ':', '-'])
             && !line.ends_with(CLOSERS);
         let short = line.chars().count() * 4 < widest * 3;
-        let capital = next
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || BULLETS.contains(&c));
+        let capital = !starts_lower(next)
+            && next
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || BULLETS.contains(&c));
         let last_word = line
             .rsplit(char::is_whitespace)
             .next()
@@ -273,7 +322,8 @@ pub fn split_lines(text: &str, paragraph: Span, lines: &[Span]) -> Vec<Span> {
         let continues = STARTERS.contains(&last_word) || CONNECTING.contains(&last_word.as_str());
         let first_word = next.split(char::is_whitespace).next().unwrap_or("");
         let starter = first_word != "I" && STARTERS.contains(&first_word.to_lowercase());
-        if open && capital && !continues && (short || starter) && pair[0].end > start {
+        let tail = starts_with_tail(next);
+        if open && capital && !continues && !tail && (short || starter) && pair[0].end > start {
             split(text, Span::new(start, pair[0].end), &mut out);
             start = pair[1].start;
         }
@@ -358,7 +408,12 @@ fn split_piece(text: &str, span: Span, out: &mut Vec<Span>, last: bool) -> usize
             break;
         }
         let spaced = q > j;
-        let breaks = if spaced {
+        let breaks = if chars[k..j]
+            .iter()
+            .any(|&(_, c)| is_unambiguous_terminator(c))
+        {
+            true
+        } else if spaced {
             starts_sentence(&chars, q) && (!single_period || period_ends(s, &chars, k, start, q))
         } else {
             glued_boundary(&chars, k, j, single_period)
@@ -377,11 +432,65 @@ fn split_piece(text: &str, span: Span, out: &mut Vec<Span>, last: bool) -> usize
 
 fn push(text: &str, span: Span, out: &mut Vec<Span>) {
     let span = span.trim(text);
-    let s = span.of(text);
-    let body = strip_lead(s);
-    if body.chars().any(char::is_alphanumeric) {
-        out.push(Span::new(span.end - body.len(), span.end));
+    let body = strip_lead(span.of(text));
+    let start = span.end - body.len();
+    let mut keep = |piece: Span| {
+        if piece.of(text).chars().any(char::is_alphanumeric) {
+            out.push(piece);
+        }
+    };
+    match heading_prefix(body) {
+        Some(n) => {
+            keep(Span::new(start, start + n).trim(text));
+            keep(Span::new(start + n, span.end));
+        }
+        None => keep(Span::new(start, span.end)),
     }
+}
+
+/// A heading in capitals run into the sentence after it, as in addresses printed on one
+/// line ("NEIGHBORHOODS During my Administration …", "VIII. THE NEW AND DEVELOPING
+/// NATIONS Our efforts …"): the byte length up to the sentence's first word, so that the
+/// heading becomes an item of its own. At least eight letters in capitals, and nine in a
+/// single word, so that acronyms ("NATO Allies", "MERCOSUR Member States") stay.
+fn heading_prefix(s: &str) -> Option<usize> {
+    let (mut words, mut letters, mut comma) = (0usize, 0usize, false);
+    // A heading is short; the limit keeps a text in capitals from being scanned to its end.
+    for (offset, word) in word_offsets(s).take(24) {
+        let mut it = word.chars().filter(|c| c.is_alphabetic());
+        let first = it.next();
+        if first.is_some_and(char::is_uppercase) && it.clone().any(char::is_lowercase) {
+            // The first word of the sentence in title case ("Our", "During"); after a
+            // comma the capitals were the sentence's first words ("WE THANK YOU, Mr. …").
+            let long = letters >= if words >= 2 { 8 } else { 9 };
+            let starts = word.chars().nth(1).is_some_and(char::is_lowercase);
+            return (long && starts && !comma).then_some(offset);
+        }
+        comma = word.ends_with([',', ';']);
+        if is_caps_word(word) {
+            words += 1;
+            letters += word.chars().filter(|c| c.is_alphabetic()).count();
+        } else if !word.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+            return None;
+        }
+    }
+    None
+}
+
+/// The words of `s` with their byte offsets.
+fn word_offsets(s: &str) -> impl Iterator<Item = (usize, &str)> {
+    s.split_whitespace()
+        .map(move |w| (w.as_ptr() as usize - s.as_ptr() as usize, w))
+}
+
+/// A word in capitals: it has letters and none is lower-case ("THE", "PEACE-THE", "1947:").
+fn is_caps_word(word: &str) -> bool {
+    word.chars().any(char::is_alphabetic) && !word.chars().any(char::is_lowercase)
+}
+
+/// "IV", "VIII", "XII": a Roman numeral as used to number sections.
+fn is_roman(token: &str) -> bool {
+    (1..=6).contains(&token.len()) && token.bytes().all(|b| b"IVXLC".contains(&b))
 }
 
 /// Stage directions in transcripts ("[Applause]"): not part of any sentence.
@@ -400,9 +509,11 @@ const STAGE_DIRECTIONS: &[&str] = &[
     "laughs",
 ];
 
-/// The sentence without what a reader does not read as part of it: a list number
-/// ("2. The duty …"), an interview speaker tag ("((WN)) Given that …") or a stage
-/// direction ("[Laughter] In 2005 …").
+/// The sentence without what a reader does not read as part of it: a list or UN paragraph
+/// number ("2. The duty …", "330.\tThe Assembly …"), an interview speaker tag ("((WN))
+/// Given that …", with a translation's language label) or a stage direction ("[Laughter]
+/// In 2005 …"). These stay outside every sentence's span: a prefix that is no item of its
+/// own, so the byte spans still point into the original text.
 fn strip_lead(s: &str) -> &str {
     let mut rest = s;
     loop {
@@ -415,6 +526,15 @@ fn strip_lead(s: &str) -> &str {
             && close <= 60
         {
             rest = inner[close + 2..].trim_start();
+            // "((WN)) : What …" and a translation's label, "((hi))Hindi language: \u{200d}…".
+            rest = rest.strip_prefix(':').unwrap_or(rest).trim_start();
+            let mut n = rest.len().min(48);
+            while !rest.is_char_boundary(n) {
+                n -= 1;
+            }
+            if let Some(end) = rest[..n].find(": \u{200d}") {
+                rest = rest[end + ": \u{200d}".len()..].trim_start();
+            }
         }
         if let Some(inner) = rest.strip_prefix('[')
             && let Some(close) = inner.find(']')
@@ -422,15 +542,32 @@ fn strip_lead(s: &str) -> &str {
         {
             rest = inner[close + 1..].trim_start();
         }
+        // A bullet glued to an item run into a one-line text ("… our nation. -International
+        // Relations …").
+        if let Some(item) = rest.strip_prefix(BULLETS)
+            && item.trim_start().starts_with(char::is_uppercase)
+        {
+            rest = item.trim_start();
+        }
         if rest.len() == before {
             return rest;
         }
     }
 }
 
-/// Sentence-ending marks: Latin ones and the Devanagari danda and double danda.
+/// Sentence-ending marks: Latin ones, the Devanagari danda and double danda, and the CJK
+/// full stop and full-width marks.
 fn is_terminator(c: char) -> bool {
-    matches!(c, '.' | '!' | '?' | '\u{2026}' | '\u{964}' | '\u{965}')
+    matches!(c, '.' | '!' | '?' | '\u{2026}') || is_unambiguous_terminator(c)
+}
+
+/// Marks that always end a sentence: unlike the period they are never part of an
+/// abbreviation or a number, and CJK text puts no space after them.
+fn is_unambiguous_terminator(c: char) -> bool {
+    matches!(
+        c,
+        '\u{964}' | '\u{965}' | '\u{3002}' | '\u{ff01}' | '\u{ff1f}' | '\u{ff61}'
+    )
 }
 
 /// A letter of a script without case (Devanagari, Arabic, Chinese …): after a terminator
@@ -443,6 +580,10 @@ fn is_caseless_letter(c: char) -> bool {
 fn starts_sentence(chars: &[(usize, char)], q: usize) -> bool {
     let c = chars[q].1;
     if c.is_uppercase() || c.is_ascii_digit() || BULLETS.contains(&c) || is_caseless_letter(c) {
+        return true;
+    }
+    // An interview speaker tag, whatever its case ("((hi))Hindi language: …").
+    if c == '(' && chars.get(q + 1).is_some_and(|&(_, n)| n == '(') {
         return true;
     }
     // After opening quotes or brackets ("((WN)) What …" has two).
@@ -480,20 +621,47 @@ fn period_ends(
         t -= 1;
     }
     let raw = &s[chars[t].0..chars[k].0];
-    let token = raw.trim_start_matches(OPENERS);
+    // The word after any bracket or slash it is glued to, without Markdown emphasis:
+    // "[see A/9023/Rev." has "Rev", "**Mr." has "Mr".
+    let token = raw
+        .rsplit(['/', '(', '['])
+        .next()
+        .unwrap_or(raw)
+        .trim_start_matches(|c: char| OPENERS.contains(&c) || c == '*' || c == '_');
     if token.is_empty() {
         return true;
     }
     let next_word = next_word(s, chars, q);
     let next_is_starter = STARTERS.contains(&next_word.to_lowercase());
     let next_is_number = next_word.starts_with(|c: char| c.is_ascii_digit());
-    if NEVER_FINAL.contains(&token) {
+    if listed(NEVER_FINAL, token) {
         return false;
     }
-    if BEFORE_NUMBER.contains(&token) && next_is_number {
+    // In capitals a sentence-starting word cannot be told from one inside a sentence by
+    // its case; after an abbreviation, a verb or linking word in capitals goes on with the
+    // sentence ("THE U.S.A. IS", "J.F. KENNEDY AND").
+    let abbreviation = is_dotted_acronym(token) || is_initial(token) || listed(MAYBE_FINAL, token);
+    if abbreviation
+        && next_word.len() >= 2
+        && is_caps_word(next_word)
+        && CAPS_CONTINUERS.contains(&next_word.to_lowercase().as_str())
+    {
         return false;
     }
-    if MAYBE_FINAL.contains(&token) {
+    // "No. 5", "paras. 20-22", "Sales No. E.73.II.C.1", "p. XIV": a number, a document
+    // symbol or a Roman numeral of two or more letters follows.
+    let numeric = next_is_number
+        || next_word.bytes().any(|b| b.is_ascii_digit())
+        || (next_word.len() >= 2 && is_roman(next_word));
+    if listed(BEFORE_NUMBER, token) && numeric {
+        return false;
+    }
+    // "VIII. THE NEW AND DEVELOPING NATIONS": a section numeral before a heading in
+    // capitals; the heading is cut off after it (see `heading_prefix`).
+    if is_roman(token) && heading_prefix(&s[chars[q].0..]).is_some() {
+        return false;
+    }
+    if listed(MAYBE_FINAL, token) {
         return next_is_starter && !next_is_number;
     }
     if matches!(token, "a.m" | "p.m" | "A.M" | "P.M") {
@@ -502,7 +670,7 @@ fn period_ends(
     }
     if is_dotted_acronym(token) {
         let appositive = s[..chars[t].0].trim_end().ends_with(',');
-        return next_is_starter || appositive || !AFTER_ACRONYM.contains(&next_word);
+        return next_is_starter || appositive || !listed(AFTER_ACRONYM, next_word);
     }
     if is_initial(token) {
         let before = s[..chars[t].0].split_whitespace().next_back().unwrap_or("");
@@ -512,6 +680,24 @@ fn period_ends(
     let at_piece_start = chars[t].0 <= sentence_start;
     let list_number = token.len() <= 3 && token.bytes().all(|b| b.is_ascii_digit());
     !(at_piece_start && list_number)
+}
+
+/// Is `token` in `list`, as written or, in capitals, as the listed word ("MR" for "Mr")?
+fn listed(list: &[&str], token: &str) -> bool {
+    if list.contains(&token) {
+        return true;
+    }
+    let mut chars = token.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let rest = chars.as_str();
+    !rest.is_empty() && is_caps_word(token) && {
+        let title: String = std::iter::once(first)
+            .chain(rest.to_lowercase().chars())
+            .collect();
+        list.contains(&title.as_str())
+    }
 }
 
 fn next_word<'a>(s: &'a str, chars: &[(usize, char)], q: usize) -> &'a str {

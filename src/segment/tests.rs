@@ -204,3 +204,184 @@ fn page_numbers_are_dropped_and_bridged_when_they_cut_a_sentence() {
     assert_eq!(sents[2], "The session closed.");
     assert_eq!(s.paragraphs.len(), 2);
 }
+
+#[test]
+fn a_lower_case_line_after_a_colon_semicolon_or_quote_goes_on() {
+    let text = "So, all five items of our formula:\n\
+                punishment for aggression;\n\
+                protection of life;\n\
+                and determination to defend oneself.\n\
+                This is the formula of peace.\n\
+                The party stands for \"a consistent life ethic\"\n\
+                including opposition to the death penalty.\n";
+    let (s, text) = seg(Format::Plain, text);
+    assert_eq!(s.layout, Layout::LinePerParagraph);
+    assert_eq!(
+        sentence_texts(&s, &text),
+        vec![
+            "So, all five items of our formula:\npunishment for aggression;\nprotection of life;\nand determination to defend oneself.",
+            "This is the formula of peace.",
+            "The party stands for \"a consistent life ethic\"\nincluding opposition to the death penalty."
+        ]
+    );
+    assert_eq!(s.paragraphs.len(), 3);
+}
+
+#[test]
+fn a_line_after_a_function_word_goes_on_and_is_no_heading() {
+    let text = "We welcome the recent adoption by the\n\
+                General Assembly of the resolution on the index. We encourage its use.\n\
+                The session closed.\n";
+    let (s, text) = seg(Format::Plain, text);
+    assert_eq!(s.sections.len(), 1, "{:?}", s.sections);
+    assert_eq!(
+        sentence_texts(&s, &text)[0],
+        "We welcome the recent adoption by the\nGeneral Assembly of the resolution on the index."
+    );
+}
+
+#[test]
+fn salutation_lines_are_no_headings_but_a_heading_may_follow_one() {
+    let text = "Mr. Speaker\n\
+                Mr. Vice President\n\
+                Members of Congress\n\
+                Fellow Americans\n\n\
+                The state of our Union is strong. We have much to do.\n\
+                President of the General Assembly,\n\
+                Head of States and Governments\n\
+                Excellencies,\n\n\
+                We meet in hard times.\n\
+                Mr. President\n\
+                Excellence\n\n\
+                The world is more prosperous than ever.\n\
+                Mr. President\n\
+                Climate Change\n\
+                Kiribati continues to face rising seas.\n";
+    let (s, _) = seg(Format::Plain, text);
+    let titles: Vec<_> = s.sections.iter().map(|x| x.title.as_str()).collect();
+    assert_eq!(titles, vec!["", "Climate Change"]);
+}
+
+#[test]
+fn lines_ending_in_an_ellipsis_and_numbered_paragraphs_are_no_headings() {
+    let text = "So Mr President\u{2026}\n\n\
+                We act now.\n\n\
+                Members of the Assembly \u{2026}\n\n\
+                We thank you.\n\n\
+                59.\tAt the International Development\n\n\
+                Our work goes on.\n\n\
+                2. Ocean Resources\n\n\
+                The ocean feeds us.\n";
+    let (s, _) = seg(Format::Plain, text);
+    let titles: Vec<_> = s.sections.iter().map(|x| x.title.as_str()).collect();
+    assert_eq!(titles, vec!["", "2. Ocean Resources"]);
+}
+
+#[test]
+fn a_heading_on_two_lines_is_one_section() {
+    let text = "We work for the islands.\n\n\
+                ADOPTION OF THE MVI SHOWS WHAT\u{2019}S POSSIBLE WHEN WE WORK\n\
+                TOGETHER\n\n\
+                The index was adopted.\n";
+    let (s, text) = seg(Format::Plain, text);
+    assert_eq!(s.sections.len(), 2);
+    assert_eq!(
+        s.sections[1].title,
+        "ADOPTION OF THE MVI SHOWS WHAT\u{2019}S POSSIBLE WHEN WE WORK TOGETHER"
+    );
+    let heading = s.sections[1].heading.unwrap().of(&text);
+    assert!(heading.starts_with("ADOPTION") && heading.ends_with("TOGETHER"));
+    assert_eq!(
+        sentence_texts(&s, &text),
+        vec!["We work for the islands.", "The index was adopted."]
+    );
+}
+
+#[test]
+fn a_drop_cap_joins_its_line_and_a_stray_letter_is_debris() {
+    let text = "I\n\
+                am delighted to be here today. We thank you.\n\
+                The regime remains obdurate.\n\
+                c\n\
+                The majority are still denied participation.\n";
+    let (s, text) = seg(Format::Plain, text);
+    assert_eq!(
+        sentence_texts(&s, &text),
+        vec![
+            "I\nam delighted to be here today.",
+            "We thank you.",
+            "The regime remains obdurate.",
+            "The majority are still denied participation."
+        ]
+    );
+}
+
+#[test]
+fn paragraph_numbers_and_speaker_tags_stay_outside_the_sentence() {
+    let text = "330.\tThe Assembly met again. It adjourned.\n\n\
+                ((WN)) : What did you do? ((hi))Hindi language: \u{200d}\u{0906}\u{092a}\u{0928}\u{0947} \u{0915}\u{094d}\u{092f}\u{093e} \u{0915}\u{093f}\u{092f}\u{093e}?\n\n\
+                ((Akram Pasha))  We worked.\n";
+    let (s, text) = seg(Format::Plain, text);
+    assert_eq!(
+        sentence_texts(&s, &text),
+        vec![
+            "The Assembly met again.",
+            "It adjourned.",
+            "What did you do?",
+            "\u{0906}\u{092a}\u{0928}\u{0947} \u{0915}\u{094d}\u{092f}\u{093e} \u{0915}\u{093f}\u{092f}\u{093e}?",
+            "We worked."
+        ]
+    );
+}
+
+#[test]
+fn a_line_holding_the_tail_of_a_sentence_joins_it() {
+    let text = "This invasion remains a violation of the fundamental principles of the UN\n\
+                Charter.\n\
+                As Prime Minister, I reaffirm our commitment.\n";
+    let (s, text) = seg(Format::Plain, text);
+    assert_eq!(s.layout, Layout::LinePerParagraph);
+    assert_eq!(
+        sentence_texts(&s, &text),
+        vec![
+            "This invasion remains a violation of the fundamental principles of the UN\nCharter.",
+            "As Prime Minister, I reaffirm our commitment."
+        ]
+    );
+}
+
+#[test]
+fn a_running_page_header_inside_a_sentence_is_bridged() {
+    let text = "The delegates agreed that the reform of the Council\n\
+                A/56/PV.44 12/11/2001\n\
+                must go on without delay. The session closed.\n\
+                As we said (A/68/PV.12), it is not sympathy we seek.\n";
+    let (s, text) = seg(Format::Plain, text);
+    let sents = sentence_texts(&s, &text);
+    assert_eq!(sents.len(), 3, "{sents:?}");
+    assert!(sents[0].starts_with("The delegates") && sents[0].ends_with("without delay."));
+    assert_eq!(
+        sents[2],
+        "As we said (A/68/PV.12), it is not sympathy we seek."
+    );
+    assert!(is_debris("A/56/PV.44"));
+    assert!(!is_debris("A/68/PV.59). At the same time, a grace period"));
+}
+
+#[test]
+fn a_blank_line_after_a_headline_or_a_colon_still_separates() {
+    let text = "Nancy Pelosi again elected Speaker as Congress sworn in\n\n\
+                Friday, January 4, 2019\n\n\
+                To convert the system, you only need to run a single command:\n\n\
+                dnf install rocky-release.rpm\n";
+    let (s, text) = seg(Format::Plain, text);
+    assert_eq!(
+        sentence_texts(&s, &text),
+        vec![
+            "Nancy Pelosi again elected Speaker as Congress sworn in",
+            "Friday, January 4, 2019",
+            "To convert the system, you only need to run a single command:",
+            "dnf install rocky-release.rpm"
+        ]
+    );
+}
