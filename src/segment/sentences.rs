@@ -111,7 +111,85 @@ const AFTER_ACRONYM: &[&str] = &[
     "Office",
     "Administration",
     "Summit",
+    "District",
+    "Attorney",
+    "Marshal",
+    "Route",
+    "Highway",
+    "Code",
+    "Constitution",
+    "Charter",
+    "Resolution",
+    "Resolutions",
+    "Geological",
+    "Census",
+    "Bureau",
+    "Agency",
+    "Coast",
+    "Customs",
+    "Postal",
+    "Patent",
+    "Forest",
+    "Chamber",
+    "Steel",
+    "Open",
+    "News",
+    "Delegation",
+    "Delegate",
+    "Representative",
+    "Representatives",
+    "Member",
+    "Members",
+    "Secretariat",
+    "Headquarters",
+    "Peacekeeping",
+    "Peacekeepers",
+    "Troops",
+    "Officials",
+    "Citizens",
+    "Dollar",
+    "Dollars",
+    "Fund",
+    "Programme",
+    "Program",
+    "Trusteeship",
+    "Charters",
+    "Director",
+    "Armed",
+    "Employment",
+    "Securities",
+    "Environmental",
+    "Electoral",
+    "Consulate",
+    "Consul",
+    "Intelligence",
+    "Justice",
+    "Federal",
+    "National",
+    "Special",
+    "Central",
+    "Trade",
+    "Energy",
+    "Health",
+    "Labor",
+    "Commerce",
+    "Defense",
+    "Homeland",
+    "Olympic",
+    "Libertarian",
+    "Prohibition",
+    "Taxpayers",
+    "Green",
+    "Democratic",
+    "Republican",
+    "Communist",
+    "Socialist",
 ];
+
+/// Acronyms that modify the name after them ("U.S. District Judge", "U.N. Envoy") even
+/// after a comma; other acronyms after a comma are a place closing an appositive
+/// ("Washington, D.C. President Biden …").
+const MODIFYING_ACRONYMS: &[&str] = &["U.S", "U.N", "U.K", "E.U"];
 
 /// Common nouns that take a letter as a label ("Hall B", "grade A", "Plan B"): the letter
 /// is not an initial, so its period can end a sentence.
@@ -542,6 +620,12 @@ fn strip_lead(s: &str) -> &str {
         {
             rest = inner[close + 1..].trim_start();
         }
+        if let Some(inner) = rest.strip_prefix('(')
+            && is_interpreter_note(inner)
+            && let Some(close) = inner.find(')')
+        {
+            rest = inner[close + 1..].trim_start();
+        }
         // A bullet glued to an item run into a one-line text ("… our nation. -International
         // Relations …").
         if let Some(item) = rest.strip_prefix(BULLETS)
@@ -553,6 +637,15 @@ fn strip_lead(s: &str) -> &str {
             return rest;
         }
     }
+}
+
+/// An interpreter's note in a UN record, after its opening parenthesis: "(spoke in
+/// French)", "(interpretation from Arabic)". Not part of any sentence, and a sentence
+/// starts after it.
+fn is_interpreter_note(after_paren: &str) -> bool {
+    ["spoke in ", "interpretation from ", "continued in "]
+        .iter()
+        .any(|note| after_paren.starts_with(note))
 }
 
 /// Sentence-ending marks: Latin ones, the Devanagari danda and double danda, and the CJK
@@ -585,6 +678,13 @@ fn starts_sentence(chars: &[(usize, char)], q: usize) -> bool {
     // An interview speaker tag, whatever its case ("((hi))Hindi language: …").
     if c == '(' && chars.get(q + 1).is_some_and(|&(_, n)| n == '(') {
         return true;
+    }
+    // An interpreter's note ("… Protocol. (spoke in English) I have …").
+    if c == '(' {
+        let after: String = chars[q + 1..].iter().take(24).map(|&(_, n)| n).collect();
+        if is_interpreter_note(&after) {
+            return true;
+        }
     }
     // After opening quotes or brackets ("((WN)) What …" has two).
     chars[q..]
@@ -669,8 +769,21 @@ fn period_ends(
         return !next_is_number && !next_word.chars().all(|c| c.is_uppercase());
     }
     if is_dotted_acronym(token) {
-        let appositive = s[..chars[t].0].trim_end().ends_with(',');
+        let appositive =
+            s[..chars[t].0].trim_end().ends_with(',') && !MODIFYING_ACRONYMS.contains(&token);
+        // "H.R. 4407", "17 U.S. Code": a bill or section number goes on with the name.
+        if next_is_number && !appositive {
+            return false;
+        }
         return next_is_starter || appositive || !listed(AFTER_ACRONYM, next_word);
+    }
+    // "V. I. Lenin", "U. S. Army": an initial before another initial is never the end,
+    // even when the next is a letter that can start a sentence ("I", "A").
+    let mut after = s[chars[q].0..].chars();
+    if is_initial(token)
+        && matches!((after.next(), after.next()), (Some(c), Some('.')) if c.is_uppercase())
+    {
+        return false;
     }
     if is_initial(token) {
         let before = s[..chars[t].0].split_whitespace().next_back().unwrap_or("");
