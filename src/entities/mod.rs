@@ -594,6 +594,11 @@ const NATIVE_AMERICAN_CONTEXT: &[&str] = &[
     "title",
     "titles",
     "schools",
+    "youth",
+    "agent",
+    "agency",
+    "treaties",
+    "problem",
 ];
 
 /// What a capitalised run's own words say about its type.
@@ -743,6 +748,12 @@ impl<'a> Recognizer<'a> {
             }
             // 2. Gazetteer, extended by "of" + a name ("Ministry of Defence of Lithuania").
             if let Some((n, id)) = self.gazetteer.longest(|k| form(i + k)) {
+                // "US$3.4 trillion", "US $5": a currency, not the place.
+                let after = &text[span_of(i, i + n).end..];
+                if after.strip_prefix(' ').unwrap_or(after).starts_with('$') {
+                    i += n;
+                    continue;
+                }
                 let known_entity = self.gazetteer.entity(id);
                 let extended = (known_entity.etype == EntityType::Org
                     && form(i + n) == Some("of")
