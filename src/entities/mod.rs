@@ -146,6 +146,7 @@ const TITLES: &[&str] = &[
 /// Words that make a capitalised run an organisation.
 const ORG_WORDS: &[&str] = &[
     "Bank",
+    "Survey",
     "Institute",
     "Council",
     "Agency",
