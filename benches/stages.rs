@@ -119,6 +119,7 @@ fn stages(c: &mut Criterion) {
                         &std::sync::Arc::from(docs[current].doc_id.as_str()),
                         current as u32,
                         &docs[current].text,
+                        &opts,
                     );
                     current = *d;
                 }
@@ -129,6 +130,7 @@ fn stages(c: &mut Criterion) {
                 &std::sync::Arc::from(docs[current].doc_id.as_str()),
                 current as u32,
                 &docs[current].text,
+                &opts,
             );
             assert!(counts.len() > 3_000, "{} phrases", counts.len());
             counts.len()

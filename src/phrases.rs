@@ -27,7 +27,7 @@ use crate::tokenize::{Normalizer, Token, TokenKind, fold_case_into, tokens, word
 /// Shortest phrase length counted.
 pub const MIN_N: usize = 2;
 /// Distinct phrases kept by default, per document and per corpus, before the rarest are
-/// pruned (about 120 bytes each, counting the hash table: some 60 MB).
+/// pruned (some 100 MB: about 200 bytes each with their texts and examples, measured).
 pub const MAX_PHRASES: usize = 1 << 19;
 
 /// How phrases are counted.
@@ -237,7 +237,7 @@ impl PhraseCounter {
                 .rev()
                 .max_by_key(|v| v.count)
                 .map_or(Span::default(), |v| v.span());
-            let phrase = surface_text(text, leader);
+            let phrase = leader.collapsed(text);
             let score = association(&words_of(&phrase), c, &self.words, self.tokens);
             list.push((score, phrase, c));
         }
@@ -446,7 +446,7 @@ impl<V> IntoIterator for Table<V> {
 }
 
 /// The corpus's phrase table, with the word counts its scores need.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PhraseCounts {
     grams: Table<Gram>,
     words: FxHashMap<u64, u64>,
@@ -466,37 +466,24 @@ pub struct PhraseCounts {
     /// phrase (comparing document ids per phrase was 4% of a run).
     last_doc: Option<Arc<str>>,
     out_of_order: bool,
-    /// Distinct phrases held before the rarest are pruned (see
-    /// [`PhraseOptions::max_phrases`]).
-    pub max_phrases: usize,
-}
-
-impl Default for PhraseCounts {
-    fn default() -> Self {
-        PhraseCounts {
-            grams: Table::default(),
-            words: FxHashMap::default(),
-            tokens: 0,
-            pruned_below: 0,
-            undercount: 0,
-            partial: false,
-            texts: FxHashMap::default(),
-            last_doc: None,
-            out_of_order: false,
-            max_phrases: MAX_PHRASES,
-        }
-    }
 }
 
 impl PhraseCounts {
     /// Adds a finished document's phrases; `ordinal` is the document's place in corpus
     /// order and `text` its text, from which the text of phrases seen at least twice is
-    /// copied.
-    pub fn absorb(&mut self, doc: DocPhrases, doc_id: &Arc<str>, ordinal: u32, text: &str) {
+    /// copied. The table is pruned past `opts.max_phrases`.
+    pub fn absorb(
+        &mut self,
+        doc: DocPhrases,
+        doc_id: &Arc<str>,
+        ordinal: u32,
+        text: &str,
+        opts: &PhraseOptions,
+    ) {
         // Room for the largest table (pruned when over `max_phrases` after a document)
         // and a document's new phrases, so that it is not copied as it grows.
         if self.grams.is_empty() {
-            self.grams.reserve(self.max_phrases + self.max_phrases / 4);
+            self.grams.reserve(opts.max_phrases + opts.max_phrases / 4);
         }
         self.grams.reserve(doc.grams.len());
         self.tokens += doc.tokens;
@@ -532,7 +519,7 @@ impl PhraseCounts {
                 for v in seen {
                     self.texts
                         .entry((hash, v.hash))
-                        .or_insert_with(|| surface_text(text, v.span()).into());
+                        .or_insert_with(|| v.span().collapsed(text).into());
                 }
             } else if g.count >= 2 {
                 // The leader changed only if one of this document's surfaces took the
@@ -541,19 +528,20 @@ impl PhraseCounts {
                 if g.text.as_ref().is_none_or(|(h, _)| *h != leader)
                     && let Some(v) = seen.clone().find(|v| v.hash == leader)
                 {
-                    g.text = Some((v.hash, surface_text(text, v.span()).into()));
+                    g.text = Some((v.hash, v.span().collapsed(text).into()));
                 }
             }
         }
-        if self.grams.len() > self.max_phrases {
-            self.prune();
+        if self.grams.len() > opts.max_phrases {
+            self.prune(opts.max_phrases);
         }
     }
 
-    /// Drops the rarest phrases (lossy counting), with their texts.
-    fn prune(&mut self) {
+    /// Drops the rarest phrases (lossy counting), with their texts, down to half of
+    /// `max_phrases`.
+    fn prune(&mut self, max_phrases: usize) {
         let grams = &mut self.grams;
-        self.pruned_below = prune(self.pruned_below, self.max_phrases, |floor| {
+        self.pruned_below = prune(self.pruned_below, max_phrases, |floor| {
             grams.retain(|g| g.count > floor);
             grams.len()
         });
@@ -785,14 +773,6 @@ fn association(phrase: &[u64], count: u64, words: &FxHashMap<u64, u64>, tokens: 
     2.0 * c * (c.ln() - log_expected)
 }
 
-/// A phrase's text with its whitespace collapsed (it may span a wrapped line).
-fn surface_text(text: &str, span: Span) -> String {
-    span.of(text)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 fn edge_ok(token: &Token, norm: &Normalizer) -> bool {
     token.kind == TokenKind::Word && !norm.term(token.term).stop
 }
@@ -825,6 +805,7 @@ mod tests {
         docs: impl Iterator<Item = (usize, &'a str, &'a [&'a str])>,
     ) {
         let mut norm = Normalizer::default();
+        let opts = PhraseOptions::default();
         for (d, id, sentences) in docs {
             let text = sentences.join("\n");
             let mut doc = PhraseCounter::default();
@@ -832,10 +813,10 @@ mod tests {
             for (i, s) in sentences.iter().enumerate() {
                 let mut tokens = Vec::new();
                 norm.tokenize(&text, Span::new(at, at + s.len()), &mut tokens);
-                doc.add_sentence(&tokens, &norm, 0, i, &PhraseOptions::default());
+                doc.add_sentence(&tokens, &norm, 0, i, &opts);
                 at += s.len() + 1;
             }
-            counts.absorb(doc.finish(), &Arc::from(id), d as u32, &text);
+            counts.absorb(doc.finish(), &Arc::from(id), d as u32, &text, &opts);
         }
     }
 
@@ -870,10 +851,7 @@ mod tests {
             ..PhraseOptions::default()
         };
         let mut norm = Normalizer::default();
-        let mut counts = PhraseCounts {
-            max_phrases,
-            ..PhraseCounts::default()
-        };
+        let mut counts = PhraseCounts::default();
         let mut exact: FxHashMap<u64, u64> = Default::default();
         for d in 0..docs {
             let mut sentences = vec!["Economic sanctions".to_string()];
@@ -894,7 +872,7 @@ mod tests {
             for (hash, g) in &doc.grams {
                 *exact.entry(*hash).or_default() += g.count as u64;
             }
-            counts.absorb(doc, &Arc::from(format!("d{d:05}")), d, &text);
+            counts.absorb(doc, &Arc::from(format!("d{d:05}")), d, &text, &opts);
         }
         (counts, exact)
     }

@@ -305,13 +305,7 @@ fn tally_sentence(
         }
         stat.mentions += 1;
         stat.documents = 1;
-        stat.aliases.insert(
-            m.span
-                .of(text)
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" "),
-        );
+        stat.aliases.insert(m.span.collapsed(text));
         if in_sentence.insert((&m.entity, m.etype)) {
             stat.tone += tone_counts;
         }

@@ -300,7 +300,6 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
     let mut doc_files = DocumentFiles::open(&out, &metadata.columns)?;
     let mut totals = Totals::default();
     totals.phrases.partial = config.share.is_some();
-    totals.phrases.max_phrases = analyzer.phrases.max_phrases;
     let mut groups = Groups::default();
     let progress = Progress::new(
         config.progress,
@@ -357,6 +356,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
                                 &Arc::from(doc.doc_id.as_str()),
                                 file.ordinal,
                                 &text,
+                                &analyzer.phrases,
                             );
                             totals.merge(doc.totals);
                         }

@@ -34,6 +34,11 @@ impl Span {
         self.start == self.end
     }
 
+    /// The text the span covers with its whitespace collapsed ([`collapse_whitespace`]).
+    pub fn collapsed(&self, text: &str) -> String {
+        collapse_whitespace(self.of(text))
+    }
+
     /// The span with leading and trailing whitespace of `text` removed.
     pub fn trim(&self, text: &str) -> Span {
         let s = self.of(text);
@@ -45,4 +50,10 @@ impl Span {
             Span::new(start, end)
         }
     }
+}
+
+/// The words of `s` joined by single spaces: a name, phrase or title may be wrapped over
+/// lines in the source, and is shown on one.
+pub fn collapse_whitespace(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }

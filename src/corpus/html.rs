@@ -4,7 +4,7 @@ use ego_tree::iter::Edge;
 use scraper::{Html, Node};
 
 use super::HeadingHint;
-use crate::span::Span;
+use crate::span::{Span, collapse_whitespace};
 
 /// The result of [`extract`].
 pub struct Extracted {
@@ -87,7 +87,7 @@ pub fn extract(source: &str) -> Extracted {
                             .children()
                             .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
                             .collect();
-                        let text = collapse(&text);
+                        let text = collapse_whitespace(&text);
                         if !text.is_empty() {
                             title = Some(text);
                         }
@@ -143,10 +143,6 @@ fn heading_level(name: &str) -> Option<u8> {
         "h6" => Some(6),
         _ => None,
     }
-}
-
-fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Accumulates the current block's inline text, collapsing whitespace as a browser does.

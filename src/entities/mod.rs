@@ -23,7 +23,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 pub use gazetteer::{EntityType, Gazetteer, KnownEntity};
 
 use crate::matcher::PhraseTable;
-use crate::span::Span;
+use crate::span::{Span, collapse_whitespace};
 use crate::tokenize::{Normalizer, Token, TokenKind, fold_case, word_hash};
 use gazetteer::match_form;
 
@@ -215,21 +215,10 @@ const ORG_WORDS: &[&str] = &[
     "Church",
 ];
 
-/// Capitalised words that are not names on their own.
+/// Capitalised words that are not names on their own. Month names ([`MONTHS`]) are not
+/// names either, unless used as a surname.
 const NOT_NAMES: &[&str] = &[
     "I",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
     "Monday",
     "Tuesday",
     "Wednesday",
@@ -714,7 +703,8 @@ impl<'a> Recognizer<'a> {
         let is_cap = |i: usize| {
             tokens.get(i).is_some_and(|t| {
                 t.kind == TokenKind::Word && forms[i].starts_with(char::is_uppercase)
-            }) && (!NOT_NAMES.contains(&&*forms[i]) || month_surname(&forms, tokens, i, gazetteer))
+            }) && !NOT_NAMES.contains(&&*forms[i])
+                && (!MONTHS.contains(&&*forms[i]) || month_surname(&forms, tokens, i, gazetteer))
         };
         let starts_known = |i: usize| gazetteer.longest(|k| form(i + k)).is_some();
         // Where a gazetteer name or a person's given name starts: after "and", another name
@@ -993,7 +983,7 @@ impl<'a> Recognizer<'a> {
             .unwrap_or_default();
         Some(Mention {
             span,
-            entity: collapse_spaces(span.of(text)),
+            entity: span.collapsed(text),
             etype,
             country,
             source: Source::Pattern,
@@ -1025,7 +1015,7 @@ impl<'a> Recognizer<'a> {
             return Run::Typed(EntityType::Person);
         }
         // "International Year of Mountains" is no mountain range.
-        if let Some(&(_, etype)) = NAME_HEADS.iter().find(|(h, _)| *h == last)
+        if let Some(etype) = name_head(last)
             && !connector
         {
             return Run::Typed(etype);
@@ -1098,7 +1088,7 @@ impl<'a> Recognizer<'a> {
     }
 
     fn person_by_title(&self, name: &str) -> Mention {
-        let name = collapse_spaces(name);
+        let name = collapse_whitespace(name);
         let last = name.rsplit(' ').next().unwrap_or(&name);
         let (entity, country) = self
             .surnames
@@ -1167,7 +1157,7 @@ fn longer_name(
     };
     Some(Mention {
         span,
-        entity: collapse_spaces(span.of(text)),
+        entity: span.collapsed(text),
         etype,
         country: if country {
             e.country.clone()
@@ -1178,13 +1168,14 @@ fn longer_name(
     })
 }
 
+/// The type a [`NAME_HEADS`] word gives the name it ends ("River", "Treaty").
+fn name_head(word: &str) -> Option<EntityType> {
+    NAME_HEADS.iter().find(|(h, _)| *h == word).map(|&(_, t)| t)
+}
+
 /// The type a head word gives the name it ends: a treaty, a place or an organisation.
 fn head_type(word: &str) -> Option<EntityType> {
-    NAME_HEADS
-        .iter()
-        .find(|(h, _)| *h == word)
-        .map(|&(_, t)| t)
-        .or_else(|| ORG_WORDS.contains(&word).then_some(EntityType::Org))
+    name_head(word).or_else(|| ORG_WORDS.contains(&word).then_some(EntityType::Org))
 }
 
 /// After a gazetteer name ending at token `start`, the capitalised words up to and
@@ -1218,21 +1209,15 @@ fn head_end(
     found
 }
 
-/// Whether token `i` is a month name used as a surname: right after a given name and not
-/// before a number ("Theresa May", but "in May", "Grace June 5" are dates).
+/// Whether the month name at token `i` is used as a surname: right after a given name and
+/// not before a number ("Theresa May", but "in May", "Grace June 5" are dates).
 fn month_surname(forms: &[Cow<str>], tokens: &[Token], i: usize, gazetteer: &Gazetteer) -> bool {
     i > 0
-        && MONTHS.contains(&&*forms[i])
         && tokens[i - 1].kind == TokenKind::Word
         && gazetteer.is_given_name(&forms[i - 1])
         && tokens
             .get(i + 1)
             .is_none_or(|t| t.kind != TokenKind::Number)
-}
-
-/// The words of a name with single spaces (a name may be wrapped over lines).
-fn collapse_spaces(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn known(e: &KnownEntity, span: Span) -> Mention {

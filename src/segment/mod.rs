@@ -272,9 +272,7 @@ fn is_open(line: &str) -> bool {
 fn ends_sentence(line: &str) -> bool {
     line.trim_end()
         .trim_end_matches(['"', '\'', '\u{201d}', '\u{2019}', ')', ']', '\u{bb}'])
-        .ends_with([
-            '.', '!', '?', '\u{2026}', '\u{964}', '\u{965}', '\u{3002}', '\u{ff01}', '\u{ff1f}',
-        ])
+        .ends_with(sentences::is_terminator)
 }
 
 fn build(doc: &Document, text: &str, lines: &[Line], layout: Layout) -> Segmentation {
@@ -339,11 +337,7 @@ fn build(doc: &Document, text: &str, lines: &[Line], layout: Layout) -> Segmenta
                 {
                     let both = Span::new(first.start, title_span.end);
                     section.heading = Some(both);
-                    section.title = both
-                        .of(text)
-                        .split_whitespace()
-                        .collect::<Vec<_>>()
-                        .join(" ");
+                    section.title = both.collapsed(text);
                     continue;
                 }
                 seg.sections.push(Section {

@@ -650,7 +650,7 @@ fn is_interpreter_note(after_paren: &str) -> bool {
 
 /// Sentence-ending marks: Latin ones, the Devanagari danda and double danda, and the CJK
 /// full stop and full-width marks.
-fn is_terminator(c: char) -> bool {
+pub(super) fn is_terminator(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '\u{2026}') || is_unambiguous_terminator(c)
 }
 
