@@ -96,6 +96,17 @@ fn word_len(s: &str) -> usize {
     if let Some(len) = url_len(s) {
         return len;
     }
+    // Most words are ASCII letters and digits followed by a space or by punctuation that
+    // joins nothing: the loop below would end there too, without its Unicode lookups (a
+    // tenth of a run before). A dotted acronym needs a '.' after its letters, so it never
+    // takes this path.
+    let b = s.as_bytes();
+    let run = b.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+    let ends_plainly =
+        |c: &u8| c.is_ascii() && !matches!(c, b'.' | b'\'' | b'-' | b'@' | b'_' | b'&');
+    if run > 0 && b.get(run).is_none_or(ends_plainly) {
+        return run;
+    }
     if let Some(len) = dotted_acronym_len(s) {
         return len;
     }
