@@ -374,81 +374,165 @@ pub struct Repeated<'a> {
     pub score: f64,
 }
 
-/// A table keyed by phrase hash whose values sit in one vector in the order they came,
-/// behind a small index (16 bytes a slot). Only the index rehashes as the table grows;
-/// values are written once, one after the other, so memory reserved for the largest table
-/// is touched only as far as it is used. A hash map of large values instead copied itself
-/// into fresh memory at each doubling, and zeroing those pages was a quarter of a run.
-#[derive(Debug, Clone, Default)]
-struct Table<V> {
-    index: FxHashMap<u64, u32>,
-    entries: Vec<(u64, V)>,
+/// A phrase seen once so far: all that its [`Gram`] would hold (count, documents and
+/// sections are 1), in a sixth of the room. Most phrases of a large corpus are seen once,
+/// and writing a whole `Gram` for each was most of the cost of adding a document.
+#[derive(Debug, Clone, Copy)]
+struct Once {
+    surface: u64,
+    /// The document's ordinal (see [`PhraseCounts::absorb`]).
+    doc: u32,
+    start: u32,
+    sentence: u32,
+    n: u8,
 }
 
-impl<V: Default> Table<V> {
-    /// Reserves room for `n` more values (address space only until used), and no more:
+/// Where a phrase's counts are: inline while it has been seen once, else in the table's
+/// vector of [`Gram`]s.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    Once(Once),
+    Full(u32),
+}
+
+/// The corpus's phrases by hash: those seen once inline in the index, the others in one
+/// vector in the order they came. Only the index rehashes as the table grows; `Gram`s are
+/// written once, one after the other, so memory reserved for the largest table is touched
+/// only as far as it is used. A hash map of large values instead copied itself into fresh
+/// memory at each doubling, and zeroing those pages was a quarter of a run.
+#[derive(Debug, Clone, Default)]
+struct Table {
+    index: FxHashMap<u64, Slot>,
+    full: Vec<(u64, Gram)>,
+    /// The ids of the documents phrases seen once come from, by ordinal.
+    docs: FxHashMap<u32, Arc<str>>,
+}
+
+impl Table {
+    /// Reserves room for `n` more `Gram`s (address space only until used), and no more:
     /// the table is large.
     fn reserve(&mut self, n: usize) {
-        self.entries.reserve_exact(n);
+        self.full.reserve_exact(n);
     }
 
-    /// The value for `key`, a default one if new.
-    fn entry(&mut self, key: u64) -> &mut V {
-        let next = self.entries.len() as u32;
-        let i = *self.index.entry(key).or_insert(next);
-        if i == next {
-            self.entries.push((key, V::default()));
+    /// Records a phrase seen once, in document `doc_id`, unless it is already known:
+    /// returns whether it was new.
+    fn insert_once(&mut self, key: u64, once: Once, doc_id: &Arc<str>) -> bool {
+        match self.index.entry(key) {
+            std::collections::hash_map::Entry::Occupied(_) => false,
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(Slot::Once(once));
+                self.docs.entry(once.doc).or_insert_with(|| doc_id.clone());
+                true
+            }
         }
-        &mut self.entries[i as usize].1
     }
 
-    fn get(&self, key: &u64) -> Option<&V> {
-        self.index.get(key).map(|&i| &self.entries[i as usize].1)
+    /// The `Gram` for `key`: a default one if new, the one a phrase seen once stands for
+    /// if it was.
+    fn entry(&mut self, key: u64) -> &mut Gram {
+        let next = self.full.len() as u32;
+        let slot = self.index.entry(key).or_insert(Slot::Full(next));
+        let i = match *slot {
+            Slot::Full(i) => i,
+            Slot::Once(once) => {
+                *slot = Slot::Full(next);
+                let gram = self.once_gram(&once);
+                self.full.push((key, gram));
+                next
+            }
+        };
+        if i == next && self.full.len() == next as usize {
+            self.full.push((key, Gram::default()));
+        }
+        &mut self.full[i as usize].1
+    }
+
+    /// The `Gram` a phrase seen once stands for.
+    fn once_gram(&self, once: &Once) -> Gram {
+        let mut gram = Gram {
+            count: 1,
+            documents: 1,
+            sections: 1,
+            n: once.n,
+            example: Some((self.docs[&once.doc].clone(), once.sentence as usize)),
+            ..Gram::default()
+        };
+        gram.surfaces.add(Surface {
+            hash: once.surface,
+            count: 1,
+            doc: once.doc,
+            start: once.start,
+        });
+        gram
+    }
+
+    /// The `Gram` of a phrase seen at least twice.
+    fn get(&self, key: &u64) -> Option<&Gram> {
+        match self.index.get(key)? {
+            Slot::Full(i) => Some(&self.full[*i as usize].1),
+            Slot::Once(_) => None,
+        }
     }
 
     fn contains_key(&self, key: &u64) -> bool {
         self.index.contains_key(key)
     }
 
-    /// Keeps the values for which `keep` holds, in their order.
-    fn retain(&mut self, keep: impl Fn(&V) -> bool) {
-        self.entries.retain(|(_, v)| keep(v));
+    /// Keeps the phrases seen more than `floor` times (at least 1: those seen once go).
+    fn retain_above(&mut self, floor: u64) {
+        debug_assert!(floor >= 1);
+        self.full.retain(|(_, g)| g.count > floor);
         self.index.clear();
-        for (i, (key, _)) in self.entries.iter().enumerate() {
-            self.index.insert(*key, i as u32);
+        self.docs.clear();
+        for (i, (key, _)) in self.full.iter().enumerate() {
+            self.index.insert(*key, Slot::Full(i as u32));
         }
     }
 
+    /// Phrases held, seen once or more.
     fn len(&self) -> usize {
-        self.entries.len()
+        self.index.len()
     }
 
     fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.index.is_empty()
     }
 
-    fn iter(&self) -> impl Iterator<Item = (&u64, &V)> {
-        self.entries.iter().map(|(k, v)| (k, v))
+    /// The phrases seen at least twice.
+    fn iter(&self) -> impl Iterator<Item = (&u64, &Gram)> {
+        self.full.iter().map(|(k, v)| (k, v))
     }
 
-    fn iter_mut(&mut self) -> impl Iterator<Item = (&u64, &mut V)> {
-        self.entries.iter_mut().map(|(k, v)| (&*k, v))
+    fn iter_mut(&mut self) -> impl Iterator<Item = (&u64, &mut Gram)> {
+        self.full.iter_mut().map(|(k, v)| (&*k, v))
     }
-}
 
-impl<V> IntoIterator for Table<V> {
-    type Item = (u64, V);
-    type IntoIter = std::vec::IntoIter<(u64, V)>;
+    /// Every phrase's hash and count, those seen once included.
+    #[cfg(test)]
+    fn counts(&self) -> impl Iterator<Item = (u64, u64)> {
+        self.index.iter().map(|(key, slot)| match slot {
+            Slot::Once(_) => (*key, 1),
+            Slot::Full(i) => (*key, self.full[*i as usize].1.count),
+        })
+    }
 
-    fn into_iter(self) -> Self::IntoIter {
-        self.entries.into_iter()
+    /// Every phrase with its `Gram`, those seen once included.
+    fn into_grams(mut self) -> impl Iterator<Item = (u64, Gram)> {
+        let once: Vec<(u64, Gram)> = (self.index.iter())
+            .filter_map(|(key, slot)| match slot {
+                Slot::Once(once) => Some((*key, self.once_gram(once))),
+                Slot::Full(_) => None,
+            })
+            .collect();
+        std::mem::take(&mut self.full).into_iter().chain(once)
     }
 }
 
 /// The corpus's phrase table, with the word counts its scores need.
 #[derive(Debug, Clone, Default)]
 pub struct PhraseCounts {
-    grams: Table<Gram>,
+    grams: Table,
     words: FxHashMap<u64, u64>,
     tokens: u64,
     /// Highest count ever pruned away (0: counts are exact).
@@ -495,6 +579,24 @@ impl PhraseCounts {
             *self.words.entry(w).or_default() += c;
         }
         for (hash, dg) in doc.grams {
+            let seen = dg.variants.iter().filter(|v| v.count > 0);
+            if self.partial {
+                for v in seen.clone() {
+                    self.texts
+                        .entry((hash, v.hash))
+                        .or_insert_with(|| v.span().collapsed(text).into());
+                }
+            }
+            let once = Once {
+                surface: dg.variants[0].hash,
+                doc: ordinal,
+                start: dg.variants[0].start,
+                sentence: dg.sentence,
+                n: dg.n,
+            };
+            if dg.count == 1 && self.grams.insert_once(hash, once, doc_id) {
+                continue;
+            }
             let g = self.grams.entry(hash);
             g.count += dg.count as u64;
             g.documents += 1;
@@ -506,7 +608,6 @@ impl PhraseCounts {
             if !earlier {
                 g.example = Some((doc_id.clone(), dg.sentence as usize));
             }
-            let seen = dg.variants.iter().filter(|v| v.count > 0);
             for v in seen.clone() {
                 g.surfaces.add(Surface {
                     hash: v.hash,
@@ -515,13 +616,7 @@ impl PhraseCounts {
                     start: v.start,
                 });
             }
-            if self.partial {
-                for v in seen {
-                    self.texts
-                        .entry((hash, v.hash))
-                        .or_insert_with(|| v.span().collapsed(text).into());
-                }
-            } else if g.count >= 2 {
+            if !self.partial && g.count >= 2 {
                 // The leader changed only if one of this document's surfaces took the
                 // lead, so its text is here.
                 let leader = g.leader();
@@ -542,7 +637,7 @@ impl PhraseCounts {
     fn prune(&mut self, max_phrases: usize) {
         let grams = &mut self.grams;
         self.pruned_below = prune(self.pruned_below, max_phrases, |floor| {
-            grams.retain(|g| g.count > floor);
+            grams.retain_above(floor);
             grams.len()
         });
         self.undercount += self.pruned_below;
@@ -561,7 +656,7 @@ impl PhraseCounts {
         for (w, c) in other.words {
             *self.words.entry(w).or_default() += c;
         }
-        for (hash, g) in other.grams {
+        for (hash, g) in other.grams.into_grams() {
             self.grams.entry(hash).merge(g);
         }
         for (key, text) in other.texts {
@@ -682,7 +777,7 @@ impl PhraseCounts {
     pub fn into_stored(mut self) -> StoredPhrases {
         let mut words: Vec<(u64, u64)> = self.words.into_iter().collect();
         words.sort_unstable();
-        let mut grams: Vec<StoredGram> = (self.grams.into_iter())
+        let mut grams: Vec<StoredGram> = (self.grams.into_grams())
             .map(|(hash, g)| StoredGram {
                 h: hash,
                 c: [g.count, g.documents, g.sections],
@@ -884,10 +979,10 @@ mod tests {
         assert!(exact.len() > 2 * MAX_PHRASES, "{}", exact.len());
         assert!(counts.pruned_below > 0 && counts.undercount >= counts.pruned_below);
         let mut low = 0;
-        for (hash, g) in counts.grams.iter() {
-            let truth = exact[hash];
-            assert!(g.count <= truth && truth - g.count <= counts.undercount);
-            low += u64::from(g.count < truth);
+        for (hash, count) in counts.grams.counts() {
+            let truth = exact[&hash];
+            assert!(count <= truth && truth - count <= counts.undercount);
+            low += u64::from(count < truth);
         }
         assert!(
             low > 0,
@@ -912,8 +1007,8 @@ mod tests {
         let (large, exact) = random_corpus(2_000, exact.len());
         assert_eq!((large.pruned_below, large.undercount), (0, 0));
         assert_eq!(large.grams.len(), exact.len());
-        for (hash, g) in large.grams.iter() {
-            assert_eq!(g.count, exact[hash]);
+        for (hash, count) in large.grams.counts() {
+            assert_eq!(count, exact[&hash]);
         }
     }
 
