@@ -377,6 +377,17 @@ const COMPASS_WORDS: &[&str] = &[
     "Southwest",
 ];
 
+/// Lower-case head words after a place or group name that may complete the name of a
+/// gazetteer place, with their capitalised form ("the Korean peninsula").
+const LOWER_CASE_PLACE_HEADS: &[(&str, &str)] = &[
+    ("peninsula", "Peninsula"),
+    ("strip", "Strip"),
+    ("heights", "Heights"),
+    ("gulf", "Gulf"),
+    ("sea", "Sea"),
+    ("ocean", "Ocean"),
+];
+
 /// Words that, after a place name, make a longer name of another type: "Paris Agreement"
 /// is no place, "Mississippi River" is a location. They also type a capitalised run of
 /// unknown words that ends in one ("Atchafalaya River", "Seal Island").
@@ -760,6 +771,7 @@ impl<'a> Recognizer<'a> {
             }
             // 2. Gazetteer, extended by "of" + a name ("Ministry of Defence of Lithuania").
             if let Some((n, id)) = self.gazetteer.longest(|k| form(i + k)) {
+                let (n, id) = self.lower_case_place(i, n, &form).unwrap_or((n, id));
                 // "US$3.4 trillion", "US $5": a currency, not the place.
                 let after = &text[span_of(i, i + n).end..];
                 if after.strip_prefix(' ').unwrap_or(after).starts_with('$') {
@@ -899,6 +911,28 @@ impl<'a> Recognizer<'a> {
             .longest(|k| name.get(k).copied())
             .filter(|&(n, _)| n == name.len())
             .map(|(_, id)| gazetteer.entity(id))
+    }
+
+    /// The gazetteer place that a gazetteer name at token `i` (`n` tokens) begins when a
+    /// lower-case head word follows ("the Korean peninsula" is the Korean Peninsula, "the
+    /// Gaza strip" the Gaza Strip): its length and id.
+    fn lower_case_place<'f>(
+        &self,
+        i: usize,
+        n: usize,
+        form: &impl Fn(usize) -> Option<&'f str>,
+    ) -> Option<(usize, u32)> {
+        let &(_, head) = LOWER_CASE_PLACE_HEADS
+            .iter()
+            .find(|(lower, _)| form(i + n) == Some(lower))?;
+        let name = |k: usize| match k.cmp(&n) {
+            std::cmp::Ordering::Less => form(i + k),
+            std::cmp::Ordering::Equal => Some(head),
+            std::cmp::Ordering::Greater => None,
+        };
+        self.gazetteer
+            .longest(name)
+            .filter(|&(m, id)| m == n + 1 && self.gazetteer.entity(id).etype == EntityType::Loc)
     }
 
     /// Index after one or more titles starting at `i` (each optionally followed by its
