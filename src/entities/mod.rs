@@ -359,6 +359,35 @@ const HEAD_REFERENCES: &[(&str, &str)] = &[
 /// Gulf").
 const REGION_WORDS: &[&str] = &["North", "South", "East", "West", "Gulf"];
 
+/// Compass words that, before a place or group name, make a longer name of the same type
+/// ("West Florida", "Eastern Asia", "Eastern European") unless the gazetteer has it.
+const COMPASS_WORDS: &[&str] = &[
+    "North",
+    "South",
+    "East",
+    "West",
+    "Northern",
+    "Southern",
+    "Eastern",
+    "Western",
+    "Central",
+    "Northeast",
+    "Northwest",
+    "Southeast",
+    "Southwest",
+];
+
+/// Lower-case head words after a place or group name that may complete the name of a
+/// gazetteer place, with their capitalised form ("the Korean peninsula").
+const LOWER_CASE_PLACE_HEADS: &[(&str, &str)] = &[
+    ("peninsula", "Peninsula"),
+    ("strip", "Strip"),
+    ("heights", "Heights"),
+    ("gulf", "Gulf"),
+    ("sea", "Sea"),
+    ("ocean", "Ocean"),
+];
+
 /// Words that, after a place name, make a longer name of another type: "Paris Agreement"
 /// is no place, "Mississippi River" is a location. They also type a capitalised run of
 /// unknown words that ends in one ("Atchafalaya River", "Seal Island").
@@ -542,6 +571,9 @@ const DOCUMENT_HEADS: &[&str] = &[
     "Year",
     "Decade",
 ];
+
+/// Words that join a [`DOCUMENT_HEADS`] word to its complement.
+const COMPLEMENTS: &[&str] = &["of", "on", "for"];
 
 /// Month names that are also surnames: after a given name they are one ("Theresa May",
 /// "Brian May"), elsewhere a date ("in May").
@@ -739,6 +771,7 @@ impl<'a> Recognizer<'a> {
             }
             // 2. Gazetteer, extended by "of" + a name ("Ministry of Defence of Lithuania").
             if let Some((n, id)) = self.gazetteer.longest(|k| form(i + k)) {
+                let (n, id) = self.lower_case_place(i, n, &form).unwrap_or((n, id));
                 // "US$3.4 trillion", "US $5": a currency, not the place.
                 let after = &text[span_of(i, i + n).end..];
                 if after.strip_prefix(' ').unwrap_or(after).starts_with('$') {
@@ -755,9 +788,15 @@ impl<'a> Recognizer<'a> {
                     .or_else(|| {
                         let (mut end, etype) =
                             head_end(text, i + n, &is_cap, &starts_known, &forms, tokens)?;
-                        // "U.S. Department of Defense": an organisation's "of" complement.
-                        if etype == EntityType::Org && form(end) == Some("of") && is_cap(end + 1) {
-                            end = name_run(end + 1, &is_cap, &starts_name, &forms, tokens);
+                        // The complement of an organisation or a document: "U.S. Department
+                        // of Defense", "UN Decade on Ecosystem Restoration", "United Nations
+                        // Convention on the Law of the Sea".
+                        let complement = matches!(etype, EntityType::Org | EntityType::Other)
+                            && form(end).is_some_and(|f| COMPLEMENTS.contains(&f));
+                        let article = usize::from(form(end + 1) == Some("the"));
+                        if complement && is_cap(end + 1 + article) {
+                            let start = end + 1 + article;
+                            end = name_run(start, &is_cap, &starts_name, &forms, tokens);
                         }
                         longer_name(text, tokens, known_entity, i, (end, etype))
                     })
@@ -814,6 +853,33 @@ impl<'a> Recognizer<'a> {
                         self.remember(&mention);
                         out.push(mention);
                     }
+                    // A modifier mid-sentence makes the place or group after it part of a
+                    // longer name ("Upper Canada", "New Grenada", "Fan Expo Canada"),
+                    // which only a compass word types ("West Florida", "Eastern Asia").
+                    None if !at_start || COMPASS_WORDS.contains(&&*forms[i]) => {
+                        i += 1;
+                        let Some((n, id)) = self.gazetteer.longest(|k| form(i + k)) else {
+                            continue;
+                        };
+                        let inner = self.gazetteer.entity(id);
+                        let place = matches!(
+                            inner.etype,
+                            EntityType::Gpe | EntityType::Loc | EntityType::Norp
+                        );
+                        if !place || i + n > end || is_modifier_exempt(&forms[i - 1]) {
+                            continue;
+                        }
+                        // "New South Wales": the compass word must start the name.
+                        let leads = i < 2 || !is_cap(i - 2) || norm.term(tokens[i - 2].term).stop;
+                        if leads && i + n == end && COMPASS_WORDS.contains(&&*forms[i - 1]) {
+                            let typed = (end, inner.etype);
+                            if let Some(m) = longer_name(text, tokens, inner, i - 1, typed) {
+                                self.remember(&m);
+                                out.push(m);
+                            }
+                        }
+                        i += n;
+                    }
                     None => i += 1,
                 }
                 continue;
@@ -845,6 +911,28 @@ impl<'a> Recognizer<'a> {
             .longest(|k| name.get(k).copied())
             .filter(|&(n, _)| n == name.len())
             .map(|(_, id)| gazetteer.entity(id))
+    }
+
+    /// The gazetteer place that a gazetteer name at token `i` (`n` tokens) begins when a
+    /// lower-case head word follows ("the Korean peninsula" is the Korean Peninsula, "the
+    /// Gaza strip" the Gaza Strip): its length and id.
+    fn lower_case_place<'f>(
+        &self,
+        i: usize,
+        n: usize,
+        form: &impl Fn(usize) -> Option<&'f str>,
+    ) -> Option<(usize, u32)> {
+        let &(_, head) = LOWER_CASE_PLACE_HEADS
+            .iter()
+            .find(|(lower, _)| form(i + n) == Some(lower))?;
+        let name = |k: usize| match k.cmp(&n) {
+            std::cmp::Ordering::Less => form(i + k),
+            std::cmp::Ordering::Equal => Some(head),
+            std::cmp::Ordering::Greater => None,
+        };
+        self.gazetteer
+            .longest(name)
+            .filter(|&(m, id)| m == n + 1 && self.gazetteer.entity(id).etype == EntityType::Loc)
     }
 
     /// Index after one or more titles starting at `i` (each optionally followed by its
@@ -1131,11 +1219,13 @@ impl<'a> Recognizer<'a> {
     }
 }
 
-/// A place or group name followed by capitalised words up to a head word, tokens
-/// `i..end`: a longer name of the head's type ("Paris Agreement", "Washington Post",
-/// "Mississippi River", "Russian Armed Forces"), reported instead of the shorter gazetteer
-/// name inside it. A place takes the country of the name inside; an organisation takes it
-/// only from a state or a nationality ("Russian Navy"), never from a person or a body.
+/// A place, group or organisation name followed by capitalised words up to a head word,
+/// tokens `i..end`: a longer name of the head's type ("Paris Agreement", "Washington Post",
+/// "Mississippi River", "Russian Armed Forces", "United Nations Development Programme"),
+/// reported instead of the shorter gazetteer name inside it. A place takes the country of
+/// the place inside; an organisation takes it from a state, a nationality or the body it
+/// belongs to ("Russian Navy", "Senate Foreign Relations Committee"); a person's name
+/// makes no longer name ("Putin Doctrine" stays Putin's).
 fn longer_name(
     text: &str,
     tokens: &[Token],
@@ -1143,16 +1233,13 @@ fn longer_name(
     i: usize,
     (end, etype): (usize, EntityType),
 ) -> Option<Mention> {
-    if !matches!(
-        e.etype,
-        EntityType::Gpe | EntityType::Loc | EntityType::Norp
-    ) {
+    if e.etype == EntityType::Person {
         return None;
     }
     let span = name_span(text, tokens, i, end);
     let country = match etype {
-        EntityType::Gpe | EntityType::Loc => true,
-        EntityType::Org => matches!(e.etype, EntityType::Gpe | EntityType::Norp),
+        EntityType::Gpe | EntityType::Loc => e.etype != EntityType::Org,
+        EntityType::Org => e.etype != EntityType::Loc,
         _ => false,
     };
     Some(Mention {
@@ -1198,7 +1285,13 @@ fn head_end(
     let mut found = None;
     let mut k = start;
     while k < start + 4 && is_cap(k) && !known(k) && !TITLES.contains(&&*forms[k]) {
-        if let Some(t) = head_type(&forms[k]) {
+        // "United Nations Decade for Women": the complement is added by the caller.
+        let document = DOCUMENT_HEADS.contains(&&*forms[k])
+            && forms
+                .get(k + 1)
+                .is_some_and(|f| COMPLEMENTS.contains(&&**f))
+            && is_cap(k + 2);
+        if let Some(t) = head_type(&forms[k]).or(document.then_some(EntityType::Other)) {
             found = Some((k + 1, t));
         }
         k += 1;
@@ -1233,7 +1326,7 @@ fn known(e: &KnownEntity, span: Span) -> Mention {
 /// Whether a run names a treaty, war or observance: a [`DOCUMENT_HEADS`] word before its
 /// first "of", "on" or "for" ("Treaty of Ghent", "International Year of Mountains").
 fn is_document_name(words: &[&str]) -> bool {
-    let complement = words.iter().position(|w| ["of", "on", "for"].contains(w));
+    let complement = words.iter().position(|w| COMPLEMENTS.contains(w));
     complement.is_some_and(|c| c > 0 && DOCUMENT_HEADS.contains(&words[c - 1]))
 }
 
@@ -1267,6 +1360,13 @@ fn heading_len(words: &[Cow<str>]) -> usize {
         len += 1;
     }
     if capitals >= 2 { len } else { 0 }
+}
+
+/// Capitalised words before a place or group name that do not make it part of a longer
+/// name: a title ("Ambassador Lusaka" is handled as a person) or a noun that political prose
+/// capitalises ("Member States Spain", "the Conference Sweden").
+fn is_modifier_exempt(word: &str) -> bool {
+    TITLES.contains(&word) || CAPITALISED_NOUNS.contains(&word)
 }
 
 /// Discourse words that start sentences capitalised but are never names.
