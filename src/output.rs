@@ -892,6 +892,39 @@ pub fn write_groups(out: &mut Output, groups: &crate::groups::Groups) -> Result<
 /// Writes `entities.csv`, `dyads.csv` and `phrases.csv` from the corpus totals; returns
 /// the number of phrases listed.
 pub fn write_totals(out: &mut Output, totals: &Totals, min_count: u64) -> Result<usize, Error> {
+    // Listing the phrases (the longest part) runs beside the writing of the other two.
+    let (phrases, written) = rayon::join(
+        || totals.phrases.repeated(min_count),
+        || write_entities_and_dyads(out, totals),
+    );
+    written?;
+    let cells = out.cells;
+    let mut f = out.csv("phrases.csv", PHRASES)?;
+    f.rows(|rows| {
+        for r in &phrases {
+            let p = r.gram;
+            let example = p
+                .example
+                .as_ref()
+                .map(|(doc, s)| format!("{doc}:{s}"))
+                .unwrap_or_default();
+            rows.row([
+                cells.text(r.text).as_ref(),
+                &p.n.to_string(),
+                &p.count.to_string(),
+                &p.documents.to_string(),
+                &p.sections.to_string(),
+                &fixed(r.score, 2),
+                &cells.text(&example),
+            ])?;
+        }
+        Ok(())
+    })?;
+    out.finish(f)?;
+    Ok(phrases.len())
+}
+
+fn write_entities_and_dyads(out: &mut Output, totals: &Totals) -> Result<(), Error> {
     let cells = out.cells;
     let mut f = out.csv("entities.csv", ENTITIES)?;
     let mut entities: Vec<_> = totals.entities.iter().collect();
@@ -943,31 +976,7 @@ pub fn write_totals(out: &mut Output, totals: &Totals, min_count: u64) -> Result
         Ok(())
     })?;
     out.finish(f)?;
-
-    let mut f = out.csv("phrases.csv", PHRASES)?;
-    let phrases = totals.phrases.repeated(min_count);
-    f.rows(|rows| {
-        for r in &phrases {
-            let p = r.gram;
-            let example = p
-                .example
-                .as_ref()
-                .map(|(doc, s)| format!("{doc}:{s}"))
-                .unwrap_or_default();
-            rows.row([
-                cells.text(r.text).as_ref(),
-                &p.n.to_string(),
-                &p.count.to_string(),
-                &p.documents.to_string(),
-                &p.sections.to_string(),
-                &fixed(r.score, 2),
-                &cells.text(&example),
-            ])?;
-        }
-        Ok(())
-    })?;
-    out.finish(f)?;
-    Ok(phrases.len())
+    Ok(())
 }
 
 #[cfg(test)]
