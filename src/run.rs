@@ -306,6 +306,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         files.iter().map(|f| f.bytes).sum(),
         files.len() as u64,
     );
+    let workers = Workers::default();
     // Workers analyse batch k + 1 while this thread's partner writes batch k, in order:
     // the output is the same whatever the thread count, and writing is not on the
     // workers' critical path.
@@ -382,24 +383,27 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
             let results: Vec<Loaded> = pool.install(|| {
                 batch
                     .par_iter()
-                    .map_init(Worker::default, |worker, file| {
-                        let (doc, warnings) =
-                            corpus::load(file).map_err(|e| (skip_reason(file, e), file))?;
-                        let mut result = analyzer.document(&doc, worker);
-                        let rows = (doc.text.len() <= FORMAT_IN_WORKER).then(|| {
-                            let rows = DocumentRows::format(
-                                config.cells,
-                                &doc.text,
-                                &result,
-                                &metadata.values(&result.doc_id),
-                            );
-                            // Only the totals and phrases are still needed.
-                            result.sentences = Vec::new();
-                            result.mentions = Vec::new();
-                            rows
-                        });
-                        Ok((result, rows, doc.text, warnings, file))
-                    })
+                    .map_init(
+                        || workers.lend(),
+                        |lent, file| {
+                            let (doc, warnings) =
+                                corpus::load(file).map_err(|e| (skip_reason(file, e), file))?;
+                            let mut result = analyzer.document(&doc, &mut lent.worker);
+                            let rows = (doc.text.len() <= FORMAT_IN_WORKER).then(|| {
+                                let rows = DocumentRows::format(
+                                    config.cells,
+                                    &doc.text,
+                                    &result,
+                                    &metadata.values(&result.doc_id),
+                                );
+                                // Only the totals and phrases are still needed.
+                                result.sentences = Vec::new();
+                                result.mentions = Vec::new();
+                                rows
+                            });
+                            Ok((result, rows, doc.text, warnings, file))
+                        },
+                    )
                     .collect()
             });
             if send.send(results).is_err() {
@@ -528,6 +532,36 @@ fn skip_reason(file: &SourceFile, e: Error) -> Warning {
         other => format!("skipped: {other}"),
     };
     Warning::new(file.doc_id.clone(), message)
+}
+
+/// Workers kept from one rayon split to the next, so that their caches (the stems of the
+/// words seen) last the run: a fresh worker per split stemmed each word some three times.
+#[derive(Default)]
+struct Workers(std::sync::Mutex<Vec<Worker>>);
+
+impl Workers {
+    fn lend(&self) -> Lent<'_> {
+        let worker = self
+            .0
+            .lock()
+            .expect("worker pool")
+            .pop()
+            .unwrap_or_default();
+        Lent { worker, home: self }
+    }
+}
+
+/// A worker out of [`Workers`], given back when dropped.
+struct Lent<'a> {
+    worker: Worker,
+    home: &'a Workers,
+}
+
+impl Drop for Lent<'_> {
+    fn drop(&mut self) {
+        let worker = std::mem::take(&mut self.worker);
+        self.home.0.lock().expect("worker pool").push(worker);
+    }
 }
 
 /// Consecutive runs of files of at most [`BATCH_BYTES`] (or one larger file).
