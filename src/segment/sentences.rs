@@ -414,9 +414,9 @@ pub fn split_lines(text: &str, paragraph: Span, lines: &[Span]) -> Vec<Span> {
     out
 }
 
-/// Bytes of a paragraph examined at a time. The splitter indexes the characters of what it
-/// examines (16 bytes each), so a 50 MB single-line paragraph would cost 800 MB at once;
-/// windows keep that to 16 MiB whatever the paragraph's length.
+/// Bytes of a paragraph examined at a time, and so the longest sentence: later stages hold
+/// a sentence's tokens at once (some 24 bytes a word), so a 50 MB line without a period
+/// would cost hundreds of megabytes.
 const WINDOW: usize = 1 << 20;
 
 /// Splits `span` of `text` into sentences, appending their trimmed spans to `out`.
@@ -456,56 +456,53 @@ fn split_windowed(text: &str, span: Span, out: &mut Vec<Span>, window: usize) {
 /// Splits `span` into sentences. With `last`, the final piece is pushed too; without, it is
 /// left open and its start returned (the span's start when no boundary was found).
 fn split_piece(text: &str, span: Span, out: &mut Vec<Span>, last: bool) -> usize {
+    // Offsets are bytes into `s`, stepped over whole characters.
     let s = span.of(text);
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
-    let mut start = 0usize; // byte offset in s
-    let mut k = 0usize;
-    while k < chars.len() {
-        let c = chars[k].1;
-        if !is_terminator(c) {
-            k += 1;
-            continue;
-        }
-        let mut j = k;
-        while j < chars.len() && is_terminator(chars[j].1) {
-            j += 1;
-        }
+    let mut start = 0usize;
+    let mut from = 0usize;
+    while let Some(found) = s[from..].find(is_terminator) {
+        let k = from + found;
+        let c = char_at(s, k).expect("a terminator was found there");
+        let skip = |mut at: usize, over: &dyn Fn(char) -> bool| {
+            while let Some(n) = char_at(s, at).filter(|&n| over(n)) {
+                at += n.len_utf8();
+            }
+            at
+        };
+        let mut j = skip(k, &is_terminator);
         let single_period = c == '.' && j == k + 1;
-        while j < chars.len() && CLOSERS.contains(&chars[j].1) {
-            j += 1;
-        }
-        if j >= chars.len() {
+        j = skip(j, &|n| CLOSERS.contains(&n));
+        if j >= s.len() {
             break;
         }
-        let end = chars[j].0;
-        let mut q = j;
-        while q < chars.len() && chars[q].1.is_whitespace() {
-            q += 1;
-        }
-        if q >= chars.len() {
+        let end = j;
+        let q = skip(j, &char::is_whitespace);
+        if q >= s.len() {
             break;
         }
         let spaced = q > j;
-        let breaks = if chars[k..j]
-            .iter()
-            .any(|&(_, c)| is_unambiguous_terminator(c))
-        {
+        let breaks = if s[k..j].chars().any(is_unambiguous_terminator) {
             true
         } else if spaced {
-            starts_sentence(&chars, q) && (!single_period || period_ends(s, &chars, k, start, q))
+            starts_sentence(s, q) && (!single_period || period_ends(s, k, start, q))
         } else {
-            glued_boundary(&chars, k, j, single_period)
+            glued_boundary(s, k, j, single_period)
         };
         if breaks {
             push(text, Span::new(span.start + start, span.start + end), out);
-            start = chars[q].0;
+            start = q;
         }
-        k = q.max(k + 1);
+        from = q.max(k + c.len_utf8());
     }
     if last {
         push(text, Span::new(span.start + start, span.end), out);
     }
     span.start + start
+}
+
+/// The character at byte `at` of `s`, if any.
+fn char_at(s: &str, at: usize) -> Option<char> {
+    s[at..].chars().next()
 }
 
 fn push(text: &str, span: Span, out: &mut Vec<Span>) {
@@ -669,58 +666,60 @@ fn is_caseless_letter(c: char) -> bool {
     c.is_alphabetic() && !c.is_lowercase() && !c.is_uppercase()
 }
 
-/// Does the text at `q` look like the start of a sentence?
-fn starts_sentence(chars: &[(usize, char)], q: usize) -> bool {
-    let c = chars[q].1;
+/// Does the text at byte `q` of `s` look like the start of a sentence?
+fn starts_sentence(s: &str, q: usize) -> bool {
+    let rest = &s[q..];
+    let mut after = rest.chars();
+    let Some(c) = after.next() else {
+        return false;
+    };
     if c.is_uppercase() || c.is_ascii_digit() || BULLETS.contains(&c) || is_caseless_letter(c) {
         return true;
     }
     // An interview speaker tag, whatever its case ("((hi))Hindi language: …").
-    if c == '(' && chars.get(q + 1).is_some_and(|&(_, n)| n == '(') {
+    if c == '(' && after.clone().next() == Some('(') {
         return true;
     }
     // An interpreter's note ("… Protocol. (spoke in English) I have …").
     if c == '(' {
-        let after: String = chars[q + 1..].iter().take(24).map(|&(_, n)| n).collect();
-        if is_interpreter_note(&after) {
+        let note: String = after.take(24).collect();
+        if is_interpreter_note(&note) {
             return true;
         }
     }
     // After opening quotes or brackets ("((WN)) What …" has two).
-    chars[q..]
-        .iter()
-        .find(|(_, n)| !OPENERS.contains(n))
-        .is_some_and(|(_, n)| OPENERS.contains(&c) && (n.is_uppercase() || n.is_ascii_digit()))
+    rest.chars()
+        .find(|n| !OPENERS.contains(n))
+        .is_some_and(|n| OPENERS.contains(&c) && (n.is_uppercase() || n.is_ascii_digit()))
 }
 
-/// "trade.However": a period or mark glued to the next sentence's capitalised word.
-fn glued_boundary(chars: &[(usize, char)], k: usize, j: usize, single_period: bool) -> bool {
-    let next_upper = chars[j].1.is_uppercase();
-    let after_lower = chars.get(j + 1).is_some_and(|(_, c)| c.is_lowercase());
-    let prev_word = chars[..k]
-        .iter()
+/// "trade.However": a period or mark at byte `k` glued to the next sentence's capitalised
+/// word at byte `j`.
+fn glued_boundary(s: &str, k: usize, j: usize, single_period: bool) -> bool {
+    let mut next = s[j..].chars();
+    let next_upper = next.next().is_some_and(char::is_uppercase);
+    let after_lower = next.next().is_some_and(char::is_lowercase);
+    let before = &s[..k];
+    let prev_word = before
+        .chars()
         .rev()
-        .take_while(|(_, c)| c.is_alphabetic())
+        .take_while(|c| c.is_alphabetic())
         .count();
-    let prev_lower = k > 0 && chars[k - 1].1.is_lowercase();
+    let prev_lower = before.chars().next_back().is_some_and(char::is_lowercase);
+    // A period is one byte: more before `j` are closing marks.
     let mark = !single_period || j > k + 1;
     next_upper && after_lower && prev_lower && (prev_word >= 2 || mark)
 }
 
-/// Decides whether a single period at `k`, followed by a sentence-like start at `q`, ends the
+/// Decides whether a single period at byte `k`, followed by a sentence-like start at `q`, ends the
 /// sentence, looking at the token before the period.
-fn period_ends(
-    s: &str,
-    chars: &[(usize, char)],
-    k: usize,
-    sentence_start: usize,
-    q: usize,
-) -> bool {
-    let mut t = k;
-    while t > 0 && !chars[t - 1].1.is_whitespace() {
-        t -= 1;
-    }
-    let raw = &s[chars[t].0..chars[k].0];
+fn period_ends(s: &str, k: usize, sentence_start: usize, q: usize) -> bool {
+    let t = s[..k]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let raw = &s[t..k];
     // The word after any bracket or slash it is glued to, without Markdown emphasis:
     // "[see A/9023/Rev." has "Rev", "**Mr." has "Mr".
     let token = raw
@@ -731,7 +730,7 @@ fn period_ends(
     if token.is_empty() {
         return true;
     }
-    let next_word = next_word(s, chars, q);
+    let next_word = next_word(s, q);
     let next_is_starter = STARTERS.contains(&next_word.to_lowercase());
     let next_is_number = next_word.starts_with(|c: char| c.is_ascii_digit());
     if listed(NEVER_FINAL, token) {
@@ -758,7 +757,7 @@ fn period_ends(
     }
     // "VIII. THE NEW AND DEVELOPING NATIONS": a section numeral before a heading in
     // capitals; the heading is cut off after it (see `heading_prefix`).
-    if is_roman(token) && heading_prefix(&s[chars[q].0..]).is_some() {
+    if is_roman(token) && heading_prefix(&s[q..]).is_some() {
         return false;
     }
     if listed(MAYBE_FINAL, token) {
@@ -770,7 +769,7 @@ fn period_ends(
     }
     if is_dotted_acronym(token) {
         let appositive =
-            s[..chars[t].0].trim_end().ends_with(',') && !MODIFYING_ACRONYMS.contains(&token);
+            s[..t].trim_end().ends_with(',') && !MODIFYING_ACRONYMS.contains(&token);
         // "H.R. 4407", "17 U.S. Code": a bill or section number goes on with the name.
         if next_is_number && !appositive {
             return false;
@@ -779,18 +778,18 @@ fn period_ends(
     }
     // "V. I. Lenin", "U. S. Army": an initial before another initial is never the end,
     // even when the next is a letter that can start a sentence ("I", "A").
-    let mut after = s[chars[q].0..].chars();
+    let mut after = s[q..].chars();
     if is_initial(token)
         && matches!((after.next(), after.next()), (Some(c), Some('.')) if c.is_uppercase())
     {
         return false;
     }
     if is_initial(token) {
-        let before = s[..chars[t].0].split_whitespace().next_back().unwrap_or("");
+        let before = s[..t].split_whitespace().next_back().unwrap_or("");
         let label = LETTER_LABELS.contains(&before.to_lowercase().as_str());
         return next_is_starter || (label && !next_is_number);
     }
-    let at_piece_start = chars[t].0 <= sentence_start;
+    let at_piece_start = t <= sentence_start;
     let list_number = token.len() <= 3 && token.bytes().all(|b| b.is_ascii_digit());
     !(at_piece_start && list_number)
 }
@@ -813,8 +812,8 @@ fn listed(list: &[&str], token: &str) -> bool {
     }
 }
 
-fn next_word<'a>(s: &'a str, chars: &[(usize, char)], q: usize) -> &'a str {
-    let rest = &s[chars[q].0..];
+fn next_word(s: &str, q: usize) -> &str {
+    let rest = &s[q..];
     let word = rest.split(|c: char| c.is_whitespace()).next().unwrap_or("");
     word.trim_start_matches(OPENERS)
         .trim_end_matches(|c: char| !c.is_alphanumeric())
