@@ -21,14 +21,19 @@ for size in ${sizes[@]}; do
   bytes=$(find "$corpus" -type f -name '*.txt' -printf '%s\n' | awk '{s+=$1} END {print s}')
   docs=$(find "$corpus" -type f -name '*.txt' | wc -l)
   find "$corpus" -type f -name '*.txt' -print0 | xargs -0 cat > /dev/null   # warm the page cache
-  for threads in 1 2; do
+  # "1core": one worker pinned with its writer thread to one core (taskset), the
+  # baseline for how well a second core is used; "1": one worker, its writer thread free
+  # to run on the other core.
+  for threads in 1core 1 2; do
     best_wc=999999; best_dt=999999; peak=0
+    pin=(); n=$threads
+    if [ "$threads" = 1core ]; then pin=(taskset -c 0); n=1; fi
     for _ in $(seq "$runs"); do
       t0=$(date +%s.%N)
       find "$corpus" -type f -name '*.txt' -print0 | xargs -0 cat | wc -w > /dev/null
       t1=$(date +%s.%N)
       wc_s=$(echo "$t1 - $t0" | bc -l)
-      /usr/bin/time -f '%e %M' -o "$dir/time.txt" "$bin" analyze "$corpus" -o "$dir/out" --threads "$threads" -q 2>/dev/null || true
+      /usr/bin/time -f '%e %M' -o "$dir/time.txt" "${pin[@]}" "$bin" analyze "$corpus" -o "$dir/out" --threads "$n" -q 2>/dev/null || true
       read -r dt_s rss < "$dir/time.txt"
       best_wc=$(echo "if ($wc_s < $best_wc) $wc_s else $best_wc" | bc -l)
       best_dt=$(echo "if ($dt_s < $best_dt) $dt_s else $best_dt" | bc -l)

@@ -176,9 +176,9 @@ struct AnalysisArgs {
     /// Longest phrase in words (2–6).
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u8).range(2..=6))]
     max_n: u8,
-    /// Distinct phrases held in memory (about 200 bytes each) before the rarest are
-    /// dropped and phrase counts become approximate; raise it when a run says so and exact
-    /// counts matter (they then also agree across shards).
+    /// Distinct phrases held in memory (about 40 bytes each, 200 once seen twice) before
+    /// the rarest are dropped and phrase counts become approximate; raise it when a run says
+    /// so and exact counts matter (they then also agree across shards).
     #[arg(long, value_name = "N", default_value_t = MAX_PHRASES, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1024..))]
     max_phrases: usize,
     /// Write text cells exactly as found, even those a spreadsheet would run as formulas.

@@ -27,7 +27,8 @@ use crate::tokenize::{Normalizer, Token, TokenKind, fold_case_into, tokens, word
 /// Shortest phrase length counted.
 pub const MIN_N: usize = 2;
 /// Distinct phrases kept by default, per document and per corpus, before the rarest are
-/// pruned (some 100 MB: about 200 bytes each with their texts and examples, measured).
+/// pruned (40 bytes for a phrase seen once, about 200 with its text and example once seen
+/// twice).
 pub const MAX_PHRASES: usize = 1 << 19;
 
 /// How phrases are counted.

@@ -768,8 +768,7 @@ fn period_ends(s: &str, k: usize, sentence_start: usize, q: usize) -> bool {
         return !next_is_number && !next_word.chars().all(|c| c.is_uppercase());
     }
     if is_dotted_acronym(token) {
-        let appositive =
-            s[..t].trim_end().ends_with(',') && !MODIFYING_ACRONYMS.contains(&token);
+        let appositive = s[..t].trim_end().ends_with(',') && !MODIFYING_ACRONYMS.contains(&token);
         // "H.R. 4407", "17 U.S. Code": a bill or section number goes on with the name.
         if next_is_number && !appositive {
             return false;
