@@ -54,6 +54,8 @@ pub struct Term {
     pub hash: u64,
     /// [`word_hash`] of the surface as written, to tell a phrase's surface forms apart.
     pub surface_hash: u64,
+    /// [`word_hash`] of `stem`, to rule out lexicon lookups cheaply.
+    pub stem_hash: u64,
     /// For a hyphenated word, the stem of its last part ("UN-brokered" → "broker"), so that
     /// compounds can match the lexicon when the whole word does not.
     pub tail_stem: Option<Box<str>>,
@@ -377,6 +379,7 @@ impl Normalizer {
             _ => None,
         };
         let id = self.terms.len() as TermId;
+        let stem_hash = word_hash(&stem);
         self.terms.push(Term {
             lower: lower.into(),
             stem: stem.into(),
@@ -384,6 +387,7 @@ impl Normalizer {
             tail_stem,
             hash,
             surface_hash: word_hash(surface),
+            stem_hash,
         });
         self.ids.insert(surface.into(), id);
         id

@@ -10,7 +10,7 @@ use crate::datafile::DataFile;
 use crate::error::Error;
 use crate::matcher::PhraseTable;
 use crate::span::Span;
-use crate::tokenize::{Normalizer, TokenKind, tokens};
+use crate::tokenize::{Normalizer, Term, TokenKind, tokens, word_hash};
 
 /// The built-in lexicon, compiled into the binary.
 pub const BUILTIN_LEXICON: &str = include_str!("../../data/lexicon/lexicon.csv");
@@ -106,10 +106,35 @@ pub struct Modifier {
     pub factor: f64,
 }
 
+/// A set of word hashes with false positives, one bit per hash modulo 2¹⁶: in one memory
+/// read it rules out most words of a sentence as the start of any lexicon key.
+#[derive(Debug, Clone)]
+struct WordBits(Box<[u64; 1024]>);
+
+impl Default for WordBits {
+    fn default() -> Self {
+        WordBits(Box::new([0; 1024]))
+    }
+}
+
+impl WordBits {
+    fn insert(&mut self, hash: u64) {
+        let bit = hash as u16 as usize;
+        self.0[bit / 64] |= 1 << (bit % 64);
+    }
+
+    fn may_contain(&self, hash: u64) -> bool {
+        let bit = hash as u16 as usize;
+        self.0[bit / 64] & (1 << (bit % 64)) != 0
+    }
+}
+
 /// Lexicon terms and rule words, indexed by stem sequence.
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
     entries: Vec<Entry>,
+    /// The first words of terms and rule words (stems) and the word forms.
+    first_words: WordBits,
     terms: PhraseTable<u32>,
     modifiers: PhraseTable<Modifier>,
     /// Exact lower-case word forms (LIWC words without `*`, VADER tokens).
@@ -270,6 +295,7 @@ impl Lexicon {
                     ));
                 }
                 None => {
+                    self.first_words.insert(word_hash(&key[0]));
                     self.terms.insert(key, self.entries.len() as u32);
                     self.entries.push(entry);
                 }
@@ -324,6 +350,7 @@ impl Lexicon {
                     format!("factor {factor} does not fit kind `{}`", record[1].trim()),
                 ));
             }
+            self.first_words.insert(word_hash(&key[0]));
             self.modifiers.insert(key, Modifier { kind, factor });
         }
         Ok(records.rows.len())
@@ -365,8 +392,19 @@ impl Lexicon {
         self.entries.push(entry);
         if prefix {
             self.longest_prefix = self.longest_prefix.max(form.len());
+        } else {
+            self.first_words.insert(word_hash(form));
         }
         true
+    }
+
+    /// False when no term, rule word or word form can start at a word with these normal
+    /// forms, which is so for most words: they need no lookup.
+    pub fn may_start(&self, term: &Term) -> bool {
+        !self.prefixes.is_empty()
+            || term.tail_stem.is_some()
+            || self.first_words.may_contain(term.stem_hash)
+            || self.first_words.may_contain(term.hash)
     }
 
     /// The word-form term matching a lower-case word: exact form first, then the longest

@@ -199,15 +199,21 @@ impl<'a> Scorer<'a> {
                 i += 1;
                 continue;
             }
-            let tail = norm.term(tokens[i].term).tail_stem.as_deref();
+            let normal = norm.term(tokens[i].term);
+            let lower = &*normal.lower;
+            let contracted_negator = lower.ends_with("n't") || lower == "cannot";
+            if !contracted_negator && !self.lexicon.may_start(normal) {
+                i += 1;
+                continue;
+            }
+            let tail = normal.tail_stem.as_deref();
             let term = self.lexicon.match_term(|k| stem(i + k)).or_else(|| {
                 self.lexicon
                     .match_term(|k| if k == 0 { tail } else { stem(i + k) })
             });
             let mut cue = self.lexicon.match_modifier(|k| stem(i + k));
-            let lower = &*norm.term(tokens[i].term).lower;
             let term = term.or_else(|| self.lexicon.match_form(lower).map(|index| (1, index)));
-            if cue.is_none() && (lower.ends_with("n't") || lower == "cannot") {
+            if cue.is_none() && contracted_negator {
                 cue = Some((
                     1,
                     Modifier {
