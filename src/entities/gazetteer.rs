@@ -71,6 +71,14 @@ pub struct KnownEntity {
     pub role: String,
 }
 
+impl KnownEntity {
+    /// Whether it is a town: role "capital" or "city". Towns are often named after people
+    /// ("Washington", "Lusaka" is also a surname).
+    pub fn is_town(&self) -> bool {
+        matches!(self.role.as_str(), "capital" | "city")
+    }
+}
+
 /// Known entities indexed by the token forms of their names and aliases.
 #[derive(Debug, Clone, Default)]
 pub struct Gazetteer {

@@ -960,6 +960,10 @@ impl<'a> Recognizer<'a> {
 
     /// A PERSON named by tokens `a..b` after a title: the gazetteer entity if the whole
     /// name is known, else a person met earlier with that surname, else the name itself.
+    /// A town's name there is a surname ("President Washington", "Ambassador Lusaka"); any
+    /// other gazetteer name (a state, a group, a body) keeps its entity, as it follows a
+    /// title only when a vocative runs into the next sentence ("Mr. President Rwanda
+    /// commends…").
     fn person(
         &self,
         text: &str,
@@ -971,6 +975,7 @@ impl<'a> Recognizer<'a> {
         let span = name_span(text, tokens, a, b);
         if let Some((m, id)) = self.gazetteer.longest(|k| forms.get(a + k).map(|f| &**f))
             && a + m == b
+            && !self.gazetteer.entity(id).is_town()
         {
             return known(self.gazetteer.entity(id), span);
         }
