@@ -765,6 +765,9 @@ impl<'a> Recognizer<'a> {
             |i: usize| starts_known(i) || form(i).is_some_and(|f| gazetteer.is_given_name(f));
         let first_word = tokens.iter().position(|t| t.kind == TokenKind::Word);
         let span_of = |a: usize, b: usize| name_span(text, tokens, a, b);
+        let first_mention = out.len();
+        // Whether the sentence names a US state: the cue that "Georgia" is one too.
+        let mut us_state_named = false;
         let mut i = 0;
         while i < tokens.len() {
             if tokens[i].kind != TokenKind::Word {
@@ -822,6 +825,7 @@ impl<'a> Recognizer<'a> {
                     continue;
                 }
                 let known_entity = self.gazetteer.entity(id);
+                us_state_named |= known_entity.is_us_state();
                 let extended = (known_entity.etype == EntityType::Org
                     && form(i + n) == Some("of")
                     && is_cap(i + n + 1))
@@ -929,6 +933,7 @@ impl<'a> Recognizer<'a> {
             }
             i += 1;
         }
+        self.resolve_us_states(text, &mut out[first_mention..], us_state_named);
         for (k, t) in tokens.iter().enumerate() {
             // Checked first: inserting would allocate a String for every occurrence.
             let form = &*forms[k];
@@ -938,6 +943,26 @@ impl<'a> Recognizer<'a> {
                 && !self.seen_capitalised.contains(form)
             {
                 self.seen_capitalised.insert(form.to_string());
+            }
+        }
+    }
+
+    /// Makes a state named like a US state that US state ("Georgia (US state)", GPE, USA)
+    /// when the sentence names another US state ("Alabama, Tennessee, and Georgia") or
+    /// calls it a state ("the State of Georgia"); a state elsewhere is rarely called so.
+    fn resolve_us_states(&self, text: &str, mentions: &mut [Mention], us_state_named: bool) {
+        for m in mentions {
+            if m.source != Source::Gazetteer || m.etype != EntityType::Gpe {
+                continue;
+            }
+            let before = text[..m.span.start].trim_end();
+            let called_state = before.strip_suffix("of").is_some_and(|b| {
+                b.trim_end().ends_with("State") || b.trim_end().ends_with("States")
+            });
+            if (us_state_named || called_state)
+                && let Some(twin) = self.gazetteer.us_state_twin(&m.entity)
+            {
+                *m = known(twin, m.span);
             }
         }
     }
