@@ -71,6 +71,19 @@ pub struct KnownEntity {
     pub role: String,
 }
 
+impl KnownEntity {
+    /// Whether it is a town: role "capital" or "city". Towns are often named after people
+    /// ("Washington", "Lusaka" is also a surname).
+    pub fn is_town(&self) -> bool {
+        matches!(self.role.as_str(), "capital" | "city")
+    }
+
+    /// Whether it is one of the United States: role "US state".
+    pub fn is_us_state(&self) -> bool {
+        self.role == "US state"
+    }
+}
+
 /// Known entities indexed by the token forms of their names and aliases.
 #[derive(Debug, Clone, Default)]
 pub struct Gazetteer {
@@ -252,6 +265,20 @@ impl Gazetteer {
     /// True when empty.
     pub fn is_empty(&self) -> bool {
         self.entities.is_empty()
+    }
+
+    /// The US state that shares its one-word name with a state elsewhere ("Georgia"): the
+    /// row named "<name> (US state)", which no text names as such.
+    pub fn us_state_twin(&self, name: &str) -> Option<&KnownEntity> {
+        const SUFFIX: [&str; 4] = ["(", "US", "state", ")"];
+        let at = |k: usize| match k {
+            0 => Some(name),
+            _ => SUFFIX.get(k - 1).copied(),
+        };
+        self.longest(at)
+            .filter(|&(n, _)| n == 1 + SUFFIX.len())
+            .map(|(_, id)| self.entity(id))
+            .filter(|e| e.is_us_state())
     }
 
     /// The longest name matching the match forms `at(0), at(1), …`: its length in tokens

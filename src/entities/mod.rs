@@ -1,6 +1,7 @@
 //! Stage 4b: named entities, by gazetteer and by rule.
 //!
 //! In each sentence, at each word, in this order:
+//! 0. "the state of the Union" is the United States (no mention when it names the address);
 //! 1. a personal title ("President", "Foreign Minister", "Gen.") followed by capitalised
 //!    words makes a PERSON (resolved through the gazetteer when the name is known);
 //! 2. the longest gazetteer name (case-sensitive, possessive removed) gives the entity;
@@ -8,7 +9,8 @@
 //!    complement), is a name: ORG when it has an organisation word (Bank, Council,
 //!    Ministry…), PERSON when its last word is the surname of a person met earlier in the
 //!    document or its first word is a given name, otherwise OTHER. An organisation word
-//!    alone refers to the body named in full earlier in the document. The first word of a
+//!    alone refers to the body named in full earlier in the document ("the Union" only to
+//!    a gazetteer union, else to the United States once named). The first word of a
 //!    sentence only starts such a run when more capitalised words follow and it is not a
 //!    common word, so "However" or "Since" are never entities; a run in capitals is a
 //!    heading, not a name.
@@ -355,6 +357,21 @@ const HEAD_REFERENCES: &[(&str, &str)] = &[
     ("Organisation", "United Nations"),
 ];
 
+/// The state that "the Union" of American prose is ("the state of the Union", "preserve
+/// the Union").
+const AMERICAN_UNION: &[&str] = &["United", "States"];
+
+/// Words after "the state of the Union" that make the phrase the name of the president's
+/// address ("the State of the Union Message"), which mentions no state.
+const ADDRESS_WORDS: &[&str] = &[
+    "address",
+    "addresses",
+    "message",
+    "messages",
+    "speech",
+    "speeches",
+];
+
 /// Words that, capitalised alone, name a region ("the West", "the global South", "the
 /// Gulf").
 const REGION_WORDS: &[&str] = &["North", "South", "East", "West", "Gulf"];
@@ -691,6 +708,8 @@ pub struct Recognizer<'a> {
     heads: FxHashMap<String, Mention>,
     /// Whether capitalised runs of no known type are kept (as OTHER).
     untyped_names: bool,
+    /// The gazetteer's United States, which "the Union" may be ([`AMERICAN_UNION`]).
+    american_union: Option<&'a KnownEntity>,
 }
 
 impl<'a> Recognizer<'a> {
@@ -703,6 +722,7 @@ impl<'a> Recognizer<'a> {
             seen_capitalised: FxHashSet::default(),
             heads: FxHashMap::default(),
             untyped_names: false,
+            american_union: entity_named(gazetteer, AMERICAN_UNION),
         }
     }
 
@@ -745,6 +765,9 @@ impl<'a> Recognizer<'a> {
             |i: usize| starts_known(i) || form(i).is_some_and(|f| gazetteer.is_given_name(f));
         let first_word = tokens.iter().position(|t| t.kind == TokenKind::Word);
         let span_of = |a: usize, b: usize| name_span(text, tokens, a, b);
+        let first_mention = out.len();
+        // Whether the sentence names a US state: the cue that "Georgia" is one too.
+        let mut us_state_named = false;
         let mut i = 0;
         while i < tokens.len() {
             if tokens[i].kind != TokenKind::Word {
@@ -752,6 +775,29 @@ impl<'a> Recognizer<'a> {
                 continue;
             }
             let at_start = Some(i) == first_word;
+            // 0. "the state of the Union" is the United States; "my State of the Union
+            // Message" names the address, no state; in "Heads of State of the Union" the
+            // Union is resolved as any other (step 4).
+            if let Some(us) = self.american_union
+                && is_state_of_the_union(&forms, i)
+            {
+                let address = form(i + 1)
+                    .is_some_and(|f| ADDRESS_WORDS.iter().any(|w| w.eq_ignore_ascii_case(f)));
+                if address {
+                    i += 2;
+                    continue;
+                }
+                if i >= 4 && forms[i - 4].eq_ignore_ascii_case("the") {
+                    let mention = Mention {
+                        source: Source::Pattern,
+                        ..known(us, span_of(i, i + 1))
+                    };
+                    self.remember(&mention);
+                    out.push(mention);
+                    i += 1;
+                    continue;
+                }
+            }
             // 1. Title(s) + name: "President Trump", "Lt. Gen. Marcus Reid".
             if let Some(j) = self.after_titles(i, &form) {
                 let name_end = person_run(text, j, &is_cap, &forms, tokens);
@@ -779,6 +825,7 @@ impl<'a> Recognizer<'a> {
                     continue;
                 }
                 let known_entity = self.gazetteer.entity(id);
+                us_state_named |= known_entity.is_us_state();
                 let extended = (known_entity.etype == EntityType::Org
                     && form(i + n) == Some("of")
                     && is_cap(i + n + 1))
@@ -886,6 +933,7 @@ impl<'a> Recognizer<'a> {
             }
             i += 1;
         }
+        self.resolve_us_states(text, &mut out[first_mention..], us_state_named);
         for (k, t) in tokens.iter().enumerate() {
             // Checked first: inserting would allocate a String for every occurrence.
             let form = &*forms[k];
@@ -899,18 +947,33 @@ impl<'a> Recognizer<'a> {
         }
     }
 
+    /// Makes a state named like a US state that US state ("Georgia (US state)", GPE, USA)
+    /// when the sentence names another US state ("Alabama, Tennessee, and Georgia") or
+    /// calls it a state ("the State of Georgia"); a state elsewhere is rarely called so.
+    fn resolve_us_states(&self, text: &str, mentions: &mut [Mention], us_state_named: bool) {
+        for m in mentions {
+            if m.source != Source::Gazetteer || m.etype != EntityType::Gpe {
+                continue;
+            }
+            let before = text[..m.span.start].trim_end();
+            let called_state = before.strip_suffix("of").is_some_and(|b| {
+                b.trim_end().ends_with("State") || b.trim_end().ends_with("States")
+            });
+            if (us_state_named || called_state)
+                && let Some(twin) = self.gazetteer.us_state_twin(&m.entity)
+            {
+                *m = known(twin, m.span);
+            }
+        }
+    }
+
     /// The Native American group, when "Indian(s)" is followed by a word of that sense
     /// ("Indian tribes", "Indian affairs") and the gazetteer has the group.
     fn native_american(&self, e: &KnownEntity, next: Option<&str>) -> Option<&'a KnownEntity> {
         if e.canonical != "Indian" || !next.is_some_and(|w| NATIVE_AMERICAN_CONTEXT.contains(&w)) {
             return None;
         }
-        let name = ["Native", "American"];
-        let gazetteer = self.gazetteer;
-        gazetteer
-            .longest(|k| name.get(k).copied())
-            .filter(|&(n, _)| n == name.len())
-            .map(|(_, id)| gazetteer.entity(id))
+        entity_named(self.gazetteer, &["Native", "American"])
     }
 
     /// The gazetteer place that a gazetteer name at token `i` (`n` tokens) begins when a
@@ -960,6 +1023,10 @@ impl<'a> Recognizer<'a> {
 
     /// A PERSON named by tokens `a..b` after a title: the gazetteer entity if the whole
     /// name is known, else a person met earlier with that surname, else the name itself.
+    /// A town's name there is a surname ("President Washington", "Ambassador Lusaka"); any
+    /// other gazetteer name (a state, a group, a body) keeps its entity, as it follows a
+    /// title only when a vocative runs into the next sentence ("Mr. President Rwanda
+    /// commends…").
     fn person(
         &self,
         text: &str,
@@ -971,6 +1038,7 @@ impl<'a> Recognizer<'a> {
         let span = name_span(text, tokens, a, b);
         if let Some((m, id)) = self.gazetteer.longest(|k| forms.get(a + k).map(|f| &**f))
             && a + m == b
+            && !self.gazetteer.entity(id).is_town()
         {
             return known(self.gazetteer.entity(id), span);
         }
@@ -1198,9 +1266,26 @@ impl<'a> Recognizer<'a> {
         if matches!(m.etype, EntityType::Org | EntityType::Gpe) {
             let head = m.entity.rsplit(' ').next().unwrap_or(&m.entity);
             // "the Administration" alone is the government in office, not the last agency
-            // named ("National Oceanic and Atmospheric Administration").
-            if head != m.entity && ORG_WORDS.contains(&head) && head != "Administration" {
+            // named ("National Oceanic and Atmospheric Administration"). "The Union" is
+            // a union the gazetteer knows (European, Soviet, African): names made of
+            // capitalised words ("our Federal Union", "the American Union") are what
+            // American prose calls the United States.
+            let union_by_pattern = head == "Union" && m.source != Source::Gazetteer;
+            if head != m.entity
+                && ORG_WORDS.contains(&head)
+                && head != "Administration"
+                && !union_by_pattern
+            {
                 self.heads.insert(head.to_string(), m.clone());
+            }
+            // With no such union named before, "the Union" is the United States once the
+            // document has named it.
+            if self
+                .american_union
+                .is_some_and(|us| us.canonical == m.entity)
+                && !self.heads.contains_key("Union")
+            {
+                self.heads.insert("Union".to_string(), m.clone());
             }
             for (word, target) in HEAD_REFERENCES {
                 if m.entity == *target {
@@ -1217,6 +1302,24 @@ impl<'a> Recognizer<'a> {
                 .or_insert_with(|| (m.entity.clone(), m.country.clone()));
         }
     }
+}
+
+/// The gazetteer entity whose whole name is `name`'s words.
+fn entity_named<'g>(gazetteer: &'g Gazetteer, name: &[&str]) -> Option<&'g KnownEntity> {
+    gazetteer
+        .longest(|k| name.get(k).copied())
+        .filter(|&(n, _)| n == name.len())
+        .map(|(_, id)| gazetteer.entity(id))
+}
+
+/// Whether token `i` is the "Union" of "the state of the Union" or "the state of our
+/// Union", in any capitalisation of "state".
+fn is_state_of_the_union(forms: &[Cow<str>], i: usize) -> bool {
+    i >= 3
+        && forms[i] == "Union"
+        && matches!(&*forms[i - 1], "the" | "our")
+        && forms[i - 2] == "of"
+        && forms[i - 3].eq_ignore_ascii_case("state")
 }
 
 /// A place, group or organisation name followed by capitalised words up to a head word,
