@@ -82,6 +82,18 @@ pub struct MentionRow {
     pub mention: Mention,
 }
 
+impl AsRef<Mention> for MentionRow {
+    fn as_ref(&self) -> &Mention {
+        &self.mention
+    }
+}
+
+impl AsMut<Mention> for MentionRow {
+    fn as_mut(&mut self) -> &mut Mention {
+        &mut self.mention
+    }
+}
+
 /// Corpus totals for one entity.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EntityStat {
@@ -245,6 +257,7 @@ impl Analyzer {
                 evidence: tone::evidence(text, &hits),
             });
         }
+        recognizer.finish_document(&mut mentions);
         mentions.retain(|m| !is_common_noun(text, &m.mention, &lowercase));
         totals.mentions = mentions.len() as u64;
         for same in mentions.chunk_by(|a, b| a.sentence == b.sentence) {

@@ -66,6 +66,18 @@ pub struct Mention {
     pub source: Source,
 }
 
+impl AsRef<Mention> for Mention {
+    fn as_ref(&self) -> &Mention {
+        self
+    }
+}
+
+impl AsMut<Mention> for Mention {
+    fn as_mut(&mut self) -> &mut Mention {
+        self
+    }
+}
+
 /// Titles that announce a person's name (surface forms; abbreviations without their dot).
 const TITLES: &[&str] = &[
     "President",
@@ -355,6 +367,24 @@ const NATIONAL_BODIES: &[&str] = &[
 const HEAD_REFERENCES: &[(&str, &str)] = &[
     ("Organization", "United Nations"),
     ("Organisation", "United Nations"),
+];
+
+/// National bodies named bare in American prose ("the Senate", "the House", "the
+/// Treasury"), with the United States' own, which they are in a document that names the
+/// US Congress: State of the Union addresses never say "United States Senate".
+const AMERICAN_BODIES: &[(&str, &[&str])] = &[
+    ("Senate", &["United", "States", "Senate"]),
+    (
+        "House",
+        &["United", "States", "House", "of", "Representatives"],
+    ),
+    (
+        "House of Representatives",
+        &["United", "States", "House", "of", "Representatives"],
+    ),
+    ("Treasury", &["Treasury", "Department"]),
+    ("Army", &["United", "States", "Army"]),
+    ("Navy", &["United", "States", "Navy"]),
 ];
 
 /// The state that "the Union" of American prose is ("the state of the Union", "preserve
@@ -710,6 +740,9 @@ pub struct Recognizer<'a> {
     untyped_names: bool,
     /// The gazetteer's United States, which "the Union" may be ([`AMERICAN_UNION`]).
     american_union: Option<&'a KnownEntity>,
+    /// The gazetteer's US Congress and the bodies of [`AMERICAN_BODIES`].
+    congress: Option<&'a KnownEntity>,
+    american_bodies: Vec<(&'static str, &'a KnownEntity)>,
 }
 
 impl<'a> Recognizer<'a> {
@@ -723,6 +756,57 @@ impl<'a> Recognizer<'a> {
             heads: FxHashMap::default(),
             untyped_names: false,
             american_union: entity_named(gazetteer, AMERICAN_UNION),
+            congress: entity_named(gazetteer, &["Congress"]).filter(|e| e.country == "USA"),
+            american_bodies: AMERICAN_BODIES
+                .iter()
+                .filter_map(|(bare, name)| Some((*bare, entity_named(gazetteer, name)?)))
+                .collect(),
+        }
+    }
+
+    /// Ends a document, given all its mentions: in an American document a bare national
+    /// body that no earlier full name resolved ("the Senate", "the House of
+    /// Representatives") is the United States' own. This waits for the whole document
+    /// because the addresses greet "the Senate and House of Representatives" before they
+    /// name Congress.
+    pub fn finish_document<M: AsRef<Mention> + AsMut<Mention>>(&self, mentions: &mut [M]) {
+        if self.is_american(mentions.iter().map(AsRef::as_ref)) {
+            for m in mentions {
+                self.american_body(m.as_mut());
+            }
+        }
+    }
+
+    /// Whether a document with these mentions is American: it names the US Congress, and
+    /// the United States more often than any other country. A speech at the UN that cites
+    /// the US Congress still means its own Senate.
+    fn is_american<'m>(&self, mentions: impl IntoIterator<Item = &'m Mention>) -> bool {
+        let mut congress = false;
+        let mut countries: FxHashMap<&str, usize> = FxHashMap::default();
+        for m in mentions {
+            congress |= self.congress.is_some_and(|c| c.canonical == m.entity);
+            if matches!(m.etype, EntityType::Gpe | EntityType::Norp) && !m.country.is_empty() {
+                *countries.entry(&m.country).or_default() += 1;
+            }
+        }
+        let us = countries.get("USA").copied().unwrap_or(0);
+        congress && us > 0 && countries.iter().all(|(c, &n)| *c == "USA" || n < us)
+    }
+
+    /// Makes a bare national body the United States' own.
+    fn american_body(&self, m: &mut Mention) {
+        if m.source != Source::Pattern || !m.country.is_empty() {
+            return;
+        }
+        if let Some((_, e)) = self
+            .american_bodies
+            .iter()
+            .find(|(bare, _)| *bare == m.entity)
+        {
+            *m = Mention {
+                source: Source::Pattern,
+                ..known(e, m.span)
+            };
         }
     }
 
