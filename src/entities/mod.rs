@@ -492,6 +492,8 @@ const NAME_HEADS: &[(&str, EntityType)] = &[
     ("Province", EntityType::Gpe),
     ("Territory", EntityType::Gpe),
     ("City", EntityType::Gpe),
+    // "the German Empire", "the Ottoman Empire": a state, not the nationality inside.
+    ("Empire", EntityType::Gpe),
 ];
 
 /// Last words that make a run a place, body or thing, never a person ("General Land
