@@ -53,7 +53,9 @@ impl<V> PhraseTable<V> {
         None
     }
 
-    fn may_start(&self, first: &str) -> bool {
+    /// False when no key starts with `first` (told by its first byte alone): true does not
+    /// mean one does.
+    pub fn may_start(&self, first: &str) -> bool {
         let b = lead_byte(first);
         self.first_bytes[b / 64] & (1 << (b % 64)) != 0
     }

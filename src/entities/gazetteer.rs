@@ -281,6 +281,12 @@ impl Gazetteer {
             .filter(|e| e.is_us_state())
     }
 
+    /// False when no name can start with match form `first` (by its first byte, as
+    /// [`PhraseTable::may_start`] tells).
+    pub fn may_start(&self, first: &str) -> bool {
+        self.names.may_start(first)
+    }
+
     /// The longest name matching the match forms `at(0), at(1), …`: its length in tokens
     /// and its entity id.
     pub fn longest<'s>(&self, at: impl Fn(usize) -> Option<&'s str>) -> Option<(usize, u32)> {

@@ -856,7 +856,13 @@ impl<'a> Recognizer<'a> {
         let mut us_state_named = false;
         let mut i = 0;
         while i < tokens.len() {
-            if tokens[i].kind != TokenKind::Word {
+            // Most words are in lower case and start no title, name or compound: nothing
+            // below applies to them (a fifth of the recognizer's time went on learning so).
+            let plain = forms[i].starts_with(|c: char| c.is_ascii_lowercase())
+                && !forms[i].contains('-')
+                && !self.titles.may_start(&forms[i])
+                && !gazetteer.may_start(&forms[i]);
+            if tokens[i].kind != TokenKind::Word || plain {
                 i += 1;
                 continue;
             }
