@@ -98,13 +98,18 @@ pub struct Gazetteer {
 /// The form of a token used to match names: apostrophes unified and a possessive removed,
 /// case kept ("Kremlin‘s" → "Kremlin"). Borrowed when nothing changes.
 pub fn match_form(surface: &str) -> std::borrow::Cow<'_, str> {
+    // Curly quotes start with byte 0xE2: a word without one and without "'s" is its own
+    // match form, which is so for almost every word.
+    let bytes = surface.as_bytes();
+    if !bytes.contains(&0xE2) && !bytes.ends_with(b"'s") {
+        return surface.into();
+    }
     let s = surface
         .strip_suffix("'s")
         .or_else(|| surface.strip_suffix("\u{2019}s"))
         .or_else(|| surface.strip_suffix("\u{2018}s"))
         .unwrap_or(surface);
-    // Both quotes start with byte 0xE2: most words have none, and a byte search is cheap.
-    if s.as_bytes().contains(&0xE2) && s.contains(['\u{2019}', '\u{2018}']) {
+    if s.contains(['\u{2019}', '\u{2018}']) {
         s.replace(['\u{2019}', '\u{2018}'], "'").into()
     } else {
         s.into()
