@@ -523,12 +523,7 @@ pub fn evidence(text: &str, hits: &[Hit]) -> String {
         if i > 0 {
             out.push_str("; ");
         }
-        let surface: String = hit
-            .span
-            .of(text)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let surface = hit.span.collapsed(text);
         let _ = write!(out, "{surface}({}{:.1}", hit.polarity.sign(), hit.weight());
         for (k, rule) in hit.rules.iter().enumerate() {
             out.push_str(if k == 0 { ": " } else { ", " });
