@@ -342,8 +342,22 @@ const CACHE_LIMIT: usize = 1 << 20;
 pub struct Normalizer {
     stemmer: rust_stemmers::Stemmer,
     stop_words: &'static StopWords,
+    /// Surfaces of at most 15 bytes, packed into an integer with their length (see
+    /// [`packed`]): almost every word, looked up without hashing or comparing a string.
+    short_ids: FxHashMap<u128, TermId>,
     ids: FxHashMap<Box<str>, TermId>,
     terms: Vec<Term>,
+}
+
+/// A surface of at most 15 bytes as one integer: its bytes, then its length in the last.
+fn packed(surface: &str) -> Option<u128> {
+    let bytes = surface.as_bytes();
+    (bytes.len() < 16).then(|| {
+        let mut key = [0u8; 16];
+        key[..bytes.len()].copy_from_slice(bytes);
+        key[15] = bytes.len() as u8;
+        u128::from_le_bytes(key)
+    })
 }
 
 impl Default for Normalizer {
@@ -351,6 +365,7 @@ impl Default for Normalizer {
         Normalizer {
             stemmer: rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English),
             stop_words: StopWords::english(),
+            short_ids: FxHashMap::default(),
             ids: FxHashMap::default(),
             terms: Vec::new(),
         }
@@ -360,7 +375,12 @@ impl Default for Normalizer {
 impl Normalizer {
     /// The term id of `surface`, computing its normal forms on first sight.
     pub fn term_id(&mut self, surface: &str, kind: TokenKind) -> TermId {
-        if let Some(&id) = self.ids.get(surface) {
+        let short = packed(surface);
+        let known = match short {
+            Some(key) => self.short_ids.get(&key),
+            None => self.ids.get(surface),
+        };
+        if let Some(&id) = known {
             return id;
         }
         let lower = fold_case(surface);
@@ -389,7 +409,10 @@ impl Normalizer {
             surface_hash: word_hash(surface),
             stem_hash,
         });
-        self.ids.insert(surface.into(), id);
+        match short {
+            Some(key) => self.short_ids.insert(key, id),
+            None => self.ids.insert(surface.into(), id),
+        };
         id
     }
 
@@ -424,6 +447,7 @@ impl Normalizer {
     /// handed out before are invalid afterwards.
     pub fn trim_cache(&mut self) {
         if self.terms.len() > CACHE_LIMIT {
+            self.short_ids.clear();
             self.ids.clear();
             self.terms.clear();
         }
@@ -438,6 +462,23 @@ mod tests {
         tokens(text, Span::new(0, text.len()))
             .map(|(s, _)| s.of(text))
             .collect()
+    }
+
+    #[test]
+    fn short_and_long_surfaces_keep_their_own_ids() {
+        let mut n = Normalizer::default();
+        // 15 bytes (packed into an integer) and 16 bytes (kept as a string).
+        let short = n.term_id("internationally", TokenKind::Word);
+        let long = n.term_id("internationalist", TokenKind::Word);
+        let upper = n.term_id("US", TokenKind::Word);
+        let lower = n.term_id("us", TokenKind::Word);
+        assert_ne!(short, long);
+        assert_ne!(upper, lower);
+        assert_eq!(n.term_id("internationally", TokenKind::Word), short);
+        assert_eq!(n.term_id("internationalist", TokenKind::Word), long);
+        assert_eq!(&*n.term(short).lower, "internationally");
+        assert_eq!(&*n.term(long).lower, "internationalist");
+        assert_eq!(&*n.term(upper).lower, "us");
     }
 
     #[test]
