@@ -8,6 +8,31 @@
 
 use rustc_hash::FxHashMap;
 
+/// A set of small numbers, `64 × WORDS` of them, one bit each: a membership test in one
+/// memory read, used to turn words away before a hash lookup.
+#[derive(Debug, Clone)]
+pub struct BitSet<const WORDS: usize>([u64; WORDS]);
+
+impl<const WORDS: usize> Default for BitSet<WORDS> {
+    fn default() -> Self {
+        BitSet([0; WORDS])
+    }
+}
+
+impl<const WORDS: usize> BitSet<WORDS> {
+    /// Adds `n` (modulo the set's size).
+    pub fn insert(&mut self, n: usize) {
+        let n = n % (64 * WORDS);
+        self.0[n / 64] |= 1 << (n % 64);
+    }
+
+    /// Whether `n` (modulo the set's size) was added.
+    pub fn contains(&self, n: usize) -> bool {
+        let n = n % (64 * WORDS);
+        self.0[n / 64] & (1 << (n % 64)) != 0
+    }
+}
+
 /// A whole key with its value.
 type Keyed<V> = (Box<[Box<str>]>, V);
 
@@ -15,8 +40,8 @@ type Keyed<V> = (Box<[Box<str>]>, V);
 #[derive(Debug, Clone)]
 pub struct PhraseTable<V> {
     by_first: FxHashMap<Box<str>, Vec<Keyed<V>>>,
-    /// Bit `b` is set when some key's first element starts with byte `b` (0 if empty).
-    first_bytes: [u64; 4],
+    /// The first bytes of the keys' first elements (0 for an empty one).
+    first_bytes: BitSet<4>,
     len: usize,
 }
 
@@ -29,7 +54,7 @@ impl<V> Default for PhraseTable<V> {
     fn default() -> Self {
         PhraseTable {
             by_first: FxHashMap::default(),
-            first_bytes: [0; 4],
+            first_bytes: BitSet::default(),
             len: 0,
         }
     }
@@ -40,8 +65,7 @@ impl<V> PhraseTable<V> {
     pub fn insert(&mut self, key: Vec<String>, value: V) -> Option<V> {
         assert!(!key.is_empty(), "empty phrase key");
         let key: Box<[Box<str>]> = key.into_iter().map(String::into_boxed_str).collect();
-        let b = lead_byte(&key[0]);
-        self.first_bytes[b / 64] |= 1 << (b % 64);
+        self.first_bytes.insert(lead_byte(&key[0]));
         let bucket = self.by_first.entry(key[0].clone()).or_default();
         if let Some(slot) = bucket.iter_mut().find(|(k, _)| *k == key) {
             return Some(std::mem::replace(&mut slot.1, value));
@@ -56,8 +80,7 @@ impl<V> PhraseTable<V> {
     /// False when no key starts with `first` (told by its first byte alone): true does not
     /// mean one does.
     pub fn may_start(&self, first: &str) -> bool {
-        let b = lead_byte(first);
-        self.first_bytes[b / 64] & (1 << (b % 64)) != 0
+        self.first_bytes.contains(lead_byte(first))
     }
 
     /// The value stored for exactly `key`.

@@ -959,7 +959,7 @@ fn write_entities_and_dyads(out: &mut Output, totals: &Totals) -> Result<(), Err
     f.rows(|rows| {
         for ((level, a, b), d) in dyads {
             let [coop, conflict, tone] = tone_cells(&d.tone);
-            let (ex_doc, ex_sentence) = d.example.clone().unwrap_or_default();
+            let (ex_doc, ex_sentence) = d.example.as_ref().map_or(("", 0), |(d, s)| (&**d, *s));
             rows.row([
                 cells.text(a).as_ref(),
                 &cells.text(b),
@@ -968,7 +968,7 @@ fn write_entities_and_dyads(out: &mut Output, totals: &Totals) -> Result<(), Err
                 &conflict,
                 &tone,
                 &fixed(d.tone.goldstein(), 3),
-                &cells.text(&ex_doc),
+                &cells.text(ex_doc),
                 &ex_sentence.to_string(),
                 level.as_str(),
             ])?;

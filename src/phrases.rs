@@ -432,21 +432,19 @@ impl Table {
     /// The `Gram` for `key`: a default one if new, the one a phrase seen once stands for
     /// if it was.
     fn entry(&mut self, key: u64) -> &mut Gram {
-        let next = self.full.len() as u32;
-        let slot = self.index.entry(key).or_insert(Slot::Full(next));
-        let i = match *slot {
-            Slot::Full(i) => i,
+        let next = self.full.len();
+        let slot = self.index.entry(key).or_insert(Slot::Full(next as u32));
+        let gram = match *slot {
+            Slot::Full(i) if (i as usize) < next => return &mut self.full[i as usize].1,
+            // Just put in by `or_insert`: a new phrase.
+            Slot::Full(_) => Gram::default(),
             Slot::Once(once) => {
-                *slot = Slot::Full(next);
-                let gram = self.once_gram(&once);
-                self.full.push((key, gram));
-                next
+                *slot = Slot::Full(next as u32);
+                self.once_gram(&once)
             }
         };
-        if i == next && self.full.len() == next as usize {
-            self.full.push((key, Gram::default()));
-        }
-        &mut self.full[i as usize].1
+        self.full.push((key, gram));
+        &mut self.full[next].1
     }
 
     /// The `Gram` a phrase seen once stands for.
@@ -588,15 +586,17 @@ impl PhraseCounts {
                         .or_insert_with(|| v.span().collapsed(text).into());
                 }
             }
-            let once = Once {
-                surface: dg.variants[0].hash,
-                doc: ordinal,
-                start: dg.variants[0].start,
-                sentence: dg.sentence,
-                n: dg.n,
-            };
-            if dg.count == 1 && self.grams.insert_once(hash, once, doc_id) {
-                continue;
+            if dg.count == 1 {
+                let once = Once {
+                    surface: dg.variants[0].hash,
+                    doc: ordinal,
+                    start: dg.variants[0].start,
+                    sentence: dg.sentence,
+                    n: dg.n,
+                };
+                if self.grams.insert_once(hash, once, doc_id) {
+                    continue;
+                }
             }
             let g = self.grams.entry(hash);
             g.count += dg.count as u64;

@@ -93,6 +93,12 @@ fn is_hyphen(c: char) -> bool {
     matches!(c, '-' | '\u{2010}' | '\u{2011}')
 }
 
+/// Marks that may join two parts of one word ("don't", "UN-brokered", "e.g.", "AT&T"),
+/// depending on what follows them.
+fn is_joiner(c: char) -> bool {
+    is_apostrophe(c) || is_hyphen(c) || matches!(c, '.' | '@' | '_' | '&')
+}
+
 /// Length of the word at the start of `s`.
 fn word_len(s: &str) -> usize {
     if let Some(len) = url_len(s) {
@@ -104,8 +110,7 @@ fn word_len(s: &str) -> usize {
     // takes this path.
     let b = s.as_bytes();
     let run = b.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
-    let ends_plainly =
-        |c: &u8| c.is_ascii() && !matches!(c, b'.' | b'\'' | b'-' | b'@' | b'_' | b'&');
+    let ends_plainly = |&c: &u8| c.is_ascii() && !is_joiner(char::from(c));
     if run > 0 && b.get(run).is_none_or(ends_plainly) {
         return run;
     }
@@ -119,7 +124,7 @@ fn word_len(s: &str) -> usize {
             end = i + c.len_utf8();
             continue;
         }
-        let joiner = is_apostrophe(c) || is_hyphen(c) || matches!(c, '.' | '@' | '_' | '&');
+        let joiner = is_joiner(c);
         let next = chars.peek().map(|&(_, n)| n);
         let joins = match (joiner, next) {
             (true, Some(n)) if is_apostrophe(c) => n.is_alphabetic(),

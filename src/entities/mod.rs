@@ -838,12 +838,18 @@ impl<'a> Recognizer<'a> {
         let forms: Vec<Cow<str>> = tokens.iter().map(|t| match_form(t.span.of(text))).collect();
         let form = |i: usize| forms.get(i).map(|f| &**f);
         let gazetteer = self.gazetteer;
-        let is_cap = |i: usize| {
-            tokens.get(i).is_some_and(|t| {
-                t.kind == TokenKind::Word && forms[i].starts_with(char::is_uppercase)
-            }) && !NOT_NAMES.contains(&&*forms[i])
-                && (!MONTHS.contains(&&*forms[i]) || month_surname(&forms, tokens, i, gazetteer))
-        };
+        // Whether each word can be part of a name, decided once: the runs below ask again
+        // and again about the same words.
+        let caps: Vec<bool> = (0..tokens.len())
+            .map(|i| {
+                tokens[i].kind == TokenKind::Word
+                    && forms[i].starts_with(char::is_uppercase)
+                    && !NOT_NAMES.contains(&&*forms[i])
+                    && (!MONTHS.contains(&&*forms[i])
+                        || month_surname(&forms, tokens, i, gazetteer))
+            })
+            .collect();
+        let is_cap = |i: usize| caps.get(i).copied().unwrap_or(false);
         let starts_known = |i: usize| gazetteer.longest(|k| form(i + k)).is_some();
         // Where a gazetteer name or a person's given name starts: after "and", another name
         // ("… House of Representatives Darin LaHood and Mike Bost").
@@ -1189,8 +1195,10 @@ impl<'a> Recognizer<'a> {
         // A bare surname, or a name ending in it, is the person met earlier; another given
         // name with the same surname ("Brian May" after "Theresa May") is someone else.
         let same_person = |canonical: &String| {
+            let mut parts = canonical.rsplit(' ');
+            let ends_with_words = words.iter().rev().all(|w| parts.next() == Some(*w));
             words.len() == 1
-                || canonical.ends_with(&format!(" {}", words.join(" ")))
+                || (ends_with_words && parts.next().is_some())
                 || !self.gazetteer.is_given_name(words[0])
         };
         if let Some((canonical, country)) = self

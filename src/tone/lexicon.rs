@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 
 use crate::datafile::DataFile;
 use crate::error::Error;
-use crate::matcher::PhraseTable;
+use crate::matcher::{BitSet, PhraseTable};
 use crate::span::Span;
 use crate::tokenize::{Normalizer, Term, TokenKind, tokens, word_hash};
 
@@ -106,35 +106,14 @@ pub struct Modifier {
     pub factor: f64,
 }
 
-/// A set of word hashes with false positives, one bit per hash modulo 2¹⁶: in one memory
-/// read it rules out most words of a sentence as the start of any lexicon key.
-#[derive(Debug, Clone)]
-struct WordBits(Box<[u64; 1024]>);
-
-impl Default for WordBits {
-    fn default() -> Self {
-        WordBits(Box::new([0; 1024]))
-    }
-}
-
-impl WordBits {
-    fn insert(&mut self, hash: u64) {
-        let bit = hash as u16 as usize;
-        self.0[bit / 64] |= 1 << (bit % 64);
-    }
-
-    fn may_contain(&self, hash: u64) -> bool {
-        let bit = hash as u16 as usize;
-        self.0[bit / 64] & (1 << (bit % 64)) != 0
-    }
-}
-
 /// Lexicon terms and rule words, indexed by stem sequence.
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
     entries: Vec<Entry>,
-    /// The first words of terms and rule words (stems) and the word forms.
-    first_words: WordBits,
+    /// The [`word_hash`]es of the first words of terms and rule words (stems) and of the
+    /// word forms, modulo 2¹⁶: a set with false positives that rules out most words of a
+    /// sentence as the start of any lexicon key.
+    first_words: Box<BitSet<1024>>,
     terms: PhraseTable<u32>,
     modifiers: PhraseTable<Modifier>,
     /// Exact lower-case word forms (LIWC words without `*`, VADER tokens).
@@ -295,7 +274,7 @@ impl Lexicon {
                     ));
                 }
                 None => {
-                    self.first_words.insert(word_hash(&key[0]));
+                    self.first_words.insert(word_hash(&key[0]) as usize);
                     self.terms.insert(key, self.entries.len() as u32);
                     self.entries.push(entry);
                 }
@@ -350,7 +329,7 @@ impl Lexicon {
                     format!("factor {factor} does not fit kind `{}`", record[1].trim()),
                 ));
             }
-            self.first_words.insert(word_hash(&key[0]));
+            self.first_words.insert(word_hash(&key[0]) as usize);
             self.modifiers.insert(key, Modifier { kind, factor });
         }
         Ok(records.rows.len())
@@ -393,7 +372,7 @@ impl Lexicon {
         if prefix {
             self.longest_prefix = self.longest_prefix.max(form.len());
         } else {
-            self.first_words.insert(word_hash(form));
+            self.first_words.insert(word_hash(form) as usize);
         }
         true
     }
@@ -403,8 +382,8 @@ impl Lexicon {
     pub fn may_start(&self, term: &Term) -> bool {
         !self.prefixes.is_empty()
             || term.tail_stem.is_some()
-            || self.first_words.may_contain(term.stem_hash)
-            || self.first_words.may_contain(term.hash)
+            || self.first_words.contains(term.stem_hash as usize)
+            || self.first_words.contains(term.hash as usize)
     }
 
     /// The word-form term matching a lower-case word: exact form first, then the longest
