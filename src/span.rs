@@ -55,5 +55,89 @@ impl Span {
 /// The words of `s` joined by single spaces: a name, phrase or title may be wrapped over
 /// lines in the source, and is shown on one.
 pub fn collapse_whitespace(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    collapse_whitespace_into(&mut out, s);
+    out
+}
+
+/// Appends the words of `s` joined by single spaces to `out` (words and whitespace as
+/// `str::split_whitespace` has them). Stretches of words already one space apart are
+/// copied whole: this runs on the text of every sentence written.
+pub fn collapse_whitespace_into(out: &mut String, s: &str) {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    let mut first = true;
+    while i < bytes.len() {
+        match whitespace_len(s, i) {
+            0 => {}
+            w => {
+                i += w;
+                continue;
+            }
+        }
+        let start = i;
+        let mut end = i;
+        while i < bytes.len() {
+            if whitespace_len(s, i) == 0 {
+                i += 1;
+                end = i;
+            } else if bytes[i] == b' ' && i + 1 < bytes.len() && whitespace_len(s, i + 1) == 0 {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        if !first {
+            out.push(' ');
+        }
+        first = false;
+        out.push_str(&s[start..end]);
+    }
+}
+
+/// The length in bytes of the whitespace character at byte `i` of `s`, or 0 if there is
+/// none there (a byte inside a character is never whitespace). Only four lead bytes can
+/// start a non-ASCII whitespace character, so most text is decided byte by byte.
+fn whitespace_len(s: &str, i: usize) -> usize {
+    match s.as_bytes()[i] {
+        b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => 1,
+        0xC2 | 0xE1 | 0xE2 | 0xE3 => match s[i..].chars().next() {
+            Some(c) if c.is_whitespace() => c.len_utf8(),
+            _ => 0,
+        },
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn by_split(s: &str) -> String {
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn collapsing_keeps_words_and_joins_them_with_one_space() {
+        for s in [
+            "",
+            "   ",
+            "one",
+            " one two  three\n",
+            "a\u{a0}b\u{2003}c\u{3000}d\u{85}e\u{2028}f\u{0b}g",
+            "“quoted” — dash\r\n\tnext",
+            "x \u{2009}y",
+        ] {
+            assert_eq!(collapse_whitespace(s), by_split(s), "{s:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn collapsing_matches_split_whitespace(s in "[a é“\t\n\r\u{0b}\u{0c}\u{a0}\u{85}\u{1680}\u{2000}\u{200a}\u{200b}\u{2028}\u{202f}\u{205f}\u{3000}\u{3001}]{0,30}") {
+            let mut out = String::from("kept");
+            collapse_whitespace_into(&mut out, &s);
+            proptest::prop_assert_eq!(out, format!("kept{}", by_split(&s)));
+        }
+    }
 }

@@ -339,7 +339,7 @@ static EXCEPTIONS: LazyLock<FxHashMap<&'static str, &'static str>> = LazyLock::n
 
 /// Surfaces cached before the cache is emptied between documents, to bound memory on
 /// corpora with many distinct forms (numbers, typos, names).
-const CACHE_LIMIT: usize = 1 << 20;
+const CACHE_LIMIT: usize = 1 << 16;
 
 /// Maps surfaces to [`Term`]s, caching one entry per distinct surface.
 ///
