@@ -72,6 +72,33 @@ impl Label {
     }
 }
 
+/// A ratio of two integer sums, `num / den` (0 when `den` is 0), clamped to ±`bound` when
+/// there is one. Kept as integers so that the output can print it without floating point
+/// (see `output::write_fraction`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fraction {
+    /// Numerator.
+    pub num: i64,
+    /// Denominator.
+    pub den: i64,
+    /// The largest magnitude the ratio is reported with.
+    pub bound: Option<i64>,
+}
+
+impl Fraction {
+    /// The ratio in floating point (exact inputs while the sums stay below 2^53).
+    pub fn value(&self) -> f64 {
+        if self.den == 0 {
+            return 0.0;
+        }
+        let v = self.num as f64 / self.den as f64;
+        match self.bound {
+            Some(b) => v.clamp(-b as f64, b as f64),
+            None => v,
+        }
+    }
+}
+
 /// Tone sums for any span of text, split by CAMEO quad class.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ToneCounts {
@@ -102,8 +129,17 @@ impl ToneCounts {
 
     /// (coop − conflict) / (coop + conflict), 0 when both are 0; in [−1, 1].
     pub fn tone(&self) -> f64 {
-        let (c, k) = (self.coop().0 as f64, self.conflict().0 as f64);
-        if c + k == 0.0 { 0.0 } else { (c - k) / (c + k) }
+        self.tone_fraction().value()
+    }
+
+    /// [`ToneCounts::tone`] as a fraction of sums, exact until printed.
+    pub fn tone_fraction(&self) -> Fraction {
+        let (c, k) = (self.coop().0, self.conflict().0);
+        Fraction {
+            num: c - k,
+            den: c + k,
+            bound: None,
+        }
     }
 
     /// ln((coop + 0.5) / (conflict + 0.5)), in points: a smoothed log ratio that stays
@@ -115,11 +151,15 @@ impl ToneCounts {
     /// Intensity-weighted mean of the hits' signed Goldstein-like intensity, in [−10, 10];
     /// 0 without hits.
     pub fn goldstein(&self) -> f64 {
-        if self.hit_factor.0 == 0 {
-            0.0
-        } else {
-            ((self.coop().0 - self.conflict().0) as f64 / self.hit_factor.0 as f64)
-                .clamp(-10.0, 10.0)
+        self.goldstein_fraction().value()
+    }
+
+    /// [`ToneCounts::goldstein`] as a fraction of sums, exact until printed.
+    pub fn goldstein_fraction(&self) -> Fraction {
+        Fraction {
+            num: self.coop().0 - self.conflict().0,
+            den: self.hit_factor.0,
+            bound: Some(10),
         }
     }
 

@@ -11,7 +11,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
-use crate::metrics::{Counts, Milli, ToneCounts};
+use crate::metrics::{Counts, Fraction, Milli, ToneCounts};
 use crate::pipeline::{DocResult, Totals};
 
 /// `sentences.csv` columns.
@@ -196,14 +196,50 @@ fn write_fixed(out: &mut String, x: f64, decimals: usize) {
     }
 }
 
-/// A sum in thousandths with three decimals, by integer arithmetic: the same text as
-/// [`fixed`] with 3 decimals, without float formatting on every cell of every row.
-fn milli(m: Milli) -> String {
-    let mut s = String::new();
-    write_milli(&mut s, m);
-    s
+/// Writes `f` with `decimals` decimals (at most 6): the text [`write_fixed`] gives for
+/// `f.value()`, computed in integers whenever that is provably the same text. Float
+/// formatting was the costliest part of a sentence's row.
+///
+/// Why it is the same: with `r = num / den` exact and `q` its nearest f64, `|q − r| ≤
+/// 2⁻⁵³·|r|`. Unless `r·10ᵈ` is exactly halfway between two integers (tested below, and
+/// left to float formatting), it is at least `1/(2·den)` from halfway. When `|num|·10ᵈ <
+/// 2⁵²`, the error `2⁻⁵³·|num|/den·10ᵈ` is below that distance, so `q` rounds to the same
+/// `d` decimals as `r`. Clamping to a whole bound is done on the exact ratio.
+fn write_fraction(out: &mut String, f: Fraction, decimals: u32) {
+    let scale = 10i128.pow(decimals);
+    let (num, den) = (i128::from(f.num), i128::from(f.den));
+    if den == 0 || num.abs() * scale >= 1 << 52 {
+        return write_fixed(out, f.value(), decimals as usize);
+    }
+    if let Some(bound) = f.bound
+        && num.abs() >= i128::from(bound) * den.abs()
+    {
+        return write_fixed(out, f.value(), decimals as usize);
+    }
+    let (x, d) = if den < 0 {
+        (-num * scale, -den)
+    } else {
+        (num * scale, den)
+    };
+    let (whole, rest) = (x.div_euclid(d), x.rem_euclid(d));
+    if 2 * rest == d {
+        return write_fixed(out, f.value(), decimals as usize);
+    }
+    let m = whole + i128::from(2 * rest > d);
+    if m < 0 {
+        out.push('-');
+    }
+    let (m, scale) = (m.unsigned_abs(), scale as u128);
+    out.push_str(itoa::Buffer::new().format(m / scale));
+    out.push('.');
+    let mut buffer = itoa::Buffer::new();
+    let frac = buffer.format(m % scale);
+    out.extend(std::iter::repeat_n('0', decimals as usize - frac.len()));
+    out.push_str(frac);
 }
 
+/// Writes a sum in thousandths with three decimals, by integer arithmetic: the same text
+/// as [`fixed`] with 3 decimals, without float formatting on every cell of every row.
 fn write_milli(out: &mut String, m: Milli) {
     // By hand rather than with `write!`, whose formatting machinery was 3% of a run.
     if m.0 < 0 {
@@ -315,6 +351,50 @@ impl<W: Write> Rows<W> {
     /// Writes a number with `decimals` decimals, as [`fixed`] does.
     fn fixed(&mut self, x: f64, decimals: usize) -> std::io::Result<()> {
         self.formatted(true, |out| write_fixed(out, x, decimals))
+    }
+
+    /// Writes a text field escaped by `cells`.
+    fn text(&mut self, cells: CellPolicy, text: &str) -> std::io::Result<()> {
+        self.field(cells.text(text).as_bytes())
+    }
+
+    /// Writes the `coop`, `conflict` and `tone` cells.
+    fn tone(&mut self, t: &ToneCounts) -> std::io::Result<()> {
+        self.milli(t.coop())?;
+        self.milli(t.conflict())?;
+        self.fraction(t.tone_fraction(), 4)
+    }
+
+    /// Writes the four quad-class sums and the Goldstein-like mean.
+    fn quads(&mut self, t: &ToneCounts) -> std::io::Result<()> {
+        for m in [
+            t.verbal_coop,
+            t.material_coop,
+            t.verbal_conflict,
+            t.material_conflict,
+        ] {
+            self.milli(m)?;
+        }
+        self.fraction(t.goldstein_fraction(), 3)
+    }
+
+    /// Writes the 95% tone interval as two cells, empty when it is not defined.
+    fn interval(&mut self, c: &Counts) -> std::io::Result<()> {
+        match c.tone_interval() {
+            Some((lo, hi)) => {
+                self.fixed(lo, 4)?;
+                self.fixed(hi, 4)
+            }
+            None => {
+                self.field("")?;
+                self.field("")
+            }
+        }
+    }
+
+    /// Writes a fraction with `decimals` decimals, as [`fixed`] does its value.
+    fn fraction(&mut self, f: Fraction, decimals: u32) -> std::io::Result<()> {
+        self.formatted(true, |out| write_fraction(out, f, decimals))
     }
 
     /// Writes a text field with its runs of whitespace collapsed to one space, escaped by
@@ -638,33 +718,11 @@ pub struct DocumentFiles {
     mentions: CsvFile,
 }
 
-fn tone_cells(t: &ToneCounts) -> [String; 3] {
-    [milli(t.coop()), milli(t.conflict()), fixed(t.tone(), 4)]
-}
-
-fn quad_cells(t: &ToneCounts) -> [String; 5] {
-    [
-        milli(t.verbal_coop),
-        milli(t.material_coop),
-        milli(t.verbal_conflict),
-        milli(t.material_conflict),
-        fixed(t.goldstein(), 3),
-    ]
-}
-
 fn joined(list: &[(String, u64)]) -> String {
     list.iter()
         .map(|(name, n)| format!("{name} ({n})"))
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-/// The 95% tone interval as two cells, empty when it is not defined.
-fn interval_cells(c: &Counts) -> [String; 2] {
-    match c.tone_interval() {
-        Some((lo, hi)) => [fixed(lo, 4), fixed(hi, 4)],
-        None => [String::new(), String::new()],
-    }
 }
 
 impl DocumentFiles {
@@ -797,21 +855,11 @@ impl DocumentView<'_> {
             f.int(s.span.start)?;
             f.int(s.span.end)?;
             f.int(s.counts.tokens)?;
-            f.milli(t.coop())?;
-            f.milli(t.conflict())?;
-            f.fixed(t.tone(), 4)?;
+            f.tone(t)?;
             f.field(t.label().as_str())?;
             f.field(self.cells.text(&s.evidence).as_bytes())?;
             f.collapsed_text(self.cells, s.span.of(self.text))?;
-            for m in [
-                t.verbal_coop,
-                t.material_coop,
-                t.verbal_conflict,
-                t.material_conflict,
-            ] {
-                f.milli(m)?;
-            }
-            f.fixed(t.goldstein(), 3)?;
+            f.quads(t)?;
             f.end_row()?;
         }
         Ok(())
@@ -822,32 +870,27 @@ impl DocumentView<'_> {
         let cells = self.cells;
         for (index, s) in self.doc.sections.iter().enumerate() {
             let c: &Counts = &s.counts;
-            let [coop, conflict, tone] = tone_cells(&c.tone);
-            let mut row = vec![
-                id.to_string(),
-                index.to_string(),
-                cells.text(&s.section.title).into_owned(),
-                c.sentences.to_string(),
-                c.tokens.to_string(),
-                c.content_tokens.to_string(),
-                coop,
-                conflict,
-                tone,
-                fixed(c.tone.logit_tone(), 4),
-                fixed(c.per_1k(c.tone.coop()), 3),
-                fixed(c.per_1k(c.tone.conflict()), 3),
-                c.cooperative_sentences.to_string(),
-                c.conflictual_sentences.to_string(),
-                c.mixed_sentences.to_string(),
-                c.neutral_sentences.to_string(),
-                cells.text(&joined(&s.top_entities)).into_owned(),
-                cells.text(&joined(&s.top_phrases)).into_owned(),
-                s.section.level.to_string(),
-                s.section.start_line.to_string(),
-            ];
-            row.extend(quad_cells(&c.tone));
-            row.extend(interval_cells(c));
-            f.row(&row)?;
+            f.field(id.as_bytes())?;
+            f.int(index)?;
+            f.text(cells, &s.section.title)?;
+            f.int(c.sentences)?;
+            f.int(c.tokens)?;
+            f.int(c.content_tokens)?;
+            f.tone(&c.tone)?;
+            f.fixed(c.tone.logit_tone(), 4)?;
+            f.fixed(c.per_1k(c.tone.coop()), 3)?;
+            f.fixed(c.per_1k(c.tone.conflict()), 3)?;
+            f.int(c.cooperative_sentences)?;
+            f.int(c.conflictual_sentences)?;
+            f.int(c.mixed_sentences)?;
+            f.int(c.neutral_sentences)?;
+            f.text(cells, &joined(&s.top_entities))?;
+            f.text(cells, &joined(&s.top_phrases))?;
+            f.int(s.section.level)?;
+            f.int(s.section.start_line)?;
+            f.quads(&c.tone)?;
+            f.interval(c)?;
+            f.end_row()?;
         }
         Ok(())
     }
@@ -856,28 +899,25 @@ impl DocumentView<'_> {
         let doc = self.doc;
         let cells = self.cells;
         let c = &doc.totals.counts;
-        let [coop, conflict, tone] = tone_cells(&c.tone);
-        let mut row = vec![
-            self.id().into_owned(),
-            cells.text(&doc.title).into_owned(),
-            doc.sections.len().to_string(),
-            c.sentences.to_string(),
-            c.tokens.to_string(),
-            coop,
-            conflict,
-            tone,
-            fixed(c.tone.logit_tone(), 4),
-        ];
-        row.extend(quad_cells(&c.tone));
-        row.push(
+        f.field(self.id().as_bytes())?;
+        f.text(cells, &doc.title)?;
+        f.int(doc.sections.len())?;
+        f.int(c.sentences)?;
+        f.int(c.tokens)?;
+        f.tone(&c.tone)?;
+        f.fixed(c.tone.logit_tone(), 4)?;
+        f.quads(&c.tone)?;
+        f.field(
             serde_json::to_value(doc.layout)
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_default(),
-        );
-        row.extend(interval_cells(c));
-        row.extend(self.metadata.iter().map(|v| cells.text(v).into_owned()));
-        f.row(&row)
+        )?;
+        f.interval(c)?;
+        for v in self.metadata {
+            f.text(cells, v)?;
+        }
+        f.end_row()
     }
 
     fn mentions<W: Write>(&self, f: &mut Rows<W>) -> std::io::Result<()> {
@@ -907,21 +947,15 @@ pub fn write_groups(out: &mut Output, groups: &crate::groups::Groups) -> Result<
     f.rows(|rows| {
         for (name, g) in groups {
             let c = &g.counts;
-            let [coop, conflict, tone] = tone_cells(&c.tone);
-            let [lo, hi] = interval_cells(c);
-            rows.row([
-                cells.text(name).as_ref(),
-                &g.documents.to_string(),
-                &g.sections.to_string(),
-                &c.sentences.to_string(),
-                &c.tokens.to_string(),
-                &coop,
-                &conflict,
-                &tone,
-                &fixed(c.tone.logit_tone(), 4),
-                &lo,
-                &hi,
-            ])?;
+            rows.text(cells, name)?;
+            rows.int(g.documents)?;
+            rows.int(g.sections)?;
+            rows.int(c.sentences)?;
+            rows.int(c.tokens)?;
+            rows.tone(&c.tone)?;
+            rows.fixed(c.tone.logit_tone(), 4)?;
+            rows.interval(c)?;
+            rows.end_row()?;
         }
         Ok(())
     })?;
@@ -947,15 +981,14 @@ pub fn write_totals(out: &mut Output, totals: &Totals, min_count: u64) -> Result
                 .as_ref()
                 .map(|(doc, s)| format!("{doc}:{s}"))
                 .unwrap_or_default();
-            rows.row([
-                cells.text(r.text).as_ref(),
-                &p.n.to_string(),
-                &p.count.to_string(),
-                &p.documents.to_string(),
-                &p.sections.to_string(),
-                &fixed(r.score, 2),
-                &cells.text(&example),
-            ])?;
+            rows.text(cells, r.text)?;
+            rows.int(p.n)?;
+            rows.int(p.count)?;
+            rows.int(p.documents)?;
+            rows.int(p.sections)?;
+            rows.fixed(r.score, 2)?;
+            rows.text(cells, &example)?;
+            rows.end_row()?;
         }
         Ok(())
     })?;
@@ -970,19 +1003,15 @@ fn write_entities_and_dyads(out: &mut Output, totals: &Totals) -> Result<(), Err
     entities.sort_by(|a, b| b.1.mentions.cmp(&a.1.mentions).then_with(|| a.0.cmp(b.0)));
     f.rows(|rows| {
         for ((name, etype), e) in entities {
-            let [coop, conflict, tone] = tone_cells(&e.tone);
             let aliases: Vec<&str> = e.aliases.iter().map(String::as_str).collect();
-            rows.row([
-                cells.text(name).as_ref(),
-                etype.as_str(),
-                &e.mentions.to_string(),
-                &e.documents.to_string(),
-                &coop,
-                &conflict,
-                &tone,
-                &cells.text(&aliases.join("|")),
-                &e.country,
-            ])?;
+            rows.text(cells, name)?;
+            rows.field(etype.as_str())?;
+            rows.int(e.mentions)?;
+            rows.int(e.documents)?;
+            rows.tone(&e.tone)?;
+            rows.text(cells, &aliases.join("|"))?;
+            rows.field(&e.country)?;
+            rows.end_row()?;
         }
         Ok(())
     })?;
@@ -997,20 +1026,16 @@ fn write_entities_and_dyads(out: &mut Output, totals: &Totals) -> Result<(), Err
     });
     f.rows(|rows| {
         for ((level, a, b), d) in dyads {
-            let [coop, conflict, tone] = tone_cells(&d.tone);
             let (ex_doc, ex_sentence) = d.example.as_ref().map_or(("", 0), |(d, s)| (&**d, *s));
-            rows.row([
-                cells.text(a).as_ref(),
-                &cells.text(b),
-                &d.sentences.to_string(),
-                &coop,
-                &conflict,
-                &tone,
-                &fixed(d.tone.goldstein(), 3),
-                &cells.text(ex_doc),
-                &ex_sentence.to_string(),
-                level.as_str(),
-            ])?;
+            rows.text(cells, a)?;
+            rows.text(cells, b)?;
+            rows.int(d.sentences)?;
+            rows.tone(&d.tone)?;
+            rows.fraction(d.tone.goldstein_fraction(), 3)?;
+            rows.text(cells, ex_doc)?;
+            rows.int(ex_sentence)?;
+            rows.field(level.as_str())?;
+            rows.end_row()?;
         }
         Ok(())
     })?;
@@ -1072,7 +1097,57 @@ mod tests {
         );
     }
 
+    fn fraction_text(num: i64, den: i64, bound: Option<i64>, decimals: u32) -> (String, String) {
+        let f = Fraction { num, den, bound };
+        let (mut exact, mut float) = (String::new(), String::new());
+        write_fraction(&mut exact, f, decimals);
+        write_fixed(&mut float, f.value(), decimals as usize);
+        (exact, float)
+    }
+
+    #[test]
+    fn fractions_print_as_their_float_value_does() {
+        // Halfway cases (1/20000 at 4 decimals), negative zero, clamping, huge sums.
+        for (num, den, bound, decimals) in [
+            (1, 20000, None, 4),
+            (-1, 20000, None, 4),
+            (3, 2000, None, 3),
+            (-1, 3, None, 4),
+            (-1, 300000, None, 4),
+            (2, 3, None, 4),
+            (123_456, 1000, Some(10), 3),
+            (-99_999, 10_000, Some(10), 3),
+            (7, 0, None, 4),
+            (1 << 50, 3, None, 4),
+            (5, -7, None, 4),
+        ] {
+            let (exact, float) = fraction_text(num, den, bound, decimals);
+            assert_eq!(exact, float, "{num}/{den}");
+        }
+        assert_eq!(fraction_text(-1, 300000, None, 4).0, "0.0000");
+        assert_eq!(fraction_text(2, 3, None, 4).0, "0.6667");
+    }
+
     proptest::proptest! {
+        #[test]
+        fn fractions_match_float_formatting(
+            num in -5_000_000i64..5_000_000,
+            den in 1i64..5_000_000,
+            bounded in proptest::bool::ANY,
+            decimals in 3u32..5,
+        ) {
+            let bound = bounded.then_some(10);
+            let (exact, float) = fraction_text(num, den, bound, decimals);
+            proptest::prop_assert_eq!(exact, float);
+        }
+
+        #[test]
+        fn halfway_fractions_match_float_formatting(m in -20_000i64..20_000, k in 1i64..50) {
+            // (2m + 1)·k / (2·10⁴·k) is halfway between two values at 4 decimals.
+            let (exact, float) = fraction_text((2 * m + 1) * k, 20_000 * k, None, 4);
+            proptest::prop_assert_eq!(exact, float);
+        }
+
         #[test]
         fn rows_match_the_csv_crate_on_any_record(
             records in proptest::collection::vec(
@@ -1123,7 +1198,9 @@ mod tests {
             -7_000_001,
             123_456_789_012,
         ] {
-            assert_eq!(milli(Milli(k)), fixed(Milli(k).as_f64(), 3), "{k}");
+            let mut text = String::new();
+            write_milli(&mut text, Milli(k));
+            assert_eq!(text, fixed(Milli(k).as_f64(), 3), "{k}");
         }
     }
 
