@@ -67,26 +67,30 @@ pub fn collapse_whitespace_into(out: &mut String, s: &str) {
     let bytes = s.as_bytes();
     let mut i = 0;
     let mut first = true;
-    while i < bytes.len() {
-        match whitespace_len(s, i) {
-            0 => {}
-            w => {
-                i += w;
-                continue;
-            }
+    loop {
+        while i < bytes.len() && whitespace_len(s, i) > 0 {
+            i += whitespace_len(s, i);
+        }
+        if i == bytes.len() {
+            return;
         }
         let start = i;
-        let mut end = i;
-        while i < bytes.len() {
-            if whitespace_len(s, i) == 0 {
+        let end = loop {
+            while i < bytes.len() && BYTE_CLASS[bytes[i] as usize] == ORDINARY {
                 i += 1;
-                end = i;
-            } else if bytes[i] == b' ' && i + 1 < bytes.len() && whitespace_len(s, i + 1) == 0 {
-                i += 1;
-            } else {
-                break;
             }
-        }
+            if i == bytes.len() {
+                break i;
+            }
+            match whitespace_len(s, i) {
+                // A non-ASCII character that is not whitespace.
+                0 => i += 1,
+                1 if bytes[i] == b' ' && i + 1 < bytes.len() && whitespace_len(s, i + 1) == 0 => {
+                    i += 1
+                }
+                _ => break i,
+            }
+        };
         if !first {
             out.push(' ');
         }
@@ -95,17 +99,39 @@ pub fn collapse_whitespace_into(out: &mut String, s: &str) {
     }
 }
 
+const ORDINARY: u8 = 0;
+const ASCII_SPACE: u8 = 1;
+const MAYBE_SPACE: u8 = 2;
+
+/// What each byte may start: [`ASCII_SPACE`] for ASCII whitespace, [`MAYBE_SPACE`] for the
+/// only four lead bytes of non-ASCII whitespace characters, else [`ORDINARY`] (bytes inside
+/// a character included).
+static BYTE_CLASS: [u8; 256] = {
+    let mut class = [ORDINARY; 256];
+    let mut k = 0;
+    let ascii = [b' ', b'\t', b'\n', 0x0B, 0x0C, b'\r'];
+    while k < ascii.len() {
+        class[ascii[k] as usize] = ASCII_SPACE;
+        k += 1;
+    }
+    class[0xC2] = MAYBE_SPACE;
+    class[0xE1] = MAYBE_SPACE;
+    class[0xE2] = MAYBE_SPACE;
+    class[0xE3] = MAYBE_SPACE;
+    class
+};
+
 /// The length in bytes of the whitespace character at byte `i` of `s`, or 0 if there is
-/// none there (a byte inside a character is never whitespace). Only four lead bytes can
-/// start a non-ASCII whitespace character, so most text is decided byte by byte.
+/// none there.
+#[inline]
 fn whitespace_len(s: &str, i: usize) -> usize {
-    match s.as_bytes()[i] {
-        b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => 1,
-        0xC2 | 0xE1 | 0xE2 | 0xE3 => match s[i..].chars().next() {
+    match BYTE_CLASS[s.as_bytes()[i] as usize] {
+        ORDINARY => 0,
+        ASCII_SPACE => 1,
+        _ => match s[i..].chars().next() {
             Some(c) if c.is_whitespace() => c.len_utf8(),
             _ => 0,
         },
-        _ => 0,
     }
 }
 
