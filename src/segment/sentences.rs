@@ -460,8 +460,7 @@ fn split_piece(text: &str, span: Span, out: &mut Vec<Span>, last: bool) -> usize
     let s = span.of(text);
     let mut start = 0usize;
     let mut from = 0usize;
-    while let Some(found) = s[from..].find(is_terminator) {
-        let k = from + found;
+    while let Some(k) = find_terminator(s, from) {
         let c = char_at(s, k).expect("a terminator was found there");
         let skip = |mut at: usize, over: &dyn Fn(char) -> bool| {
             while let Some(n) = char_at(s, at).filter(|&n| over(n)) {
@@ -499,6 +498,34 @@ fn split_piece(text: &str, span: Span, out: &mut Vec<Span>, last: bool) -> usize
     }
     span.start + start
 }
+
+/// The byte offset of the first terminator in `s` at or after byte `from` (a character
+/// boundary). Bytes are tested against a table, and a character decoded only where one
+/// of the four lead bytes of the non-ASCII terminators starts it: decoding every
+/// character was most of the splitter's time.
+fn find_terminator(s: &str, from: usize) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut at = from;
+    while at < bytes.len() {
+        if TERMINATOR_LEADS[bytes[at] as usize] && char_at(s, at).is_some_and(is_terminator) {
+            return Some(at);
+        }
+        at += 1;
+    }
+    None
+}
+
+/// The first bytes of the UTF-8 encodings of the terminators ([`is_terminator`]).
+static TERMINATOR_LEADS: [bool; 256] = {
+    let mut table = [false; 256];
+    let bytes = [b'.', b'!', b'?', 0xE0, 0xE2, 0xE3, 0xEF];
+    let mut k = 0;
+    while k < bytes.len() {
+        table[bytes[k] as usize] = true;
+        k += 1;
+    }
+    table
+};
 
 /// The character at byte `at` of `s`, if any.
 fn char_at(s: &str, at: usize) -> Option<char> {
@@ -843,6 +870,21 @@ mod tests {
         let mut out = Vec::new();
         split(text, Span::new(0, text.len()), &mut out);
         out.iter().map(|s| s.of(text)).collect()
+    }
+
+    #[test]
+    fn every_terminator_starts_with_a_listed_lead_byte() {
+        let mut buf = [0u8; 4];
+        for c in (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_terminator(c))
+        {
+            let lead = c.encode_utf8(&mut buf).as_bytes()[0];
+            assert!(TERMINATOR_LEADS[lead as usize], "{c:?}");
+        }
+        assert_eq!(find_terminator("Wait\u{2026} no。 x", 0), Some(4));
+        assert_eq!(find_terminator("Wait\u{2026} no。 x", 5), Some(10));
+        assert_eq!(find_terminator("“quoted” text", 0), None);
     }
 
     #[test]
