@@ -67,6 +67,10 @@ pub fn tokens(text: &str, span: Span) -> impl Iterator<Item = (Span, TokenKind)>
     let base = span.start;
     let mut pos = 0usize;
     std::iter::from_fn(move || {
+        // ASCII spaces first, byte by byte; `trim_start` then only sees other whitespace.
+        while s.as_bytes().get(pos).is_some_and(|&b| b == b' ') {
+            pos += 1;
+        }
         let rest = &s[pos..];
         let skip = rest.len() - rest.trim_start().len();
         pos += skip;
@@ -101,7 +105,10 @@ fn is_joiner(c: char) -> bool {
 
 /// Length of the word at the start of `s`.
 fn word_len(s: &str) -> usize {
-    if let Some(len) = url_len(s) {
+    // Only "http…" and "www…" can start an address.
+    if s.starts_with(['h', 'H', 'w', 'W'])
+        && let Some(len) = url_len(s)
+    {
         return len;
     }
     // Most words are ASCII letters and digits followed by a space or by punctuation that
