@@ -229,6 +229,10 @@ const ORG_WORDS: &[&str] = &[
     "Church",
 ];
 
+/// [`NOT_NAMES`] as a set: every capitalised word of a text is looked up in it.
+static NOT_NAME_SET: LazyLock<rustc_hash::FxHashSet<&'static str>> =
+    LazyLock::new(|| NOT_NAMES.iter().copied().collect());
+
 /// Capitalised words that are not names on their own. Month names ([`MONTHS`]) are not
 /// names either, unless used as a surname.
 const NOT_NAMES: &[&str] = &[
@@ -844,7 +848,7 @@ impl<'a> Recognizer<'a> {
             .map(|i| {
                 tokens[i].kind == TokenKind::Word
                     && forms[i].starts_with(char::is_uppercase)
-                    && !NOT_NAMES.contains(&&*forms[i])
+                    && !NOT_NAME_SET.contains(&*forms[i])
                     && (!MONTHS.contains(&&*forms[i])
                         || month_surname(&forms, tokens, i, gazetteer))
             })
