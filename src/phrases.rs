@@ -101,6 +101,18 @@ pub struct PhraseCounter {
     section_repeats: Vec<(u32, u64, u32)>,
     pruned_below: u64,
     undercount: u64,
+    /// The current run of words, reused.
+    run: Vec<RunWord>,
+}
+
+/// What counting needs of one word of a run between punctuation marks.
+#[derive(Debug, Clone, Copy)]
+struct RunWord {
+    hash: u64,
+    surface: u64,
+    /// Whether a phrase may start or end with it (a word, not a stop word).
+    edge: bool,
+    span: Span,
 }
 
 /// The phrases of one finished document, compact, ready to be added to the corpus.
@@ -135,28 +147,41 @@ impl PhraseCounter {
         sentence: usize,
         opts: &PhraseOptions,
     ) {
-        for t in tokens.iter().filter(|t| t.kind != TokenKind::Punct) {
-            self.tokens += 1;
-            *self.words.entry(norm.term(t.term).hash).or_default() += 1;
-        }
         for run in tokens.split(|t| t.kind == TokenKind::Punct) {
-            for start in 0..run.len() {
-                if !edge_ok(&run[start], norm) {
+            // What the n-grams need of each word, looked up once rather than once for
+            // every n-gram the word is part of.
+            let mut words = std::mem::take(&mut self.run);
+            words.clear();
+            words.extend(run.iter().map(|t| {
+                let term = norm.term(t.term);
+                RunWord {
+                    hash: term.hash,
+                    surface: term.surface_hash,
+                    edge: t.kind == TokenKind::Word && !term.stop,
+                    span: t.span,
+                }
+            }));
+            for w in &words {
+                self.tokens += 1;
+                *self.words.entry(w.hash).or_default() += 1;
+            }
+            for start in 0..words.len() {
+                let first = &words[start];
+                if !first.edge {
                     continue;
                 }
-                let first = norm.term(run[start].term);
-                let (mut gram, mut surface) = (first.hash, first.surface_hash);
-                let last = run.len().min(start + opts.max_n);
-                for (k, token) in run[start + 1..last].iter().enumerate() {
-                    let term = norm.term(token.term);
-                    gram = extend(gram, term.hash);
-                    surface = extend(surface, term.surface_hash);
-                    if edge_ok(token, norm) {
-                        let span = Span::new(run[start].span.start, token.span.end);
+                let (mut gram, mut surface) = (first.hash, first.surface);
+                let last = words.len().min(start + opts.max_n);
+                for (k, w) in words[start + 1..last].iter().enumerate() {
+                    gram = extend(gram, w.hash);
+                    surface = extend(surface, w.surface);
+                    if w.edge {
+                        let span = Span::new(first.span.start, w.span.end);
                         self.add(gram, surface, span, k + 2, section, sentence);
                     }
                 }
             }
+            self.run = words;
         }
         if self.grams.len() > opts.max_phrases {
             let grams = &mut self.grams;
@@ -867,10 +892,6 @@ fn association(phrase: &[u64], count: u64, words: &FxHashMap<u64, u64>, tokens: 
         + n.ln();
     let c = count as f64;
     2.0 * c * (c.ln() - log_expected)
-}
-
-fn edge_ok(token: &Token, norm: &Normalizer) -> bool {
-    token.kind == TokenKind::Word && !norm.term(token.term).stop
 }
 
 #[cfg(test)]
