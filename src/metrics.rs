@@ -72,6 +72,33 @@ impl Label {
     }
 }
 
+/// Appends `x` with `decimals` decimals (at most 6) as `format!("{x:.decimals$}")` would,
+/// without float formatting, when `x·10^decimals` is a whole number other than 0 in
+/// floating point; returns whether it did. That covers most weights and scores (1.0, 0.75,
+/// 2.25), and the text is the same: the exact `x·10^decimals` then lies within half a unit
+/// in the last place of that whole number, far from the halfway points where rounding
+/// could go the other way.
+pub fn push_fixed_exactly(out: &mut String, x: f64, decimals: u32) -> bool {
+    let scale = 10u64.pow(decimals);
+    let scaled = x * scale as f64;
+    if scaled == 0.0 || scaled.trunc() != scaled || scaled.abs() >= (1u64 << 50) as f64 {
+        return false;
+    }
+    if scaled < 0.0 {
+        out.push('-');
+    }
+    let k = scaled.abs() as u64;
+    out.push_str(itoa::Buffer::new().format(k / scale));
+    if decimals > 0 {
+        out.push('.');
+        let mut buffer = itoa::Buffer::new();
+        let frac = buffer.format(k % scale);
+        out.extend(std::iter::repeat_n('0', decimals as usize - frac.len()));
+        out.push_str(frac);
+    }
+    true
+}
+
 /// A ratio of two integer sums, `num / den` (0 when `den` is 0), clamped to ±`bound` when
 /// there is one. Kept as integers so that the output can print it without floating point
 /// (see `output::write_fraction`).
@@ -310,6 +337,48 @@ impl AddAssign for Counts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn exact_fixed_matches_float_formatting(
+            k in -2_000_000i64..2_000_000,
+            divisor in proptest::sample::select(vec![1.0, 4.0, 8.0, 10.0, 100.0, 1000.0, 3.0]),
+            decimals in 0u32..5,
+        ) {
+            let x = k as f64 / divisor;
+            let mut fast = String::new();
+            if push_fixed_exactly(&mut fast, x, decimals) {
+                proptest::prop_assert_eq!(fast, format!("{x:.prec$}", prec = decimals as usize));
+            }
+        }
+    }
+
+    #[test]
+    fn exact_fixed_declines_what_it_cannot_print_exactly() {
+        let mut out = String::new();
+        for (x, decimals) in [
+            (0.0, 1),
+            (-0.0, 1),
+            (0.15, 1),
+            (2.675, 2),
+            (1e300, 1),
+            (0.3333, 1),
+        ] {
+            assert!(!push_fixed_exactly(&mut out, x, decimals), "{x}");
+        }
+        assert!(out.is_empty());
+        for (x, decimals, text) in [
+            (0.75, 2, "0.75"),
+            (3.0, 1, "3.0"),
+            (-0.5, 3, "-0.500"),
+            (0.3, 1, "0.3"),
+        ] {
+            let mut out = String::new();
+            assert!(push_fixed_exactly(&mut out, x, decimals), "{x}");
+            assert_eq!(out, text);
+            assert_eq!(out, format!("{x:.prec$}", prec = decimals as usize));
+        }
+    }
 
     fn tone(coop: i64, conflict: i64) -> ToneCounts {
         ToneCounts {

@@ -174,15 +174,17 @@ pub fn fixed(x: f64, decimals: usize) -> String {
 }
 
 fn write_fixed(out: &mut String, x: f64, decimals: usize) {
-    // Whole numbers (most sentences have tone 0 or ±1) need no float formatting, which
-    // was 4% of a run; the text is the same.
-    if x.fract() == 0.0 && x.abs() < 1e15 && decimals > 0 {
-        if x <= -1.0 {
-            out.push('-');
+    // Whole numbers and most scores (sentence tones are mostly 0 or ±1) need no float
+    // formatting, which was 4% of a run; the text is the same.
+    if crate::metrics::push_fixed_exactly(out, x, decimals as u32) {
+        return;
+    }
+    if x == 0.0 {
+        out.push('0');
+        if decimals > 0 {
+            out.push('.');
+            out.extend(std::iter::repeat_n('0', decimals));
         }
-        out.push_str(itoa::Buffer::new().format(x.abs() as u64));
-        out.push('.');
-        out.extend(std::iter::repeat_n('0', decimals));
         return;
     }
     let start = out.len();

@@ -523,8 +523,12 @@ pub fn evidence(text: &str, hits: &[Hit]) -> String {
         if i > 0 {
             out.push_str("; ");
         }
-        let surface = hit.span.collapsed(text);
-        let _ = write!(out, "{surface}({}{:.1}", hit.polarity.sign(), hit.weight());
+        crate::span::collapse_whitespace_into(&mut out, hit.span.of(text));
+        out.push('(');
+        out.push(hit.polarity.sign());
+        if !crate::metrics::push_fixed_exactly(&mut out, hit.weight(), 1) {
+            let _ = write!(out, "{:.1}", hit.weight());
+        }
         for (k, rule) in hit.rules.iter().enumerate() {
             out.push_str(if k == 0 { ": " } else { ", " });
             let _ = write!(out, "{rule}");
