@@ -72,31 +72,48 @@ impl Label {
     }
 }
 
-/// Appends `x` with `decimals` decimals (at most 6) as `format!("{x:.decimals$}")` would,
+/// Appends `x` with `decimals` decimals as `format!("{x:.decimals$}")` would,
 /// without float formatting, when `x·10^decimals` is a whole number other than 0 in
 /// floating point; returns whether it did. That covers most weights and scores (1.0, 0.75,
 /// 2.25), and the text is the same: the exact `x·10^decimals` then lies within half a unit
 /// in the last place of that whole number, far from the halfway points where rounding
 /// could go the other way.
 pub fn push_fixed_exactly(out: &mut String, x: f64, decimals: u32) -> bool {
-    let scale = 10u64.pow(decimals);
-    let scaled = x * scale as f64;
+    if decimals > MAX_SCALED_DECIMALS {
+        return false;
+    }
+    let scaled = x * 10u64.pow(decimals) as f64;
     if scaled == 0.0 || scaled.trunc() != scaled || scaled.abs() >= (1u64 << 50) as f64 {
         return false;
     }
-    if scaled < 0.0 {
+    push_scaled(out, scaled as i64, decimals);
+    true
+}
+
+/// The most decimals [`push_scaled`] writes.
+pub const MAX_SCALED_DECIMALS: u32 = 6;
+
+/// Appends `scaled / 10^decimals` with exactly `decimals` decimals (at most
+/// [`MAX_SCALED_DECIMALS`]; "-0.500" for −500 at 3), by integer formatting: float formatting was the costliest part of a row. 0 is
+/// written unsigned.
+pub fn push_scaled(out: &mut String, scaled: i64, decimals: u32) {
+    let scale = 10u64.pow(decimals);
+    if scaled < 0 {
         out.push('-');
     }
-    let k = scaled.abs() as u64;
+    let k = scaled.unsigned_abs();
     out.push_str(itoa::Buffer::new().format(k / scale));
     if decimals > 0 {
         out.push('.');
-        let mut buffer = itoa::Buffer::new();
-        let frac = buffer.format(k % scale);
-        out.extend(std::iter::repeat_n('0', decimals as usize - frac.len()));
-        out.push_str(frac);
+        // Digit by digit, leading zeros included, into a buffer as long as `decimals`.
+        let mut digits = [b'0'; MAX_SCALED_DECIMALS as usize];
+        let mut rest = k % scale;
+        for digit in digits[..decimals as usize].iter_mut().rev() {
+            *digit = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+        out.extend(digits[..decimals as usize].iter().map(|&d| char::from(d)));
     }
-    true
 }
 
 /// A ratio of two integer sums, `num / den` (0 when `den` is 0), clamped to ±`bound` when

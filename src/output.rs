@@ -11,7 +11,9 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
-use crate::metrics::{Counts, Fraction, Milli, ToneCounts};
+use crate::metrics::{
+    Counts, Fraction, MAX_SCALED_DECIMALS, Milli, ToneCounts, push_fixed_exactly, push_scaled,
+};
 use crate::pipeline::{DocResult, Totals};
 
 /// `sentences.csv` columns.
@@ -176,16 +178,11 @@ pub fn fixed(x: f64, decimals: usize) -> String {
 fn write_fixed(out: &mut String, x: f64, decimals: usize) {
     // Whole numbers and most scores (sentence tones are mostly 0 or ±1) need no float
     // formatting, which was 4% of a run; the text is the same.
-    if crate::metrics::push_fixed_exactly(out, x, decimals as u32) {
+    if push_fixed_exactly(out, x, decimals as u32) {
         return;
     }
-    if x == 0.0 {
-        out.push('0');
-        if decimals > 0 {
-            out.push('.');
-            out.extend(std::iter::repeat_n('0', decimals));
-        }
-        return;
+    if x == 0.0 && decimals as u32 <= MAX_SCALED_DECIMALS {
+        return push_scaled(out, 0, decimals as u32);
     }
     let start = out.len();
     {
@@ -198,7 +195,7 @@ fn write_fixed(out: &mut String, x: f64, decimals: usize) {
     }
 }
 
-/// Writes `f` with `decimals` decimals (at most 6): the text [`write_fixed`] gives for
+/// Writes `f` with `decimals` decimals: the text [`write_fixed`] gives for
 /// `f.value()`, computed in integers whenever that is provably the same text. Float
 /// formatting was the costliest part of a sentence's row.
 ///
@@ -208,52 +205,37 @@ fn write_fixed(out: &mut String, x: f64, decimals: usize) {
 /// 2⁵²`, the error `2⁻⁵³·|num|/den·10ᵈ` is below that distance, so `q` rounds to the same
 /// `d` decimals as `r`. Clamping to a whole bound is done on the exact ratio.
 fn write_fraction(out: &mut String, f: Fraction, decimals: u32) {
-    let scale = 10i128.pow(decimals);
-    let (num, den) = (i128::from(f.num), i128::from(f.den));
-    if den == 0 || num.abs() * scale >= 1 << 52 {
-        return write_fixed(out, f.value(), decimals as usize);
+    match rounded_exactly(f, decimals) {
+        Some(scaled) => push_scaled(out, scaled, decimals),
+        None => write_fixed(out, f.value(), decimals as usize),
     }
-    if let Some(bound) = f.bound
-        && num.abs() >= i128::from(bound) * den.abs()
-    {
-        return write_fixed(out, f.value(), decimals as usize);
+}
+
+/// `f` times `10^decimals`, rounded to the nearest whole number, when the bound above
+/// shows that float formatting rounds the same way; `None` for halfway cases, huge sums,
+/// a zero denominator and clamped values (whose float text is as quick).
+fn rounded_exactly(f: Fraction, decimals: u32) -> Option<i64> {
+    if decimals > MAX_SCALED_DECIMALS {
+        return None;
     }
-    let (x, d) = if den < 0 {
-        (-num * scale, -den)
-    } else {
-        (num * scale, den)
-    };
+    let scale = 10i64.pow(decimals);
+    let clamped = f
+        .bound
+        .is_some_and(|b| i128::from(f.num).abs() >= i128::from(b) * i128::from(f.den).abs());
+    if f.den == 0 || clamped || i128::from(f.num).abs() * i128::from(scale) >= 1 << 52 {
+        return None;
+    }
+    let d = f.den.checked_abs()?;
+    let x = f.num * scale * f.den.signum();
     let (whole, rest) = (x.div_euclid(d), x.rem_euclid(d));
-    if 2 * rest == d {
-        return write_fixed(out, f.value(), decimals as usize);
-    }
-    let m = whole + i128::from(2 * rest > d);
-    if m < 0 {
-        out.push('-');
-    }
-    let (m, scale) = (m.unsigned_abs(), scale as u128);
-    out.push_str(itoa::Buffer::new().format(m / scale));
-    out.push('.');
-    let mut buffer = itoa::Buffer::new();
-    let frac = buffer.format(m % scale);
-    out.extend(std::iter::repeat_n('0', decimals as usize - frac.len()));
-    out.push_str(frac);
+    // `rest` against `d − rest` rather than `2·rest` against `d`, which could overflow.
+    (rest != d - rest).then(|| whole + i64::from(rest > d - rest))
 }
 
 /// Writes a sum in thousandths with three decimals, by integer arithmetic: the same text
 /// as [`fixed`] with 3 decimals, without float formatting on every cell of every row.
 fn write_milli(out: &mut String, m: Milli) {
-    // By hand rather than with `write!`, whose formatting machinery was 3% of a run.
-    if m.0 < 0 {
-        out.push('-');
-    }
-    let abs = m.0.unsigned_abs();
-    out.push_str(itoa::Buffer::new().format(abs / 1000));
-    out.push('.');
-    let thousandths = abs % 1000;
-    for digit in [thousandths / 100, thousandths / 10 % 10, thousandths % 10] {
-        out.push(char::from(b'0' + digit as u8));
-    }
+    push_scaled(out, m.0, 3);
 }
 
 /// CSV records written field by field into `W`: per-document rows, formatted in memory by
@@ -293,11 +275,7 @@ impl<W: Write> Rows<W> {
     /// Writes one field of the current record; [`Rows::end_row`] ends the record.
     pub fn field(&mut self, field: impl AsRef<[u8]>) -> std::io::Result<()> {
         let field = field.as_ref();
-        if self.fields > 0 {
-            self.sink.write_all(b",")?;
-            self.empty = false;
-        }
-        self.fields += 1;
+        self.separate()?;
         if field.is_empty() {
             return Ok(());
         }
@@ -315,12 +293,20 @@ impl<W: Write> Rows<W> {
         self.sink.write_all(b"\"")
     }
 
-    /// Writes a field known to need no quotes and not to be empty: a number.
-    fn number(&mut self, digits: &[u8]) -> std::io::Result<()> {
+    /// Starts a field: a comma after the record's previous one.
+    fn separate(&mut self) -> std::io::Result<()> {
         if self.fields > 0 {
             self.sink.write_all(b",")?;
+            self.empty = false;
         }
-        (self.fields, self.empty) = (self.fields + 1, false);
+        self.fields += 1;
+        Ok(())
+    }
+
+    /// Writes a field known to need no quotes and not to be empty: a number.
+    fn number(&mut self, digits: &[u8]) -> std::io::Result<()> {
+        self.separate()?;
+        self.empty = false;
         self.sink.write_all(digits)
     }
 
@@ -337,9 +323,10 @@ impl<W: Write> Rows<W> {
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         format(&mut scratch);
-        let result = match number {
-            true => self.number(scratch.as_bytes()),
-            false => self.field(scratch.as_bytes()),
+        let result = if number {
+            self.number(scratch.as_bytes())
+        } else {
+            self.field(scratch.as_bytes())
         };
         self.scratch = scratch;
         result
@@ -1126,6 +1113,9 @@ mod tests {
             let (exact, float) = fraction_text(num, den, bound, decimals);
             assert_eq!(exact, float, "{num}/{den}");
         }
+        assert_eq!(fixed(0.0, 8), "0.00000000");
+        assert_eq!(fixed(0.25, 8), "0.25000000");
+        assert_eq!(fraction_text(1, 4, None, 8).0, "0.25000000");
         assert_eq!(fraction_text(-1, 300000, None, 4).0, "0.0000");
         assert_eq!(fraction_text(2, 3, None, 4).0, "0.6667");
     }

@@ -161,8 +161,8 @@ impl PhraseCounter {
                     span: t.span,
                 }
             }));
+            self.tokens += words.len() as u64;
             for w in &words {
-                self.tokens += 1;
                 *self.words.entry(w.hash).or_default() += 1;
             }
             for start in 0..words.len() {

@@ -68,8 +68,11 @@ pub fn collapse_whitespace_into(out: &mut String, s: &str) {
     let mut i = 0;
     let mut first = true;
     loop {
-        while i < bytes.len() && whitespace_len(s, i) > 0 {
-            i += whitespace_len(s, i);
+        while i < bytes.len() {
+            match whitespace_len(s, i) {
+                0 => break,
+                w => i += w,
+            }
         }
         if i == bytes.len() {
             return;
