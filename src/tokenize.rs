@@ -50,6 +50,10 @@ pub struct Term {
     pub stem: Box<str>,
     /// Whether `lower` is an English stop word.
     pub stop: bool,
+    /// Whether the word negates by itself: an "n't" contraction or "cannot". Decided once
+    /// here because the tone rules ask it of every word, and reading `lower` to do so
+    /// cost a cache miss per token.
+    pub contracted_negation: bool,
     /// [`word_hash`] of `lower`: the word's identity in phrase counts.
     pub hash: u64,
     /// [`word_hash`] of the surface as written, to tell a phrase's surface forms apart.
@@ -405,6 +409,7 @@ impl Normalizer {
             _ => lower.clone(),
         };
         let stop = self.stop_words.contains(&lower);
+        let contracted_negation = lower.ends_with("n't") || lower == "cannot";
         let tail_stem = match kind {
             TokenKind::Word => lower
                 .rsplit_once('-')
@@ -419,6 +424,7 @@ impl Normalizer {
             lower: lower.into(),
             stem: stem.into(),
             stop,
+            contracted_negation,
             tail_stem,
             hash,
             surface_hash: word_hash(surface),
@@ -551,6 +557,14 @@ mod tests {
         assert_eq!(n.term(c).stem, n.term(d).stem);
         let the = n.term_id("The", TokenKind::Word);
         assert!(n.term(the).stop);
+        let negations = ["Don’t", "WON'T", "cannot", "Cannot"]
+            .map(|w| n.term_id(w, TokenKind::Word))
+            .map(|id| n.term(id).contracted_negation);
+        assert_eq!(negations, [true; 4]);
+        let plain = ["not", "cant", "Kant", "the"]
+            .map(|w| n.term_id(w, TokenKind::Word))
+            .map(|id| n.term(id).contracted_negation);
+        assert_eq!(plain, [false; 4]);
         assert_eq!(n.term_id("cooperation", TokenKind::Word), c, "cached");
         let mut stem = |w: &str| {
             let id = n.term_id(w, TokenKind::Word);

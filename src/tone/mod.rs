@@ -200,12 +200,12 @@ impl<'a> Scorer<'a> {
                 continue;
             }
             let normal = norm.term(tokens[i].term);
-            let lower = &*normal.lower;
-            let contracted_negator = lower.ends_with("n't") || lower == "cannot";
+            let contracted_negator = normal.contracted_negation;
             if !contracted_negator && !self.lexicon.may_start(normal) {
                 i += 1;
                 continue;
             }
+            let lower = &*normal.lower;
             let tail = normal.tail_stem.as_deref();
             let term = self.lexicon.match_term(|k| stem(i + k)).or_else(|| {
                 self.lexicon
