@@ -115,7 +115,7 @@ fn stages(c: &mut Criterion) {
             for (i, (d, t)) in toks.iter().enumerate() {
                 if *d != current {
                     counts.absorb(
-                        doc.finish(),
+                        &mut doc.finish(),
                         &std::sync::Arc::from(docs[current].doc_id.as_str()),
                         current as u32,
                         &docs[current].text,
@@ -126,7 +126,7 @@ fn stages(c: &mut Criterion) {
                 doc.add_sentence(t, &norm, 0, i, &opts);
             }
             counts.absorb(
-                doc.finish(),
+                &mut doc.finish(),
                 &std::sync::Arc::from(docs[current].doc_id.as_str()),
                 current as u32,
                 &docs[current].text,

@@ -43,6 +43,14 @@ pub struct Worker {
     phrases: PhraseCounter,
 }
 
+impl Worker {
+    /// Takes back a document's phrases once added to the corpus, to count a later
+    /// document's in their memory (see [`PhraseCounter::recycle`]).
+    pub fn recycle(&mut self, spent: DocPhrases) {
+        self.phrases.recycle(spent);
+    }
+}
+
 /// One sentence's row.
 #[derive(Debug, Clone)]
 pub struct SentenceRow {

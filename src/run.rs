@@ -18,6 +18,7 @@ use crate::output::{self, CellPolicy, DocumentFiles, DocumentRows, Output};
 use crate::partial::{
     self, DataChecksums, Identity, PartDocument, PartialManifest, Share, StoredTotals,
 };
+use crate::phrases::DocPhrases;
 use crate::pipeline::{Analyzer, DocResult, Totals, Worker};
 
 /// Bytes of input analysed per batch before results are written.
@@ -316,7 +317,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
             for results in receive {
                 for result in results {
                     match result {
-                        Ok((doc, rows, text, doc_warnings, file)) => {
+                        Ok((mut doc, rows, text, doc_warnings, file)) => {
                             warnings.extend(doc_warnings);
                             if config.share.is_some() {
                                 part_documents.push(PartDocument {
@@ -353,12 +354,13 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
                             group.counts += doc.totals.counts;
                             progress.advance(text.len() as u64);
                             totals.phrases.absorb(
-                                doc.phrases,
+                                &mut doc.phrases,
                                 &Arc::from(doc.doc_id.as_str()),
                                 file.ordinal,
                                 &text,
                                 &analyzer.phrases,
                             );
+                            workers.give_back(doc.phrases);
                             totals.merge(doc.totals);
                         }
                         Err((w, file)) => {
@@ -388,6 +390,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
                         |lent, file| {
                             let (doc, warnings) =
                                 corpus::load(file).map_err(|e| (skip_reason(file, e), file))?;
+                            lent.reuse_spent();
                             let mut result = analyzer.document(&doc, &mut lent.worker);
                             let rows = (doc.text.len() <= FORMAT_IN_WORKER).then(|| {
                                 let rows = DocumentRows::format(
@@ -536,13 +539,30 @@ fn skip_reason(file: &SourceFile, e: Error) -> Warning {
 
 /// Workers kept from one rayon split to the next, so that their caches (the stems of the
 /// words seen) last the run: a fresh worker per split stemmed each word some three times.
+/// With them, documents' phrases on their way back from the writer (see
+/// [`Worker::recycle`]).
 #[derive(Default)]
-struct Workers(std::sync::Mutex<Vec<Worker>>);
+struct Workers {
+    idle: std::sync::Mutex<Vec<Worker>>,
+    spent: std::sync::Mutex<Vec<DocPhrases>>,
+}
+
+/// Spent phrase tables held for reuse at most: a few per worker are enough, and more would
+/// only hold memory.
+const SPENT_KEPT: usize = 16;
 
 impl Workers {
+    /// Keeps a document's phrases, once absorbed, for a worker to reuse.
+    fn give_back(&self, spent: DocPhrases) {
+        let mut kept = self.spent.lock().expect("spent phrases");
+        if kept.len() < SPENT_KEPT {
+            kept.push(spent);
+        }
+    }
+
     fn lend(&self) -> Lent<'_> {
         let worker = self
-            .0
+            .idle
             .lock()
             .expect("worker pool")
             .pop()
@@ -557,10 +577,20 @@ struct Lent<'a> {
     home: &'a Workers,
 }
 
+impl Lent<'_> {
+    /// Hands the worker a spent phrase table, if one is back from the writer.
+    fn reuse_spent(&mut self) {
+        let spent = self.home.spent.lock().expect("spent phrases").pop();
+        if let Some(spent) = spent {
+            self.worker.recycle(spent);
+        }
+    }
+}
+
 impl Drop for Lent<'_> {
     fn drop(&mut self) {
         let worker = std::mem::take(&mut self.worker);
-        self.home.0.lock().expect("worker pool").push(worker);
+        self.home.idle.lock().expect("worker pool").push(worker);
     }
 }
 
