@@ -27,7 +27,7 @@ pub use gazetteer::{EntityType, Gazetteer, KnownEntity};
 use crate::matcher::PhraseTable;
 use crate::span::{Span, collapse_whitespace};
 use crate::tokenize::{Normalizer, Token, TokenKind, fold_case, word_hash};
-use gazetteer::match_form;
+use gazetteer::{match_form, match_forms};
 
 /// How a mention was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -839,7 +839,7 @@ impl<'a> Recognizer<'a> {
         norm: &Normalizer,
         out: &mut Vec<Mention>,
     ) {
-        let forms: Vec<Cow<str>> = tokens.iter().map(|t| match_form(t.span.of(text))).collect();
+        let forms = match_forms(text, tokens);
         let form = |i: usize| forms.get(i).map(|f| &**f);
         let gazetteer = self.gazetteer;
         // Whether each word can be part of a name, decided once: the runs below ask again
