@@ -21,6 +21,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+mod index;
+
+use index::Index;
+
 use crate::span::Span;
 use crate::tokenize::{Normalizer, Token, TokenKind, fold_case_into, tokens, word_hash};
 
@@ -482,7 +486,7 @@ impl Once {
 
 /// Where a phrase's counts are, in 32 bits: at `i` in the table's [`Once`] records while
 /// it has been seen once, else at `i` in its vector of [`Gram`]s.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Slot(u32);
 
 /// The bit of a [`Slot`] that says the phrase was seen once.
@@ -520,7 +524,7 @@ impl Slot {
 /// document missed the cache (half of the time spent adding documents).
 #[derive(Debug, Clone, Default)]
 struct Table {
-    index: FxHashMap<u64, Slot>,
+    index: Index<Slot>,
     /// Phrases seen once; those since seen again stay here, unused, until the next prune.
     once: Vec<Once>,
     full: Vec<(u64, Gram)>,
@@ -545,22 +549,19 @@ impl Table {
     /// Records a phrase seen once, in document `doc_id`, unless it is already known:
     /// returns whether it was new.
     fn insert_once(&mut self, key: u64, once: Once, doc_id: &Arc<str>) -> bool {
-        match self.index.entry(key) {
-            std::collections::hash_map::Entry::Occupied(_) => false,
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(Slot::once(self.once.len()));
-                self.once.push(once);
-                self.docs.entry(once.doc).or_insert_with(|| doc_id.clone());
-                true
-            }
+        let (_, new) = self.index.get_or_insert(key, Slot::once(self.once.len()));
+        if new {
+            self.once.push(once);
+            self.docs.entry(once.doc).or_insert_with(|| doc_id.clone());
         }
+        new
     }
 
     /// The `Gram` for `key`: a default one if new, the one a phrase seen once stands for
     /// if it was.
     fn entry(&mut self, key: u64) -> &mut Gram {
         let next = self.full.len();
-        let slot = self.index.entry(key).or_insert(Slot::full(next));
+        let (slot, _) = self.index.get_or_insert(key, Slot::full(next));
         let gram = match slot.place() {
             Place::Full(i) if i < next => return &mut self.full[i].1,
             // Just put in by `or_insert`: a new phrase.
@@ -576,14 +577,19 @@ impl Table {
 
     /// The `Gram` of a phrase seen at least twice.
     fn get(&self, key: &u64) -> Option<&Gram> {
-        match self.index.get(key)?.place() {
+        match self.index.get(*key)?.place() {
             Place::Full(i) => Some(&self.full[i].1),
             Place::Once(_) => None,
         }
     }
 
+    /// See [`Index::prefetch`].
+    fn prefetch(&self, key: u64) {
+        self.index.prefetch(key);
+    }
+
     fn contains_key(&self, key: &u64) -> bool {
-        self.index.contains_key(key)
+        self.index.get(*key).is_some()
     }
 
     /// Keeps the phrases seen more than `floor` times (at least 1: those seen once go).
@@ -594,7 +600,7 @@ impl Table {
         self.once.clear();
         self.docs.clear();
         for (i, (key, _)) in self.full.iter().enumerate() {
-            self.index.insert(*key, Slot::full(i));
+            self.index.get_or_insert(*key, Slot::full(i));
         }
     }
 
@@ -604,7 +610,7 @@ impl Table {
     }
 
     fn is_empty(&self) -> bool {
-        self.index.is_empty()
+        self.index.len() == 0
     }
 
     /// The phrases seen at least twice.
@@ -620,8 +626,8 @@ impl Table {
     #[cfg(test)]
     fn counts(&self) -> impl Iterator<Item = (u64, u64)> {
         self.index.iter().map(|(key, slot)| match slot.place() {
-            Place::Once(_) => (*key, 1),
-            Place::Full(i) => (*key, self.full[i].1.count),
+            Place::Once(_) => (key, 1),
+            Place::Full(i) => (key, self.full[i].1.count),
         })
     }
 
@@ -629,13 +635,17 @@ impl Table {
     fn into_grams(mut self) -> impl Iterator<Item = (u64, Gram)> {
         let once: Vec<(u64, Gram)> = (self.index.iter())
             .filter_map(|(key, slot)| match slot.place() {
-                Place::Once(i) => Some((*key, self.once[i].gram(&self.docs))),
+                Place::Once(i) => Some((key, self.once[i].gram(&self.docs))),
                 Place::Full(_) => None,
             })
             .collect();
         std::mem::take(&mut self.full).into_iter().chain(once)
     }
 }
+
+/// How many phrases ahead of the one being added to the corpus table its bucket is
+/// fetched: about as many cache misses as a core keeps going at once.
+const PREFETCH_AHEAD: usize = 8;
 
 /// The corpus's phrase table, with the word counts its scores need.
 #[derive(Debug, Clone, Default)]
@@ -688,7 +698,11 @@ impl PhraseCounts {
         for (w, c) in doc.words.drain(..) {
             *self.words.entry(w).or_default() += c;
         }
-        for dg in doc.grams.drain(..) {
+        let grams = std::mem::take(&mut doc.grams);
+        for (i, dg) in grams.iter().enumerate() {
+            if let Some(ahead) = grams.get(i + PREFETCH_AHEAD) {
+                self.grams.prefetch(ahead.hash);
+            }
             let hash = dg.hash;
             let seen = dg.variants.iter().filter(|v| v.count > 0);
             if self.partial {
@@ -740,6 +754,8 @@ impl PhraseCounts {
                 }
             }
         }
+        doc.grams = grams;
+        doc.grams.clear();
         if self.grams.len() > opts.max_phrases {
             self.prune(opts.max_phrases);
         }
