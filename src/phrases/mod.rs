@@ -533,10 +533,11 @@ struct Table {
 }
 
 impl Table {
-    /// Reserves room for `n` phrases (address space only until used, but for the index),
-    /// so that the table is not copied as it grows to its largest.
+    /// Reserves room for `n` phrases (address space only until used), so that the table
+    /// is not copied as it grows to its largest. The index grows by doubling instead: its
+    /// buckets are written when allocated, and 16 MB of them doubled the start-up time of
+    /// a one-document run.
     fn reserve_largest(&mut self, n: usize) {
-        self.index.reserve(n);
         self.once.reserve_exact(n);
         self.full.reserve_exact(n);
     }
