@@ -1019,6 +1019,26 @@ mod tests {
         counts
     }
 
+    /// Counts one document's sentences with `counter`, each on a line of its own in one
+    /// section; returns the document's text and phrases.
+    fn count_document<S: AsRef<str>>(
+        counter: &mut PhraseCounter,
+        norm: &mut Normalizer,
+        sentences: &[S],
+        opts: &PhraseOptions,
+    ) -> (String, DocPhrases) {
+        let sentences: Vec<&str> = sentences.iter().map(AsRef::as_ref).collect();
+        let text = sentences.join("\n");
+        let mut at = 0;
+        for (i, s) in sentences.iter().enumerate() {
+            let mut tokens = Vec::new();
+            norm.tokenize(&text, Span::new(at, at + s.len()), &mut tokens);
+            counter.add_sentence(&tokens, norm, 0, i, opts);
+            at += s.len() + 1;
+        }
+        (text, counter.finish())
+    }
+
     /// Counts each document (ordinal, id, sentences) into `counts`, each sentence on a
     /// line of its own in one section.
     fn add_docs<'a>(
@@ -1028,16 +1048,9 @@ mod tests {
         let mut norm = Normalizer::default();
         let opts = PhraseOptions::default();
         for (d, id, sentences) in docs {
-            let text = sentences.join("\n");
-            let mut doc = PhraseCounter::default();
-            let mut at = 0;
-            for (i, s) in sentences.iter().enumerate() {
-                let mut tokens = Vec::new();
-                norm.tokenize(&text, Span::new(at, at + s.len()), &mut tokens);
-                doc.add_sentence(&tokens, &norm, 0, i, &opts);
-                at += s.len() + 1;
-            }
-            counts.absorb(&mut doc.finish(), &Arc::from(id), d as u32, &text, &opts);
+            let mut counter = PhraseCounter::default();
+            let (text, mut doc) = count_document(&mut counter, &mut norm, sentences, &opts);
+            counts.absorb(&mut doc, &Arc::from(id), d as u32, &text, &opts);
         }
     }
 
@@ -1059,15 +1072,7 @@ mod tests {
         let mut reused = PhraseCounts::default();
         let mut counter = PhraseCounter::default();
         for (d, sentences) in docs.iter().enumerate() {
-            let text = sentences.join("\n");
-            let mut at = 0;
-            for (i, s) in sentences.iter().enumerate() {
-                let mut tokens = Vec::new();
-                norm.tokenize(&text, Span::new(at, at + s.len()), &mut tokens);
-                counter.add_sentence(&tokens, &norm, 0, i, &opts);
-                at += s.len() + 1;
-            }
-            let mut doc = counter.finish();
+            let (text, mut doc) = count_document(&mut counter, &mut norm, sentences, &opts);
             reused.absorb(
                 &mut doc,
                 &Arc::from(format!("d{d}")),
@@ -1134,16 +1139,8 @@ mod tests {
                 let words: Vec<String> = (0..6).map(|_| word(next(40_000))).collect();
                 sentences.push(words.join(" "));
             }
-            let text = sentences.join("\n");
-            let mut doc = PhraseCounter::default();
-            let mut at = 0;
-            for (i, s) in sentences.iter().enumerate() {
-                let mut tokens = Vec::new();
-                norm.tokenize(&text, Span::new(at, at + s.len()), &mut tokens);
-                doc.add_sentence(&tokens, &norm, 0, i, &opts);
-                at += s.len() + 1;
-            }
-            let mut doc = doc.finish();
+            let mut counter = PhraseCounter::default();
+            let (text, mut doc) = count_document(&mut counter, &mut norm, &sentences, &opts);
             for g in &doc.grams {
                 *exact.entry(g.hash).or_default() += g.count as u64;
             }
