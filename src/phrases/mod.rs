@@ -129,6 +129,9 @@ struct RunWord {
     span: Span,
 }
 
+/// Most entries a recycled phrase or word vector may have room for (some 5 MB of phrases).
+const RECYCLED_MOST: usize = 1 << 16;
+
 /// The phrases of one finished document, compact, ready to be added to the corpus.
 #[derive(Debug, Clone, Default)]
 pub struct DocPhrases {
@@ -165,11 +168,16 @@ impl PhraseCounter {
     /// ([`PhraseCounts::absorb`] empties them), to hand the next document over in their
     /// memory. Every document's phrases in fresh memory cost the kernel a page zeroed
     /// for every 4 KiB of them, 5% of a run.
-    pub fn recycle(&mut self, spent: DocPhrases) {
-        if spent.grams.capacity() > self.spare.grams.capacity() {
+    /// Vectors larger than [`RECYCLED_MOST`] are dropped, so that one long document does
+    /// not keep its room circulating for the rest of the run.
+    pub fn recycle(&mut self, mut spent: DocPhrases) {
+        spent.grams.clear();
+        spent.words.clear();
+        let fits = |cap: usize, spare: usize| cap > spare && cap <= RECYCLED_MOST;
+        if fits(spent.grams.capacity(), self.spare.grams.capacity()) {
             self.spare.grams = spent.grams;
         }
-        if spent.words.capacity() > self.spare.words.capacity() {
+        if fits(spent.words.capacity(), self.spare.words.capacity()) {
             self.spare.words = spent.words;
         }
     }
@@ -500,10 +508,12 @@ enum Place {
 
 impl Slot {
     fn once(i: usize) -> Slot {
+        assert!(i < ONCE as usize, "phrase table past 2^31 entries");
         Slot(ONCE | i as u32)
     }
 
     fn full(i: usize) -> Slot {
+        assert!(i < ONCE as usize, "phrase table past 2^31 entries");
         Slot(i as u32)
     }
 
