@@ -176,7 +176,7 @@ struct AnalysisArgs {
     /// Longest phrase in words (2–6).
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u8).range(2..=6))]
     max_n: u8,
-    /// Distinct phrases held in memory (about 40 bytes each, 200 once seen twice) before
+    /// Distinct phrases held in memory (about 50 bytes each, 200 once seen twice) before
     /// the rarest are dropped and phrase counts become approximate; raise it when a run says
     /// so and exact counts matter (they then also agree across shards).
     #[arg(long, value_name = "N", default_value_t = MAX_PHRASES, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1024..))]

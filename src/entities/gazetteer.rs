@@ -116,19 +116,20 @@ pub fn match_form(surface: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The [`match_form`] of each of `tokens` of `text`. A sentence with no curly quote
-/// (byte 0xE2, found with one search of the sentence) needs only each word's "'s" looked
-/// at: searching each word for the byte was most of the cost of listing forms.
+/// The [`match_form`] of each of `tokens` of `text`. A sentence with no byte 0xE2 (the
+/// lead byte of the curly quotes, and of every character from U+2000 to U+2FFF), found
+/// with one search of the sentence, needs only each word's "'s" looked at: searching each
+/// word for the byte was most of the cost of listing forms.
 pub fn match_forms<'a>(text: &'a str, tokens: &[Token]) -> Vec<std::borrow::Cow<'a, str>> {
     let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
         return Vec::new();
     };
     let sentence = &text.as_bytes()[first.span.start..last.span.end];
-    let curly = memchr::memchr(0xE2, sentence).is_some();
+    let maybe_curly = memchr::memchr(0xE2, sentence).is_some();
     (tokens.iter())
         .map(|t| {
             let surface = t.span.of(text);
-            match curly || surface.ends_with("'s") {
+            match maybe_curly || surface.ends_with("'s") {
                 true => match_form(surface),
                 false => surface.into(),
             }

@@ -17,14 +17,15 @@ pub(super) struct Index<V> {
     zero: Option<V>,
 }
 
-/// Buckets of an empty index.
+/// Buckets of an index once it holds a key (an empty one allocates none: every document's
+/// share of the totals starts with an empty table).
 const MIN_BUCKETS: usize = 16;
 
 impl<V: Copy + Default> Default for Index<V> {
     fn default() -> Self {
         Index {
-            buckets: vec![(0, V::default()); MIN_BUCKETS],
-            shift: 64 - MIN_BUCKETS.trailing_zeros(),
+            buckets: Vec::new(),
+            shift: 64,
             len: 0,
             zero: None,
         }
@@ -37,9 +38,20 @@ impl<V: Copy + Default> Index<V> {
         self.len + usize::from(self.zero.is_some())
     }
 
-    /// Where the probe for `key` (not 0) starts.
+    /// Where the probe for `key` (not 0) starts; the index must have buckets.
     fn home(&self, key: u64) -> usize {
         (key >> self.shift) as usize
+    }
+
+    /// The bucket holding `key` (not 0), or the empty one where it would go; the index
+    /// must have buckets, at least one empty.
+    fn probe(&self, key: u64) -> usize {
+        let mask = self.buckets.len() - 1;
+        let mut at = self.home(key);
+        while self.buckets[at].0 != key && self.buckets[at].0 != 0 {
+            at = (at + 1) & mask;
+        }
+        at
     }
 
     /// Asks the processor to fetch the bucket `key` is looked up in, so that a lookup a
@@ -47,7 +59,7 @@ impl<V: Copy + Default> Index<V> {
     #[inline]
     pub(super) fn prefetch(&self, key: u64) {
         #[cfg(target_arch = "x86_64")]
-        {
+        if !self.buckets.is_empty() {
             let bucket = self.buckets[self.home(key)..].as_ptr();
             // SAFETY: a prefetch is a hint that never faults and reads nothing the program
             // sees; the pointer is to a live bucket of `self.buckets` besides.
@@ -66,18 +78,11 @@ impl<V: Copy + Default> Index<V> {
         if key == 0 {
             return self.zero;
         }
-        let mask = self.buckets.len() - 1;
-        let mut at = self.home(key);
-        loop {
-            let (k, v) = self.buckets[at];
-            if k == key {
-                return Some(v);
-            }
-            if k == 0 {
-                return None;
-            }
-            at = (at + 1) & mask;
+        if self.buckets.is_empty() {
+            return None;
         }
+        let (k, v) = self.buckets[self.probe(key)];
+        (k == key).then_some(v)
     }
 
     /// The value of `key`, set to `value` first if the key was not held; and whether it
@@ -87,15 +92,17 @@ impl<V: Copy + Default> Index<V> {
             let new = self.zero.is_none();
             return (self.zero.get_or_insert(value), new);
         }
-        if 4 * (self.len + 1) > 3 * self.buckets.len() {
-            self.grow_to(2 * self.buckets.len());
+        let mut at = match self.buckets.is_empty() {
+            true => None,
+            false => Some(self.probe(key)),
+        };
+        let new = at.is_none_or(|at| self.buckets[at].0 == 0);
+        // Grown only for a new key, to keep at most three quarters of the buckets full.
+        if new && 4 * (self.len + 1) > 3 * self.buckets.len() {
+            self.grow_to((2 * self.buckets.len()).max(MIN_BUCKETS));
+            at = Some(self.probe(key));
         }
-        let mask = self.buckets.len() - 1;
-        let mut at = self.home(key);
-        while self.buckets[at].0 != key && self.buckets[at].0 != 0 {
-            at = (at + 1) & mask;
-        }
-        let new = self.buckets[at].0 == 0;
+        let at = at.expect("an index with room has buckets");
         if new {
             self.buckets[at] = (key, value);
             self.len += 1;

@@ -31,8 +31,8 @@ use crate::tokenize::{Normalizer, Token, TokenKind, fold_case_into, tokens, word
 /// Shortest phrase length counted.
 pub const MIN_N: usize = 2;
 /// Distinct phrases kept by default, per document and per corpus, before the rarest are
-/// pruned (40 bytes for a phrase seen once, about 200 with its text and example once seen
-/// twice).
+/// pruned (some 50 bytes for a phrase seen once, its record and its share of the index;
+/// about 200 with its text and example once seen twice).
 pub const MAX_PHRASES: usize = 1 << 19;
 
 /// How phrases are counted.
@@ -168,6 +168,7 @@ impl PhraseCounter {
     /// ([`PhraseCounts::absorb`] empties them), to hand the next document over in their
     /// memory. Every document's phrases in fresh memory cost the kernel a page zeroed
     /// for every 4 KiB of them, 5% of a run.
+    ///
     /// Vectors larger than [`RECYCLED_MOST`] are dropped, so that one long document does
     /// not keep its room circulating for the rest of the run.
     pub fn recycle(&mut self, mut spent: DocPhrases) {
@@ -525,13 +526,12 @@ impl Slot {
     }
 }
 
-/// The corpus's phrases by hash: the index maps each to a [`Slot`], and the phrases
-/// themselves are in two vectors in the order they came, those seen once as [`Once`]
-/// records and the others as `Gram`s. Vectors are written one entry after the other, so
-/// memory reserved for the largest table is touched only as far as it is used, and the
-/// index, 16 bytes a phrase, is small enough that most of a run's lookups hit the cache:
-/// with the records inline it was 40 bytes a phrase, and looking up each new phrase of a
-/// document missed the cache (half of the time spent adding documents).
+/// The corpus's phrases by hash: the index maps each to a [`Slot`] of 32 bits, and the
+/// phrases themselves are in two vectors in the order they came, those seen once as
+/// [`Once`] records and the others as `Gram`s. Vectors are written one entry after the
+/// other, so memory reserved for the largest table is touched only as far as it is used;
+/// the index stays small (16 bytes a bucket; with the records inline it was 40) and its
+/// lookups are prefetched (see [`Index`]).
 #[derive(Debug, Clone, Default)]
 struct Table {
     index: Index<Slot>,
@@ -709,9 +709,8 @@ impl PhraseCounts {
         for (w, c) in doc.words.drain(..) {
             *self.words.entry(w).or_default() += c;
         }
-        let grams = std::mem::take(&mut doc.grams);
-        for (i, dg) in grams.iter().enumerate() {
-            if let Some(ahead) = grams.get(i + PREFETCH_AHEAD) {
+        for (i, dg) in doc.grams.iter().enumerate() {
+            if let Some(ahead) = doc.grams.get(i + PREFETCH_AHEAD) {
                 self.grams.prefetch(ahead.hash);
             }
             let hash = dg.hash;
@@ -765,7 +764,6 @@ impl PhraseCounts {
                 }
             }
         }
-        doc.grams = grams;
         doc.grams.clear();
         if self.grams.len() > opts.max_phrases {
             self.prune(opts.max_phrases);
