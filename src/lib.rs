@@ -13,6 +13,7 @@ pub mod datafile;
 pub mod entities;
 pub mod error;
 pub mod groups;
+mod index;
 pub mod matcher;
 pub mod metrics;
 pub mod output;

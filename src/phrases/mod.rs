@@ -21,10 +21,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-mod index;
-
-use index::Index;
-
+use crate::index::Index;
 use crate::span::Span;
 use crate::tokenize::{Normalizer, Token, TokenKind, fold_case_into, tokens, word_hash};
 
@@ -534,7 +531,7 @@ impl Slot {
 /// lookups are prefetched (see [`Index`]).
 #[derive(Debug, Clone, Default)]
 struct Table {
-    index: Index<Slot>,
+    index: Index<u64, Slot>,
     /// Phrases seen once; those since seen again stay here, unused, until the next prune.
     once: Vec<Once>,
     full: Vec<(u64, Gram)>,
