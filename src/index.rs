@@ -68,6 +68,11 @@ impl Key for u128 {
 /// share of the totals starts with an empty table).
 const MIN_BUCKETS: usize = 16;
 
+/// The fewest buckets that hold `n` keys three quarters full at most.
+fn buckets_for(n: usize) -> usize {
+    (n + n / 3 + 1).next_power_of_two().max(MIN_BUCKETS)
+}
+
 impl<K: Key, V: Copy + Default> Default for Index<K, V> {
     fn default() -> Self {
         Index {
@@ -145,6 +150,20 @@ impl<K: Key, V: Copy + Default> Index<K, V> {
             self.len += 1;
         }
         (&mut self.buckets[at].1, new)
+    }
+
+    /// Removes every key, keeping room for `n` keys and not much more: an index that
+    /// held one long document's keys does not stay large for every later, short one.
+    pub(crate) fn clear_keeping_room_for(&mut self, n: usize) {
+        let fits = buckets_for(n);
+        if fits < self.buckets.len() {
+            self.buckets = vec![(K::EMPTY, V::default()); fits];
+            self.shift = 64 - fits.trailing_zeros();
+        } else {
+            self.buckets.fill((K::EMPTY, V::default()));
+        }
+        self.len = 0;
+        self.empty_key = None;
     }
 
     fn grow_to(&mut self, buckets: usize) {

@@ -98,10 +98,11 @@ struct DocGram {
 /// The phrases are kept in the order first seen, and the hash table holds only their
 /// positions: a table of whole [`DocGram`]s was five times larger, and once a long
 /// document had grown it, every later document's phrases were strewn across it, so that
-/// each occurrence missed the cache (half of this stage's time).
+/// each occurrence missed the cache (half of this stage's time). The table's lookups are
+/// prefetched a run of words at a time (see [`Index`]).
 #[derive(Debug, Clone, Default)]
 pub struct PhraseCounter {
-    index: FxHashMap<u64, u32>,
+    index: Index<u64, u32>,
     grams: Vec<DocGram>,
     words: FxHashMap<u64, u64>,
     tokens: u64,
@@ -111,6 +112,8 @@ pub struct PhraseCounter {
     undercount: u64,
     /// The current run of words, reused.
     run: Vec<RunWord>,
+    /// The current run's phrases, reused.
+    found: Vec<Found>,
     /// A spent document's vectors, emptied, to hand over the next document in (see
     /// [`PhraseCounter::recycle`]).
     spare: DocPhrases,
@@ -124,6 +127,16 @@ struct RunWord {
     /// Whether a phrase may start or end with it (a word, not a stop word).
     edge: bool,
     span: Span,
+}
+
+/// One occurrence of a phrase in a run of words, to be counted.
+#[derive(Debug, Clone, Copy)]
+struct Found {
+    gram: u64,
+    surface: u64,
+    span: Span,
+    /// Words.
+    n: u8,
 }
 
 /// Most entries a recycled phrase or word vector may have room for (some 5 MB of phrases).
@@ -145,8 +158,7 @@ impl PhraseCounter {
     pub fn finish(&mut self) -> DocPhrases {
         self.section_repeats.clear();
         let grams = self.grams.len();
-        self.index.clear();
-        self.index.shrink_to(grams);
+        self.index.clear_keeping_room_for(grams);
         let mut words = std::mem::take(&mut self.spare.words);
         words.extend(self.words.drain());
         self.words.shrink_to(words.len());
@@ -207,6 +219,11 @@ impl PhraseCounter {
             for w in &words {
                 *self.words.entry(w.hash).or_default() += 1;
             }
+            // The run's phrases are listed first, each one's bucket fetched as it is listed,
+            // and then counted: a long document's table is larger than the cache, and
+            // counting each phrase as it was found waited for memory every time.
+            let mut found = std::mem::take(&mut self.found);
+            found.clear();
             for start in 0..words.len() {
                 let first = &words[start];
                 if !first.edge {
@@ -218,11 +235,20 @@ impl PhraseCounter {
                     gram = extend(gram, w.hash);
                     surface = extend(surface, w.surface);
                     if w.edge {
-                        let span = Span::new(first.span.start, w.span.end);
-                        self.add(gram, surface, span, k + 2, section, sentence);
+                        self.index.prefetch(gram);
+                        found.push(Found {
+                            gram,
+                            surface,
+                            span: Span::new(first.span.start, w.span.end),
+                            n: (k + 2) as u8,
+                        });
                     }
                 }
             }
+            for f in &found {
+                self.add(f, section, sentence);
+            }
+            self.found = found;
             self.run = words;
         }
         if self.grams.len() > opts.max_phrases {
@@ -232,32 +258,27 @@ impl PhraseCounter {
                 grams.len()
             });
             self.undercount += self.pruned_below;
-            self.index.clear();
-            self.index.extend(
-                self.grams
-                    .iter()
-                    .enumerate()
-                    .map(|(i, g)| (g.hash, i as u32)),
-            );
+            self.index.clear_keeping_room_for(self.grams.len());
+            for (i, g) in self.grams.iter().enumerate() {
+                self.index.get_or_insert(g.hash, i as u32);
+            }
         }
     }
 
-    fn add(
-        &mut self,
-        gram: u64,
-        surface: u64,
-        span: Span,
-        n: usize,
-        section: usize,
-        sentence: usize,
-    ) {
+    fn add(&mut self, found: &Found, section: usize, sentence: usize) {
+        let &Found {
+            gram,
+            surface,
+            span,
+            n,
+        } = found;
         let section = section as u32;
         let next = self.grams.len() as u32;
-        let at = *self.index.entry(gram).or_insert(next);
+        let (&mut at, _) = self.index.get_or_insert(gram, next);
         if at == next {
             self.grams.push(DocGram {
                 hash: gram,
-                n: n as u8,
+                n,
                 sentence: sentence as u32,
                 last_section: u32::MAX,
                 ..DocGram::default()
@@ -301,7 +322,7 @@ impl PhraseCounter {
         top: usize,
     ) -> Vec<Vec<(String, u64)>> {
         let earlier = (self.section_repeats.iter()).filter_map(|&(s, gram, c)| {
-            let at = *self.index.get(&gram)?;
+            let at = self.index.get(gram)?;
             Some((s, &self.grams[at as usize], c))
         });
         let current = (self.grams.iter())
