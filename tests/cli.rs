@@ -216,6 +216,44 @@ fn one_and_two_threads_give_identical_files() {
     }
 }
 
+/// More phrases than one formatting task takes (they are formatted in parallel chunks):
+/// all listed, in the listing's order across the chunks' joins.
+#[test]
+fn many_phrases_are_listed_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    // 9,000 phrases ("Zorvaab kelmaab met"), each once in each of two documents: equal
+    // counts give equal scores, so the listing is in the order of the text.
+    let letters = |i: usize| -> String {
+        [i / 676, i / 26 % 26, i % 26]
+            .iter()
+            .map(|&d| char::from(b'a' + d as u8))
+            .collect()
+    };
+    let mut text = String::new();
+    for i in 0..9000 {
+        let l = letters(i);
+        text.push_str(&format!("Zorv{l} kelm{l} met. "));
+        if i % 10 == 9 {
+            text.push_str("\n\n");
+        }
+    }
+    fs::write(dir.path().join("a.txt"), &text).unwrap();
+    fs::write(dir.path().join("b.txt"), &text).unwrap();
+    assert!(
+        analyze(dir.path(), out.path(), &["--quiet"])
+            .status
+            .success()
+    );
+    let listed: Vec<String> = read_csv(&out.path().join("phrases.csv"))
+        .into_iter()
+        .map(|r| r["phrase"].clone())
+        .filter(|p| p.starts_with("Zorv"))
+        .collect();
+    assert_eq!(listed.len(), 9000);
+    assert!(listed.is_sorted(), "phrases out of order");
+}
+
 #[test]
 fn bundled_corpus_reads_back_with_sections_from_every_format() {
     let out = tempfile::tempdir().unwrap();
