@@ -410,8 +410,9 @@ fn document_title(doc: &Document, text: &str, lines: &[Line], seg: &Segmentation
     let s = lines[at].span.of(text).trim();
     // A headline stands on its own line: a few words, no closing punctuation, not ending
     // in a function word, and not continued in lower case on the next line (the first
-    // line of wrapped prose or of a PDF extraction is none).
-    let words: Vec<&str> = s.split_whitespace().collect();
+    // line of wrapped prose or of a PDF extraction is none). Words past the 21st do not
+    // matter, and the first line can be a whole 200 kB speech.
+    let words: Vec<&str> = s.split_whitespace().take(21).collect();
     let last = words.last().map(|w| w.to_lowercase()).unwrap_or_default();
     let continued = lines.get(at + 1).is_some_and(|l| {
         l.role == Role::Text && l.span.of(text).trim_start().starts_with(char::is_lowercase)
