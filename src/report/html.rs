@@ -468,8 +468,26 @@ pub fn render_html(out_dir: &Path) -> Result<String, Error> {
     };
     need("documents.csv")?;
     need("sections.csv")?;
-    let documents = Table::read(out_dir, "documents.csv")?.unwrap_or_default();
+    // The phrase file, often the largest read, is read beside the others: the report is
+    // written after everything else, on one thread otherwise.
+    std::thread::scope(|scope| {
+        let phrases = scope.spawn(|| {
+            Table::read_top(out_dir, "phrases.csv", MAX_TOP, |r| {
+                Some(r.num("count").unwrap_or(0.0))
+            })
+        });
+        let documents = Table::read(out_dir, "documents.csv")?.unwrap_or_default();
+        let phrases = || phrases.join().expect("the phrase reader does not panic");
+        render_with_phrases(out_dir, documents, phrases)
+    })
+}
 
+/// [`render_html`] once `documents.csv` is read; `phrases` waits for `phrases.csv`.
+fn render_with_phrases(
+    out_dir: &Path,
+    documents: Table,
+    phrases: impl FnOnce() -> Result<Option<Table>, Error>,
+) -> Result<String, Error> {
     let docs = largest_documents(&documents, MAX_DOCS);
     let chosen_ids: HashSet<&str> = docs.iter().map(|r| r.text("doc_id")).collect();
     let sections = Table::read_where(out_dir, "sections.csv", |r| {
@@ -507,9 +525,7 @@ pub fn render_html(out_dir: &Path) -> Result<String, Error> {
         .map(|t| vec![("Entity pairs".to_string(), t)])
         .unwrap_or_default()
     };
-    let phrases = Table::read_top(out_dir, "phrases.csv", MAX_TOP, |r| {
-        Some(r.num("count").unwrap_or(0.0))
-    })?;
+    let phrases = phrases()?;
 
     let info = run_info(out_dir);
     let mut page = String::with_capacity(1 << 16);
