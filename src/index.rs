@@ -46,7 +46,8 @@ pub(crate) trait Key: Copy + Eq {
     fn spread(self) -> u64;
 }
 
-/// Phrase hashes: already spread.
+/// Phrase hashes: already spread. Keys that are not hashes (small or consecutive numbers)
+/// would share their top bits and so crowd into one home: mix them first.
 impl Key for u64 {
     const EMPTY: u64 = 0;
     fn spread(self) -> u64 {
@@ -70,7 +71,7 @@ const MIN_BUCKETS: usize = 16;
 
 /// The fewest buckets that hold `n` keys three quarters full at most.
 fn buckets_for(n: usize) -> usize {
-    (n + n / 3 + 1).next_power_of_two().max(MIN_BUCKETS)
+    (4 * n).div_ceil(3).next_power_of_two().max(MIN_BUCKETS)
 }
 
 impl<K: Key, V: Copy + Default> Default for Index<K, V> {
@@ -214,8 +215,12 @@ mod tests {
                 _ if op == 2 || value >= 10 => {
                     proptest::prop_assert_eq!(index.get(key), model.get(&key).copied());
                 }
-                _ => {
+                _ if value >= 5 => {
                     index.clear();
+                    model.clear();
+                }
+                _ => {
+                    index.clear_keeping_room_for(value as usize * 9);
                     model.clear();
                 }
             }
@@ -227,6 +232,31 @@ mod tests {
         expected.sort_unstable();
         proptest::prop_assert_eq!(all, expected);
         Ok(())
+    }
+
+    /// An index that held many keys, cleared to hold `n`, takes them without growing, in
+    /// no more buckets than they need.
+    #[test]
+    fn room_for_n_keys_is_the_least_that_holds_them() {
+        let spread = |key: u64| key.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let mut full: Index<u64, u32> = Index::default();
+        for key in 1..=3000 {
+            full.get_or_insert(spread(key), 0);
+        }
+        for n in 0..2000 {
+            let mut index = full.clone();
+            index.clear_keeping_room_for(n);
+            let buckets = index.buckets.len();
+            for key in 1..=n as u64 {
+                index.get_or_insert(spread(key), 0);
+            }
+            assert_eq!(index.buckets.len(), buckets, "{n} keys grew the index");
+            let fewer = buckets / 2;
+            assert!(
+                buckets == MIN_BUCKETS || 4 * n > 3 * fewer,
+                "{n} keys fit in {fewer} buckets, kept {buckets}"
+            );
+        }
     }
 
     proptest::proptest! {

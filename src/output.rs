@@ -967,34 +967,37 @@ pub fn write_totals(out: &mut Output, totals: &Totals, min_count: u64) -> Result
     let cells = out.cells;
     // Formatted in chunks in parallel, then written in order: hundreds of thousands of
     // phrases took a fifth of a second on one thread, at the end of the run when nothing
-    // else is left to do.
-    let chunks: Vec<Vec<u8>> = phrases
-        .par_chunks(PHRASE_ROWS_AT_ONCE)
-        .map(|chunk| {
-            into_memory(0, |rows| {
-                for r in chunk {
-                    let p = r.gram;
-                    let example = p
-                        .example
-                        .as_ref()
-                        .map(|(doc, s)| format!("{doc}:{s}"))
-                        .unwrap_or_default();
-                    rows.text(cells, r.text)?;
-                    rows.int(p.n)?;
-                    rows.int(p.count)?;
-                    rows.int(p.documents)?;
-                    rows.int(p.sections)?;
-                    rows.fixed(r.score, 2)?;
-                    rows.text(cells, &example)?;
-                    rows.end_row()?;
-                }
-                Ok(())
-            })
-        })
-        .collect();
+    // else is left to do. A window of chunks at a time, so that the file is not held in
+    // memory whole.
     let mut f = out.csv("phrases.csv", PHRASES)?;
-    for chunk in &chunks {
-        f.append(chunk)?;
+    for window in phrases.chunks(PHRASE_ROWS_AT_ONCE * PHRASE_CHUNKS_AT_ONCE) {
+        let chunks: Vec<Vec<u8>> = window
+            .par_chunks(PHRASE_ROWS_AT_ONCE)
+            .map(|chunk| {
+                into_memory(0, |rows| {
+                    for r in chunk {
+                        let p = r.gram;
+                        let example = p
+                            .example
+                            .as_ref()
+                            .map(|(doc, s)| format!("{doc}:{s}"))
+                            .unwrap_or_default();
+                        rows.text(cells, r.text)?;
+                        rows.int(p.n)?;
+                        rows.int(p.count)?;
+                        rows.int(p.documents)?;
+                        rows.int(p.sections)?;
+                        rows.fixed(r.score, 2)?;
+                        rows.text(cells, &example)?;
+                        rows.end_row()?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        for chunk in &chunks {
+            f.append(chunk)?;
+        }
     }
     out.finish(f)?;
     Ok(phrases.len())
@@ -1002,6 +1005,9 @@ pub fn write_totals(out: &mut Output, totals: &Totals, min_count: u64) -> Result
 
 /// Rows of `phrases.csv` formatted by one task.
 const PHRASE_ROWS_AT_ONCE: usize = 4096;
+
+/// Tasks formatting `phrases.csv` at once: some 4 MB of rows in memory.
+const PHRASE_CHUNKS_AT_ONCE: usize = 8;
 
 fn write_entities_and_dyads(out: &mut Output, totals: &Totals) -> Result<(), Error> {
     let cells = out.cells;

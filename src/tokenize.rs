@@ -369,6 +369,9 @@ static EXCEPTIONS: LazyLock<FxHashMap<&'static str, &'static str>> = LazyLock::n
 /// more often.
 const CACHE_LIMIT: usize = 1 << 16;
 
+/// Room for the packed surfaces of a sentence's tokens kept between sentences (128 KB).
+const KEYS_KEPT: usize = 4096;
+
 /// Maps surfaces to [`Term`]s, caching one entry per distinct surface.
 ///
 /// One normalizer per worker thread: it is cheap to create and not shared.
@@ -519,6 +522,9 @@ impl Normalizer {
             token.term = self.term_id_packed(token.span.of(text), self.keys[i], token.kind);
             prefetch(&self.terms[token.term as usize]);
         }
+        // A sentence can be a megabyte long: its keys' room is not kept for the next one.
+        self.keys.clear();
+        self.keys.shrink_to(KEYS_KEPT);
     }
 
     /// Empties the cache if it has grown past its limit. Call between documents only: ids
@@ -546,7 +552,8 @@ mod tests {
         /// ASCII is folded byte by byte as it would be a character at a time.
         #[test]
         fn ascii_folds_as_any_text(text in "[ -~]{0,30}") {
-            let (mut bytewise, mut charwise) = (String::from("x"), String::from("x"));
+            // What the buffer held before is left as it was.
+            let (mut bytewise, mut charwise) = (String::from("X"), String::from("X"));
             fold_case_into(&text, &mut bytewise);
             fold_chars_into(&text, &mut charwise);
             proptest::prop_assert_eq!(bytewise, charwise);

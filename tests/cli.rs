@@ -223,7 +223,7 @@ fn many_phrases_are_listed_in_order() {
     let dir = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
     // 9,000 phrases ("Zorvaab kelmaab met"), each once in each of two documents: equal
-    // counts give equal scores, so the listing is in the order of the text.
+    // counts give equal scores, and phrases of equal score are listed alphabetically.
     let letters = |i: usize| -> String {
         [i / 676, i / 26 % 26, i % 26]
             .iter()

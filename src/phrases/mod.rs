@@ -139,6 +139,9 @@ struct Found {
     n: u8,
 }
 
+/// Phrases of a run of words listed before they are counted, at most (about 160 KB).
+const FOUND_AT_ONCE: usize = 4096;
+
 /// Most entries a recycled phrase or word vector may have room for (some 5 MB of phrases).
 const RECYCLED_MOST: usize = 1 << 16;
 
@@ -244,9 +247,16 @@ impl PhraseCounter {
                         });
                     }
                 }
+                // A long run (a page without punctuation) is counted in parts, so that the
+                // list stays small.
+                if found.len() >= FOUND_AT_ONCE {
+                    for f in found.drain(..) {
+                        self.add(&f, section, sentence);
+                    }
+                }
             }
-            for f in &found {
-                self.add(f, section, sentence);
+            for f in found.drain(..) {
+                self.add(&f, section, sentence);
             }
             self.found = found;
             self.run = words;
@@ -1043,6 +1053,23 @@ mod tests {
                 .map(|(d, s)| (d, ids[d].as_str(), *s)),
         );
         counts
+    }
+
+    /// A run of words longer than one listing of its phrases ([`FOUND_AT_ONCE`]) is
+    /// counted whole.
+    #[test]
+    fn a_long_run_is_counted_whole() {
+        let run = "alpha beta gamma delta ".repeat(750);
+        let c = corpus(&[&[run.trim_end()]]);
+        let count = |phrase: &str| {
+            let words = words_of(phrase);
+            let hash = words[1..].iter().fold(words[0], |h, w| extend(h, *w));
+            c.grams.get(&hash).map(|g| g.count)
+        };
+        assert!(3000 * (PhraseOptions::default().max_n - 1) > 2 * FOUND_AT_ONCE);
+        assert_eq!(count("alpha beta"), Some(750));
+        assert_eq!(count("delta alpha"), Some(749));
+        assert_eq!(count("gamma delta alpha beta gamma"), Some(749));
     }
 
     /// Counts one document's sentences with `counter`, each on a line of its own in one

@@ -477,7 +477,7 @@ pub fn render_html(out_dir: &Path) -> Result<String, Error> {
             })
         });
         let documents = Table::read(out_dir, "documents.csv")?.unwrap_or_default();
-        let phrases = || phrases.join().expect("the phrase reader does not panic");
+        let phrases = || (phrases.join()).unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         render_with_phrases(out_dir, documents, phrases)
     })
 }
