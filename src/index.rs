@@ -86,6 +86,15 @@ impl<K: Key, V: Copy + Default> Default for Index<K, V> {
 }
 
 impl<K: Key, V: Copy + Default> Index<K, V> {
+    /// An empty index of `buckets` buckets (a power of two).
+    fn with_buckets(buckets: usize) -> Self {
+        Index {
+            buckets: vec![(K::EMPTY, V::default()); buckets],
+            shift: 64 - buckets.trailing_zeros(),
+            ..Index::default()
+        }
+    }
+
     /// Keys held.
     pub(crate) fn len(&self) -> usize {
         self.len + usize::from(self.empty_key.is_some())
@@ -158,20 +167,16 @@ impl<K: Key, V: Copy + Default> Index<K, V> {
     pub(crate) fn clear_keeping_room_for(&mut self, n: usize) {
         let fits = buckets_for(n);
         if fits < self.buckets.len() {
-            self.buckets = vec![(K::EMPTY, V::default()); fits];
-            self.shift = 64 - fits.trailing_zeros();
+            *self = Index::with_buckets(fits);
         } else {
-            self.buckets.fill((K::EMPTY, V::default()));
+            self.clear();
         }
-        self.len = 0;
-        self.empty_key = None;
     }
 
     fn grow_to(&mut self, buckets: usize) {
-        let old = std::mem::replace(&mut self.buckets, vec![(K::EMPTY, V::default()); buckets]);
-        self.shift = 64 - buckets.trailing_zeros();
-        self.len = 0;
-        for (k, v) in old.into_iter().filter(|(k, _)| *k != K::EMPTY) {
+        let old = std::mem::replace(self, Index::with_buckets(buckets));
+        self.empty_key = old.empty_key;
+        for (k, v) in old.buckets.into_iter().filter(|(k, _)| *k != K::EMPTY) {
             self.get_or_insert(k, v);
         }
     }

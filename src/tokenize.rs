@@ -369,9 +369,6 @@ static EXCEPTIONS: LazyLock<FxHashMap<&'static str, &'static str>> = LazyLock::n
 /// more often.
 const CACHE_LIMIT: usize = 1 << 16;
 
-/// Room for the packed surfaces of a sentence's tokens kept between sentences (128 KB).
-const KEYS_KEPT: usize = 4096;
-
 /// Maps surfaces to [`Term`]s, caching one entry per distinct surface.
 ///
 /// One normalizer per worker thread: it is cheap to create and not shared.
@@ -384,8 +381,6 @@ pub struct Normalizer {
     short_ids: Index<u128, TermId>,
     ids: FxHashMap<Box<str>, TermId>,
     terms: Vec<Term>,
-    /// The packed surfaces of the tokens being normalized (see [`Normalizer::tokenize`]).
-    keys: Vec<Option<u128>>,
 }
 
 /// A surface of at most 15 bytes as one integer: its bytes, then its length in the last.
@@ -423,7 +418,6 @@ impl Default for Normalizer {
             short_ids: Index::default(),
             ids: FxHashMap::default(),
             terms: Vec::new(),
-            keys: Vec::new(),
         }
     }
 }
@@ -504,27 +498,23 @@ impl Normalizer {
         // next. Both tables are larger than the processor's caches: looking each token up
         // as it was cut waited for memory on the bucket (a tenth of a run on 1 GB), and the
         // tone stage then waited again on the term.
+        // A key is read again rather than kept: it is one load from text just read.
         let first = out.len();
-        self.keys.clear();
         for (span, kind) in tokens(text, span) {
-            let key = packed_in(text, span);
-            if let Some(key) = key {
+            if let Some(key) = packed_in(text, span) {
                 self.short_ids.prefetch(key);
             }
-            self.keys.push(key);
             out.push(Token {
                 span,
                 kind,
                 term: 0,
             });
         }
-        for (i, token) in out[first..].iter_mut().enumerate() {
-            token.term = self.term_id_packed(token.span.of(text), self.keys[i], token.kind);
+        for token in &mut out[first..] {
+            let (span, kind) = (token.span, token.kind);
+            token.term = self.term_id_packed(span.of(text), packed_in(text, span), kind);
             prefetch(&self.terms[token.term as usize]);
         }
-        // A sentence can be a megabyte long: its keys' room is not kept for the next one.
-        self.keys.clear();
-        self.keys.shrink_to(KEYS_KEPT);
     }
 
     /// Empties the cache if it has grown past its limit. Call between documents only: ids

@@ -225,8 +225,6 @@ impl PhraseCounter {
             // The run's phrases are listed first, each one's bucket fetched as it is listed,
             // and then counted: a long document's table is larger than the cache, and
             // counting each phrase as it was found waited for memory every time.
-            let mut found = std::mem::take(&mut self.found);
-            found.clear();
             for start in 0..words.len() {
                 let first = &words[start];
                 if !first.edge {
@@ -239,7 +237,7 @@ impl PhraseCounter {
                     surface = extend(surface, w.surface);
                     if w.edge {
                         self.index.prefetch(gram);
-                        found.push(Found {
+                        self.found.push(Found {
                             gram,
                             surface,
                             span: Span::new(first.span.start, w.span.end),
@@ -249,16 +247,11 @@ impl PhraseCounter {
                 }
                 // A long run (a page without punctuation) is counted in parts, so that the
                 // list stays small.
-                if found.len() >= FOUND_AT_ONCE {
-                    for f in found.drain(..) {
-                        self.add(&f, section, sentence);
-                    }
+                if self.found.len() >= FOUND_AT_ONCE {
+                    self.add_found(section, sentence);
                 }
             }
-            for f in found.drain(..) {
-                self.add(&f, section, sentence);
-            }
-            self.found = found;
+            self.add_found(section, sentence);
             self.run = words;
         }
         if self.grams.len() > opts.max_phrases {
@@ -275,8 +268,17 @@ impl PhraseCounter {
         }
     }
 
-    fn add(&mut self, found: &Found, section: usize, sentence: usize) {
-        let &Found {
+    /// Counts the phrases listed in `found`, in order, and empties it.
+    fn add_found(&mut self, section: usize, sentence: usize) {
+        let mut found = std::mem::take(&mut self.found);
+        for f in found.drain(..) {
+            self.add(f, section, sentence);
+        }
+        self.found = found;
+    }
+
+    fn add(&mut self, found: Found, section: usize, sentence: usize) {
+        let Found {
             gram,
             surface,
             span,
