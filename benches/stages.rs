@@ -10,7 +10,7 @@ use detente::entities::{Gazetteer, Recognizer};
 use detente::phrases::{PhraseCounter, PhraseCounts, PhraseOptions};
 use detente::pipeline::{Analyzer, Worker};
 use detente::segment;
-use detente::tokenize::{Normalizer, Token};
+use detente::tokenize::{Normalizer, TermCounts, Token};
 use detente::tone::{Lexicon, Scorer};
 
 fn documents() -> Vec<Document> {
@@ -111,27 +111,28 @@ fn stages(c: &mut Criterion) {
         b.iter(|| {
             let mut counts = PhraseCounts::default();
             let mut doc = PhraseCounter::default();
+            let mut terms = TermCounts::default();
+            let mut finish = |doc: &mut PhraseCounter, terms: &mut TermCounts, d: usize| {
+                doc.add_words(terms, &norm);
+                terms.clear();
+                counts.absorb(
+                    &mut doc.finish(),
+                    &std::sync::Arc::from(docs[d].doc_id.as_str()),
+                    d as u32,
+                    &docs[d].text,
+                    &opts,
+                );
+            };
             let mut current = 0;
             for (i, (d, t)) in toks.iter().enumerate() {
                 if *d != current {
-                    counts.absorb(
-                        &mut doc.finish(),
-                        &std::sync::Arc::from(docs[current].doc_id.as_str()),
-                        current as u32,
-                        &docs[current].text,
-                        &opts,
-                    );
+                    finish(&mut doc, &mut terms, current);
                     current = *d;
                 }
+                terms.add(t);
                 doc.add_sentence(t, &norm, 0, i, &opts);
             }
-            counts.absorb(
-                &mut doc.finish(),
-                &std::sync::Arc::from(docs[current].doc_id.as_str()),
-                current as u32,
-                &docs[current].text,
-                &opts,
-            );
+            finish(&mut doc, &mut terms, current);
             assert!(counts.len() > 3_000, "{} phrases", counts.len());
             counts.len()
         })

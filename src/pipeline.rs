@@ -15,7 +15,7 @@ use crate::entities::{EntityType, Gazetteer, Mention, Recognizer, is_common_noun
 use crate::metrics::{Counts, ToneCounts};
 use crate::phrases::{DocPhrases, PhraseCounter, PhraseCounts, PhraseOptions};
 use crate::segment::{self, Layout};
-use crate::tokenize::{Normalizer, Token, TokenKind};
+use crate::tokenize::{Normalizer, TermCounts, Token, TokenKind};
 use crate::tone::{self, Lexicon, Scorer};
 
 /// Entities and phrases listed per section in `sections.csv`.
@@ -40,6 +40,7 @@ pub struct Worker {
     /// Token normal forms, cached.
     pub normalizer: Normalizer,
     tokens: Vec<Token>,
+    terms: TermCounts,
     phrases: PhraseCounter,
 }
 
@@ -225,13 +226,12 @@ impl Analyzer {
         let mut sentences = Vec::with_capacity(seg.sentences.len());
         let mut mentions = Vec::new();
         let mut found: Vec<Mention> = Vec::new();
-        // Case-folded words seen in lower case: a capitalised word that also occurs in
-        // lower case in the same document ("Government", "Nation") is a common noun.
-        let mut lowercase: FxHashSet<u64> = FxHashSet::default();
+        worker.terms.clear();
         for (index, sentence) in seg.sentences.iter().enumerate() {
             let tokens = &mut worker.tokens;
             tokens.clear();
             worker.normalizer.tokenize(text, sentence.span, tokens);
+            worker.terms.add(tokens);
             let norm = &worker.normalizer;
             let hits = scorer.score(text, tokens, norm);
             let tone_counts = tone::tally(&hits);
@@ -248,11 +248,6 @@ impl Analyzer {
                 sentence: index,
                 mention,
             }));
-            for t in tokens.iter() {
-                if t.kind == TokenKind::Word && t.span.of(text).starts_with(char::is_lowercase) {
-                    lowercase.insert(norm.term(t.term).hash);
-                }
-            }
 
             worker
                 .phrases
@@ -265,6 +260,14 @@ impl Analyzer {
                 evidence: tone::evidence(text, &hits),
             });
         }
+        let norm = &worker.normalizer;
+        // Case-folded words seen in lower case: a capitalised word that also occurs in
+        // lower case in the same document ("Government", "Nation") is a common noun.
+        let lowercase: FxHashSet<u64> = (worker.terms.iter())
+            .map(|(id, _)| norm.term(id))
+            .filter(|term| term.starts_lower)
+            .map(|term| term.hash)
+            .collect();
         recognizer.finish_document(&mut mentions);
         mentions.retain(|m| !is_common_noun(text, &m.mention, &lowercase));
         totals.mentions = mentions.len() as u64;
@@ -280,6 +283,7 @@ impl Analyzer {
                 same,
             );
         }
+        worker.phrases.add_words(&worker.terms, norm);
         let tops = worker
             .phrases
             .top_per_section(text, sections.len(), TOP_PER_SECTION);

@@ -55,6 +55,9 @@ pub struct Term {
     /// here because the tone rules ask it of every word, and reading `lower` to do so
     /// cost a cache miss per token.
     pub contracted_negation: bool,
+    /// Whether the surface starts with a lower-case letter: the word is written as a
+    /// common word, not as a name.
+    pub starts_lower: bool,
     /// [`word_hash`] of `lower`: the word's identity in phrase counts.
     pub hash: u64,
     /// [`word_hash`] of the surface as written, to tell a phrase's surface forms apart.
@@ -460,6 +463,7 @@ impl Normalizer {
             stem: stem.into(),
             stop,
             contracted_negation,
+            starts_lower: surface.starts_with(char::is_lowercase),
             tail_stem,
             hash,
             surface_hash: word_hash(surface),
@@ -525,6 +529,56 @@ impl Normalizer {
             self.ids.clear();
             self.terms.clear();
         }
+    }
+}
+
+/// How often each term occurs among the words and numbers of one document (punctuation is
+/// not counted), by term id: a bag of words in a flat array. The stages that need the
+/// document's word counts, or which words it writes in lower case, read its distinct terms
+/// here instead of a hash table updated at every token (which cost more than the tokens'
+/// own lookups).
+#[derive(Debug, Clone, Default)]
+pub struct TermCounts {
+    /// By term id; zero for terms not seen.
+    counts: Vec<u32>,
+    /// The terms seen, in order of first sight.
+    seen: Vec<TermId>,
+    tokens: u64,
+}
+
+impl TermCounts {
+    /// Counts the words and numbers among `tokens`.
+    pub fn add(&mut self, tokens: &[Token]) {
+        for t in tokens.iter().filter(|t| t.kind != TokenKind::Punct) {
+            let id = t.term as usize;
+            if id >= self.counts.len() {
+                self.counts.resize((id + 1).next_power_of_two(), 0);
+            }
+            let count = &mut self.counts[id];
+            if *count == 0 {
+                self.seen.push(t.term);
+            }
+            *count += 1;
+            self.tokens += 1;
+        }
+    }
+
+    /// Each term seen, with its count, in order of first sight.
+    pub fn iter(&self) -> impl Iterator<Item = (TermId, u32)> + '_ {
+        (self.seen.iter()).map(|&id| (id, self.counts[id as usize]))
+    }
+
+    /// Words and numbers counted.
+    pub fn tokens(&self) -> u64 {
+        self.tokens
+    }
+
+    /// Forgets every count, keeping the memory.
+    pub fn clear(&mut self) {
+        for id in self.seen.drain(..) {
+            self.counts[id as usize] = 0;
+        }
+        self.tokens = 0;
     }
 }
 
@@ -655,6 +709,39 @@ mod tests {
         );
         assert_eq!(stem("broke"), stem("break"), "irregular verb");
         assert_eq!(stem("fought"), stem("fighting"));
+    }
+
+    #[test]
+    fn term_counts_count_words_and_numbers_by_surface() {
+        let text = "Peace, peace and PEACE in 2024; peace.";
+        let mut norm = Normalizer::default();
+        let mut tokens = Vec::new();
+        norm.tokenize(text, Span::new(0, text.len()), &mut tokens);
+        let mut counts = TermCounts::default();
+        counts.add(&tokens);
+        let seen: Vec<(&str, u32, bool)> = (counts.iter())
+            .map(|(id, n)| {
+                let surface = tokens.iter().find(|t| t.term == id).unwrap().span.of(text);
+                (surface, n, norm.term(id).starts_lower)
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("Peace", 1, false),
+                ("peace", 2, true),
+                ("and", 1, true),
+                ("PEACE", 1, false),
+                ("in", 1, true),
+                ("2024", 1, false),
+            ]
+        );
+        assert_eq!(counts.tokens(), 7);
+        counts.clear();
+        assert_eq!(counts.iter().count(), 0);
+        counts.add(&tokens[..2]);
+        assert_eq!(counts.iter().collect::<Vec<_>>(), [(tokens[0].term, 1)]);
+        assert_eq!(counts.tokens(), 1);
     }
 
     #[test]

@@ -23,7 +23,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::index::Index;
 use crate::span::Span;
-use crate::tokenize::{Normalizer, Token, TokenKind, fold_case_into, tokens, word_hash};
+use crate::tokenize::{
+    Normalizer, TermCounts, Token, TokenKind, fold_case_into, tokens, word_hash,
+};
 
 /// Shortest phrase length counted.
 pub const MIN_N: usize = 2;
@@ -195,7 +197,16 @@ impl PhraseCounter {
         }
     }
 
-    /// Counts the n-grams and words of one sentence, in `section`.
+    /// Takes the document's word counts, which phrases are scored against: once per
+    /// document, after its last sentence and before [`PhraseCounter::top_per_section`].
+    pub fn add_words(&mut self, terms: &TermCounts, norm: &Normalizer) {
+        for (id, count) in terms.iter() {
+            *self.words.entry(norm.term(id).hash).or_default() += u64::from(count);
+        }
+        self.tokens += terms.tokens();
+    }
+
+    /// Counts the n-grams of one sentence, in `section`.
     pub fn add_sentence(
         &mut self,
         tokens: &[Token],
@@ -218,10 +229,6 @@ impl PhraseCounter {
                     span: t.span,
                 }
             }));
-            self.tokens += words.len() as u64;
-            for w in &words {
-                *self.words.entry(w.hash).or_default() += 1;
-            }
             // The run's phrases are listed first, each one's bucket fetched as it is listed,
             // and then counted: a long document's table is larger than the cache, and
             // counting each phrase as it was found waited for memory every time.
@@ -1085,12 +1092,15 @@ mod tests {
         let sentences: Vec<&str> = sentences.iter().map(AsRef::as_ref).collect();
         let text = sentences.join("\n");
         let mut at = 0;
+        let mut terms = TermCounts::default();
         for (i, s) in sentences.iter().enumerate() {
             let mut tokens = Vec::new();
             norm.tokenize(&text, Span::new(at, at + s.len()), &mut tokens);
+            terms.add(&tokens);
             counter.add_sentence(&tokens, norm, 0, i, opts);
             at += s.len() + 1;
         }
+        counter.add_words(&terms, norm);
         (text, counter.finish())
     }
 
@@ -1433,14 +1443,17 @@ mod tests {
         let text = "Arms control now. Arms control later. Peace talks once.";
         let mut norm = Normalizer::default();
         let mut doc = PhraseCounter::default();
+        let mut terms = TermCounts::default();
         for (i, s) in crate::segment::split_sentences(text)
             .into_iter()
             .enumerate()
         {
             let mut tokens = Vec::new();
             norm.tokenize(text, s, &mut tokens);
+            terms.add(&tokens);
             doc.add_sentence(&tokens, &norm, 0, i, &PhraseOptions::default());
         }
+        doc.add_words(&terms, &norm);
         assert_eq!(
             doc.top_per_section(text, 1, 5),
             vec![vec![("Arms control".to_string(), 2)]]
