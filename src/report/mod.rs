@@ -293,19 +293,24 @@ impl Table {
                 .then(a.1.cmp(&b.1))
         };
         let mut total = 0;
+        // The k-th largest key so far, once k rows are held: a later row must beat it to
+        // be among the top, since ties go to the earlier row. Most rows are then skipped
+        // without being copied.
+        let mut floor: Option<f64> = None;
         while let Some(row) = reader.next_row()? {
             let Some(value) = key(&row) else {
                 continue;
             };
-            best.push((
-                if value.is_nan() { f64::MIN } else { value },
-                total,
-                row.record.clone(),
-            ));
+            let value = if value.is_nan() { f64::MIN } else { value };
             total += 1;
+            if floor.is_some_and(|floor| value <= floor) {
+                continue;
+            }
+            best.push((value, total - 1, row.record.clone()));
             if best.len() >= 2 * k.max(1) {
                 best.sort_by(order);
                 best.truncate(k);
+                floor = best.last().map(|b| b.0);
             }
         }
         best.sort_by(order);
@@ -416,6 +421,34 @@ mod tests {
         let names: Vec<_> = t.rows().map(|r| r.text("name").to_string()).collect();
         assert_eq!(names, ["r6", "r13", "r20"]);
         assert_eq!(t.total(), 100);
+    }
+
+    proptest::proptest! {
+        /// The top rows are those of a stable sort of the whole file by key, largest first
+        /// (rows without a key left out), however many rows are skipped on the way.
+        #[test]
+        fn top_rows_are_those_of_a_full_sort(
+            keys in proptest::collection::vec(proptest::option::of(0u8..6), 0..60),
+            k in 1usize..6,
+        ) {
+            let mut csv = String::from("name,n\r\n");
+            for (i, key) in keys.iter().enumerate() {
+                let n = key.map_or(String::new(), |n| n.to_string());
+                csv.push_str(&format!("r{i},{n}\r\n"));
+            }
+            let dir = folder(&[("t.csv", &csv)]);
+            let t = Table::read_top(dir.path(), "t.csv", k, |r| r.num("n"))
+                .unwrap()
+                .unwrap();
+            let names: Vec<_> = t.rows().map(|r| r.text("name").to_string()).collect();
+            let mut sorted: Vec<(usize, u8)> = (keys.iter().enumerate())
+                .filter_map(|(i, key)| Some((i, (*key)?)))
+                .collect();
+            sorted.sort_by_key(|&(_, key)| std::cmp::Reverse(key));
+            let expected: Vec<_> = sorted.iter().take(k).map(|(i, _)| format!("r{i}")).collect();
+            proptest::prop_assert_eq!(names, expected);
+            proptest::prop_assert_eq!(t.total(), sorted.len());
+        }
     }
 
     #[test]
