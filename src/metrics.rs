@@ -94,26 +94,39 @@ pub fn push_fixed_exactly(out: &mut String, x: f64, decimals: u32) -> bool {
 pub const MAX_SCALED_DECIMALS: u32 = 6;
 
 /// Appends `scaled / 10^decimals` with exactly `decimals` decimals (at most
-/// [`MAX_SCALED_DECIMALS`]; "-0.500" for −500 at 3), by integer formatting: float formatting was the costliest part of a row. 0 is
-/// written unsigned.
+/// [`MAX_SCALED_DECIMALS`]; "-0.500" for −500 at 3), by integer formatting: float
+/// formatting was the costliest part of a row. 0 is written unsigned.
 pub fn push_scaled(out: &mut String, scaled: i64, decimals: u32) {
-    let scale = 10u64.pow(decimals);
-    if scaled < 0 {
-        out.push('-');
+    assert!(decimals <= MAX_SCALED_DECIMALS, "{decimals} decimals");
+    // Right to left into one buffer, then one append: pushing the number piece by piece
+    // cost more than working it out (it runs several times a sentence).
+    let mut buf = [0u8; 1 + 20 + 1 + MAX_SCALED_DECIMALS as usize];
+    let mut at = buf.len();
+    let mut k = scaled.unsigned_abs();
+    let mut put = |byte: u8| {
+        at -= 1;
+        buf[at] = byte;
+    };
+    for _ in 0..decimals {
+        put(b'0' + (k % 10) as u8);
+        k /= 10;
     }
-    let k = scaled.unsigned_abs();
-    out.push_str(itoa::Buffer::new().format(k / scale));
     if decimals > 0 {
-        out.push('.');
-        // Digit by digit, leading zeros included, into a buffer as long as `decimals`.
-        let mut digits = [b'0'; MAX_SCALED_DECIMALS as usize];
-        let mut rest = k % scale;
-        for digit in digits[..decimals as usize].iter_mut().rev() {
-            *digit = b'0' + (rest % 10) as u8;
-            rest /= 10;
-        }
-        out.extend(digits[..decimals as usize].iter().map(|&d| char::from(d)));
+        put(b'.');
     }
+    loop {
+        put(b'0' + (k % 10) as u8);
+        k /= 10;
+        if k == 0 {
+            break;
+        }
+    }
+    if scaled < 0 {
+        put(b'-');
+    }
+    // SAFETY: `buf[at..]` holds only ASCII digits, '.' and '-', so `out` stays UTF-8.
+    // (`str::from_utf8` checked that at a third of the cost of the whole.)
+    unsafe { out.as_mut_vec() }.extend_from_slice(&buf[at..]);
 }
 
 /// A ratio of two integer sums, `num / den` (0 when `den` is 0), clamped to ±`bound` when
@@ -367,6 +380,25 @@ mod tests {
             if push_fixed_exactly(&mut fast, x, decimals) {
                 proptest::prop_assert_eq!(fast, format!("{x:.prec$}", prec = decimals as usize));
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn scaled_integers_print_as_their_decimal_expansion(
+            scaled in proptest::prop_oneof![-1000i64..1000, proptest::num::i64::ANY],
+            decimals in 0..=MAX_SCALED_DECIMALS,
+        ) {
+            let scale = 10u64.pow(decimals);
+            let k = scaled.unsigned_abs();
+            let sign = if scaled < 0 { "-" } else { "" };
+            let expected = match decimals {
+                0 => format!("{sign}{k}"),
+                d => format!("{sign}{}.{:0d$}", k / scale, k % scale, d = d as usize),
+            };
+            let mut out = String::from("x");
+            push_scaled(&mut out, scaled, decimals);
+            proptest::prop_assert_eq!(out, format!("x{expected}"));
         }
     }
 
