@@ -25,8 +25,6 @@
 pub mod dictionaries;
 pub mod lexicon;
 
-use std::fmt::Write;
-
 pub use lexicon::{Class, Entry, Lexicon, Modifier, ModifierKind, Polarity};
 
 use crate::metrics::{Milli, ToneCounts};
@@ -82,24 +80,39 @@ pub enum Rule {
     },
 }
 
-impl std::fmt::Display for Rule {
-    /// The rule as shown in evidence: "negated by not", "×1.50 contrast but".
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Rule::Negated { by } => write!(f, "negated by {by}"),
-            Rule::Absorbed { by } => write!(f, "absorbed by {by}"),
-            Rule::Reversed { by } => write!(f, "reversed by {by}"),
-            Rule::Ceased { by } => write!(f, "ended by {by}"),
+impl Rule {
+    /// Appends the rule as shown in evidence: "negated by not", "×1.50 contrast but".
+    pub fn push_to(&self, out: &mut String) {
+        let (what, by) = match self {
+            Rule::Negated { by } => ("negated by", by),
+            Rule::Absorbed { by } => ("absorbed by", by),
+            Rule::Reversed { by } => ("reversed by", by),
+            Rule::Ceased { by } => ("ended by", by),
             Rule::Scaled { by, kind, factor } => {
+                out.push('\u{d7}');
+                crate::metrics::push_fixed(out, *factor, 2);
+                out.push(' ');
                 let what = match kind {
                     ModifierKind::Hedge => "hedged by",
                     ModifierKind::Topic => "topic after",
                     ModifierKind::Contrast => "contrast",
                     _ => "by",
                 };
-                write!(f, "\u{d7}{factor:.2} {what} {by}")
+                (what, by)
             }
-        }
+        };
+        out.push_str(what);
+        out.push(' ');
+        out.push_str(by);
+    }
+}
+
+impl std::fmt::Display for Rule {
+    /// As [`Rule::push_to`] writes it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut text = String::new();
+        self.push_to(&mut text);
+        f.write_str(&text)
     }
 }
 
@@ -526,12 +539,10 @@ pub fn evidence(text: &str, hits: &[Hit]) -> String {
         crate::span::collapse_whitespace_into(&mut out, hit.span.of(text));
         out.push('(');
         out.push(hit.polarity.sign());
-        if !crate::metrics::push_fixed_exactly(&mut out, hit.weight(), 1) {
-            let _ = write!(out, "{:.1}", hit.weight());
-        }
+        crate::metrics::push_fixed(&mut out, hit.weight(), 1);
         for (k, rule) in hit.rules.iter().enumerate() {
             out.push_str(if k == 0 { ": " } else { ", " });
-            let _ = write!(out, "{rule}");
+            rule.push_to(&mut out);
         }
         out.push(')');
     }
