@@ -91,12 +91,40 @@ pub fn push_fixed_exactly(out: &mut String, x: f64, decimals: u32) -> bool {
 }
 
 /// Appends `x` with `decimals` decimals, as `format!("{x:.decimals$}")` does: by
-/// [`push_fixed_exactly`] where it can, as float formatting costs tenfold.
+/// [`push_fixed_exactly`] or [`push_fixed_rounded`] where they can, as float formatting
+/// costs tenfold.
 pub fn push_fixed(out: &mut String, x: f64, decimals: u32) {
-    if !push_fixed_exactly(out, x, decimals) {
+    if !push_fixed_exactly(out, x, decimals) && !push_fixed_rounded(out, x, decimals) {
         use std::fmt::Write;
         write!(out, "{x:.prec$}", prec = decimals as usize).expect("writing to a String");
     }
+}
+
+/// Appends `x` with `decimals` decimals as `format!("{x:.decimals$}")` would, rounding
+/// `x·10^decimals` in floating point, when that provably gives the same text; returns
+/// whether it did. `format!` rounds the exact product `X = x·10^decimals`; the product
+/// `s` computed here is `X` correctly rounded, and rounding is monotonic, so `s` lies on
+/// the same side of every half-integer as `X` unless it lands on one (half-integers below
+/// 2^50 are floats): then both round to the same integer. Declined: `s` on a
+/// half-integer, a negative `x` that rounds to zero ("-0.00"), and large magnitudes.
+pub fn push_fixed_rounded(out: &mut String, x: f64, decimals: u32) -> bool {
+    if decimals > MAX_SCALED_DECIMALS {
+        return false;
+    }
+    let scaled = x * 10u64.pow(decimals) as f64;
+    if scaled.is_nan() || scaled.abs() >= (1u64 << 50) as f64 {
+        return false;
+    }
+    // Exact: `scaled` and its floor are within 1 of each other, below 2^50.
+    if scaled - scaled.floor() == 0.5 {
+        return false;
+    }
+    let rounded = scaled.round() as i64;
+    if rounded == 0 && x.is_sign_negative() {
+        return false;
+    }
+    push_scaled(out, rounded, decimals);
+    true
 }
 
 /// The most decimals [`push_scaled`] writes.
@@ -411,6 +439,54 @@ mod tests {
             let mut out = String::from("x");
             push_scaled(&mut out, scaled, decimals);
             proptest::prop_assert_eq!(out, format!("x{expected}"));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn rounded_fixed_matches_float_formatting(
+            x in proptest::prop_oneof![
+                -1e6f64..1e6,
+                -1.0f64..1.0,
+                // Near and at the halfway points of every precision.
+                proptest::strategy::Strategy::prop_map((-100_000i64..100_000, 0u32..7, -4i64..5), |(k, d, nudge)| {
+                    let half = (k as f64 + 0.5) / 10f64.powi(d as i32);
+                    half + nudge as f64 * half.abs() * f64::EPSILON
+                }),
+                proptest::num::f64::ANY,
+            ],
+            decimals in 0..=MAX_SCALED_DECIMALS,
+        ) {
+            let mut out = String::from("x");
+            if push_fixed_rounded(&mut out, x, decimals) {
+                let expected = format!("x{x:.prec$}", prec = decimals as usize);
+                proptest::prop_assert_eq!(out, expected);
+            }
+            let mut any = String::new();
+            push_fixed(&mut any, x, decimals);
+            proptest::prop_assert_eq!(any, format!("{x:.prec$}", prec = decimals as usize));
+        }
+    }
+
+    #[test]
+    fn rounded_fixed_declines_halfway_and_negative_zero() {
+        let mut out = String::new();
+        for (x, decimals) in [
+            (0.125, 2),
+            (2.675, 2),
+            (2.5, 0),
+            (-0.001, 2),
+            (-0.0, 1),
+            (f64::NAN, 2),
+        ] {
+            assert!(!push_fixed_rounded(&mut out, x, decimals), "{x}");
+        }
+        assert!(out.is_empty());
+        for (x, decimals, text) in [(0.3333, 1, "0.3"), (2.671, 2, "2.67"), (-1.006, 2, "-1.01")] {
+            let mut out = String::new();
+            assert!(push_fixed_rounded(&mut out, x, decimals), "{x}");
+            assert_eq!(out, text);
+            assert_eq!(out, format!("{x:.prec$}", prec = decimals as usize));
         }
     }
 
