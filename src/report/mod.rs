@@ -10,8 +10,8 @@
 mod html;
 mod xlsx;
 
+use rustc_hash::FxHashMap;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
@@ -102,12 +102,14 @@ fn unguard(cell: &str) -> &str {
 #[derive(Debug, Clone, Default)]
 pub struct Columns {
     names: Vec<String>,
-    index: HashMap<String, usize>,
+    /// Looked up for every cell a report reads: a fast hash (the names are ours).
+    index: FxHashMap<String, usize>,
 }
 
 impl Columns {
     fn new(names: Vec<String>) -> Columns {
-        let mut index = HashMap::with_capacity(names.len());
+        let mut index = FxHashMap::default();
+        index.reserve(names.len());
         for (i, name) in names.iter().enumerate() {
             // The first of two equal names wins, as a spreadsheet lookup would do.
             index.entry(name.clone()).or_insert(i);

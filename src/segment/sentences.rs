@@ -7,7 +7,7 @@
 //! "the U.S. economy" and "George W. Bush" stay whole while "sanctions from the U.S. The …"
 //! is cut.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 use std::sync::LazyLock;
 
 use crate::span::Span;
@@ -299,7 +299,9 @@ const CONNECTING: &[&str] = &[
     "whose",
 ];
 
-static STARTERS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+/// Stop words and [`STARTER_EXTRAS`]: a sentence often starts with one, and a line that
+/// ends with one runs on. Asked at every line end, so in a fast hash set.
+static STARTERS: LazyLock<FxHashSet<String>> = LazyLock::new(|| {
     stop_words::get("en")
         .iter()
         .copied()
