@@ -58,15 +58,19 @@ const NOT_HEADING_START: &[&str] = &[
 /// headings, so the rule does not fire on ordinary short sentences.
 pub fn is_plain_heading(line: &str) -> bool {
     let s = line.trim();
-    // `nth`, not `count`: a State of the Union address can be one 200 kB line.
-    if s.is_empty() || s.chars().nth(80).is_some() {
+    // The final punctuation first: it turns away most lines of prose at once.
+    if s.is_empty()
+        || s.ends_with(|c: char| ".!?,;:\"'\u{201d}\u{2019})]-\u{2013}\u{2014}\u{2026}".contains(c))
+    {
+        return false;
+    }
+    // `nth`, not `count`: a State of the Union address can be one 200 kB line; and only
+    // past 80 bytes can there be more than 80 characters.
+    if s.len() > 80 && s.chars().nth(80).is_some() {
         return false;
     }
     let words: Vec<&str> = s.split_whitespace().collect();
     if words.len() > 10 || NOT_HEADING_START.contains(&words[0]) {
-        return false;
-    }
-    if s.ends_with(|c: char| ".!?,;:\"'\u{201d}\u{2019})]-\u{2013}\u{2014}\u{2026}".contains(c)) {
         return false;
     }
     if s.contains([',', ';', '|', '@', '\u{2013}', '\u{2014}', '('])
