@@ -75,13 +75,18 @@ pub fn tokens(text: &str, span: Span) -> impl Iterator<Item = (Span, TokenKind)>
     let base = span.start;
     let mut pos = 0usize;
     std::iter::from_fn(move || {
-        // ASCII spaces first, byte by byte; `trim_start` then only sees other whitespace.
+        // ASCII spaces first, byte by byte; `trim_start` then only for a byte that may
+        // start other whitespace (most tokens start with an ASCII letter).
         while s.as_bytes().get(pos).is_some_and(|&b| b == b' ') {
             pos += 1;
         }
-        let rest = &s[pos..];
-        let skip = rest.len() - rest.trim_start().len();
-        pos += skip;
+        if s.as_bytes()
+            .get(pos)
+            .is_some_and(|&b| !b.is_ascii() || is_ascii_space(b))
+        {
+            let rest = &s[pos..];
+            pos += rest.len() - rest.trim_start().len();
+        }
         let rest = &s[pos..];
         let first = rest.chars().next()?;
         let (len, kind) = if first.is_alphabetic() {
@@ -95,6 +100,13 @@ pub fn tokens(text: &str, span: Span) -> impl Iterator<Item = (Span, TokenKind)>
         pos += len;
         Some(token)
     })
+}
+
+/// Whether an ASCII byte is whitespace as `char::is_whitespace` reads it: tab, line feed,
+/// vertical tab, form feed, carriage return and space (`u8::is_ascii_whitespace` leaves
+/// out the vertical tab).
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -585,6 +597,23 @@ impl TermCounts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_space_is_unicode_whitespace() {
+        for b in 0..=127u8 {
+            assert_eq!(is_ascii_space(b), char::from(b).is_whitespace(), "byte {b}");
+        }
+        // Each kind of whitespace between words, and leading: two words, nothing else.
+        for space in [
+            "\t", "\n", "\u{b}", "\u{c}", "\r", " ", "\u{a0}", "\u{2003}",
+        ] {
+            let text = format!("{space}peace{space}talks{space}");
+            let found: Vec<&str> = tokens(&text, Span::new(0, text.len()))
+                .map(|(span, _)| span.of(&text))
+                .collect();
+            assert_eq!(found, ["peace", "talks"], "{space:?}");
+        }
+    }
 
     fn words(text: &str) -> Vec<&str> {
         tokens(text, Span::new(0, text.len()))
