@@ -961,10 +961,10 @@ impl<'a> Recognizer<'a> {
             }
             // 3. Parts of a hyphenated compound: "EU-mediated", "U.S.-Russia"; but a
             // compound with a prefix ("Inter-American") starts the name it qualifies.
-            let prefixed = forms[i]
-                .split_once('-')
-                .is_some_and(|(p, _)| NAME_PREFIXES.contains(&p));
-            if forms[i].contains('-') && !(prefixed && is_cap(i + 1)) {
+            // Asked of every capitalised word that no rule above took: one byte search.
+            let hyphen = memchr::memchr(b'-', forms[i].as_bytes());
+            let prefixed = hyphen.is_some_and(|h| NAME_PREFIXES.contains(&&forms[i][..h]));
+            if hyphen.is_some() && !(prefixed && is_cap(i + 1)) {
                 self.compound_parts(text, tokens[i], out);
                 i += 1;
                 continue;
