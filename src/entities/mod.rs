@@ -1542,6 +1542,10 @@ fn is_document_name(words: &[&str]) -> bool {
 /// "AT&T's"). Two letters ("R&D", "M&A", "Q&A") are an abbreviation of a common phrase
 /// far more often than a firm; such firms ("S&P") belong in the gazetteer.
 fn is_firm_initials(word: &str) -> bool {
+    // Asked of most capitalised words, which have no '&'.
+    if !word.as_bytes().contains(&b'&') {
+        return false;
+    }
     let word = &word[..word.len() - possessive_len(word)];
     let mut parts = word.split('&');
     let letters = word.chars().filter(char::is_ascii_uppercase).count();
