@@ -233,6 +233,22 @@ const ORG_WORDS: &[&str] = &[
 static NOT_NAME_SET: LazyLock<rustc_hash::FxHashSet<&'static str>> =
     LazyLock::new(|| NOT_NAMES.iter().copied().collect());
 
+/// [`TITLES`] as a set: it is asked of the words of every capitalised run.
+static TITLE_SET: LazyLock<rustc_hash::FxHashSet<&'static str>> =
+    LazyLock::new(|| TITLES.iter().copied().collect());
+
+/// [`ORG_WORDS`] as a set: it is asked of the words of every capitalised run.
+static ORG_WORD_SET: LazyLock<rustc_hash::FxHashSet<&'static str>> =
+    LazyLock::new(|| ORG_WORDS.iter().copied().collect());
+
+/// [`CAPITALISED_NOUNS`] as a set: it is asked of the words of every capitalised run.
+static CAPITALISED_NOUN_SET: LazyLock<rustc_hash::FxHashSet<&'static str>> =
+    LazyLock::new(|| CAPITALISED_NOUNS.iter().copied().collect());
+
+/// [`NOT_PERSON_ENDS`] as a set: it is asked of the words of every capitalised run.
+static NOT_PERSON_END_SET: LazyLock<rustc_hash::FxHashSet<&'static str>> =
+    LazyLock::new(|| NOT_PERSON_ENDS.iter().copied().collect());
+
 /// Capitalised words that are not names on their own. Month names ([`MONTHS`]) are not
 /// names either, unless used as a surname.
 const NOT_NAMES: &[&str] = &[
@@ -989,7 +1005,7 @@ impl<'a> Recognizer<'a> {
                     // "of …") follow, or it heads an organisation ("Bank of Finland");
                     // a firm's initials ("AT&T") are capitals of their own.
                     let next_cap = is_cap(i + 1);
-                    if common || !(next_cap || ORG_WORDS.contains(&&*forms[i])) || end == i + 1 {
+                    if common || !(next_cap || ORG_WORD_SET.contains(&*forms[i])) || end == i + 1 {
                         i += 1;
                         continue;
                     }
@@ -1167,7 +1183,7 @@ impl<'a> Recognizer<'a> {
         // caller moves on and finds "Malta" by itself. A treaty or an organisation word
         // ("Department of Agriculture") is not a role.
         let role = |w: &str| {
-            (TITLES.contains(&w) || CAPITALISED_NOUNS.contains(&w)) && !ORG_WORDS.contains(&w)
+            (TITLE_SET.contains(w) || CAPITALISED_NOUN_SET.contains(w)) && !ORG_WORD_SET.contains(w)
         };
         if words.len() > 1
             && role(words[0])
@@ -1178,7 +1194,7 @@ impl<'a> Recognizer<'a> {
         }
         if let Some(t) = words
             .iter()
-            .rposition(|w| TITLES.contains(w))
+            .rposition(|w| TITLE_SET.contains(*w))
             .filter(|&t| t + 1 < words.len() && t > 0)
         {
             let end = person_run(
@@ -1265,13 +1281,13 @@ impl<'a> Recognizer<'a> {
         if SITE_ENDS.contains(&last) && !connector {
             return Run::Typed(EntityType::Loc);
         }
-        if words.iter().any(|w| ORG_WORDS.contains(w)) {
+        if words.iter().any(|w| ORG_WORD_SET.contains(*w)) {
             return Run::Typed(EntityType::Org);
         }
         if words.len() <= 3
             && self.gazetteer.is_given_name(words[0])
             && !connector
-            && !NOT_PERSON_ENDS.contains(&last)
+            && !NOT_PERSON_END_SET.contains(last)
         {
             return Run::Typed(EntityType::Person);
         }
@@ -1300,7 +1316,7 @@ impl<'a> Recognizer<'a> {
             country: String::new(),
             source: Source::Pattern,
         };
-        if ORG_WORDS.contains(&word) {
+        if ORG_WORD_SET.contains(word) {
             return match self.heads.get(word) {
                 Some(named) => Some(Mention {
                     span,
@@ -1377,7 +1393,7 @@ impl<'a> Recognizer<'a> {
             // American prose calls the United States.
             let union_by_pattern = head == "Union" && m.source != Source::Gazetteer;
             if head != m.entity
-                && ORG_WORDS.contains(&head)
+                && ORG_WORD_SET.contains(head)
                 && head != "Administration"
                 && !union_by_pattern
             {
@@ -1470,7 +1486,7 @@ fn name_head(word: &str) -> Option<EntityType> {
 
 /// The type a head word gives the name it ends: a treaty, a place or an organisation.
 fn head_type(word: &str) -> Option<EntityType> {
-    name_head(word).or_else(|| ORG_WORDS.contains(&word).then_some(EntityType::Org))
+    name_head(word).or_else(|| ORG_WORD_SET.contains(word).then_some(EntityType::Org))
 }
 
 /// After a gazetteer name ending at token `start`, the capitalised words up to and
@@ -1492,7 +1508,7 @@ fn head_end(
     }
     let mut found = None;
     let mut k = start;
-    while k < start + 4 && is_cap(k) && !known(k) && !TITLES.contains(&&*forms[k]) {
+    while k < start + 4 && is_cap(k) && !known(k) && !TITLE_SET.contains(&*forms[k]) {
         // "United Nations Decade for Women": the complement is added by the caller.
         let document = DOCUMENT_HEADS.contains(&&*forms[k])
             && forms
@@ -1578,7 +1594,7 @@ fn heading_len(words: &[Cow<str>]) -> usize {
 /// name: a title ("Ambassador Lusaka" is handled as a person) or a noun that political prose
 /// capitalises ("Member States Spain", "the Conference Sweden").
 fn is_modifier_exempt(word: &str) -> bool {
-    TITLES.contains(&word) || CAPITALISED_NOUNS.contains(&word)
+    TITLE_SET.contains(word) || CAPITALISED_NOUN_SET.contains(word)
 }
 
 /// Discourse words that start sentences capitalised but are never names.
@@ -1645,7 +1661,10 @@ fn person_run(
     tokens: &[Token],
 ) -> usize {
     let first = forms.get(start).map_or("", |f| &**f);
-    if ORG_WORDS.contains(&first) || CAPITALISED_NOUNS.contains(&first) || TITLES.contains(&first) {
+    if ORG_WORD_SET.contains(first)
+        || CAPITALISED_NOUN_SET.contains(first)
+        || TITLE_SET.contains(first)
+    {
         return start;
     }
     let mut end = start;
@@ -1666,7 +1685,7 @@ fn person_run(
         k += 1;
     }
     let last = forms.get(end.wrapping_sub(1)).map_or("", |f| &**f);
-    if end > start && (NOT_PERSON_ENDS.contains(&last) || ORG_WORDS.contains(&last)) {
+    if end > start && (NOT_PERSON_END_SET.contains(last) || ORG_WORD_SET.contains(last)) {
         return start;
     }
     end
@@ -1727,7 +1746,7 @@ fn and_inside_name(
     while is_cap(last + 1) {
         last += 1;
     }
-    let org = |w: &Cow<str>| ORG_WORDS.contains(&&**w);
+    let org = |w: &Cow<str>| ORG_WORD_SET.contains(&**w);
     if org(&forms[last]) && !org(&forms[k - 1]) {
         return true;
     }
@@ -1781,7 +1800,7 @@ pub fn is_common_noun(text: &str, m: &Mention, lowercase: &FxHashSet<u64>) -> bo
     m.source == Source::Pattern
         && m.etype == EntityType::Other
         && words.all(|w| {
-            CAPITALISED_NOUNS.contains(&w.trim_end_matches('.'))
+            CAPITALISED_NOUN_SET.contains(w.trim_end_matches('.'))
                 || lowercase.contains(&word_hash(&fold_case(w)))
         })
 }
