@@ -364,7 +364,7 @@ pub fn starts_with_tail(line: &str) -> bool {
     first.strip_suffix('.').is_some_and(|word| {
         word.chars().count() >= 2
             && word.chars().all(char::is_alphabetic)
-            && !listed(NEVER_FINAL, word)
+            && !listed(&NEVER_FINAL_SET, word)
     })
 }
 
@@ -762,13 +762,14 @@ fn period_ends(s: &str, k: usize, sentence_start: usize, q: usize) -> bool {
     let next_word = next_word(s, q);
     let next_is_starter = STARTERS.contains(&next_word.to_lowercase());
     let next_is_number = next_word.starts_with(|c: char| c.is_ascii_digit());
-    if listed(NEVER_FINAL, token) {
+    if listed(&NEVER_FINAL_SET, token) {
         return false;
     }
     // In capitals a sentence-starting word cannot be told from one inside a sentence by
     // its case; after an abbreviation, a verb or linking word in capitals goes on with the
     // sentence ("THE U.S.A. IS", "J.F. KENNEDY AND").
-    let abbreviation = is_dotted_acronym(token) || is_initial(token) || listed(MAYBE_FINAL, token);
+    let abbreviation =
+        is_dotted_acronym(token) || is_initial(token) || listed(&MAYBE_FINAL_SET, token);
     if abbreviation
         && next_word.len() >= 2
         && is_caps_word(next_word)
@@ -781,7 +782,7 @@ fn period_ends(s: &str, k: usize, sentence_start: usize, q: usize) -> bool {
     let numeric = next_is_number
         || next_word.bytes().any(|b| b.is_ascii_digit())
         || (next_word.len() >= 2 && is_roman(next_word));
-    if listed(BEFORE_NUMBER, token) && numeric {
+    if listed(&BEFORE_NUMBER_SET, token) && numeric {
         return false;
     }
     // "VIII. THE NEW AND DEVELOPING NATIONS": a section numeral before a heading in
@@ -789,7 +790,7 @@ fn period_ends(s: &str, k: usize, sentence_start: usize, q: usize) -> bool {
     if is_roman(token) && heading_prefix(&s[q..]).is_some() {
         return false;
     }
-    if listed(MAYBE_FINAL, token) {
+    if listed(&MAYBE_FINAL_SET, token) {
         return next_is_starter && !next_is_number;
     }
     if matches!(token, "a.m" | "p.m" | "A.M" | "P.M") {
@@ -802,7 +803,7 @@ fn period_ends(s: &str, k: usize, sentence_start: usize, q: usize) -> bool {
         if next_is_number && !appositive {
             return false;
         }
-        return next_is_starter || appositive || !listed(AFTER_ACRONYM, next_word);
+        return next_is_starter || appositive || !listed(&AFTER_ACRONYM_SET, next_word);
     }
     // "V. I. Lenin", "U. S. Army": an initial before another initial is never the end,
     // even when the next is a letter that can start a sentence ("I", "A").
@@ -822,9 +823,19 @@ fn period_ends(s: &str, k: usize, sentence_start: usize, q: usize) -> bool {
     !(at_piece_start && list_number)
 }
 
+// The word lists `listed` asks, as sets: they are asked at every period.
+static NEVER_FINAL_SET: LazyLock<FxHashSet<&str>> =
+    LazyLock::new(|| NEVER_FINAL.iter().copied().collect());
+static AFTER_ACRONYM_SET: LazyLock<FxHashSet<&str>> =
+    LazyLock::new(|| AFTER_ACRONYM.iter().copied().collect());
+static BEFORE_NUMBER_SET: LazyLock<FxHashSet<&str>> =
+    LazyLock::new(|| BEFORE_NUMBER.iter().copied().collect());
+static MAYBE_FINAL_SET: LazyLock<FxHashSet<&str>> =
+    LazyLock::new(|| MAYBE_FINAL.iter().copied().collect());
+
 /// Is `token` in `list`, as written or, in capitals, as the listed word ("MR" for "Mr")?
-fn listed(list: &[&str], token: &str) -> bool {
-    if list.contains(&token) {
+fn listed(list: &FxHashSet<&str>, token: &str) -> bool {
+    if list.contains(token) {
         return true;
     }
     let mut chars = token.chars();
@@ -836,7 +847,7 @@ fn listed(list: &[&str], token: &str) -> bool {
         let title: String = std::iter::once(first)
             .chain(rest.to_lowercase().chars())
             .collect();
-        list.contains(&title.as_str())
+        list.contains(title.as_str())
     }
 }
 
