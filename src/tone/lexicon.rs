@@ -110,10 +110,14 @@ pub struct Modifier {
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
     entries: Vec<Entry>,
-    /// The [`word_hash`]es of the first words of terms and rule words (stems) and of the
-    /// word forms, modulo 2¹⁶: a set with false positives that rules out most words of a
-    /// sentence as the start of any lexicon key.
-    first_words: Box<BitSet<1024>>,
+    /// The [`word_hash`]es of the first words of terms, of rule words (both stems) and of
+    /// the word forms, modulo 2¹⁶, one set each: sets with false positives that rule out
+    /// most words of a sentence as the start of a key of that kind, and most of the rest
+    /// for all kinds but one (rule words such as "on" or "not" are frequent, and start no
+    /// term).
+    term_starts: Box<BitSet<1024>>,
+    modifier_starts: Box<BitSet<1024>>,
+    form_starts: Box<BitSet<1024>>,
     terms: PhraseTable<u32>,
     modifiers: PhraseTable<Modifier>,
     /// Exact lower-case word forms (LIWC words without `*`, VADER tokens).
@@ -274,7 +278,7 @@ impl Lexicon {
                     ));
                 }
                 None => {
-                    self.first_words.insert(word_hash(&key[0]) as usize);
+                    self.term_starts.insert(word_hash(&key[0]) as usize);
                     self.terms.insert(key, self.entries.len() as u32);
                     self.entries.push(entry);
                 }
@@ -329,7 +333,7 @@ impl Lexicon {
                     format!("factor {factor} does not fit kind `{}`", record[1].trim()),
                 ));
             }
-            self.first_words.insert(word_hash(&key[0]) as usize);
+            self.modifier_starts.insert(word_hash(&key[0]) as usize);
             self.modifiers.insert(key, Modifier { kind, factor });
         }
         Ok(records.rows.len())
@@ -372,7 +376,7 @@ impl Lexicon {
         if prefix {
             self.longest_prefix = self.longest_prefix.max(form.len());
         } else {
-            self.first_words.insert(word_hash(form) as usize);
+            self.form_starts.insert(word_hash(form) as usize);
         }
         true
     }
@@ -380,10 +384,26 @@ impl Lexicon {
     /// False when no term, rule word or word form can start at a word with these normal
     /// forms, which is so for most words: they need no lookup.
     pub fn may_start(&self, term: &Term) -> bool {
-        !self.prefixes.is_empty()
-            || term.tail_stem.is_some()
-            || self.first_words.contains(term.stem_hash as usize)
-            || self.first_words.contains(term.hash as usize)
+        term.tail_stem.is_some()
+            || self.may_start_term(term)
+            || self.may_start_modifier(term)
+            || self.may_start_form(term)
+    }
+
+    /// False when no term can start with this word's stem ([`Lexicon::match_term`] on
+    /// it finds nothing).
+    pub fn may_start_term(&self, term: &Term) -> bool {
+        self.term_starts.contains(term.stem_hash as usize)
+    }
+
+    /// False when no rule word can start with this word's stem.
+    pub fn may_start_modifier(&self, term: &Term) -> bool {
+        self.modifier_starts.contains(term.stem_hash as usize)
+    }
+
+    /// False when [`Lexicon::match_form`] finds nothing for this word.
+    pub fn may_start_form(&self, term: &Term) -> bool {
+        !self.prefixes.is_empty() || self.form_starts.contains(term.hash as usize)
     }
 
     /// The word-form term matching a lower-case word: exact form first, then the longest

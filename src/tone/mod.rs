@@ -220,12 +220,25 @@ impl<'a> Scorer<'a> {
             }
             let lower = &*normal.lower;
             let tail = normal.tail_stem.as_deref();
-            let term = self.lexicon.match_term(|k| stem(i + k)).or_else(|| {
-                self.lexicon
-                    .match_term(|k| if k == 0 { tail } else { stem(i + k) })
+            // Each kind of key looked up only where one may start: the three lookups were
+            // a tenth of the tone stage, most of them certain to fail.
+            let lexicon = &self.lexicon;
+            let term = (lexicon.may_start_term(normal))
+                .then(|| lexicon.match_term(|k| stem(i + k)))
+                .flatten()
+                .or_else(|| {
+                    tail?;
+                    lexicon.match_term(|k| if k == 0 { tail } else { stem(i + k) })
+                });
+            let mut cue = (lexicon.may_start_modifier(normal))
+                .then(|| lexicon.match_modifier(|k| stem(i + k)))
+                .flatten();
+            let term = term.or_else(|| {
+                let index = lexicon
+                    .may_start_form(normal)
+                    .then(|| lexicon.match_form(lower));
+                index.flatten().map(|index| (1, index))
             });
-            let mut cue = self.lexicon.match_modifier(|k| stem(i + k));
-            let term = term.or_else(|| self.lexicon.match_form(lower).map(|index| (1, index)));
             if cue.is_none() && contracted_negator {
                 cue = Some((
                     1,
