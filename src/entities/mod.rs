@@ -977,8 +977,9 @@ impl<'a> Recognizer<'a> {
             }
             // 3. Parts of a hyphenated compound: "EU-mediated", "U.S.-Russia"; but a
             // compound with a prefix ("Inter-American") starts the name it qualifies.
-            // Asked of every capitalised word that no rule above took: one byte search.
-            let hyphen = memchr::memchr(b'-', forms[i].as_bytes());
+            // Asked of every capitalised word that no rule above took: one pass over its
+            // bytes (a loop: words are short, and a call to memchr cost more).
+            let hyphen = forms[i].bytes().position(|b| b == b'-');
             let prefixed = hyphen.is_some_and(|h| NAME_PREFIXES.contains(&&forms[i][..h]));
             if hyphen.is_some() && !(prefixed && is_cap(i + 1)) {
                 self.compound_parts(text, tokens[i], out);
