@@ -72,29 +72,11 @@ impl Label {
     }
 }
 
-/// Appends `x` with `decimals` decimals as `format!("{x:.decimals$}")` would,
-/// without float formatting, when `x·10^decimals` is a whole number other than 0 in
-/// floating point; returns whether it did. That covers most weights and scores (1.0, 0.75,
-/// 2.25), and the text is the same: the exact `x·10^decimals` then lies within half a unit
-/// in the last place of that whole number, far from the halfway points where rounding
-/// could go the other way.
-pub fn push_fixed_exactly(out: &mut String, x: f64, decimals: u32) -> bool {
-    if decimals > MAX_SCALED_DECIMALS {
-        return false;
-    }
-    let scaled = x * 10u64.pow(decimals) as f64;
-    if scaled == 0.0 || scaled.trunc() != scaled || scaled.abs() >= (1u64 << 50) as f64 {
-        return false;
-    }
-    push_scaled(out, scaled as i64, decimals);
-    true
-}
-
 /// Appends `x` with `decimals` decimals, as `format!("{x:.decimals$}")` does: by
-/// [`push_fixed_exactly`] or [`push_fixed_rounded`] where they can, as float formatting
-/// costs tenfold.
+/// [`push_fixed_rounded`] where it can (weights, tones and scores almost always), as float
+/// formatting costs tenfold.
 pub fn push_fixed(out: &mut String, x: f64, decimals: u32) {
-    if !push_fixed_exactly(out, x, decimals) && !push_fixed_rounded(out, x, decimals) {
+    if !push_fixed_rounded(out, x, decimals) {
         use std::fmt::Write;
         write!(out, "{x:.prec$}", prec = decimals as usize).expect("writing to a String");
     }
@@ -103,10 +85,10 @@ pub fn push_fixed(out: &mut String, x: f64, decimals: u32) {
 /// Appends `x` with `decimals` decimals as `format!("{x:.decimals$}")` would, rounding
 /// `x·10^decimals` in floating point, when that provably gives the same text; returns
 /// whether it did. `format!` rounds the exact product `X = x·10^decimals`; the product
-/// `s` computed here is `X` correctly rounded, and rounding is monotonic, so `s` lies on
-/// the same side of every half-integer as `X` unless it lands on one (half-integers below
-/// 2^50 are floats): then both round to the same integer. Declined: `s` on a
-/// half-integer, a negative `x` that rounds to zero ("-0.00"), and large magnitudes.
+/// `s` computed here is `X` correctly rounded, and rounding is monotonic. Half-integers
+/// below 2^50 are floats, so unless `s` lands on one, `s` and `X` lie strictly between the
+/// same two half-integers and round to the same integer. Declined: `s` on a half-integer,
+/// a negative `x` that rounds to zero ("-0.00"), and large magnitudes.
 pub fn push_fixed_rounded(out: &mut String, x: f64, decimals: u32) -> bool {
     if decimals > MAX_SCALED_DECIMALS {
         return false;
@@ -115,7 +97,9 @@ pub fn push_fixed_rounded(out: &mut String, x: f64, decimals: u32) -> bool {
     if scaled.is_nan() || scaled.abs() >= (1u64 << 50) as f64 {
         return false;
     }
-    // Exact: `scaled` and its floor are within 1 of each other, below 2^50.
+    // The difference is exact (the two are within 1 of each other, below 2^50), except
+    // for -0.5 < s < 0, where it may round up to 0.5: declined, as the value would be
+    // "-0" anyway.
     if scaled - scaled.floor() == 0.5 {
         return false;
     }
@@ -407,14 +391,14 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn exact_fixed_matches_float_formatting(
+        fn fractions_print_as_float_formatting_does(
             k in -2_000_000i64..2_000_000,
             divisor in proptest::sample::select(vec![1.0, 4.0, 8.0, 10.0, 100.0, 1000.0, 3.0]),
             decimals in 0u32..5,
         ) {
             let x = k as f64 / divisor;
             let mut fast = String::new();
-            if push_fixed_exactly(&mut fast, x, decimals) {
+            if push_fixed_rounded(&mut fast, x, decimals) {
                 proptest::prop_assert_eq!(fast, format!("{x:.prec$}", prec = decimals as usize));
             }
             let mut any = String::from("x");
@@ -445,17 +429,19 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn rounded_fixed_matches_float_formatting(
-            x in proptest::prop_oneof![
-                -1e6f64..1e6,
-                -1.0f64..1.0,
-                // Near and at the halfway points of every precision.
-                proptest::strategy::Strategy::prop_map((-100_000i64..100_000, 0u32..7, -4i64..5), |(k, d, nudge)| {
-                    let half = (k as f64 + 0.5) / 10f64.powi(d as i32);
-                    half + nudge as f64 * half.abs() * f64::EPSILON
-                }),
-                proptest::num::f64::ANY,
+            (x, decimals) in proptest::prop_oneof![
+                (-1e6f64..1e6, 0..=MAX_SCALED_DECIMALS),
+                (-1.0f64..1.0, 0..=MAX_SCALED_DECIMALS),
+                // At and near a halfway point of the precision printed.
+                proptest::strategy::Strategy::prop_map(
+                    (-100_000i64..100_000, 0..=MAX_SCALED_DECIMALS, -4i64..5),
+                    |(k, d, nudge)| {
+                        let half = (k as f64 + 0.5) / 10f64.powi(d as i32);
+                        (half + nudge as f64 * half.abs() * f64::EPSILON, d)
+                    }
+                ),
+                (proptest::num::f64::ANY, 0..=MAX_SCALED_DECIMALS),
             ],
-            decimals in 0..=MAX_SCALED_DECIMALS,
         ) {
             let mut out = String::from("x");
             if push_fixed_rounded(&mut out, x, decimals) {
@@ -473,7 +459,9 @@ mod tests {
         let mut out = String::new();
         for (x, decimals) in [
             (0.125, 2),
+            (0.15, 1),
             (2.675, 2),
+            (1e300, 1),
             (2.5, 0),
             (-0.001, 2),
             (-0.0, 1),
@@ -482,36 +470,17 @@ mod tests {
             assert!(!push_fixed_rounded(&mut out, x, decimals), "{x}");
         }
         assert!(out.is_empty());
-        for (x, decimals, text) in [(0.3333, 1, "0.3"), (2.671, 2, "2.67"), (-1.006, 2, "-1.01")] {
-            let mut out = String::new();
-            assert!(push_fixed_rounded(&mut out, x, decimals), "{x}");
-            assert_eq!(out, text);
-            assert_eq!(out, format!("{x:.prec$}", prec = decimals as usize));
-        }
-    }
-
-    #[test]
-    fn exact_fixed_declines_what_it_cannot_print_exactly() {
-        let mut out = String::new();
-        for (x, decimals) in [
-            (0.0, 1),
-            (-0.0, 1),
-            (0.15, 1),
-            (2.675, 2),
-            (1e300, 1),
-            (0.3333, 1),
-        ] {
-            assert!(!push_fixed_exactly(&mut out, x, decimals), "{x}");
-        }
-        assert!(out.is_empty());
         for (x, decimals, text) in [
+            (0.3333, 1, "0.3"),
+            (2.671, 2, "2.67"),
+            (-1.006, 2, "-1.01"),
             (0.75, 2, "0.75"),
             (3.0, 1, "3.0"),
             (-0.5, 3, "-0.500"),
-            (0.3, 1, "0.3"),
+            (0.0, 1, "0.0"),
         ] {
             let mut out = String::new();
-            assert!(push_fixed_exactly(&mut out, x, decimals), "{x}");
+            assert!(push_fixed_rounded(&mut out, x, decimals), "{x}");
             assert_eq!(out, text);
             assert_eq!(out, format!("{x:.prec$}", prec = decimals as usize));
         }

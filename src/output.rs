@@ -178,8 +178,8 @@ pub fn fixed(x: f64, decimals: usize) -> String {
 }
 
 fn write_fixed(out: &mut String, x: f64, decimals: usize) {
-    // Whole numbers and most scores (sentence tones are mostly 0 or ±1) need no float
-    // formatting, which was 4% of a run; the text is the same.
+    // Zero of either sign is written unsigned; other values as `format!` would (see
+    // `push_fixed`), less the sign of a negative value that rounds to zero.
     if x == 0.0 && decimals as u32 <= MAX_SCALED_DECIMALS {
         return push_scaled(out, 0, decimals as u32);
     }
