@@ -6,7 +6,7 @@
 //! of the few keys that start with that token; a bitmap of the keys' first bytes turns
 //! most positions away before any hashing (no gazetteer name starts in lower case).
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// A set of small numbers, `64 × WORDS` of them, one bit each: a membership test in one
 /// memory read, used to turn words away before a hash lookup.
@@ -30,6 +30,38 @@ impl<const WORDS: usize> BitSet<WORDS> {
     pub fn contains(&self, n: usize) -> bool {
         let n = n % (64 * WORDS);
         self.0[n / 64] & (1 << (n % 64)) != 0
+    }
+}
+
+/// A fixed list of words asked for membership: written as a list in the source, looked
+/// up by hash (built on first use), as the lists are asked of many words of every text.
+#[derive(Debug)]
+pub struct WordList {
+    words: &'static [&'static str],
+    set: std::sync::OnceLock<FxHashSet<&'static str>>,
+}
+
+impl WordList {
+    /// The list of `words`.
+    pub const fn new(words: &'static [&'static str]) -> WordList {
+        WordList {
+            words,
+            set: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Whether `word` is on the list, exactly.
+    #[inline]
+    pub fn contains(&self, word: &str) -> bool {
+        let set = self
+            .set
+            .get_or_init(|| self.words.iter().copied().collect());
+        set.contains(word)
+    }
+
+    /// The words, in the order written.
+    pub fn words(&self) -> &'static [&'static str] {
+        self.words
     }
 }
 

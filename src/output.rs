@@ -253,12 +253,16 @@ pub struct Rows<W: Write> {
 }
 
 /// The bytes that make a field quoted: a comma, a quote, a line feed, a carriage return.
+const QUOTE_BYTES: [u8; 4] = [b',', b'"', b'\n', b'\r'];
+
+/// [`QUOTE_BYTES`] as a table, for short fields.
 const QUOTED: [bool; 256] = {
     let mut quoted = [false; 256];
-    quoted[b',' as usize] = true;
-    quoted[b'"' as usize] = true;
-    quoted[b'\n' as usize] = true;
-    quoted[b'\r' as usize] = true;
+    let mut k = 0;
+    while k < QUOTE_BYTES.len() {
+        quoted[QUOTE_BYTES[k] as usize] = true;
+        k += 1;
+    }
     quoted
 };
 
@@ -268,7 +272,8 @@ fn needs_quotes(field: &[u8]) -> bool {
     if field.len() <= 24 {
         return field.iter().any(|&b| QUOTED[b as usize]);
     }
-    memchr::memchr3(b',', b'"', b'\n', field).is_some() || memchr::memchr(b'\r', field).is_some()
+    let [a, b, c, d] = QUOTE_BYTES;
+    memchr::memchr3(a, b, c, field).is_some() || memchr::memchr(d, field).is_some()
 }
 
 impl<W: Write> Rows<W> {

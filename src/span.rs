@@ -161,6 +161,12 @@ static BYTE_CLASS: [u8; 256] = {
     class
 };
 
+/// Whether byte `b` may start a whitespace character (`char::is_whitespace`): ASCII
+/// whitespace, or the lead byte of a non-ASCII one. False means it certainly does not.
+pub fn may_start_whitespace(b: u8) -> bool {
+    BYTE_CLASS[b as usize] != ORDINARY
+}
+
 /// The length in bytes of the whitespace character at byte `i` of `s`, or 0 if there is
 /// none there.
 #[inline]

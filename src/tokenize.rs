@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 use rustc_hash::FxHashMap;
 
 use crate::index::{Index, prefetch};
-use crate::span::Span;
+use crate::span::{Span, may_start_whitespace};
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,7 +82,7 @@ pub fn tokens(text: &str, span: Span) -> impl Iterator<Item = (Span, TokenKind)>
         }
         if s.as_bytes()
             .get(pos)
-            .is_some_and(|&b| !b.is_ascii() || is_ascii_space(b))
+            .is_some_and(|&b| may_start_whitespace(b))
         {
             let rest = &s[pos..];
             pos += rest.len() - rest.trim_start().len();
@@ -100,13 +100,6 @@ pub fn tokens(text: &str, span: Span) -> impl Iterator<Item = (Span, TokenKind)>
         pos += len;
         Some(token)
     })
-}
-
-/// Whether an ASCII byte is whitespace as `char::is_whitespace` reads it: tab, line feed,
-/// vertical tab, form feed, carriage return and space (`u8::is_ascii_whitespace` leaves
-/// out the vertical tab).
-fn is_ascii_space(b: u8) -> bool {
-    matches!(b, b'\t'..=b'\r' | b' ')
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -601,7 +594,11 @@ mod tests {
     #[test]
     fn ascii_space_is_unicode_whitespace() {
         for b in 0..=127u8 {
-            assert_eq!(is_ascii_space(b), char::from(b).is_whitespace(), "byte {b}");
+            assert_eq!(
+                may_start_whitespace(b),
+                char::from(b).is_whitespace(),
+                "byte {b}"
+            );
         }
         // Each kind of whitespace between words, and leading: two words, nothing else.
         for space in [

@@ -24,7 +24,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use gazetteer::{EntityType, Gazetteer, KnownEntity};
 
-use crate::matcher::PhraseTable;
+use crate::matcher::{PhraseTable, WordList};
 use crate::span::{Span, collapse_whitespace};
 use crate::tokenize::{Normalizer, Token, TokenKind, fold_case, word_hash};
 use gazetteer::{match_form, match_forms};
@@ -79,7 +79,7 @@ impl AsMut<Mention> for Mention {
 }
 
 /// Titles that announce a person's name (surface forms; abbreviations without their dot).
-const TITLES: &[&str] = &[
+static TITLES: WordList = WordList::new(&[
     "President",
     "Vice President",
     "Prime Minister",
@@ -155,10 +155,10 @@ const TITLES: &[&str] = &[
     "Director-General",
     "Candidate",
     "Nominee",
-];
+]);
 
 /// Words that make a capitalised run an organisation.
-const ORG_WORDS: &[&str] = &[
+static ORG_WORDS: WordList = WordList::new(&[
     "Bank",
     "Survey",
     "Institute",
@@ -227,31 +227,11 @@ const ORG_WORDS: &[&str] = &[
     "House",
     "Administration",
     "Church",
-];
-
-/// [`NOT_NAMES`] as a set: every capitalised word of a text is looked up in it.
-static NOT_NAME_SET: LazyLock<rustc_hash::FxHashSet<&'static str>> =
-    LazyLock::new(|| NOT_NAMES.iter().copied().collect());
-
-/// [`TITLES`] as a set: it is asked of the words of every capitalised run.
-static TITLE_SET: LazyLock<rustc_hash::FxHashSet<&'static str>> =
-    LazyLock::new(|| TITLES.iter().copied().collect());
-
-/// [`ORG_WORDS`] as a set: it is asked of the words of every capitalised run.
-static ORG_WORD_SET: LazyLock<rustc_hash::FxHashSet<&'static str>> =
-    LazyLock::new(|| ORG_WORDS.iter().copied().collect());
-
-/// [`CAPITALISED_NOUNS`] as a set: it is asked of the words of every capitalised run.
-static CAPITALISED_NOUN_SET: LazyLock<rustc_hash::FxHashSet<&'static str>> =
-    LazyLock::new(|| CAPITALISED_NOUNS.iter().copied().collect());
-
-/// [`NOT_PERSON_ENDS`] as a set: it is asked of the words of every capitalised run.
-static NOT_PERSON_END_SET: LazyLock<rustc_hash::FxHashSet<&'static str>> =
-    LazyLock::new(|| NOT_PERSON_ENDS.iter().copied().collect());
+]);
 
 /// Capitalised words that are not names on their own. Month names ([`MONTHS`]) are not
 /// names either, unless used as a surname.
-const NOT_NAMES: &[&str] = &[
+static NOT_NAMES: WordList = WordList::new(&[
     "I",
     "Monday",
     "Tuesday",
@@ -294,11 +274,11 @@ const NOT_NAMES: &[&str] = &[
     "I've",
     "I'll",
     "I'd",
-];
+]);
 
 /// Nouns that political prose capitalises as titles of office or institutions in general
 /// ("the President", "the Government", "Member States") and that name no one entity.
-const CAPITALISED_NOUNS: &[&str] = &[
+static CAPITALISED_NOUNS: WordList = WordList::new(&[
     "President",
     "Government",
     "Governments",
@@ -365,7 +345,7 @@ const CAPITALISED_NOUNS: &[&str] = &[
     "Interior",
     "Chapter",
     "Presidency",
-];
+]);
 
 /// Organisation words that, alone and capitalised, name one body of the speaker's own
 /// state ("the Senate", "the Treasury"); other organisation words alone ("the Council")
@@ -518,7 +498,7 @@ const NAME_HEADS: &[(&str, EntityType)] = &[
 
 /// Last words that make a run a place, body or thing, never a person ("General Land
 /// Office", "Santos City").
-const NOT_PERSON_ENDS: &[&str] = &[
+static NOT_PERSON_ENDS: WordList = WordList::new(&[
     "City",
     "Bay",
     "Sound",
@@ -601,7 +581,7 @@ const NOT_PERSON_ENDS: &[&str] = &[
     "Medal",
     "Cup",
     "Games",
-];
+]);
 
 /// First words that make a run of two or more capitalised words a place: "Lake Erie",
 /// "Mount Everest", "Cape Horn" (locations; a fort is a site, as the gazetteer's military
@@ -739,7 +719,7 @@ const CONNECTORS: &[&str] = &[
 /// [`TITLES`] indexed for matching; built once, as it never changes.
 static TITLE_TABLE: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
     let mut titles = PhraseTable::default();
-    for t in TITLES {
+    for t in TITLES.words() {
         titles.insert(gazetteer::name_key(t), ());
     }
     titles
@@ -864,7 +844,7 @@ impl<'a> Recognizer<'a> {
             .map(|i| {
                 tokens[i].kind == TokenKind::Word
                     && forms[i].starts_with(char::is_uppercase)
-                    && !NOT_NAME_SET.contains(&*forms[i])
+                    && !NOT_NAMES.contains(&forms[i])
                     && (!MONTHS.contains(&&*forms[i])
                         || month_surname(&forms, tokens, i, gazetteer))
             })
@@ -1006,7 +986,7 @@ impl<'a> Recognizer<'a> {
                     // "of …") follow, or it heads an organisation ("Bank of Finland");
                     // a firm's initials ("AT&T") are capitals of their own.
                     let next_cap = is_cap(i + 1);
-                    if common || !(next_cap || ORG_WORD_SET.contains(&*forms[i])) || end == i + 1 {
+                    if common || !(next_cap || ORG_WORDS.contains(&forms[i])) || end == i + 1 {
                         i += 1;
                         continue;
                     }
@@ -1184,7 +1164,7 @@ impl<'a> Recognizer<'a> {
         // caller moves on and finds "Malta" by itself. A treaty or an organisation word
         // ("Department of Agriculture") is not a role.
         let role = |w: &str| {
-            (TITLE_SET.contains(w) || CAPITALISED_NOUN_SET.contains(w)) && !ORG_WORD_SET.contains(w)
+            (TITLES.contains(w) || CAPITALISED_NOUNS.contains(w)) && !ORG_WORDS.contains(w)
         };
         if words.len() > 1
             && role(words[0])
@@ -1195,7 +1175,7 @@ impl<'a> Recognizer<'a> {
         }
         if let Some(t) = words
             .iter()
-            .rposition(|w| TITLE_SET.contains(*w))
+            .rposition(|w| TITLES.contains(w))
             .filter(|&t| t + 1 < words.len() && t > 0)
         {
             let end = person_run(
@@ -1282,13 +1262,13 @@ impl<'a> Recognizer<'a> {
         if SITE_ENDS.contains(&last) && !connector {
             return Run::Typed(EntityType::Loc);
         }
-        if words.iter().any(|w| ORG_WORD_SET.contains(*w)) {
+        if words.iter().any(|w| ORG_WORDS.contains(w)) {
             return Run::Typed(EntityType::Org);
         }
         if words.len() <= 3
             && self.gazetteer.is_given_name(words[0])
             && !connector
-            && !NOT_PERSON_END_SET.contains(last)
+            && !NOT_PERSON_ENDS.contains(last)
         {
             return Run::Typed(EntityType::Person);
         }
@@ -1317,7 +1297,7 @@ impl<'a> Recognizer<'a> {
             country: String::new(),
             source: Source::Pattern,
         };
-        if ORG_WORD_SET.contains(word) {
+        if ORG_WORDS.contains(word) {
             return match self.heads.get(word) {
                 Some(named) => Some(Mention {
                     span,
@@ -1394,7 +1374,7 @@ impl<'a> Recognizer<'a> {
             // American prose calls the United States.
             let union_by_pattern = head == "Union" && m.source != Source::Gazetteer;
             if head != m.entity
-                && ORG_WORD_SET.contains(head)
+                && ORG_WORDS.contains(head)
                 && head != "Administration"
                 && !union_by_pattern
             {
@@ -1487,7 +1467,7 @@ fn name_head(word: &str) -> Option<EntityType> {
 
 /// The type a head word gives the name it ends: a treaty, a place or an organisation.
 fn head_type(word: &str) -> Option<EntityType> {
-    name_head(word).or_else(|| ORG_WORD_SET.contains(word).then_some(EntityType::Org))
+    name_head(word).or_else(|| ORG_WORDS.contains(word).then_some(EntityType::Org))
 }
 
 /// After a gazetteer name ending at token `start`, the capitalised words up to and
@@ -1509,7 +1489,7 @@ fn head_end(
     }
     let mut found = None;
     let mut k = start;
-    while k < start + 4 && is_cap(k) && !known(k) && !TITLE_SET.contains(&*forms[k]) {
+    while k < start + 4 && is_cap(k) && !known(k) && !TITLES.contains(&forms[k]) {
         // "United Nations Decade for Women": the complement is added by the caller.
         let document = DOCUMENT_HEADS.contains(&&*forms[k])
             && forms
@@ -1595,7 +1575,7 @@ fn heading_len(words: &[Cow<str>]) -> usize {
 /// name: a title ("Ambassador Lusaka" is handled as a person) or a noun that political prose
 /// capitalises ("Member States Spain", "the Conference Sweden").
 fn is_modifier_exempt(word: &str) -> bool {
-    TITLE_SET.contains(word) || CAPITALISED_NOUN_SET.contains(word)
+    TITLES.contains(word) || CAPITALISED_NOUNS.contains(word)
 }
 
 /// Discourse words that start sentences capitalised but are never names.
@@ -1662,10 +1642,7 @@ fn person_run(
     tokens: &[Token],
 ) -> usize {
     let first = forms.get(start).map_or("", |f| &**f);
-    if ORG_WORD_SET.contains(first)
-        || CAPITALISED_NOUN_SET.contains(first)
-        || TITLE_SET.contains(first)
-    {
+    if ORG_WORDS.contains(first) || CAPITALISED_NOUNS.contains(first) || TITLES.contains(first) {
         return start;
     }
     let mut end = start;
@@ -1686,7 +1663,7 @@ fn person_run(
         k += 1;
     }
     let last = forms.get(end.wrapping_sub(1)).map_or("", |f| &**f);
-    if end > start && (NOT_PERSON_END_SET.contains(last) || ORG_WORD_SET.contains(last)) {
+    if end > start && (NOT_PERSON_ENDS.contains(last) || ORG_WORDS.contains(last)) {
         return start;
     }
     end
@@ -1747,7 +1724,7 @@ fn and_inside_name(
     while is_cap(last + 1) {
         last += 1;
     }
-    let org = |w: &Cow<str>| ORG_WORD_SET.contains(&**w);
+    let org = |w: &Cow<str>| ORG_WORDS.contains(w);
     if org(&forms[last]) && !org(&forms[k - 1]) {
         return true;
     }
@@ -1801,7 +1778,7 @@ pub fn is_common_noun(text: &str, m: &Mention, lowercase: &FxHashSet<u64>) -> bo
     m.source == Source::Pattern
         && m.etype == EntityType::Other
         && words.all(|w| {
-            CAPITALISED_NOUN_SET.contains(w.trim_end_matches('.'))
+            CAPITALISED_NOUNS.contains(w.trim_end_matches('.'))
                 || lowercase.contains(&word_hash(&fold_case(w)))
         })
 }

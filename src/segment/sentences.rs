@@ -10,21 +10,22 @@
 use rustc_hash::FxHashSet;
 use std::sync::LazyLock;
 
+use crate::matcher::WordList;
 use crate::span::Span;
 
 /// Abbreviations that are always followed by more of the same sentence. Lists of
 /// abbreviations are matched in capitals too ("MR.", "NO. 5", see [`listed`]).
-const NEVER_FINAL: &[&str] = &[
+static NEVER_FINAL: WordList = WordList::new(&[
     "Mr", "Mrs", "Ms", "Messrs", "Dr", "Prof", "Gen", "Gens", "Sen", "Sens", "Rep", "Reps", "Gov",
     "St", "Mt", "Ft", "Lt", "Col", "Capt", "Cmdr", "Sgt", "Adm", "Maj", "Brig", "Rev", "Hon",
     "Pres", "Fr", "Supt", "Insp", "Amb", "Sec", "Cpl", "Pvt", "e.g", "i.e", "cf", "vs", "viz",
     "approx", "incl", "esp", "Ave", "Blvd", "Gen'l", "Ph", "Dept", "Univ", "Assn", "Approx",
     "Incl", "Cf", "Viz", "Vs", "Esp", "v",
-];
+]);
 
 /// Nouns that a dotted acronym modifies ("U.S. Senate", "U.N. Envoy"): after an acronym,
 /// these continue the sentence; any other capitalised word starts a new one.
-const AFTER_ACRONYM: &[&str] = &[
+static AFTER_ACRONYM: WordList = WordList::new(&[
     "President",
     "Vice",
     "Senate",
@@ -184,7 +185,7 @@ const AFTER_ACRONYM: &[&str] = &[
     "Republican",
     "Communist",
     "Socialist",
-];
+]);
 
 /// Acronyms that modify the name after them ("U.S. District Judge", "U.N. Envoy") even
 /// after a comma; other acronyms after a comma are a place closing an appositive
@@ -234,18 +235,18 @@ const LETTER_LABELS: &[&str] = &[
 ];
 
 /// Abbreviations before a number ("No. 5", "p. 12"); elsewhere ordinary words.
-const BEFORE_NUMBER: &[&str] = &[
+static BEFORE_NUMBER: WordList = WordList::new(&[
     "No", "Nos", "no", "nos", "lb", "lbs", "Art", "Arts", "art", "arts", "Fig", "Vol", "vol",
     "Vols", "vols", "Ch", "ch", "chap", "Chap", "p", "pp", "para", "Para", "paras", "Paras", "Sec",
     "Nr", "Op", "op", "Res", "res", "Corr", "Add", "Rev", "Suppl", "Supp", "Ann",
-];
+]);
 
 /// Abbreviations that may end a sentence; they do when a sentence-starting word follows.
-const MAYBE_FINAL: &[&str] = &[
+static MAYBE_FINAL: WordList = WordList::new(&[
     "etc", "Inc", "Ltd", "Co", "Corp", "Jr", "Sr", "Bros", "Esq", "Jan", "Feb", "Mar", "Apr",
     "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Mon", "Tue", "Tues", "Wed", "Thu",
     "Thur", "Thurs", "Fri", "Sat", "Sun", "al", "ed", "eds", "Gov't",
-];
+]);
 
 /// Words that typically start a sentence; beyond the stop words.
 const STARTER_EXTRAS: &[&str] = &[
@@ -364,7 +365,7 @@ pub fn starts_with_tail(line: &str) -> bool {
     first.strip_suffix('.').is_some_and(|word| {
         word.chars().count() >= 2
             && word.chars().all(char::is_alphabetic)
-            && !listed(&NEVER_FINAL_SET, word)
+            && !listed(&NEVER_FINAL, word)
     })
 }
 
@@ -762,14 +763,13 @@ fn period_ends(s: &str, k: usize, sentence_start: usize, q: usize) -> bool {
     let next_word = next_word(s, q);
     let next_is_starter = STARTERS.contains(&next_word.to_lowercase());
     let next_is_number = next_word.starts_with(|c: char| c.is_ascii_digit());
-    if listed(&NEVER_FINAL_SET, token) {
+    if listed(&NEVER_FINAL, token) {
         return false;
     }
     // In capitals a sentence-starting word cannot be told from one inside a sentence by
     // its case; after an abbreviation, a verb or linking word in capitals goes on with the
     // sentence ("THE U.S.A. IS", "J.F. KENNEDY AND").
-    let abbreviation =
-        is_dotted_acronym(token) || is_initial(token) || listed(&MAYBE_FINAL_SET, token);
+    let abbreviation = is_dotted_acronym(token) || is_initial(token) || listed(&MAYBE_FINAL, token);
     if abbreviation
         && next_word.len() >= 2
         && is_caps_word(next_word)
@@ -782,7 +782,7 @@ fn period_ends(s: &str, k: usize, sentence_start: usize, q: usize) -> bool {
     let numeric = next_is_number
         || next_word.bytes().any(|b| b.is_ascii_digit())
         || (next_word.len() >= 2 && is_roman(next_word));
-    if listed(&BEFORE_NUMBER_SET, token) && numeric {
+    if listed(&BEFORE_NUMBER, token) && numeric {
         return false;
     }
     // "VIII. THE NEW AND DEVELOPING NATIONS": a section numeral before a heading in
@@ -790,7 +790,7 @@ fn period_ends(s: &str, k: usize, sentence_start: usize, q: usize) -> bool {
     if is_roman(token) && heading_prefix(&s[q..]).is_some() {
         return false;
     }
-    if listed(&MAYBE_FINAL_SET, token) {
+    if listed(&MAYBE_FINAL, token) {
         return next_is_starter && !next_is_number;
     }
     if matches!(token, "a.m" | "p.m" | "A.M" | "P.M") {
@@ -803,7 +803,7 @@ fn period_ends(s: &str, k: usize, sentence_start: usize, q: usize) -> bool {
         if next_is_number && !appositive {
             return false;
         }
-        return next_is_starter || appositive || !listed(&AFTER_ACRONYM_SET, next_word);
+        return next_is_starter || appositive || !listed(&AFTER_ACRONYM, next_word);
     }
     // "V. I. Lenin", "U. S. Army": an initial before another initial is never the end,
     // even when the next is a letter that can start a sentence ("I", "A").
@@ -823,18 +823,8 @@ fn period_ends(s: &str, k: usize, sentence_start: usize, q: usize) -> bool {
     !(at_piece_start && list_number)
 }
 
-// The word lists `listed` asks, as sets: they are asked at every period.
-static NEVER_FINAL_SET: LazyLock<FxHashSet<&str>> =
-    LazyLock::new(|| NEVER_FINAL.iter().copied().collect());
-static AFTER_ACRONYM_SET: LazyLock<FxHashSet<&str>> =
-    LazyLock::new(|| AFTER_ACRONYM.iter().copied().collect());
-static BEFORE_NUMBER_SET: LazyLock<FxHashSet<&str>> =
-    LazyLock::new(|| BEFORE_NUMBER.iter().copied().collect());
-static MAYBE_FINAL_SET: LazyLock<FxHashSet<&str>> =
-    LazyLock::new(|| MAYBE_FINAL.iter().copied().collect());
-
 /// Is `token` in `list`, as written or, in capitals, as the listed word ("MR" for "Mr")?
-fn listed(list: &FxHashSet<&str>, token: &str) -> bool {
+fn listed(list: &WordList, token: &str) -> bool {
     if list.contains(token) {
         return true;
     }
