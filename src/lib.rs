@@ -16,6 +16,7 @@ pub mod groups;
 mod index;
 pub mod matcher;
 pub mod metrics;
+mod ordered;
 pub mod output;
 pub mod partial;
 pub mod phrases;

@@ -164,7 +164,7 @@ struct AnalysisArgs {
     /// The corpus folder.
     #[arg(default_value = "corpus")]
     corpus: PathBuf,
-    /// Worker threads (default: one per core).
+    /// Threads to analyse and write with (default: one per core); the run uses no more.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
     /// File extensions to read, comma-separated.

@@ -801,8 +801,9 @@ fn into_memory(
     rows.into_inner()
 }
 
-/// One document's rows for the four per-document files, formatted in memory: workers
-/// format the documents they analysed, so that the writer thread only copies bytes.
+/// One document's rows for the four per-document files, formatted in memory: threads
+/// format the documents they analysed, so that writing in corpus order, one document at a
+/// time, only copies bytes.
 #[derive(Debug, Default)]
 pub struct DocumentRows {
     /// `sentences.csv` records.

@@ -1,19 +1,17 @@
 //! A whole `analyze` run: discover, analyse in parallel, write in order, commit.
 //!
-//! Documents are read and analysed in parallel in batches of bounded size; each batch's
-//! results come back in corpus order and are written before the next batch starts, so the
-//! output is byte-identical whatever the number of threads, and memory holds one batch of
-//! documents, not the corpus.
+//! Documents are read and analysed in parallel and written in corpus order, so the output
+//! is byte-identical whatever the number of threads; memory holds the documents between
+//! reading and writing ([`IN_FLIGHT`]), not the corpus.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use rayon::prelude::*;
-
 use crate::corpus::{self, Discovery, SourceFile};
 use crate::error::{Error, Warning};
 use crate::groups::{GroupBy, Groups, Metadata};
+use crate::ordered::{self, Window};
 use crate::output::{self, CellPolicy, DocumentFiles, DocumentRows, Output};
 use crate::partial::{
     self, DataChecksums, Identity, PartDocument, PartialManifest, Share, StoredTotals,
@@ -21,10 +19,11 @@ use crate::partial::{
 use crate::phrases::DocPhrases;
 use crate::pipeline::{Analyzer, DocResult, Totals, Worker};
 
-/// Bytes of input analysed per batch before results are written.
-const BATCH_BYTES: u64 = 2 << 20;
-/// Documents per batch at most.
-const BATCH_FILES: usize = 2048;
+/// Documents read and not yet written, at most: memory holds these, not the corpus.
+const IN_FLIGHT: Window = Window {
+    items: 2048,
+    weight: 8 << 20,
+};
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -119,10 +118,10 @@ type Loaded<'a> = Result<
     (Warning, &'a SourceFile),
 >;
 
-/// Documents up to this size have their rows formatted by the worker that analysed them,
-/// so that the writer thread only copies bytes. A bigger document's rows are formatted
-/// straight into the files by the writer, which keeps memory at the size of its text
-/// instead of text plus rows.
+/// Documents up to this size have their rows formatted by the thread that analysed them,
+/// so that writing, one document at a time, only copies bytes. A bigger document's rows
+/// are formatted straight into the files as it is written, which keeps memory at the size
+/// of its text instead of text plus rows.
 const FORMAT_IN_WORKER: usize = 8 << 20;
 
 /// The outcome of a run.
@@ -307,115 +306,99 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         files.iter().map(|f| f.bytes).sum(),
         files.len() as u64,
     );
-    let workers = Workers::default();
-    // Workers analyse batch k + 1 while this thread's partner writes batch k, in order:
-    // the output is the same whatever the thread count, and writing is not on the
-    // workers' critical path.
-    std::thread::scope(|scope| -> Result<(), Error> {
-        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Loaded>>(1);
-        let writer = scope.spawn(|| -> Result<(), Error> {
-            for results in receive {
-                for result in results {
-                    match result {
-                        Ok((mut doc, rows, text, doc_warnings, file)) => {
-                            warnings.extend(doc_warnings);
-                            if config.share.is_some() {
-                                part_documents.push(PartDocument {
-                                    doc_id: doc.doc_id.clone(),
-                                    ordinal: file.ordinal,
-                                    bytes: file.bytes,
-                                    rows: [
-                                        doc.totals.counts.sentences,
-                                        doc.totals.sections,
-                                        1,
-                                        doc.totals.mentions,
-                                    ],
-                                    skipped: false,
-                                });
-                            }
-                            if doc.totals.counts.sentences == 0 {
-                                warnings
-                                    .push(Warning::new(doc.doc_id.clone(), no_text_reason(&text)));
-                            }
-                            match rows {
-                                Some(rows) => doc_files.append(&rows)?,
-                                None => doc_files.write(
-                                    config.cells,
-                                    &text,
-                                    &doc,
-                                    &metadata.values(&doc.doc_id),
-                                )?,
-                            }
-                            let group = groups
-                                .entry(config.group_by.group_of(&doc.doc_id, &metadata))
-                                .or_default();
-                            group.documents += 1;
-                            group.sections += doc.totals.sections;
-                            group.counts += doc.totals.counts;
-                            progress.advance(text.len() as u64);
-                            totals.phrases.absorb(
-                                &mut doc.phrases,
-                                &Arc::from(doc.doc_id.as_str()),
-                                file.ordinal,
-                                &text,
-                                &analyzer.phrases,
-                            );
-                            workers.give_back(doc.phrases);
-                            totals.merge(doc.totals);
-                        }
-                        Err((w, file)) => {
-                            if config.share.is_some() {
-                                part_documents.push(PartDocument {
-                                    doc_id: file.doc_id.clone(),
-                                    ordinal: file.ordinal,
-                                    bytes: file.bytes,
-                                    rows: [0; 4],
-                                    skipped: true,
-                                });
-                            }
-                            skipped.push(w);
-                            progress.advance(0);
-                        }
+    let spent = Spent::default();
+    // Documents are analysed on every thread and written in corpus order by whichever
+    // thread is free to (see `ordered`): the output is the same whatever the thread count.
+    ordered::map_in_order(
+        &pool,
+        &files,
+        |file| file.bytes,
+        IN_FLIGHT,
+        Worker::default,
+        |worker, file| -> Loaded {
+            let (doc, warnings) = corpus::load(file).map_err(|e| (skip_reason(file, e), file))?;
+            if let Some(table) = spent.take() {
+                worker.recycle(table);
+            }
+            let mut result = analyzer.document(&doc, worker);
+            let rows = (doc.text.len() <= FORMAT_IN_WORKER).then(|| {
+                let rows = DocumentRows::format(
+                    config.cells,
+                    &doc.text,
+                    &result,
+                    &metadata.values(&result.doc_id),
+                );
+                // Only the totals and phrases are still needed.
+                result.sentences = Vec::new();
+                result.mentions = Vec::new();
+                rows
+            });
+            Ok((result, rows, doc.text, warnings, file))
+        },
+        |result| -> Result<(), Error> {
+            match result {
+                Ok((mut doc, rows, text, doc_warnings, file)) => {
+                    warnings.extend(doc_warnings);
+                    if config.share.is_some() {
+                        part_documents.push(PartDocument {
+                            doc_id: doc.doc_id.clone(),
+                            ordinal: file.ordinal,
+                            bytes: file.bytes,
+                            rows: [
+                                doc.totals.counts.sentences,
+                                doc.totals.sections,
+                                1,
+                                doc.totals.mentions,
+                            ],
+                            skipped: false,
+                        });
                     }
+                    if doc.totals.counts.sentences == 0 {
+                        warnings.push(Warning::new(doc.doc_id.clone(), no_text_reason(&text)));
+                    }
+                    match rows {
+                        Some(rows) => doc_files.append(&rows)?,
+                        None => doc_files.write(
+                            config.cells,
+                            &text,
+                            &doc,
+                            &metadata.values(&doc.doc_id),
+                        )?,
+                    }
+                    let group = groups
+                        .entry(config.group_by.group_of(&doc.doc_id, &metadata))
+                        .or_default();
+                    group.documents += 1;
+                    group.sections += doc.totals.sections;
+                    group.counts += doc.totals.counts;
+                    progress.advance(text.len() as u64);
+                    totals.phrases.absorb(
+                        &mut doc.phrases,
+                        &Arc::from(doc.doc_id.as_str()),
+                        file.ordinal,
+                        &text,
+                        &analyzer.phrases,
+                    );
+                    spent.give_back(doc.phrases);
+                    totals.merge(doc.totals);
+                }
+                Err((w, file)) => {
+                    if config.share.is_some() {
+                        part_documents.push(PartDocument {
+                            doc_id: file.doc_id.clone(),
+                            ordinal: file.ordinal,
+                            bytes: file.bytes,
+                            rows: [0; 4],
+                            skipped: true,
+                        });
+                    }
+                    skipped.push(w);
+                    progress.advance(0);
                 }
             }
             Ok(())
-        });
-        for batch in batches(&files) {
-            let results: Vec<Loaded> = pool.install(|| {
-                batch
-                    .par_iter()
-                    .map_init(
-                        || workers.lend(),
-                        |lent, file| {
-                            let (doc, warnings) =
-                                corpus::load(file).map_err(|e| (skip_reason(file, e), file))?;
-                            lent.reuse_spent();
-                            let mut result = analyzer.document(&doc, &mut lent.worker);
-                            let rows = (doc.text.len() <= FORMAT_IN_WORKER).then(|| {
-                                let rows = DocumentRows::format(
-                                    config.cells,
-                                    &doc.text,
-                                    &result,
-                                    &metadata.values(&result.doc_id),
-                                );
-                                // Only the totals and phrases are still needed.
-                                result.sentences = Vec::new();
-                                result.mentions = Vec::new();
-                                rows
-                            });
-                            Ok((result, rows, doc.text, warnings, file))
-                        },
-                    )
-                    .collect()
-            });
-            if send.send(results).is_err() {
-                break; // the writer stopped on an error, which join reports
-            }
-        }
-        drop(send);
-        writer.join().expect("writer thread panicked")
-    })?;
+        },
+    )?;
     progress.finish();
     doc_files.finish(&mut out)?;
     let phrases = match config.share {
@@ -537,79 +520,26 @@ fn skip_reason(file: &SourceFile, e: Error) -> Warning {
     Warning::new(file.doc_id.clone(), message)
 }
 
-/// Workers kept from one rayon split to the next, so that their caches (the stems of the
-/// words seen) last the run: a fresh worker per split stemmed each word some three times.
-/// With them, documents' phrases on their way back from the writer (see
-/// [`Worker::recycle`]).
+/// Documents' phrase tables on their way back from the writing to the analysing threads
+/// (see [`Worker::recycle`]), so that a table's memory is reused, not allocated afresh.
 #[derive(Default)]
-struct Workers {
-    idle: std::sync::Mutex<Vec<Worker>>,
-    spent: std::sync::Mutex<Vec<DocPhrases>>,
-}
+struct Spent(std::sync::Mutex<Vec<DocPhrases>>);
 
 /// Spent phrase tables held for reuse at most: a few per worker are enough, and more would
 /// only hold memory.
 const SPENT_KEPT: usize = 16;
 
-impl Workers {
+impl Spent {
     /// Keeps a document's phrases, once absorbed, for a worker to reuse.
-    fn give_back(&self, spent: DocPhrases) {
-        let mut kept = self.spent.lock().expect("spent phrases");
+    fn give_back(&self, table: DocPhrases) {
+        let mut kept = self.0.lock().expect("spent phrases");
         if kept.len() < SPENT_KEPT {
-            kept.push(spent);
+            kept.push(table);
         }
     }
 
-    fn lend(&self) -> Lent<'_> {
-        let worker = self
-            .idle
-            .lock()
-            .expect("worker pool")
-            .pop()
-            .unwrap_or_default();
-        Lent { worker, home: self }
+    /// A spent table, if one is back.
+    fn take(&self) -> Option<DocPhrases> {
+        self.0.lock().expect("spent phrases").pop()
     }
-}
-
-/// A worker out of [`Workers`], given back when dropped.
-struct Lent<'a> {
-    worker: Worker,
-    home: &'a Workers,
-}
-
-impl Lent<'_> {
-    /// Hands the worker a spent phrase table, if one is back from the writer.
-    fn reuse_spent(&mut self) {
-        let spent = self.home.spent.lock().expect("spent phrases").pop();
-        if let Some(spent) = spent {
-            self.worker.recycle(spent);
-        }
-    }
-}
-
-impl Drop for Lent<'_> {
-    fn drop(&mut self) {
-        let worker = std::mem::take(&mut self.worker);
-        self.home.idle.lock().expect("worker pool").push(worker);
-    }
-}
-
-/// Consecutive runs of files of at most [`BATCH_BYTES`] (or one larger file).
-fn batches(files: &[SourceFile]) -> impl Iterator<Item = &[SourceFile]> {
-    let mut rest = files;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let mut bytes = 0;
-        let mut n = 0;
-        while n < rest.len() && n < BATCH_FILES && (n == 0 || bytes + rest[n].bytes <= BATCH_BYTES)
-        {
-            bytes += rest[n].bytes;
-            n += 1;
-        }
-        let (batch, tail) = rest.split_at(n);
-        rest = tail;
-        Some(batch)
-    })
 }
