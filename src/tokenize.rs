@@ -102,37 +102,68 @@ pub fn tokens(text: &str, span: Span) -> impl Iterator<Item = (Span, TokenKind)>
     })
 }
 
-fn is_apostrophe(c: char) -> bool {
+const fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02bc}')
 }
 
-fn is_hyphen(c: char) -> bool {
+const fn is_hyphen(c: char) -> bool {
     matches!(c, '-' | '\u{2010}' | '\u{2011}')
 }
 
 /// Marks that may join two parts of one word ("don't", "UN-brokered", "e.g.", "AT&T"),
 /// depending on what follows them.
-fn is_joiner(c: char) -> bool {
+const fn is_joiner(c: char) -> bool {
     is_apostrophe(c) || is_hyphen(c) || matches!(c, '.' | '@' | '_' | '&')
 }
 
+/// A byte's class for [`word_len`]'s ASCII path.
+static CLASS: [u8; 256] = {
+    let mut table = [OTHER; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_alphanumeric() {
+            ALNUM
+        } else if !is_joiner(c as char) && c != b':' {
+            ENDS_WORD
+        } else {
+            OTHER
+        };
+        b += 1;
+    }
+    table
+};
+
+/// An ASCII letter or digit.
+const ALNUM: u8 = 1;
+/// ASCII that ends a run of letters and digits as a word: it joins nothing ([`is_joiner`])
+/// and is not the ':' that may follow "http" in an address.
+const ENDS_WORD: u8 = 2;
+/// Anything else: the word's end needs a closer look.
+const OTHER: u8 = 0;
+
 /// Length of the word at the start of `s`.
 fn word_len(s: &str) -> usize {
+    // Most words are ASCII letters and digits followed by a space or by punctuation that
+    // joins nothing: the loops below would end there too, without their Unicode lookups
+    // (a tenth of a run before). A dotted acronym needs a '.' after its letters and an
+    // address a ':' or a '.', so neither takes this path.
+    let b = s.as_bytes();
+    let mut run = 0;
+    while run < b.len() && CLASS[usize::from(b[run])] == ALNUM {
+        run += 1;
+    }
+    if run > 0
+        && b.get(run)
+            .is_none_or(|&c| CLASS[usize::from(c)] == ENDS_WORD)
+    {
+        return run;
+    }
     // Only "http…" and "www…" can start an address.
     if s.starts_with(['h', 'H', 'w', 'W'])
         && let Some(len) = url_len(s)
     {
         return len;
-    }
-    // Most words are ASCII letters and digits followed by a space or by punctuation that
-    // joins nothing: the loop below would end there too, without its Unicode lookups (a
-    // tenth of a run before). A dotted acronym needs a '.' after its letters, so it never
-    // takes this path.
-    let b = s.as_bytes();
-    let run = b.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
-    let ends_plainly = |&c: &u8| c.is_ascii() && !is_joiner(char::from(c));
-    if run > 0 && b.get(run).is_none_or(ends_plainly) {
-        return run;
     }
     if let Some(len) = dotted_acronym_len(s) {
         return len;
@@ -693,6 +724,18 @@ mod tests {
         assert_eq!(
             words("see www.un.org. Mail press@state.gov."),
             vec!["see", "www.un.org", ".", "Mail", "press@state.gov", "."]
+        );
+        assert_eq!(
+            words("Read HTTPS://state.gov/r?id=4, then: http stops"),
+            vec![
+                "Read",
+                "HTTPS://state.gov/r?id=4",
+                ",",
+                "then",
+                ":",
+                "http",
+                "stops"
+            ]
         );
     }
 
