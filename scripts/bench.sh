@@ -38,9 +38,10 @@ for size in ${sizes[@]}; do
     best_two=$(echo "if ($t2 - $t1 < $best_two) $t2 - $t1 else $best_two" | bc -l)
   done
   declare -A best=()
-  # "1core": one worker pinned with its writer thread to one core (taskset), the
-  # baseline for how well a second core is used; "1": one worker, its writer thread free
-  # to run on the other core.
+  # "1core": `--threads 1` pinned to one core (taskset), the baseline for how well a
+  # second core is used; "1": `--threads 1` unpinned. Since abc798e a run uses no thread
+  # beyond `--threads`, so the two should agree; before, the writer thread of a "1" run
+  # had the second core to itself.
   for threads in 1core 1 2; do
     best_wc=999999; best_dt=999999; peak=0
     pin=(); n=$threads
