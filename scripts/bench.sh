@@ -39,9 +39,9 @@ for size in ${sizes[@]}; do
   done
   declare -A best=()
   # "1core": `--threads 1` pinned to one core (taskset), the baseline for how well a
-  # second core is used; "1": `--threads 1` unpinned. Since abc798e a run uses no thread
-  # beyond `--threads`, so the two should agree; before, the writer thread of a "1" run
-  # had the second core to itself.
+  # second core is used; "1": `--threads 1` unpinned. Since abc798e documents are
+  # analysed and written on `--threads` threads only, so the two should agree; before,
+  # the writer thread of a "1" run had the second core to itself.
   for threads in 1core 1 2; do
     best_wc=999999; best_dt=999999; peak=0
     pin=(); n=$threads

@@ -164,7 +164,7 @@ struct AnalysisArgs {
     /// The corpus folder.
     #[arg(default_value = "corpus")]
     corpus: PathBuf,
-    /// Threads to analyse and write with (default: one per core); the run uses no more.
+    /// Threads to analyse and write with (default: one per core).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
     /// File extensions to read, comma-separated.
