@@ -88,6 +88,9 @@ impl KnownEntity {
 #[derive(Debug, Clone, Default)]
 pub struct Gazetteer {
     entities: Vec<KnownEntity>,
+    /// Each entity's index by canonical name: a search of the list for every row of a
+    /// file was half of start-up.
+    ids: rustc_hash::FxHashMap<String, usize>,
     /// File and line each entity was defined on, for error messages.
     origins: Vec<(String, usize)>,
     names: PhraseTable<u32>,
@@ -226,7 +229,7 @@ impl Gazetteer {
                 country: country.to_string(),
                 role: field(3).to_string(),
             };
-            let existing = self.entities.iter().position(|e| e.canonical == canonical);
+            let existing = self.ids.get(canonical).copied();
             // Overriding replaces what an earlier file defined; a name repeated within
             // one file is a mistake in that file.
             let same_file = |id: usize, origins: &[(String, usize)]| origins[id].0 == name;
@@ -245,6 +248,8 @@ impl Gazetteer {
                     ));
                 }
                 None => {
+                    self.ids
+                        .insert(entity.canonical.clone(), self.entities.len());
                     self.entities.push(entity);
                     self.origins.push((name.to_string(), line));
                     self.entities.len() - 1
