@@ -1,10 +1,14 @@
 //! Longest-match lookup of multiword keys over a token sequence.
 //!
 //! Lexicon terms, rule words and gazetteer aliases are all sequences of normalized token
-//! strings ("economic" "sanction"; "United" "States"). A [`PhraseTable`] indexes them by
-//! their first element, so matching at a position costs one hash lookup plus a comparison
-//! of the few keys that start with that token; a bitmap of the keys' first bytes turns
-//! most positions away before any hashing (no gazetteer name starts in lower case).
+//! strings ("economic" "sanction"; "United" "States"), or of those strings' hashes. A
+//! [`PhraseTable`] indexes them by their first element, so matching at a position costs
+//! one hash lookup plus a comparison of the few keys that start with that token; a bitmap
+//! of the keys' first bytes (or hashes' low bits) turns most positions away before any
+//! hashing (no gazetteer name starts in lower case).
+
+use std::borrow::Borrow;
+use std::hash::Hash;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -65,39 +69,63 @@ impl WordList {
     }
 }
 
+/// An element of a [`PhraseTable`] key as the table stores it: a word, or a word's hash.
+pub trait Element: Eq + Hash + Clone + Borrow<Self::Query> {
+    /// What the table is asked about (`str` for a stored `Box<str>`).
+    type Query: ?Sized + Eq + Hash;
+    /// A number from an element, for the table's quick refusal
+    /// ([`PhraseTable::may_start`]).
+    fn lead(element: &Self::Query) -> usize;
+}
+
+/// A word, filed under its first byte (0 for an empty one).
+impl Element for Box<str> {
+    type Query = str;
+    fn lead(word: &str) -> usize {
+        word.as_bytes().first().map_or(0, |&b| b as usize)
+    }
+}
+
+/// A word's hash, filed under its low bits.
+impl Element for u64 {
+    type Query = u64;
+    fn lead(hash: &u64) -> usize {
+        *hash as usize
+    }
+}
+
 /// A whole key with its value.
-type Keyed<V> = (Box<[Box<str>]>, V);
+type Keyed<K, V> = (Box<[K]>, V);
 
 /// A map from token sequences to values, queried for the longest match at a position.
+/// Elements are words (`K` = `Box<str>`), or their [`word_hash`](crate::tokenize::word_hash)
+/// (`K` = `u64`) for a caller that has each word's hash at hand: then a lookup reads no
+/// string, only numbers beside the word's other normal forms (this is how the tone
+/// stage matches stems; phrases are told apart by the same hashes).
 #[derive(Debug, Clone)]
-pub struct PhraseTable<V> {
-    by_first: FxHashMap<Box<str>, Vec<Keyed<V>>>,
-    /// The first bytes of the keys' first elements (0 for an empty one).
-    first_bytes: BitSet<4>,
+pub struct PhraseTable<V, K = Box<str>> {
+    by_first: FxHashMap<K, Vec<Keyed<K, V>>>,
+    /// The [`Element::lead`]s of the keys' first elements.
+    first_leads: BitSet<4>,
     len: usize,
 }
 
-/// The byte a first element is filed under in `first_bytes`.
-fn lead_byte(s: &str) -> usize {
-    s.as_bytes().first().map_or(0, |&b| b as usize)
-}
-
-impl<V> Default for PhraseTable<V> {
+impl<V, K> Default for PhraseTable<V, K> {
     fn default() -> Self {
         PhraseTable {
             by_first: FxHashMap::default(),
-            first_bytes: BitSet::default(),
+            first_leads: BitSet::default(),
             len: 0,
         }
     }
 }
 
-impl<V> PhraseTable<V> {
+impl<V, K: Element> PhraseTable<V, K> {
     /// Inserts `key` (at least one element), replacing and returning any previous value.
-    pub fn insert(&mut self, key: Vec<String>, value: V) -> Option<V> {
+    pub fn insert(&mut self, key: Vec<impl Into<K>>, value: V) -> Option<V> {
         assert!(!key.is_empty(), "empty phrase key");
-        let key: Box<[Box<str>]> = key.into_iter().map(String::into_boxed_str).collect();
-        self.first_bytes.insert(lead_byte(&key[0]));
+        let key: Box<[K]> = key.into_iter().map(Into::into).collect();
+        self.first_leads.insert(K::lead(key[0].borrow()));
         let bucket = self.by_first.entry(key[0].clone()).or_default();
         if let Some(slot) = bucket.iter_mut().find(|(k, _)| *k == key) {
             return Some(std::mem::replace(&mut slot.1, value));
@@ -109,24 +137,27 @@ impl<V> PhraseTable<V> {
         None
     }
 
-    /// False when no key starts with `first` (told by its first byte alone): true does not
-    /// mean one does.
-    pub fn may_start(&self, first: &str) -> bool {
-        self.first_bytes.contains(lead_byte(first))
+    /// False when no key starts with `first` (told by its [`Element::lead`] alone): true
+    /// does not mean one does.
+    pub fn may_start(&self, first: &K::Query) -> bool {
+        self.first_leads.contains(K::lead(first))
     }
 
     /// The value stored for exactly `key`.
-    pub fn get(&self, key: &[&str]) -> Option<&V> {
+    pub fn get(&self, key: &[&K::Query]) -> Option<&V> {
         let bucket = self.by_first.get(*key.first()?)?;
         bucket
             .iter()
-            .find(|(k, _)| k.len() == key.len() && k.iter().zip(key).all(|(a, b)| &**a == *b))
+            .find(|(k, _)| k.len() == key.len() && k.iter().zip(key).all(|(a, b)| a.borrow() == *b))
             .map(|(_, v)| v)
     }
 
     /// The longest key that matches the sequence `at(0), at(1), …`, with its length and
     /// value. `at` returns `None` past the end of the sequence.
-    pub fn longest<'s>(&self, at: impl Fn(usize) -> Option<&'s str>) -> Option<(usize, &V)> {
+    pub fn longest<'s>(&self, at: impl Fn(usize) -> Option<&'s K::Query>) -> Option<(usize, &V)>
+    where
+        K::Query: 's,
+    {
         let first = at(0).filter(|f| self.may_start(f))?;
         let bucket = self.by_first.get(first)?;
         bucket
@@ -135,7 +166,7 @@ impl<V> PhraseTable<V> {
                 k.iter()
                     .enumerate()
                     .skip(1)
-                    .all(|(i, part)| at(i) == Some(&**part))
+                    .all(|(i, part)| at(i) == Some(part.borrow()))
             })
             .map(|(k, v)| (k.len(), v))
     }
@@ -161,7 +192,7 @@ mod tests {
 
     #[test]
     fn longest_match_wins() {
-        let mut t = PhraseTable::default();
+        let mut t: PhraseTable<i32> = PhraseTable::default();
         t.insert(key("peace"), 1);
         t.insert(key("peace deal"), 2);
         t.insert(key("peace deal talks now"), 3);
@@ -171,5 +202,22 @@ mod tests {
         assert_eq!(t.get(&["peace", "deal"]), Some(&2));
         assert_eq!(t.insert(key("peace"), 9), Some(1));
         assert_eq!(t.len(), 3);
+    }
+
+    /// Keyed by hashes, a table matches as keyed by the words, and tells apart keys whose
+    /// hashes differ only past the low bits it files first elements under.
+    #[test]
+    fn hashed_keys_match_like_words() {
+        let mut t: PhraseTable<i32, u64> = PhraseTable::default();
+        t.insert(vec![7u64], 1);
+        t.insert(vec![7u64, 8], 2);
+        t.insert(vec![7u64 + 256, 8, 9], 3);
+        let at = |seq: &'static [u64]| move |i: usize| seq.get(i);
+        assert_eq!(t.longest(at(&[7, 8, 9])), Some((2, &2)));
+        assert_eq!(t.longest(at(&[7, 9])), Some((1, &1)));
+        assert_eq!(t.longest(at(&[263, 8, 9])), Some((3, &3)));
+        assert_eq!(t.longest(at(&[263, 8])), None);
+        assert_eq!(t.get(&[&7, &8]), Some(&2));
+        assert_eq!(t.get(&[&263]), None);
     }
 }

@@ -118,8 +118,10 @@ pub struct Lexicon {
     term_starts: Box<BitSet<1024>>,
     modifier_starts: Box<BitSet<1024>>,
     form_starts: Box<BitSet<1024>>,
-    terms: PhraseTable<u32>,
-    modifiers: PhraseTable<Modifier>,
+    /// Terms and rule words by the [`word_hash`]es of their stems, which every token's
+    /// [`Term`] carries: matching reads no string.
+    terms: PhraseTable<u32, u64>,
+    modifiers: PhraseTable<Modifier, u64>,
     /// Exact lower-case word forms (LIWC words without `*`, VADER tokens).
     forms: FxHashMap<Box<str>, u32>,
     /// Word-form prefixes (LIWC words with a trailing `*`).
@@ -215,7 +217,7 @@ impl Lexicon {
             &["term", "polarity", "class", "intensity", "notes"],
         )?;
         let mut normalizer = Normalizer::default();
-        let mut seen = PhraseTable::default();
+        let mut seen: PhraseTable<usize> = PhraseTable::default();
         for (line, record) in &records.rows {
             let line = *line;
             let term = record[0].trim();
@@ -265,10 +267,8 @@ impl Lexicon {
                 intensity,
                 blocks,
             };
-            match self
-                .terms
-                .get(&key.iter().map(String::as_str).collect::<Vec<_>>())
-            {
+            let hashes: Vec<u64> = key.iter().map(|stem| word_hash(stem)).collect();
+            match self.terms.get(&hashes.iter().collect::<Vec<_>>()) {
                 Some(&index) if overrides => self.entries[index as usize] = entry,
                 Some(_) => {
                     return Err(records.error(
@@ -278,8 +278,8 @@ impl Lexicon {
                     ));
                 }
                 None => {
-                    self.term_starts.insert(word_hash(&key[0]) as usize);
-                    self.terms.insert(key, self.entries.len() as u32);
+                    self.term_starts.insert(hashes[0] as usize);
+                    self.terms.insert(hashes, self.entries.len() as u32);
                     self.entries.push(entry);
                 }
             }
@@ -333,8 +333,9 @@ impl Lexicon {
                     format!("factor {factor} does not fit kind `{}`", record[1].trim()),
                 ));
             }
-            self.modifier_starts.insert(word_hash(&key[0]) as usize);
-            self.modifiers.insert(key, Modifier { kind, factor });
+            let hashes: Vec<u64> = key.iter().map(|stem| word_hash(stem)).collect();
+            self.modifier_starts.insert(hashes[0] as usize);
+            self.modifiers.insert(hashes, Modifier { kind, factor });
         }
         Ok(records.rows.len())
     }
@@ -354,8 +355,9 @@ impl Lexicon {
         self.entries.is_empty()
     }
 
-    /// Longest term matching the stem sequence `at(0), at(1), …`: its length and index.
-    pub fn match_term<'s>(&self, at: impl Fn(usize) -> Option<&'s str>) -> Option<(usize, u32)> {
+    /// Longest term matching the stems whose [`word_hash`]es are `at(0), at(1), …` (as in
+    /// [`Term::stem_hash`]): its length and index.
+    pub fn match_term<'s>(&self, at: impl Fn(usize) -> Option<&'s u64>) -> Option<(usize, u32)> {
         self.terms.longest(at).map(|(n, &i)| (n, i))
     }
 
@@ -422,10 +424,10 @@ impl Lexicon {
             .find_map(|n| self.prefixes.get(&lower[..n]).copied())
     }
 
-    /// Longest rule word matching the stem sequence `at(0), at(1), …`.
+    /// Longest rule word matching the stems whose [`word_hash`]es are `at(0), at(1), …`.
     pub fn match_modifier<'s>(
         &self,
-        at: impl Fn(usize) -> Option<&'s str>,
+        at: impl Fn(usize) -> Option<&'s u64>,
     ) -> Option<(usize, Modifier)> {
         self.modifiers.longest(at).map(|(n, &m)| (n, m))
     }

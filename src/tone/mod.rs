@@ -29,7 +29,7 @@ pub use lexicon::{Class, Entry, Lexicon, Modifier, ModifierKind, Polarity};
 
 use crate::metrics::{Milli, ToneCounts};
 use crate::span::Span;
-use crate::tokenize::{Normalizer, Token, TokenKind};
+use crate::tokenize::{Normalizer, Token, TokenKind, word_hash};
 
 /// Words between a negator and the first hit it negates, at most (exclusive).
 const NEGATION_WINDOW: usize = 5;
@@ -203,7 +203,7 @@ impl<'a> Scorer<'a> {
     /// Lexicon terms and rule words of a sentence, longest first at each position; where a
     /// term and a rule word start together, the longer one wins and equal ones both stay.
     fn matches(&self, tokens: &[Token], norm: &Normalizer) -> (Vec<Match>, Vec<Cue>) {
-        let stem = |i: usize| tokens.get(i).map(|t| &*norm.term(t.term).stem);
+        let stem = |i: usize| tokens.get(i).map(|t| &norm.term(t.term).stem_hash);
         let mut matches = Vec::new();
         let mut cues = Vec::new();
         let mut i = 0;
@@ -227,8 +227,8 @@ impl<'a> Scorer<'a> {
                 .then(|| lexicon.match_term(|k| stem(i + k)))
                 .flatten()
                 .or_else(|| {
-                    tail?;
-                    lexicon.match_term(|k| if k == 0 { tail } else { stem(i + k) })
+                    let tail = word_hash(tail?);
+                    lexicon.match_term(|k| if k == 0 { Some(&tail) } else { stem(i + k) })
                 });
             let mut cue = (lexicon.may_start_modifier(normal))
                 .then(|| lexicon.match_modifier(|k| stem(i + k)))
