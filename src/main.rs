@@ -21,7 +21,10 @@ use detente::tone::{self, Lexicon, Scorer, dictionaries};
 
 /// Many small short-lived allocations on several threads (per-document tables, rows):
 /// mimalloc keeps them thread-local and avoids glibc's lock and page-fault churn, which
-/// otherwise kept two threads from being faster than one.
+/// otherwise kept two threads from being faster than one. It is built without transparent
+/// huge pages (`no_thp` in Cargo.toml): each 2 MB page is zeroed whole on first touch, and
+/// on a VM that hands freed memory back to its host that cost about a third of a 100 MB
+/// run's CPU; small pages cost 1–3% more user time in TLB misses (BENCHMARKS.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
