@@ -522,6 +522,15 @@ pub const LOCK_FILE: &str = ".detente.lock";
 /// Excel reads a CSV in the system's legacy code page and garbles accents and curly quotes.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// A finished file waiting for [`Output::commit`], being synced to disk meanwhile.
+struct Staged {
+    temp: tempfile::TempPath,
+    target: PathBuf,
+    /// The sync runs on its own thread: on a small corpus, waiting for each file's sync in
+    /// turn was a sixth of the time after the last document.
+    synced: std::thread::JoinHandle<std::io::Result<()>>,
+}
+
 /// The output folder of one run: staged files, committed together.
 pub struct Output {
     dir: PathBuf,
@@ -529,7 +538,7 @@ pub struct Output {
     pub cells: CellPolicy,
     /// Start every CSV file with a UTF-8 byte-order mark (`--excel`).
     pub bom: bool,
-    staged: Vec<(tempfile::TempPath, PathBuf)>,
+    staged: Vec<Staged>,
     /// Held for the life of the run; the operating system releases it even on `kill -9`.
     _lock: Option<File>,
 }
@@ -632,8 +641,7 @@ impl Output {
             source,
         };
         let file = sink.0.into_inner().map_err(|e| io(e.into_error()))?;
-        file.sync_all().map_err(io)?;
-        self.staged.push((temp, target));
+        self.stage(file, temp, target);
         Ok(())
     }
 
@@ -656,16 +664,44 @@ impl Output {
         let mut buffer = BufWriter::with_capacity(1 << 20, file);
         write(&mut buffer).map_err(io)?;
         let file = buffer.into_inner().map_err(|e| io(e.into_error()))?;
-        file.sync_all().map_err(io)?;
-        self.staged.push((temp, target));
+        self.stage(file, temp, target);
         Ok(())
     }
 
-    /// Renames every finished file into place, then syncs the folder so that the renames
-    /// survive a power cut. Each rename is atomic: a reader sees the old file or the new
+    /// Starts syncing a finished file and queues it for [`Output::commit`].
+    fn stage(&mut self, file: File, temp: tempfile::TempPath, target: PathBuf) {
+        self.staged.push(Staged {
+            temp,
+            target,
+            synced: std::thread::spawn(move || file.sync_all()),
+        });
+    }
+
+    /// Waits until every finished file is synced, renames each into place, then syncs the
+    /// folder so that the renames survive a power cut. Each rename is atomic: a reader sees the old file or the new
     /// one, never part of one.
     pub fn commit(self) -> Result<(), Error> {
-        for (temp, target) in self.staged {
+        // Every file is on disk before any is renamed: a failed sync leaves the folder as
+        // the last run left it.
+        let mut staged = Vec::with_capacity(self.staged.len());
+        for Staged {
+            temp,
+            target,
+            synced,
+        } in self.staged
+        {
+            let synced = synced
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("the sync thread panicked")));
+            if let Err(source) = synced {
+                return Err(Error::Io {
+                    path: target,
+                    source,
+                });
+            }
+            staged.push((temp, target));
+        }
+        for (temp, target) in staged {
             temp.persist(&target).map_err(|e| Error::Io {
                 path: target.clone(),
                 source: e.error,
