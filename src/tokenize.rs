@@ -9,7 +9,6 @@
 //!   lower-cased and stemmed once per worker, not once per occurrence.
 
 use std::collections::HashSet;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::LazyLock;
 
 use rustc_hash::FxHashMap;
@@ -270,12 +269,10 @@ fn word_tail(s: &str) -> usize {
     end
 }
 
-/// A 64-bit hash of a string (SipHash with fixed keys): deterministic across threads and
-/// runs of the same build, so phrase counts keyed by it merge exactly.
+/// A 64-bit hash of a string (XXH3): deterministic across threads, runs, machines and
+/// builds, so phrase counts keyed by it merge exactly, partial folders included.
 pub fn word_hash(s: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    s.hash(&mut h);
-    h.finish()
+    xxhash_rust::xxh3::xxh3_64(s.as_bytes())
 }
 
 /// Lower-cases `surface`, reading ’ ‘ ʼ as ' and hyphen variants as -.

@@ -43,8 +43,9 @@ const ROW_FILES: [&str; 4] = [
     "documents.csv",
     "mentions.csv",
 ];
-/// Version of the partial format; partials of another format are refused.
-pub(crate) const FORMAT: u32 = 2;
+/// Version of the partial format; partials of another format are refused. Format 3: word
+/// and phrase hashes are XXH3, the same whatever compiler built detente (SipHash before).
+pub(crate) const FORMAT: u32 = 3;
 
 /// Shard `index` of `count` (1-based), as given to `--shard K/N`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
