@@ -83,6 +83,9 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The worker threads could not be started (a limit on processes or memory).
+    #[error("cannot start the worker threads: {0}; try fewer with --threads")]
+    Threads(#[from] rayon::ThreadPoolBuildError),
     /// Writing a CSV failed.
     #[error("{path}: {source}")]
     Csv {

@@ -527,8 +527,9 @@ struct Staged {
     temp: tempfile::TempPath,
     target: PathBuf,
     /// The sync runs on its own thread: on a small corpus, waiting for each file's sync in
-    /// turn was a sixth of the time after the last document.
-    synced: std::thread::JoinHandle<std::io::Result<()>>,
+    /// turn was a sixth of the time after the last document. `None`: synced already, for
+    /// want of a thread.
+    synced: Option<std::thread::JoinHandle<std::io::Result<()>>>,
 }
 
 /// The output folder of one run: staged files, committed together.
@@ -641,8 +642,7 @@ impl Output {
             source,
         };
         let file = sink.0.into_inner().map_err(|e| io(e.into_error()))?;
-        self.stage(file, temp, target);
-        Ok(())
+        self.stage(file, temp, target)
     }
 
     /// Writes a whole small file (the manifest).
@@ -664,22 +664,41 @@ impl Output {
         let mut buffer = BufWriter::with_capacity(1 << 20, file);
         write(&mut buffer).map_err(io)?;
         let file = buffer.into_inner().map_err(|e| io(e.into_error()))?;
-        self.stage(file, temp, target);
-        Ok(())
+        self.stage(file, temp, target)
     }
 
     /// Starts syncing a finished file and queues it for [`Output::commit`].
-    fn stage(&mut self, file: File, temp: tempfile::TempPath, target: PathBuf) {
+    fn stage(
+        &mut self,
+        file: File,
+        temp: tempfile::TempPath,
+        target: PathBuf,
+    ) -> Result<(), Error> {
+        let file = std::sync::Arc::new(file);
+        let on_thread = std::sync::Arc::clone(&file);
+        let synced = match std::thread::Builder::new().spawn(move || on_thread.sync_all()) {
+            Ok(thread) => Some(thread),
+            // No thread to be had (a process limit): sync here, as before threads were used,
+            // rather than fail a run whose every file is written.
+            Err(_) => {
+                file.sync_all().map_err(|source| Error::Io {
+                    path: target.clone(),
+                    source,
+                })?;
+                None
+            }
+        };
         self.staged.push(Staged {
             temp,
             target,
-            synced: std::thread::spawn(move || file.sync_all()),
+            synced,
         });
+        Ok(())
     }
 
     /// Waits until every finished file is synced, renames each into place, then syncs the
-    /// folder so that the renames survive a power cut. Each rename is atomic: a reader sees the old file or the new
-    /// one, never part of one.
+    /// folder so that the renames survive a power cut. Each rename is atomic: a reader sees
+    /// the old file or the new one, never part of one.
     pub fn commit(self) -> Result<(), Error> {
         // Every file is on disk before any is renamed: a failed sync leaves the folder as
         // the last run left it.
@@ -690,9 +709,10 @@ impl Output {
             synced,
         } in self.staged
         {
-            let synced = synced
-                .join()
-                .unwrap_or_else(|_| Err(std::io::Error::other("the sync thread panicked")));
+            let synced = synced.map_or(Ok(()), |thread| {
+                (thread.join())
+                    .unwrap_or_else(|_| Err(std::io::Error::other("the sync thread panicked")))
+            });
             if let Err(source) = synced {
                 return Err(Error::Io {
                     path: target,

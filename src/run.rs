@@ -277,17 +277,16 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         skipped.retain(|w| share.reports_listing_problem(&w.file));
         warnings.retain(|w| share.reports_listing_problem(&w.file));
     }
+    // Before the output folder is touched, like every refusal above.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads.unwrap_or(0))
+        .build()?;
     let mut part_documents = Vec::new();
     let mut out = Output::new(&config.output, config.cells)?;
     out.bom = config.excel;
     if let Some(hook) = config.on_discovered {
         hook(&files);
     }
-    let threads = config.threads.unwrap_or(0);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .expect("thread pool");
     let metadata = Metadata::load(&config.corpus)?;
     if let GroupBy::Field(field) = &config.group_by
         && !metadata.columns.contains(field)

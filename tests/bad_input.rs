@@ -1280,3 +1280,92 @@ fn a_full_disk_leaves_the_previous_results_intact() {
         stderr(&o)
     );
 }
+
+/// Runs the binary (copied to `dir`, where any user may run it) as user `nobody` under a
+/// limit of `nproc` processes and threads for that user; `None` when that cannot be done
+/// here (not root, or no `prlimit` or `setpriv`).
+fn analyze_as_nobody(
+    dir: &Path,
+    corpus: &Path,
+    out: &Path,
+    nproc: usize,
+) -> Option<std::process::Output> {
+    // SAFETY: geteuid reads the process's user id and cannot fail.
+    if unsafe { libc::geteuid() } != 0 {
+        return None;
+    }
+    let copy = dir.join("detente");
+    if !copy.exists() {
+        fs::copy(bin(), &copy).unwrap();
+    }
+    StdCommand::new("prlimit")
+        .arg(format!("--nproc={nproc}"))
+        .args([
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+        ])
+        .arg(&copy)
+        .arg("analyze")
+        .arg(corpus)
+        .arg("-o")
+        .arg(out)
+        .args(["--threads", "2"])
+        .output()
+        .ok()
+        .filter(|o| {
+            // prlimit or setpriv refused: not a run of detente.
+            let err = String::from_utf8_lossy(&o.stderr);
+            !err.contains("prlimit:") && !err.contains("setpriv:")
+        })
+}
+
+#[test]
+fn too_few_threads_is_a_clear_error_or_a_complete_run_never_a_panic() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
+    let corpus = dir.path().join("corpus");
+    write_good(&corpus);
+    let expected = tempfile::tempdir().unwrap();
+    let o = analyze(&corpus, expected.path(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (mut refused, mut completed) = (0, 0);
+    // Two workers and the main thread need 3; the output's sync threads and the report's
+    // reading thread want more, and must do without.
+    for nproc in 1..=8 {
+        let out = dir.path().join(format!("out-{nproc}"));
+        let Some(o) = analyze_as_nobody(dir.path(), &corpus, &out, nproc) else {
+            eprintln!("cannot run as nobody under prlimit here (not root?): case not run");
+            return;
+        };
+        let err = stderr(&o);
+        assert!(!err.contains("panicked"), "nproc {nproc}: {err}");
+        if o.status.code() == Some(0) {
+            completed += 1;
+            for name in visible_files(expected.path()) {
+                if name == "run.json" {
+                    continue;
+                }
+                assert!(
+                    fs::read(out.join(&name)).unwrap()
+                        == fs::read(expected.path().join(&name)).unwrap(),
+                    "nproc {nproc}: {name} differs from an unlimited run's"
+                );
+            }
+        } else {
+            refused += 1;
+            assert_eq!(o.status.code(), Some(1), "nproc {nproc}: {err}");
+            assert!(
+                err.contains("cannot start the worker threads"),
+                "nproc {nproc}: {err}"
+            );
+            assert!(!out.exists(), "nproc {nproc}: a refused run wrote {out:?}");
+        }
+    }
+    assert!(
+        refused > 0 && completed > 0,
+        "refused {refused}, completed {completed}"
+    );
+}

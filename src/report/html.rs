@@ -468,16 +468,21 @@ pub fn render_html(out_dir: &Path) -> Result<String, Error> {
     };
     need("documents.csv")?;
     need("sections.csv")?;
+    let read_phrases = || {
+        Table::read_top(out_dir, "phrases.csv", MAX_TOP, |r| {
+            Some(r.num("count").unwrap_or(0.0))
+        })
+    };
     // The phrase file, often the largest read, is read beside the others: the report is
-    // written after everything else, on one thread otherwise.
+    // written after everything else, on one thread otherwise. Without a thread to spare
+    // (a process limit), it is read in turn.
     std::thread::scope(|scope| {
-        let phrases = scope.spawn(|| {
-            Table::read_top(out_dir, "phrases.csv", MAX_TOP, |r| {
-                Some(r.num("count").unwrap_or(0.0))
-            })
-        });
+        let reading = std::thread::Builder::new().spawn_scoped(scope, read_phrases);
         let documents = Table::read(out_dir, "documents.csv")?.unwrap_or_default();
-        let phrases = || (phrases.join()).unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let phrases = || match reading {
+            Ok(thread) => (thread.join()).unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => read_phrases(),
+        };
         render_with_phrases(out_dir, documents, phrases)
     })
 }
