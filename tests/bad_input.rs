@@ -1281,15 +1281,10 @@ fn a_full_disk_leaves_the_previous_results_intact() {
     );
 }
 
-/// Runs the binary (copied to `dir`, where any user may run it) as user `nobody` under a
-/// limit of `nproc` processes and threads for that user; `None` when that cannot be done
-/// here (not root, or no `prlimit` or `setpriv`).
-fn analyze_as_nobody(
-    dir: &Path,
-    corpus: &Path,
-    out: &Path,
-    nproc: usize,
-) -> Option<std::process::Output> {
+/// Runs the binary (copied to `dir`, where any user may run it) with `args` as user
+/// `nobody` under a limit of `nproc` processes and threads for that user; `None` when that
+/// cannot be done here (not root, or no `prlimit` or `setpriv`).
+fn as_nobody(dir: &Path, nproc: usize, args: &[&std::ffi::OsStr]) -> Option<std::process::Output> {
     // SAFETY: geteuid reads the process's user id and cannot fail.
     if unsafe { libc::geteuid() } != 0 {
         return None;
@@ -1307,11 +1302,7 @@ fn analyze_as_nobody(
             "--clear-groups",
         ])
         .arg(&copy)
-        .arg("analyze")
-        .arg(corpus)
-        .arg("-o")
-        .arg(out)
-        .args(["--threads", "2"])
+        .args(args)
         .output()
         .ok()
         .filter(|o| {
@@ -1321,22 +1312,23 @@ fn analyze_as_nobody(
         })
 }
 
-#[test]
-fn too_few_threads_is_a_clear_error_or_a_complete_run_never_a_panic() {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
-    let corpus = dir.path().join("corpus");
-    write_good(&corpus);
-    let expected = tempfile::tempdir().unwrap();
-    let o = analyze(&corpus, expected.path(), &[]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+/// Runs `command` (which writes to `out`) under a limit of 1 to 8 processes: each run
+/// must refuse with a clear error and write no results, or write what `expected` holds
+/// (but `run.json`, which records times); both must happen.
+fn limited_runs_refuse_or_complete(
+    dir: &Path,
+    expected: &Path,
+    command: impl Fn(&Path) -> Vec<std::ffi::OsString>,
+) {
+    // The limit counts every process of the user: one test's runs at a time.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let (mut refused, mut completed) = (0, 0);
-    // Two workers and the main thread need 3; the output's sync threads and the report's
-    // reading thread want more, and must do without.
     for nproc in 1..=8 {
-        let out = dir.path().join(format!("out-{nproc}"));
-        let Some(o) = analyze_as_nobody(dir.path(), &corpus, &out, nproc) else {
+        let out = dir.join(format!("out-{nproc}"));
+        let args = command(&out);
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+        let Some(o) = as_nobody(dir, nproc, &args) else {
             eprintln!("cannot run as nobody under prlimit here (not root?): case not run");
             return;
         };
@@ -1344,13 +1336,12 @@ fn too_few_threads_is_a_clear_error_or_a_complete_run_never_a_panic() {
         assert!(!err.contains("panicked"), "nproc {nproc}: {err}");
         if o.status.code() == Some(0) {
             completed += 1;
-            for name in visible_files(expected.path()) {
+            for name in visible_files(expected) {
                 if name == "run.json" {
                     continue;
                 }
                 assert!(
-                    fs::read(out.join(&name)).unwrap()
-                        == fs::read(expected.path().join(&name)).unwrap(),
+                    fs::read(out.join(&name)).unwrap() == fs::read(expected.join(&name)).unwrap(),
                     "nproc {nproc}: {name} differs from an unlimited run's"
                 );
             }
@@ -1361,11 +1352,67 @@ fn too_few_threads_is_a_clear_error_or_a_complete_run_never_a_panic() {
                 err.contains("cannot start the worker threads"),
                 "nproc {nproc}: {err}"
             );
-            assert!(!out.exists(), "nproc {nproc}: a refused run wrote {out:?}");
+            assert!(
+                !out.exists() || visible_files(&out).is_empty(),
+                "nproc {nproc}: a refused run wrote {:?}",
+                visible_files(&out)
+            );
         }
     }
     assert!(
         refused > 0 && completed > 0,
         "refused {refused}, completed {completed}"
     );
+}
+
+/// A folder any user may write in, holding the good corpus as `corpus`.
+fn shared_folder_with_corpus() -> (tempfile::TempDir, PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
+    let corpus = dir.path().join("corpus");
+    write_good(&corpus);
+    (dir, corpus)
+}
+
+#[test]
+fn too_few_threads_is_a_clear_error_or_a_complete_run_never_a_panic() {
+    let (dir, corpus) = shared_folder_with_corpus();
+    let expected = tempfile::tempdir().unwrap();
+    let o = analyze(&corpus, expected.path(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Two workers and the main thread need 3; the output's sync threads and the report's
+    // reading thread want more, and must do without.
+    limited_runs_refuse_or_complete(dir.path(), expected.path(), |out| {
+        let mut args: Vec<std::ffi::OsString> = vec!["analyze".into(), corpus.clone().into()];
+        args.extend(["-o".into(), out.into(), "--threads".into(), "2".into()]);
+        args
+    });
+}
+
+#[test]
+fn too_few_threads_to_merge_is_a_clear_error_or_a_complete_merge() {
+    let (dir, corpus) = shared_folder_with_corpus();
+    let shards: Vec<PathBuf> = (1..=2)
+        .map(|k| dir.path().join(format!("shard-{k}")))
+        .collect();
+    for (k, shard) in shards.iter().enumerate() {
+        let o = analyze(&corpus, shard, &["--shard", &format!("{}/2", k + 1)]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    let expected = tempfile::tempdir().unwrap();
+    let o = detente()
+        .arg("merge")
+        .args(&shards)
+        .arg("-o")
+        .arg(expected.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    limited_runs_refuse_or_complete(dir.path(), expected.path(), |out| {
+        let mut args: Vec<std::ffi::OsString> = vec!["merge".into()];
+        args.extend(shards.iter().map(|s| s.clone().into_os_string()));
+        args.extend(["-o".into(), out.into()]);
+        args
+    });
 }

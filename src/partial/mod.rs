@@ -582,7 +582,10 @@ fn finish(
     let totals = &mut sums.totals;
     totals.phrases.resolve_texts();
     output::write_groups(&mut out, &sums.groups)?;
-    let phrases = output::write_totals(&mut out, totals, min_count)?;
+    // The listings run on a pool of their own, whose failure to start (a limit on
+    // processes) is an error, as in `analyze`; rayon's global pool would panic instead.
+    let pool = rayon::ThreadPoolBuilder::new().build()?;
+    let phrases = pool.install(|| output::write_totals(&mut out, totals, min_count))?;
     sums.warnings.extend(crate::run::pruned_warning(totals));
     // Shares of named documents each report the problems met while listing the corpus.
     for list in [&mut sums.skipped, &mut sums.warnings] {
