@@ -83,8 +83,11 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
-    /// The worker threads could not be started (a limit on processes or memory).
-    #[error("cannot start the worker threads: {0}; try fewer with --threads")]
+    /// The worker threads could not be started (a limit on processes or memory). Said
+    /// by `analyze` and `merge` alike, so it names no option of either.
+    #[error(
+        "cannot start the worker threads: {0} (a limit on processes such as `ulimit -u`? `analyze --threads` sets how many)"
+    )]
     Threads(#[from] rayon::ThreadPoolBuildError),
     /// Writing a CSV failed.
     #[error("{path}: {source}")]

@@ -1284,11 +1284,11 @@ fn a_full_disk_leaves_the_previous_results_intact() {
 /// Runs the binary (copied to `dir`, where any user may run it) with `args` as user
 /// `nobody` under a limit of `nproc` processes and threads for that user; `None` when that
 /// cannot be done here (not root, or no `prlimit` or `setpriv`).
-fn as_nobody(dir: &Path, nproc: usize, args: &[&std::ffi::OsStr]) -> Option<std::process::Output> {
-    // SAFETY: geteuid reads the process's user id and cannot fail.
-    if unsafe { libc::geteuid() } != 0 {
-        return None;
-    }
+fn as_nobody(
+    dir: &Path,
+    nproc: usize,
+    args: &[std::ffi::OsString],
+) -> Option<std::process::Output> {
     let copy = dir.join("detente");
     if !copy.exists() {
         fs::copy(bin(), &copy).unwrap();
@@ -1306,7 +1306,8 @@ fn as_nobody(dir: &Path, nproc: usize, args: &[&std::ffi::OsStr]) -> Option<std:
         .output()
         .ok()
         .filter(|o| {
-            // prlimit or setpriv refused: not a run of detente.
+            // prlimit or setpriv missing or refused (only root may become nobody): not a
+            // run of detente.
             let err = String::from_utf8_lossy(&o.stderr);
             !err.contains("prlimit:") && !err.contains("setpriv:")
         })
@@ -1326,9 +1327,7 @@ fn limited_runs_refuse_or_complete(
     let (mut refused, mut completed) = (0, 0);
     for nproc in 1..=8 {
         let out = dir.join(format!("out-{nproc}"));
-        let args = command(&out);
-        let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
-        let Some(o) = as_nobody(dir, nproc, &args) else {
+        let Some(o) = as_nobody(dir, nproc, &command(&out)) else {
             eprintln!("cannot run as nobody under prlimit here (not root?): case not run");
             return;
         };
@@ -1367,9 +1366,8 @@ fn limited_runs_refuse_or_complete(
 
 /// A folder any user may write in, holding the good corpus as `corpus`.
 fn shared_folder_with_corpus() -> (tempfile::TempDir, PathBuf) {
-    use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
-    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
+    set_mode(dir.path(), 0o777);
     let corpus = dir.path().join("corpus");
     write_good(&corpus);
     (dir, corpus)
