@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use detente::corpus::{DEFAULT_EXTENSIONS, Discovery, Document, Format};
 use detente::entities::{Gazetteer, Recognizer, gazetteer};
 use detente::groups::GroupBy;
-use detente::output::{CellPolicy, fixed};
+use detente::output::{CellPolicy, Head, fixed};
 use detente::partial::{DataChecksums, Shard, Share};
 use detente::phrases::{MAX_PHRASES, PhraseOptions};
 use detente::pipeline::{Analyzer, Worker};
@@ -463,7 +463,7 @@ fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
             "shard {shard}: partial result in {}; combine the shards with `detente merge`",
             args.output.display()
         ),
-        None => results_in(&args.output, args.xlsx)?,
+        None => results_in(&args.output, args.xlsx, &report.heads)?,
     };
     summarise(&report, args.quiet, &what);
     let none_read = report.documents == 0 && (args.shard.is_none() || !report.skipped.is_empty());
@@ -508,17 +508,22 @@ fn merge(args: &MergeArgs) -> Result<ExitCode> {
     } else {
         detente::partial::merge(&args.parts, &args.output)?
     };
-    summarise(&report, args.quiet, &results_in(&args.output, args.xlsx)?);
+    summarise(
+        &report,
+        args.quiet,
+        &results_in(&args.output, args.xlsx, &report.heads)?,
+    );
     Ok(exit_status(&report, report.documents == 0))
 }
 
-/// Writes the reports beside the CSV files and says where they all are.
-fn results_in(output: &Path, xlsx: bool) -> Result<String> {
+/// Writes the reports beside the CSV files and says where they all are; `heads` as for
+/// [`detente::report::write_html`].
+fn results_in(output: &Path, xlsx: bool, heads: &[Head]) -> Result<String> {
     let name = |p: &Path| {
         p.file_name()
             .map_or(String::new(), |f| f.to_string_lossy().into_owned())
     };
-    let mut files = name(&detente::report::write_html(output)?);
+    let mut files = name(&detente::report::write_html(output, heads)?);
     if xlsx {
         files = format!("{files}, {}", name(&detente::report::write_xlsx(output)?));
     }
@@ -558,7 +563,7 @@ fn report(args: &ReportArgs) -> Result<()> {
     if !args.dir.is_dir() {
         bail!("{}: output folder not found", args.dir.display());
     }
-    println!("{}", detente::report::write_html(&args.dir)?.display());
+    println!("{}", detente::report::write_html(&args.dir, &[])?.display());
     if args.xlsx {
         println!("{}", detente::report::write_xlsx(&args.dir)?.display());
     }

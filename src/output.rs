@@ -16,7 +16,8 @@ use crate::error::Error;
 use crate::metrics::{
     Counts, Fraction, MAX_SCALED_DECIMALS, Milli, ToneCounts, push_fixed, push_scaled,
 };
-use crate::pipeline::{DocResult, Totals};
+use crate::phrases::Repeated;
+use crate::pipeline::{DocResult, DyadKey, DyadLevel, DyadStat, EntityKey, EntityStat, Totals};
 
 /// `sentences.csv` columns.
 pub const SENTENCES: &[&str] = &[
@@ -1025,15 +1026,57 @@ pub fn write_groups(out: &mut Output, groups: &crate::groups::Groups) -> Result<
     out.finish(f)
 }
 
+/// The start of a listing file as `report.html` charts it: the header and the charted
+/// rows ([`crate::report::TOP_ROWS`] of them at most, in chart order), formatted as in
+/// the file, with the number of rows the file has. The run that writes a listing hands
+/// these to the report, which otherwise reads megabytes of rows back to chart thirty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    /// The listing's file name.
+    pub file: &'static str,
+    /// The dyad level (`entity`, `country`) of a `dyads.csv` head, whose rows and count
+    /// are of that level only.
+    pub level: Option<&'static str>,
+    /// The header and the rows, as CSV.
+    pub csv: Vec<u8>,
+    /// Rows in the file (of the level).
+    pub rows: usize,
+}
+
+impl Head {
+    fn new(
+        file: &'static str,
+        level: Option<&'static str>,
+        header: &[&str],
+        rows: usize,
+        format: impl FnOnce(&mut Rows<Vec<u8>>) -> std::io::Result<()>,
+    ) -> Head {
+        let csv = into_memory(0, |records| {
+            records.row(header)?;
+            format(records)
+        });
+        Head {
+            file,
+            level,
+            csv,
+            rows,
+        }
+    }
+}
+
 /// Writes `entities.csv`, `dyads.csv` and `phrases.csv` from the corpus totals; returns
-/// the number of phrases listed.
-pub fn write_totals(out: &mut Output, totals: &Totals, min_count: u64) -> Result<usize, Error> {
+/// the number of phrases listed and the [`Head`]s of the three files.
+pub fn write_totals(
+    out: &mut Output,
+    totals: &Totals,
+    min_count: u64,
+) -> Result<(usize, Vec<Head>), Error> {
     // Listing the phrases (the longest part) runs beside the writing of the other two.
     let (phrases, written) = rayon::join(
         || totals.phrases.repeated(min_count),
         || write_entities_and_dyads(out, totals),
     );
-    written?;
+    let mut heads = written?;
     let cells = out.cells;
     // Formatted in chunks in parallel, then written in order: hundreds of thousands of
     // phrases took a fifth of a second on one thread, at the end of the run when nothing
@@ -1043,38 +1086,66 @@ pub fn write_totals(out: &mut Output, totals: &Totals, min_count: u64) -> Result
     for window in phrases.chunks(PHRASE_ROWS_AT_ONCE * PHRASE_CHUNKS_AT_ONCE) {
         let chunks: Vec<Vec<u8>> = window
             .par_chunks(PHRASE_ROWS_AT_ONCE)
-            .map(|chunk| {
-                into_memory(0, |rows| {
-                    // "doc:sentence", built in one buffer: a `format!` a row was a
-                    // hundredth of a run.
-                    let mut example = String::new();
-                    for r in chunk {
-                        let p = r.gram;
-                        example.clear();
-                        if let Some((doc, s)) = &p.example {
-                            example.push_str(doc);
-                            example.push(':');
-                            example.push_str(itoa::Buffer::new().format(*s));
-                        }
-                        rows.text(cells, r.text)?;
-                        rows.int(p.n)?;
-                        rows.int(p.count)?;
-                        rows.int(p.documents)?;
-                        rows.int(p.sections)?;
-                        rows.fixed(r.score, 2)?;
-                        rows.text(cells, &example)?;
-                        rows.end_row()?;
-                    }
-                    Ok(())
-                })
-            })
+            .map(|chunk| into_memory(0, |rows| phrase_rows(rows, cells, chunk.iter())))
             .collect();
         for chunk in &chunks {
             f.append(chunk)?;
         }
     }
     out.finish(f)?;
-    Ok(phrases.len())
+    let charted = most_frequent(&phrases, crate::report::TOP_ROWS);
+    heads.push(Head::new(
+        "phrases.csv",
+        None,
+        PHRASES,
+        phrases.len(),
+        |rows| phrase_rows(rows, cells, charted.into_iter()),
+    ));
+    Ok((phrases.len(), heads))
+}
+
+/// Formats `phrases.csv` records.
+fn phrase_rows<'a, W: Write>(
+    rows: &mut Rows<W>,
+    cells: CellPolicy,
+    phrases: impl Iterator<Item = &'a Repeated<'a>>,
+) -> std::io::Result<()> {
+    // "doc:sentence", built in one buffer: a `format!` a row was a hundredth of a run.
+    let mut example = String::new();
+    for r in phrases {
+        let p = r.gram;
+        example.clear();
+        if let Some((doc, s)) = &p.example {
+            example.push_str(doc);
+            example.push(':');
+            example.push_str(itoa::Buffer::new().format(*s));
+        }
+        rows.text(cells, r.text)?;
+        rows.int(p.n)?;
+        rows.int(p.count)?;
+        rows.int(p.documents)?;
+        rows.int(p.sections)?;
+        rows.fixed(r.score, 2)?;
+        rows.text(cells, &example)?;
+        rows.end_row()?;
+    }
+    Ok(())
+}
+
+/// The `k` phrases with the highest count, ties in list order: the report's chart.
+fn most_frequent<'a>(phrases: &'a [Repeated<'a>], k: usize) -> Vec<&'a Repeated<'a>> {
+    let by_count = |a: &usize, b: &usize| {
+        (phrases[*b].gram.count)
+            .cmp(&phrases[*a].gram.count)
+            .then(a.cmp(b))
+    };
+    let mut order: Vec<usize> = (0..phrases.len()).collect();
+    if order.len() > k {
+        order.select_nth_unstable_by(k, by_count);
+        order.truncate(k);
+    }
+    order.sort_unstable_by(by_count);
+    order.into_iter().map(|i| &phrases[i]).collect()
 }
 
 /// Rows of `phrases.csv` formatted by one task.
@@ -1083,26 +1154,22 @@ const PHRASE_ROWS_AT_ONCE: usize = 4096;
 /// Tasks formatting `phrases.csv` at once: some 4 MB of rows in memory.
 const PHRASE_CHUNKS_AT_ONCE: usize = 8;
 
-fn write_entities_and_dyads(out: &mut Output, totals: &Totals) -> Result<(), Error> {
+/// Writes `entities.csv` and `dyads.csv`, most mentioned first; returns their [`Head`]s.
+fn write_entities_and_dyads(out: &mut Output, totals: &Totals) -> Result<Vec<Head>, Error> {
     let cells = out.cells;
+    let top = crate::report::TOP_ROWS;
     let mut f = out.csv("entities.csv", ENTITIES)?;
     let mut entities: Vec<_> = totals.entities.iter().collect();
     entities.sort_by(|a, b| b.1.mentions.cmp(&a.1.mentions).then_with(|| a.0.cmp(b.0)));
-    f.rows(|rows| {
-        for ((name, etype), e) in entities {
-            let aliases: Vec<&str> = e.aliases.iter().map(String::as_str).collect();
-            rows.text(cells, name)?;
-            rows.field(etype.as_str())?;
-            rows.int(e.mentions)?;
-            rows.int(e.documents)?;
-            rows.tone(&e.tone)?;
-            rows.text(cells, &aliases.join("|"))?;
-            rows.field(&e.country)?;
-            rows.end_row()?;
-        }
-        Ok(())
-    })?;
+    f.rows(|rows| entity_rows(rows, cells, &entities))?;
     out.finish(f)?;
+    let mut heads = vec![Head::new(
+        "entities.csv",
+        None,
+        ENTITIES,
+        entities.len(),
+        |rows| entity_rows(rows, cells, &entities[..top.min(entities.len())]),
+    )];
 
     let mut f = out.csv("dyads.csv", DYADS)?;
     let mut dyads: Vec<_> = totals.dyads.iter().collect();
@@ -1111,22 +1178,60 @@ fn write_entities_and_dyads(out: &mut Output, totals: &Totals) -> Result<(), Err
             .then(b.1.sentences.cmp(&a.1.sentences))
             .then_with(|| a.0.cmp(b.0))
     });
-    f.rows(|rows| {
-        for ((level, a, b), d) in dyads {
-            let (ex_doc, ex_sentence) = d.example.as_ref().map_or(("", 0), |(d, s)| (&**d, *s));
-            rows.text(cells, a)?;
-            rows.text(cells, b)?;
-            rows.int(d.sentences)?;
-            rows.tone(&d.tone)?;
-            rows.fraction(d.tone.goldstein_fraction(), 3)?;
-            rows.text(cells, ex_doc)?;
-            rows.int(ex_sentence)?;
-            rows.field(level.as_str())?;
-            rows.end_row()?;
-        }
-        Ok(())
-    })?;
+    f.rows(|rows| dyad_rows(rows, cells, &dyads))?;
     out.finish(f)?;
+    for level in [DyadLevel::Entity, DyadLevel::Country] {
+        let at_level: Vec<_> = dyads.iter().filter(|d| d.0.0 == level).collect();
+        let charted: Vec<_> = at_level.iter().take(top).map(|d| **d).collect();
+        heads.push(Head::new(
+            "dyads.csv",
+            Some(level.as_str()),
+            DYADS,
+            at_level.len(),
+            |rows| dyad_rows(rows, cells, &charted),
+        ));
+    }
+    Ok(heads)
+}
+
+/// Formats `entities.csv` records.
+fn entity_rows<W: Write>(
+    rows: &mut Rows<W>,
+    cells: CellPolicy,
+    entities: &[(&EntityKey, &EntityStat)],
+) -> std::io::Result<()> {
+    for ((name, etype), e) in entities {
+        let aliases: Vec<&str> = e.aliases.iter().map(String::as_str).collect();
+        rows.text(cells, name)?;
+        rows.field(etype.as_str())?;
+        rows.int(e.mentions)?;
+        rows.int(e.documents)?;
+        rows.tone(&e.tone)?;
+        rows.text(cells, &aliases.join("|"))?;
+        rows.field(&e.country)?;
+        rows.end_row()?;
+    }
+    Ok(())
+}
+
+/// Formats `dyads.csv` records.
+fn dyad_rows<W: Write>(
+    rows: &mut Rows<W>,
+    cells: CellPolicy,
+    dyads: &[(&DyadKey, &DyadStat)],
+) -> std::io::Result<()> {
+    for ((level, a, b), d) in dyads {
+        let (ex_doc, ex_sentence) = d.example.as_ref().map_or(("", 0), |(d, s)| (&**d, *s));
+        rows.text(cells, a)?;
+        rows.text(cells, b)?;
+        rows.int(d.sentences)?;
+        rows.tone(&d.tone)?;
+        rows.fraction(d.tone.goldstein_fraction(), 3)?;
+        rows.text(cells, ex_doc)?;
+        rows.int(ex_sentence)?;
+        rows.field(level.as_str())?;
+        rows.end_row()?;
+    }
     Ok(())
 }
 

@@ -12,7 +12,7 @@ use crate::corpus::{self, Discovery, SourceFile};
 use crate::error::{Error, Warning};
 use crate::groups::{GroupBy, Groups, Metadata};
 use crate::ordered::{self, Window};
-use crate::output::{self, CellPolicy, DocumentFiles, DocumentRows, Output};
+use crate::output::{self, CellPolicy, DocumentFiles, DocumentRows, Head, Output};
 use crate::partial::{
     self, DataChecksums, Identity, PartDocument, PartialManifest, Share, StoredTotals,
 };
@@ -147,6 +147,10 @@ pub struct RunReport {
     pub phrases: usize,
     /// Wall-clock seconds.
     pub elapsed_seconds: f64,
+    /// The rows of the listings that `report.html` charts, for
+    /// [`crate::report::write_html`]; empty for a shard, which writes no listing.
+    #[serde(skip)]
+    pub heads: Vec<Head>,
 }
 
 /// `run.json`: what was run, on what, with what result.
@@ -157,7 +161,7 @@ impl RunReport {
         totals: &Totals,
         skipped: Vec<Warning>,
         warnings: Vec<Warning>,
-        phrases: usize,
+        (phrases, heads): (usize, Vec<Head>),
         started: Instant,
     ) -> RunReport {
         RunReport {
@@ -171,6 +175,7 @@ impl RunReport {
             mentions: totals.mentions,
             phrases,
             elapsed_seconds: started.elapsed().as_secs_f64(),
+            heads,
         }
     }
 }
@@ -400,15 +405,15 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
     )?;
     progress.finish();
     doc_files.finish(&mut out)?;
-    let phrases = match config.share {
-        Some(_) => totals.phrases.len(),
+    let listed = match config.share {
+        Some(_) => (totals.phrases.len(), Vec::new()),
         None => {
             output::write_groups(&mut out, &groups)?;
             pool.install(|| output::write_totals(&mut out, &totals, analyzer.phrases.min_count))?
         }
     };
     warnings.extend(pruned_warning(&totals));
-    let report = RunReport::new(files.len(), &totals, skipped, warnings, phrases, started);
+    let report = RunReport::new(files.len(), &totals, skipped, warnings, listed, started);
     if let Some(share) = &config.share {
         let manifest = PartialManifest {
             identity: Identity {

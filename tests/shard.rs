@@ -17,6 +17,7 @@ const SAME_FILES: &[&str] = &[
     "entities.csv",
     "dyads.csv",
     "phrases.csv",
+    "report.html",
 ];
 
 fn detente() -> Command {

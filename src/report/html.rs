@@ -11,8 +11,9 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::{Row, Table, file_error, largest_documents};
+use super::{Folder, Row, TOP_ROWS, Table, file_error, largest_documents};
 use crate::error::Error;
+use crate::output::Head;
 
 /// Documents charted (those with the most sentences); a page for 100,000 documents would
 /// be too big to open, and the CSV files have them all.
@@ -21,8 +22,6 @@ const MAX_DOCS: usize = 50;
 const MAX_SECTIONS: usize = 100;
 /// Groups charted.
 const MAX_GROUPS: usize = 100;
-/// Entities, dyads and phrases charted.
-const MAX_TOP: usize = 30;
 
 /// Cooperative bars: Okabe–Ito blue.
 const COOP: &str = "#0072B2";
@@ -427,35 +426,28 @@ fn figure(svg: &str, caption: &str) -> String {
     )
 }
 
-/// What `run.json` says about the run, for the page header.
-struct RunInfo {
-    corpus: String,
-    version: String,
-    sentences: Option<u64>,
-    skipped: usize,
-}
-
-fn run_info(out_dir: &Path) -> RunInfo {
-    let json: serde_json::Value = std::fs::read(out_dir.join("run.json"))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default();
-    RunInfo {
-        corpus: json["corpus"].as_str().unwrap_or("").to_string(),
-        version: json["version"].as_str().unwrap_or("").to_string(),
-        sentences: json["report"]["sentences"].as_u64(),
-        skipped: json["report"]["skipped"]
-            .as_array()
-            .map(Vec::len)
-            .unwrap_or(0),
+/// The [`TOP_ROWS`] rows of a listing with the largest `key` (ties in file order), of
+/// the dyad `level` if given: from the run's [`Head`]s when it handed them over, else read
+/// from the file. `None` when the file is absent.
+fn charted(
+    folder: &Folder,
+    heads: &[Head],
+    file: &str,
+    level: Option<&str>,
+    key: impl Fn(&Row) -> Option<f64>,
+) -> Result<Option<Table>, Error> {
+    match heads.iter().find(|h| h.file == file && h.level == level) {
+        Some(head) => Table::from_head(folder, head).map(Some),
+        None => Table::read_top(folder, file, TOP_ROWS, key),
     }
 }
 
-/// The report page for the output folder `out_dir`, as a string.
+/// The report page for the output folder `out_dir`, as a string; `heads` as for
+/// [`super::write_html`].
 ///
 /// Fails when `documents.csv` or `sections.csv` is missing or unreadable; `groups.csv`,
 /// `entities.csv`, `dyads.csv`, `phrases.csv` and the interval columns are optional.
-pub fn render_html(out_dir: &Path) -> Result<String, Error> {
+pub fn render_html(out_dir: &Path, heads: &[Head]) -> Result<String, Error> {
     let need = |name: &str| -> Result<(), Error> {
         if out_dir.join(name).is_file() {
             Ok(())
@@ -468,34 +460,36 @@ pub fn render_html(out_dir: &Path) -> Result<String, Error> {
     };
     need("documents.csv")?;
     need("sections.csv")?;
+    let folder = Folder::open(out_dir);
     let read_phrases = || {
-        Table::read_top(out_dir, "phrases.csv", MAX_TOP, |r| {
+        charted(&folder, heads, "phrases.csv", None, |r| {
             Some(r.num("count").unwrap_or(0.0))
         })
     };
-    // The phrase file, often the largest read, is read beside the others: the report is
-    // written after everything else, on one thread otherwise. Without a thread to spare
-    // (a process limit), it is read in turn.
+    // The phrase file, often the largest read, is read beside the others (unless the run
+    // handed its rows over): the report is written after everything else, on one thread
+    // otherwise. Without a thread to spare (a process limit), it is read in turn.
     std::thread::scope(|scope| {
         let reading = std::thread::Builder::new().spawn_scoped(scope, read_phrases);
-        let documents = Table::read(out_dir, "documents.csv")?.unwrap_or_default();
+        let documents = Table::read(&folder, "documents.csv")?.unwrap_or_default();
         let phrases = || match reading {
             Ok(thread) => (thread.join()).unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             Err(_) => read_phrases(),
         };
-        render_with_phrases(out_dir, documents, phrases)
+        render_with_phrases(&folder, heads, documents, phrases)
     })
 }
 
 /// [`render_html`] once `documents.csv` is read; `phrases` waits for `phrases.csv`.
 fn render_with_phrases(
-    out_dir: &Path,
+    folder: &Folder,
+    heads: &[Head],
     documents: Table,
     phrases: impl FnOnce() -> Result<Option<Table>, Error>,
 ) -> Result<String, Error> {
     let docs = largest_documents(&documents, MAX_DOCS);
     let chosen_ids: HashSet<&str> = docs.iter().map(|r| r.text("doc_id")).collect();
-    let sections = Table::read_where(out_dir, "sections.csv", |r| {
+    let sections = Table::read_where(folder, "sections.csv", |r| {
         chosen_ids.contains(r.text("doc_id"))
     })?
     .unwrap_or_default();
@@ -506,16 +500,16 @@ fn render_with_phrases(
     let section_ci = sections.has("tone_ci_low") && sections.has("tone_ci_high");
     let doc_ci = documents.has("tone_ci_low") && documents.has("tone_ci_high");
 
-    let groups = Table::read(out_dir, "groups.csv")?;
-    let entities = Table::read_top(out_dir, "entities.csv", MAX_TOP, |r| {
+    let groups = Table::read(folder, "groups.csv")?;
+    let entities = charted(folder, heads, "entities.csv", None, |r| {
         Some(r.num("mentions").unwrap_or(0.0))
     })?;
-    let dyads_levelled =
-        super::CsvReader::open(out_dir, "dyads.csv")?.is_some_and(|r| r.columns().has("level"));
+    let dyads_levelled = heads.iter().any(|h| h.file == "dyads.csv")
+        || super::CsvReader::open(folder, "dyads.csv")?.is_some_and(|r| r.columns().has("level"));
     let dyads: Vec<(String, Table)> = if dyads_levelled {
         let mut v = Vec::new();
         for (level, heading) in [("country", "Country pairs"), ("entity", "Entity pairs")] {
-            let t = Table::read_top(out_dir, "dyads.csv", MAX_TOP, |r| {
+            let t = charted(folder, heads, "dyads.csv", Some(level), |r| {
                 (r.text("level") == level).then(|| r.num("sentences").unwrap_or(0.0))
             })?;
             if let Some(t) = t {
@@ -524,7 +518,7 @@ fn render_with_phrases(
         }
         v
     } else {
-        Table::read_top(out_dir, "dyads.csv", MAX_TOP, |r| {
+        Table::read_top(folder, "dyads.csv", TOP_ROWS, |r| {
             Some(r.num("sentences").unwrap_or(0.0))
         })?
         .map(|t| vec![("Entity pairs".to_string(), t)])
@@ -532,36 +526,35 @@ fn render_with_phrases(
     };
     let phrases = phrases()?;
 
-    let info = run_info(out_dir);
     let mut page = String::with_capacity(1 << 16);
-    let heading = if info.corpus.is_empty() {
+    let heading = if folder.corpus().is_empty() {
         "detente report".to_string()
     } else {
-        format!("detente report: {}", info.corpus)
+        format!("detente report: {}", folder.corpus())
     };
     page.push_str(&format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
 <meta name=\"generator\" content=\"detente {v}\"><title>{t}</title><style>{CSS}</style></head>\n<body>\n",
-        v = esc(&info.version),
+        v = esc(folder.version()),
         t = esc(&heading),
     ));
 
     // Header: what was analysed and how to read the charts.
     page.push_str(&format!(
         "<header><h1>Tone report</h1><p class=\"meta\">Corpus <code>{}</code>: {} documents, {} sections{}{}.</p>",
-        esc(if info.corpus.is_empty() {
+        esc(if folder.corpus().is_empty() {
             "(unknown)"
         } else {
-            &info.corpus
+            folder.corpus()
         }),
         count(documents.total()),
         count(sections.total()),
-        info.sentences
+        folder.sentences()
             .map(|n| format!(", {} sentences", count(n as usize)))
             .unwrap_or_default(),
-        if info.skipped > 0 {
-            format!("; {} files skipped (see run.json)", info.skipped)
+        if folder.skipped() > 0 {
+            format!("; {} files skipped (see run.json)", folder.skipped())
         } else {
             String::new()
         },
@@ -621,7 +614,7 @@ fn render_with_phrases(
     }
     page.push_str(&format!(
         "</main>\n<footer><p class=\"note\">Written by detente {} from the CSV files in this folder, which hold every row.</p></footer>\n</body></html>\n",
-        esc(&info.version)
+        esc(folder.version())
     ));
     Ok(page)
 }

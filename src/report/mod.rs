@@ -5,7 +5,10 @@
 //! the pipeline's in-memory results, so it stays decoupled from the analysis: it works on
 //! any earlier output folder (`detente report DIR`), and columns or files added later
 //! (`groups.csv`, `tone_ci_low`/`tone_ci_high`, a dyad `level`) are picked up when they are
-//! present and skipped when they are not. Big files are streamed, never loaded whole.
+//! present and skipped when they are not. Big files are streamed, never loaded whole. The
+//! one exception is the rows charted from the listings (entities, dyads, phrases): a run
+//! that has just written them hands them over as [`Head`]s in the same CSV form, since
+//! finding thirty rows in megabytes of listing was most of the report's time.
 
 mod html;
 mod xlsx;
@@ -17,7 +20,7 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
-use crate::output::{CellPolicy, Output};
+use crate::output::{CellPolicy, Head, Output};
 
 pub use html::render_html;
 
@@ -29,10 +32,12 @@ pub const XLSX_FILE: &str = "detente.xlsx";
 /// Writes `report.html` into `out_dir` (a finished output folder) and returns its path.
 ///
 /// Needs `documents.csv` and `sections.csv`; every other table is shown when present. The
-/// file is written to a temporary name and renamed into place, so a reader never sees a
+/// charted rows of the listings come from `heads` when the run that wrote the folder
+/// handed them over ([`crate::run::RunReport::heads`]), else from the files. The file is
+/// written to a temporary name and renamed into place, so a reader never sees a
 /// half-written report.
-pub fn write_html(out_dir: &Path) -> Result<PathBuf, Error> {
-    let page = render_html(out_dir)?;
+pub fn write_html(out_dir: &Path, heads: &[Head]) -> Result<PathBuf, Error> {
+    let page = render_html(out_dir, heads)?;
     let mut out = Output::new(out_dir, CellPolicy::default())?;
     out.file(HTML_FILE, page.as_bytes())?;
     out.commit()?;
@@ -76,17 +81,88 @@ fn file_error(path: &Path, message: impl Into<String>) -> Error {
     }
 }
 
-/// Whether the run wrote text cells raw (`--raw-cells`), from its `run.json`.
-///
-/// Without raw cells, `output` put an apostrophe before text that a spreadsheet would run
-/// as a formula; the report shows the text as it was, so it must know whether a leading
-/// apostrophe is that guard or part of the text. No `run.json` means the default policy.
-fn raw_cells(out_dir: &Path) -> bool {
-    std::fs::read(out_dir.join("run.json"))
-        .ok()
-        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
-        .and_then(|v| v.pointer("/options/raw_cells").and_then(|b| b.as_bool()))
-        .unwrap_or(false)
+/// Rows of each listing that the report charts: the most mentioned entities, the dyads
+/// of each level in the most sentences, the most frequent phrases.
+pub const TOP_ROWS: usize = 30;
+
+/// A finished output folder, with what its `run.json` says read once: the manifest lists
+/// every input, megabytes on a large corpus, and parsing it for each file read was a
+/// quarter of the report's time.
+pub struct Folder {
+    dir: PathBuf,
+    run: RunJson,
+}
+
+/// What the report takes from `run.json`. An absent or unreadable file, or an absent
+/// field, gives the defaults.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct RunJson {
+    corpus: String,
+    version: String,
+    options: RunOptions,
+    report: RunFigures,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct RunOptions {
+    /// Whether the run wrote text cells raw (`--raw-cells`). Without raw cells, `output`
+    /// put an apostrophe before text that a spreadsheet would run as a formula; the
+    /// report shows the text as it was, so it must know whether a leading apostrophe is
+    /// that guard or part of the text.
+    raw_cells: bool,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct RunFigures {
+    sentences: Option<u64>,
+    /// Only counted.
+    skipped: Vec<serde::de::IgnoredAny>,
+}
+
+impl Folder {
+    /// The output folder `dir`, its `run.json` read.
+    pub fn open(dir: &Path) -> Folder {
+        let run = std::fs::read(dir.join("run.json"))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default();
+        Folder {
+            dir: dir.to_path_buf(),
+            run,
+        }
+    }
+
+    /// The folder's path.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The corpus analysed, as `run.json` names it; empty when unknown.
+    pub fn corpus(&self) -> &str {
+        &self.run.corpus
+    }
+
+    /// The detente version that wrote the folder; empty when unknown.
+    pub fn version(&self) -> &str {
+        &self.run.version
+    }
+
+    /// Sentences analysed, when `run.json` says.
+    pub fn sentences(&self) -> Option<u64> {
+        self.run.report.sentences
+    }
+
+    /// Files the run skipped.
+    pub fn skipped(&self) -> usize {
+        self.run.report.skipped.len()
+    }
+
+    fn raw_cells(&self) -> bool {
+        self.run.options.raw_cells
+    }
 }
 
 /// A text cell as it was before the formula guard: `'=x` → `=x`. Borrowed, because the
@@ -186,9 +262,9 @@ pub struct CsvReader {
 }
 
 impl CsvReader {
-    /// Opens `out_dir/name`; `Ok(None)` when the file does not exist (optional tables).
-    pub fn open(out_dir: &Path, name: &str) -> Result<Option<CsvReader>, Error> {
-        let path = out_dir.join(name);
+    /// Opens `name` in `folder`; `Ok(None)` when the file does not exist (optional tables).
+    pub fn open(folder: &Folder, name: &str) -> Result<Option<CsvReader>, Error> {
+        let path = folder.dir.join(name);
         let file = match File::open(&path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -204,7 +280,7 @@ impl CsvReader {
         })?;
         let columns = Columns::new(header.iter().map(str::to_string).collect());
         Ok(Some(CsvReader {
-            raw: raw_cells(out_dir),
+            raw: folder.raw_cells(),
             path,
             columns,
             reader,
@@ -244,14 +320,14 @@ pub struct Table {
 }
 
 impl Table {
-    /// Reads the rows of `out_dir/name` for which `keep` says yes; `None` when the file is
-    /// absent.
+    /// Reads the rows of `name` in `folder` for which `keep` says yes; `None` when the
+    /// file is absent.
     pub fn read_where(
-        out_dir: &Path,
+        folder: &Folder,
         name: &str,
         mut keep: impl FnMut(&Row) -> bool,
     ) -> Result<Option<Table>, Error> {
-        let Some(mut reader) = CsvReader::open(out_dir, name)? else {
+        let Some(mut reader) = CsvReader::open(folder, name)? else {
             return Ok(None);
         };
         let mut rows = Vec::new();
@@ -270,21 +346,21 @@ impl Table {
         }))
     }
 
-    /// Reads every row of `out_dir/name`; `None` when the file is absent.
-    pub fn read(out_dir: &Path, name: &str) -> Result<Option<Table>, Error> {
-        Table::read_where(out_dir, name, |_| true)
+    /// Reads every row of `name` in `folder`; `None` when the file is absent.
+    pub fn read(folder: &Folder, name: &str) -> Result<Option<Table>, Error> {
+        Table::read_where(folder, name, |_| true)
     }
 
-    /// Reads the `k` rows of `out_dir/name` with the largest `key` (ties in file order),
+    /// Reads the `k` rows of `name` in `folder` with the largest `key` (ties in file order),
     /// holding at most `2k` rows at a time, so a file of millions of dyads costs little.
     /// Rows whose key is `None` are skipped and not counted in [`Table::total`].
     pub fn read_top(
-        out_dir: &Path,
+        folder: &Folder,
         name: &str,
         k: usize,
         key: impl Fn(&Row) -> Option<f64>,
     ) -> Result<Option<Table>, Error> {
-        let Some(mut reader) = CsvReader::open(out_dir, name)? else {
+        let Some(mut reader) = CsvReader::open(folder, name)? else {
             return Ok(None);
         };
         // (key, file position, record): the position keeps ties in file order.
@@ -323,6 +399,24 @@ impl Table {
             total,
             raw: reader.raw,
         }))
+    }
+
+    /// The rows of a listing's [`Head`], handed over by the run that wrote `folder`.
+    pub fn from_head(folder: &Folder, head: &Head) -> Result<Table, Error> {
+        let error = |source| Error::Csv {
+            path: folder.dir.join(head.file),
+            source,
+        };
+        let mut reader = csv::ReaderBuilder::new().from_reader(&head.csv[..]);
+        let names = reader.headers().map_err(error)?.iter().map(str::to_string);
+        let columns = Columns::new(names.collect());
+        let rows = reader.records().collect::<Result<_, _>>().map_err(error)?;
+        Ok(Table {
+            columns,
+            rows,
+            total: head.rows,
+            raw: folder.raw_cells(),
+        })
     }
 
     /// The header.
@@ -390,14 +484,20 @@ mod tests {
     #[test]
     fn rows_are_read_by_column_name_and_absent_columns_are_none() {
         let dir = folder(&[("t.csv", "a,b\r\n1,x\r\n2,'=y\r\n")]);
-        let t = Table::read(dir.path(), "t.csv").unwrap().unwrap();
+        let t = Table::read(&Folder::open(dir.path()), "t.csv")
+            .unwrap()
+            .unwrap();
         let rows: Vec<_> = t.rows().collect();
         assert_eq!(rows[0].num("a"), Some(1.0));
         assert_eq!(rows[0].text("b"), "x");
         assert_eq!(rows[1].text("b"), "=y", "the formula guard is removed");
         assert_eq!(rows[1].get("tone_ci_low"), None);
         assert_eq!(rows[1].num("b"), None);
-        assert!(Table::read(dir.path(), "missing.csv").unwrap().is_none());
+        assert!(
+            Table::read(&Folder::open(dir.path()), "missing.csv")
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[test]
@@ -406,7 +506,9 @@ mod tests {
             ("t.csv", "a\r\n'=y\r\n"),
             ("run.json", r#"{"options":{"raw_cells":true}}"#),
         ]);
-        let t = Table::read(dir.path(), "t.csv").unwrap().unwrap();
+        let t = Table::read(&Folder::open(dir.path()), "t.csv")
+            .unwrap()
+            .unwrap();
         assert_eq!(t.rows().next().unwrap().text("a"), "'=y");
     }
 
@@ -417,7 +519,7 @@ mod tests {
             csv.push_str(&format!("r{i},{}\r\n", i % 7));
         }
         let dir = folder(&[("t.csv", &csv)]);
-        let t = Table::read_top(dir.path(), "t.csv", 3, |r| r.num("n"))
+        let t = Table::read_top(&Folder::open(dir.path()), "t.csv", 3, |r| r.num("n"))
             .unwrap()
             .unwrap();
         let names: Vec<_> = t.rows().map(|r| r.text("name").to_string()).collect();
@@ -439,7 +541,7 @@ mod tests {
                 csv.push_str(&format!("r{i},{n}\r\n"));
             }
             let dir = folder(&[("t.csv", &csv)]);
-            let t = Table::read_top(dir.path(), "t.csv", k, |r| r.num("n"))
+            let t = Table::read_top(&Folder::open(dir.path()), "t.csv", k, |r| r.num("n"))
                 .unwrap()
                 .unwrap();
             let names: Vec<_> = t.rows().map(|r| r.text("name").to_string()).collect();
@@ -459,7 +561,9 @@ mod tests {
             "documents.csv",
             "doc_id,n_sentences\r\na,5\r\nb,50\r\nc,7\r\nd,50\r\n",
         )]);
-        let t = Table::read(dir.path(), "documents.csv").unwrap().unwrap();
+        let t = Table::read(&Folder::open(dir.path()), "documents.csv")
+            .unwrap()
+            .unwrap();
         let ids: Vec<_> = largest_documents(&t, 3)
             .iter()
             .map(|r| r.text("doc_id"))

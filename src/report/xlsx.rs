@@ -15,7 +15,9 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
-use super::{CsvReader, Row, Table, XLSX_FILE, file_error, largest_documents, write_atomic};
+use super::{
+    CsvReader, Folder, Row, Table, XLSX_FILE, file_error, largest_documents, write_atomic,
+};
 use crate::error::Error;
 
 /// Rows per worksheet in Excel (and LibreOffice), header included.
@@ -141,16 +143,16 @@ struct SheetNote {
 /// Streams one CSV file into a constant-memory worksheet.
 fn table_sheet(
     workbook: &mut Workbook,
-    out_dir: &Path,
+    folder: &Folder,
     sheet: &str,
     file: &str,
     header: &Format,
     max_rows: u32,
 ) -> Result<Option<(Worksheet, SheetNote)>, Error> {
-    let Some(mut reader) = CsvReader::open(out_dir, file)? else {
+    let Some(mut reader) = CsvReader::open(folder, file)? else {
         return Ok(None);
     };
-    let target = out_dir.join(XLSX_FILE);
+    let target = folder.dir().join(XLSX_FILE);
     let err = |e| xlsx_error(&target, e);
     let mut ws = workbook.new_worksheet_with_constant_memory().map_err(err)?;
     ws.set_name(sheet).map_err(err)?;
@@ -262,13 +264,13 @@ fn table_sheet(
 /// The `chart` sheet: the charted sections as a small table and a bar chart of their
 /// tone, with the 95% interval as error bars when sections.csv has one.
 fn chart_sheet(
-    out_dir: &Path,
+    folder: &Folder,
     header: &Format,
     notes: &mut Vec<String>,
 ) -> Result<Option<Worksheet>, Error> {
-    let target = out_dir.join(XLSX_FILE);
+    let target = folder.dir().join(XLSX_FILE);
     let err = |e| xlsx_error(&target, e);
-    let Some(documents) = Table::read(out_dir, "documents.csv")? else {
+    let Some(documents) = Table::read(folder, "documents.csv")? else {
         return Ok(None);
     };
     // The documents with the most sentences, as in the HTML report.
@@ -277,7 +279,7 @@ fn chart_sheet(
         .map(|r| r.text("doc_id"))
         .collect();
     let mut kept = 0;
-    let Some(sections) = Table::read_where(out_dir, "sections.csv", |r| {
+    let Some(sections) = Table::read_where(folder, "sections.csv", |r| {
         let keep = kept < CHART_SECTIONS && chosen.contains(r.text("doc_id"));
         kept += usize::from(keep);
         keep
@@ -512,12 +514,13 @@ pub(super) fn write(out_dir: &Path, max_rows: u32) -> Result<PathBuf, Error> {
         .set_border_bottom(FormatBorder::Thin);
 
     let mut notes = Vec::new();
-    let chart = chart_sheet(out_dir, &header, &mut notes)?;
+    let folder = Folder::open(out_dir);
+    let chart = chart_sheet(&folder, &header, &mut notes)?;
     let mut sheets = Vec::new();
     let mut written = Vec::new();
     for (sheet, file) in SHEETS {
         if let Some((ws, note)) =
-            table_sheet(&mut workbook, out_dir, sheet, file, &header, max_rows)?
+            table_sheet(&mut workbook, &folder, sheet, file, &header, max_rows)?
         {
             sheets.push(ws);
             written.push(note);
