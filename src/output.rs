@@ -722,7 +722,16 @@ impl Output {
             }
             staged.push((temp, target));
         }
+        // The files replaced are held open while renaming, and let go on a thread of their
+        // own, beside the work left: freeing a replaced file's cached pages, which the
+        // rename that unlinks it does, was most of the commit's time when a run replaced
+        // an earlier one (0.45 s for a 1.8 GB `sentences.csv`). Only regular files: opening
+        // a named pipe would wait for a writer.
+        let mut replaced = Vec::with_capacity(staged.len());
         for (temp, target) in staged {
+            if std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_file()) {
+                replaced.extend(File::open(&target).ok());
+            }
             temp.persist(&target).map_err(|e| Error::Io {
                 path: target.clone(),
                 source: e.error,
@@ -732,6 +741,8 @@ impl Output {
         if let Ok(dir) = File::open(&self.dir) {
             let _ = dir.sync_all();
         }
+        // Without a thread, they are let go here.
+        let _ = std::thread::Builder::new().spawn(move || drop(replaced));
         Ok(())
     }
 }

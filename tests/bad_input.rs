@@ -943,6 +943,60 @@ fn stale_temporary_files_are_removed_but_others_kept() {
     }
 }
 
+/// A run replaces what stands where its files go without reading it: a named pipe where
+/// `sentences.csv` goes (opening it would wait for a writer forever) and a link where
+/// `documents.csv` goes (the file it points to stays as it was).
+#[cfg(unix)]
+#[test]
+fn a_pipe_or_a_link_where_an_output_file_goes_is_replaced() {
+    let corpus = corpus_with_good_files();
+    let out = tempfile::tempdir().unwrap();
+    let pipe = out.path().join("sentences.csv");
+    if !StdCommand::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        eprintln!("no mkfifo here: case not run");
+        return;
+    }
+    let elsewhere = tempfile::tempdir().unwrap();
+    let theirs = elsewhere.path().join("theirs.csv");
+    fs::write(&theirs, "not ours\n").unwrap();
+    std::os::unix::fs::symlink(&theirs, out.path().join("documents.csv")).unwrap();
+    let mut child = StdCommand::new(bin())
+        .arg("analyze")
+        .arg(corpus.path())
+        .arg("-o")
+        .arg(out.path())
+        .arg("--quiet")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("the run hung on the pipe");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0));
+    for name in ["sentences.csv", "documents.csv"] {
+        let file = fs::symlink_metadata(out.path().join(name)).unwrap();
+        assert!(file.is_file(), "{name} was not replaced");
+    }
+    assert_eq!(
+        read_csv(&out.path().join("sentences.csv")).len(),
+        baseline()["sentences"].len()
+    );
+    assert_eq!(fs::read_to_string(&theirs).unwrap(), "not ours\n");
+}
+
 #[test]
 fn formula_cells_are_neutralised_and_numbers_never() {
     let corpus = tempfile::tempdir().unwrap();
