@@ -37,30 +37,35 @@ for size in ${sizes[@]}; do
     best_one=$(echo "if ($t1 - $t0 < $best_one) $t1 - $t0 else $best_one" | bc -l)
     best_two=$(echo "if ($t2 - $t1 < $best_two) $t2 - $t1 else $best_two" | bc -l)
   done
-  declare -A best=()
   # "1core": `--threads 1` pinned to one core (taskset), the baseline for how well a
   # second core is used; "1": `--threads 1` unpinned. Since abc798e documents are
   # analysed and written on `--threads` threads only, so the two should agree; before,
-  # the writer thread of a "1" run had the second core to itself.
-  for threads in 1core 1 2; do
-    best_wc=999999; best_dt=999999; peak=0
-    pin=(); n=$threads
-    if [ "$threads" = 1core ]; then pin=(taskset -c 0); n=1; fi
-    for _ in $(seq "$runs"); do
+  # the writer thread of a "1" run had the second core to itself. Each round runs every
+  # thread count in turn, so that the host's drift in speed over minutes falls on all of
+  # them alike instead of on the ratios between them; detente's time is taken with
+  # nanosecond stamps like wc's (GNU time's %e has 10 ms steps, 2.5% of a 10 MB run).
+  declare -A best=() best_wc=() peak=()
+  counts=(1core 1 2)
+  for n in "${counts[@]}"; do best[$n]=999999; best_wc[$n]=999999; peak[$n]=0; done
+  for _ in $(seq "$runs"); do
+    for threads in "${counts[@]}"; do
+      pin=(); n=$threads
+      if [ "$threads" = 1core ]; then pin=(taskset -c 0); n=1; fi
       t0=$(date +%s.%N)
       find "$corpus" -type f -name '*.txt' -print0 | xargs -0 cat | wc -w > /dev/null
       t1=$(date +%s.%N)
-      wc_s=$(echo "$t1 - $t0" | bc -l)
-      /usr/bin/time -f '%e %M' -o "$dir/time.txt" "${pin[@]}" "$bin" analyze "$corpus" -o "$dir/out" --threads "$n" -q 2>/dev/null || true
-      read -r dt_s rss < "$dir/time.txt"
-      best_wc=$(echo "if ($wc_s < $best_wc) $wc_s else $best_wc" | bc -l)
-      best_dt=$(echo "if ($dt_s < $best_dt) $dt_s else $best_dt" | bc -l)
-      [ "$rss" -gt "$peak" ] && peak=$rss
+      /usr/bin/time -f '%M' -o "$dir/time.txt" "${pin[@]}" "$bin" analyze "$corpus" -o "$dir/out" --threads "$n" -q 2>/dev/null || true
+      t2=$(date +%s.%N)
+      read -r rss < "$dir/time.txt"
+      best_wc[$threads]=$(echo "if ($t1 - $t0 < ${best_wc[$threads]}) $t1 - $t0 else ${best_wc[$threads]}" | bc -l)
+      best[$threads]=$(echo "if ($t2 - $t1 < ${best[$threads]}) $t2 - $t1 else ${best[$threads]}" | bc -l)
+      [ "$rss" -gt "${peak[$threads]}" ] && peak[$threads]=$rss
     done
-    mbs=$(echo "$bytes / 1000000 / $best_dt" | bc -l)
-    ratio=$(echo "$best_dt / $best_wc" | bc -l)
-    printf '%-7s %-7s %9.3f %9.2f %9.2f %7.1f %10.0f %9d\n' "$size" "$threads" "$best_wc" "$best_dt" "$mbs" "$ratio" "$((peak / 1024))" "$docs"
-    best[$threads]=$best_dt
+  done
+  for threads in "${counts[@]}"; do
+    mbs=$(echo "$bytes / 1000000 / ${best[$threads]}" | bc -l)
+    ratio=$(echo "${best[$threads]} / ${best_wc[$threads]}" | bc -l)
+    printf '%-7s %-7s %9.3f %9.3f %9.2f %7.1f %10.0f %9d\n' "$size" "$threads" "${best_wc[$threads]}" "${best[$threads]}" "$mbs" "$ratio" "$((${peak[$threads]} / 1024))" "$docs"
   done
   printf '%-7s scaling: detente 1core -> 2 %.2fx, 1 -> 2 %.2fx; two wc -w at once %.2fx (what a second core gives a one-core job; 2 is ideal, above 2 is noise)\n' \
     "$size" "$(echo "${best[1core]} / ${best[2]}" | bc -l)" "$(echo "${best[1]} / ${best[2]}" | bc -l)" \
