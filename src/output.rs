@@ -1093,7 +1093,8 @@ pub fn write_totals(
     // phrases took a fifth of a second on one thread, at the end of the run when nothing
     // else is left to do. A window of chunks at a time, so that the file is not held in
     // memory whole.
-    let mut f = out.csv("phrases.csv", PHRASES)?;
+    let name = "phrases.csv";
+    let mut f = out.csv(name, PHRASES)?;
     for window in phrases.chunks(PHRASE_ROWS_AT_ONCE * PHRASE_CHUNKS_AT_ONCE) {
         let chunks: Vec<Vec<u8>> = window
             .par_chunks(PHRASE_ROWS_AT_ONCE)
@@ -1105,13 +1106,9 @@ pub fn write_totals(
     }
     out.finish(f)?;
     let charted = most_frequent(&phrases, crate::report::TOP_ROWS);
-    heads.push(Head::new(
-        "phrases.csv",
-        None,
-        PHRASES,
-        phrases.len(),
-        |rows| phrase_rows(rows, cells, charted.into_iter()),
-    ));
+    heads.push(Head::new(name, None, PHRASES, phrases.len(), |rows| {
+        phrase_rows(rows, cells, charted.into_iter())
+    }));
     Ok((phrases.len(), heads))
 }
 
@@ -1169,20 +1166,18 @@ const PHRASE_CHUNKS_AT_ONCE: usize = 8;
 fn write_entities_and_dyads(out: &mut Output, totals: &Totals) -> Result<Vec<Head>, Error> {
     let cells = out.cells;
     let top = crate::report::TOP_ROWS;
-    let mut f = out.csv("entities.csv", ENTITIES)?;
+    let name = "entities.csv";
+    let mut f = out.csv(name, ENTITIES)?;
     let mut entities: Vec<_> = totals.entities.iter().collect();
     entities.sort_by(|a, b| b.1.mentions.cmp(&a.1.mentions).then_with(|| a.0.cmp(b.0)));
     f.rows(|rows| entity_rows(rows, cells, &entities))?;
     out.finish(f)?;
-    let mut heads = vec![Head::new(
-        "entities.csv",
-        None,
-        ENTITIES,
-        entities.len(),
-        |rows| entity_rows(rows, cells, &entities[..top.min(entities.len())]),
-    )];
+    let mut heads = vec![Head::new(name, None, ENTITIES, entities.len(), |rows| {
+        entity_rows(rows, cells, &entities[..top.min(entities.len())])
+    })];
 
-    let mut f = out.csv("dyads.csv", DYADS)?;
+    let name = "dyads.csv";
+    let mut f = out.csv(name, DYADS)?;
     let mut dyads: Vec<_> = totals.dyads.iter().collect();
     dyads.sort_by(|a, b| {
         (a.0.0.cmp(&b.0.0))
@@ -1195,7 +1190,7 @@ fn write_entities_and_dyads(out: &mut Output, totals: &Totals) -> Result<Vec<Hea
         let at_level: Vec<_> = dyads.iter().filter(|d| d.0.0 == level).collect();
         let charted: Vec<_> = at_level.iter().take(top).map(|d| **d).collect();
         heads.push(Head::new(
-            "dyads.csv",
+            name,
             Some(level.as_str()),
             DYADS,
             at_level.len(),
