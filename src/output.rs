@@ -1037,10 +1037,11 @@ pub fn write_groups(out: &mut Output, groups: &crate::groups::Groups) -> Result<
     out.finish(f)
 }
 
-/// The start of a listing file as `report.html` charts it: the header and the charted
-/// rows ([`crate::report::TOP_ROWS`] of them at most, in chart order), formatted as in
-/// the file, with the number of rows the file has. The run that writes a listing hands
-/// these to the report, which otherwise reads megabytes of rows back to chart thirty.
+/// What `report.html` needs of a listing file: the header and every row that can be among
+/// the [`crate::report::TOP_ROWS`] it charts (by mentions, sentences or count), in file
+/// order and formatted as in the file, with the number of rows the file has. The run that
+/// writes a listing hands these to the report, which otherwise reads megabytes of rows back
+/// to chart thirty; the report picks and orders the charted rows itself, as from the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Head {
     /// The listing's file name.
@@ -1140,19 +1141,18 @@ fn phrase_rows<'a, W: Write>(
     Ok(())
 }
 
-/// The `k` phrases with the highest count, ties in list order: the report's chart.
+/// The `k` phrases with the highest count (ties to the earlier), in list order.
 fn most_frequent<'a>(phrases: &'a [Repeated<'a>], k: usize) -> Vec<&'a Repeated<'a>> {
-    let by_count = |a: &usize, b: &usize| {
-        (phrases[*b].gram.count)
-            .cmp(&phrases[*a].gram.count)
-            .then(a.cmp(b))
-    };
     let mut order: Vec<usize> = (0..phrases.len()).collect();
     if order.len() > k {
-        order.select_nth_unstable_by(k, by_count);
+        order.select_nth_unstable_by(k, |a, b| {
+            (phrases[*b].gram.count)
+                .cmp(&phrases[*a].gram.count)
+                .then(a.cmp(b))
+        });
         order.truncate(k);
     }
-    order.sort_unstable_by(by_count);
+    order.sort_unstable();
     order.into_iter().map(|i| &phrases[i]).collect()
 }
 
@@ -1186,15 +1186,18 @@ fn write_entities_and_dyads(out: &mut Output, totals: &Totals) -> Result<Vec<Hea
     });
     f.rows(|rows| dyad_rows(rows, cells, &dyads))?;
     out.finish(f)?;
-    for level in [DyadLevel::Entity, DyadLevel::Country] {
-        let at_level: Vec<_> = dyads.iter().filter(|d| d.0.0 == level).collect();
-        let charted: Vec<_> = at_level.iter().take(top).map(|d| **d).collect();
+    // Sorted by level first: each level's dyads are a run of the list.
+    let split = dyads.partition_point(|d| d.0.0 == DyadLevel::Entity);
+    for (level, at_level) in [
+        (DyadLevel::Entity, &dyads[..split]),
+        (DyadLevel::Country, &dyads[split..]),
+    ] {
         heads.push(Head::new(
             name,
             Some(level.as_str()),
             DYADS,
             at_level.len(),
-            |rows| dyad_rows(rows, cells, &charted),
+            |rows| dyad_rows(rows, cells, &at_level[..top.min(at_level.len())]),
         ));
     }
     Ok(heads)

@@ -161,7 +161,8 @@ impl RunReport {
         totals: &Totals,
         skipped: Vec<Warning>,
         warnings: Vec<Warning>,
-        (phrases, heads): (usize, Vec<Head>),
+        phrases: usize,
+        heads: Vec<Head>,
         started: Instant,
     ) -> RunReport {
         RunReport {
@@ -405,7 +406,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
     )?;
     progress.finish();
     doc_files.finish(&mut out)?;
-    let listed = match config.share {
+    let (phrases, heads) = match config.share {
         Some(_) => (totals.phrases.len(), Vec::new()),
         None => {
             output::write_groups(&mut out, &groups)?;
@@ -413,7 +414,15 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         }
     };
     warnings.extend(pruned_warning(&totals));
-    let report = RunReport::new(files.len(), &totals, skipped, warnings, listed, started);
+    let report = RunReport::new(
+        files.len(),
+        &totals,
+        skipped,
+        warnings,
+        phrases,
+        heads,
+        started,
+    );
     if let Some(share) = &config.share {
         let manifest = PartialManifest {
             identity: Identity {

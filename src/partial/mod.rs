@@ -585,7 +585,7 @@ fn finish(
     // The listings run on a pool of their own, whose failure to start (a limit on
     // processes) is an error, as in `analyze`; rayon's global pool would panic instead.
     let pool = rayon::ThreadPoolBuilder::new().build()?;
-    let listed = pool.install(|| output::write_totals(&mut out, totals, min_count))?;
+    let (phrases, heads) = pool.install(|| output::write_totals(&mut out, totals, min_count))?;
     sums.warnings.extend(crate::run::pruned_warning(totals));
     // Shares of named documents each report the problems met while listing the corpus.
     for list in [&mut sums.skipped, &mut sums.warnings] {
@@ -597,7 +597,8 @@ fn finish(
         totals,
         sums.skipped,
         sums.warnings,
-        listed,
+        phrases,
+        heads,
         started,
     );
     let run = Manifest {

@@ -437,7 +437,7 @@ fn charted(
     key: impl Fn(&Row) -> Option<f64>,
 ) -> Result<Option<Table>, Error> {
     match heads.iter().find(|h| h.file == file && h.level == level) {
-        Some(head) => Table::from_head(folder, head).map(Some),
+        Some(head) => Table::top_of_head(folder, head, TOP_ROWS, key).map(Some),
         None => Table::read_top(folder, file, TOP_ROWS, key),
     }
 }

@@ -363,46 +363,29 @@ impl Table {
         let Some(mut reader) = CsvReader::open(folder, name)? else {
             return Ok(None);
         };
-        // (key, file position, record): the position keeps ties in file order.
-        let mut best: Vec<(f64, usize, csv::StringRecord)> = Vec::new();
-        let order = |a: &(f64, usize, csv::StringRecord), b: &(f64, usize, csv::StringRecord)| {
-            b.0.partial_cmp(&a.0)
-                .unwrap_or(Ordering::Equal)
-                .then(a.1.cmp(&b.1))
-        };
-        let mut total = 0;
-        // The k-th largest key so far, once k rows are held: a later row must beat it to
-        // be among the top, since ties go to the earlier row. Most rows are then skipped
-        // without being copied.
-        let mut floor: Option<f64> = None;
+        let mut top = TopRows::new(k);
         while let Some(row) = reader.next_row()? {
-            let Some(value) = key(&row) else {
-                continue;
-            };
-            let value = if value.is_nan() { f64::MIN } else { value };
-            total += 1;
-            if floor.is_some_and(|floor| value <= floor) {
-                continue;
-            }
-            best.push((value, total - 1, row.record.clone()));
-            if best.len() >= 2 * k.max(1) {
-                best.sort_by(order);
-                best.truncate(k);
-                floor = best.last().map(|b| b.0);
+            if let Some(value) = key(&row) {
+                top.offer(value, row.record);
             }
         }
-        best.sort_by(order);
-        best.truncate(k);
         Ok(Some(Table {
             columns: reader.columns,
-            rows: best.into_iter().map(|(_, _, r)| r).collect(),
-            total,
+            total: top.offered,
+            rows: top.rows(),
             raw: reader.raw,
         }))
     }
 
-    /// The rows of a listing's [`Head`], handed over by the run that wrote `folder`.
-    pub fn from_head(folder: &Folder, head: &Head) -> Result<Table, Error> {
+    /// [`Table::read_top`] of a listing's [`Head`], handed over by the run that wrote
+    /// `folder`, instead of the file: the head holds every row that can be among the top,
+    /// in file order, and says how many rows the file has.
+    pub fn top_of_head(
+        folder: &Folder,
+        head: &Head,
+        k: usize,
+        key: impl Fn(&Row) -> Option<f64>,
+    ) -> Result<Table, Error> {
         let error = |source| Error::Csv {
             path: folder.dir.join(head.file),
             source,
@@ -410,12 +393,24 @@ impl Table {
         let mut reader = csv::ReaderBuilder::new().from_reader(&head.csv[..]);
         let names = reader.headers().map_err(error)?.iter().map(str::to_string);
         let columns = Columns::new(names.collect());
-        let rows = reader.records().collect::<Result<_, _>>().map_err(error)?;
+        let raw = folder.raw_cells();
+        let mut top = TopRows::new(k);
+        for record in reader.records() {
+            let record = record.map_err(error)?;
+            let row = Row {
+                columns: &columns,
+                record: &record,
+                raw,
+            };
+            if let Some(value) = key(&row) {
+                top.offer(value, &record);
+            }
+        }
         Ok(Table {
+            rows: top.rows(),
             columns,
-            rows,
             total: head.rows,
-            raw: folder.raw_cells(),
+            raw,
         })
     }
 
@@ -451,6 +446,59 @@ impl Table {
     /// How many rows the file has (held or not).
     pub fn total(&self) -> usize {
         self.total
+    }
+}
+
+/// The `k` rows with the largest key, ties in the order offered, holding at most `2k`
+/// rows at a time.
+struct TopRows {
+    k: usize,
+    /// (key, place in the order offered, record): the place keeps ties in that order.
+    best: Vec<(f64, usize, csv::StringRecord)>,
+    /// The k-th largest key so far, once k rows are held: a later row must beat it to be
+    /// among the top, since ties go to the earlier row. Most rows are then skipped without
+    /// being copied.
+    floor: Option<f64>,
+    /// Rows offered.
+    offered: usize,
+}
+
+impl TopRows {
+    fn new(k: usize) -> TopRows {
+        TopRows {
+            k,
+            best: Vec::new(),
+            floor: None,
+            offered: 0,
+        }
+    }
+
+    fn offer(&mut self, value: f64, record: &csv::StringRecord) {
+        let value = if value.is_nan() { f64::MIN } else { value };
+        self.offered += 1;
+        if self.floor.is_some_and(|floor| value <= floor) {
+            return;
+        }
+        self.best.push((value, self.offered - 1, record.clone()));
+        if self.best.len() >= 2 * self.k.max(1) {
+            self.keep_top();
+            self.floor = self.best.last().map(|b| b.0);
+        }
+    }
+
+    fn keep_top(&mut self) {
+        self.best.sort_by(|a, b| {
+            b.0.partial_cmp(&a.0)
+                .unwrap_or(Ordering::Equal)
+                .then(a.1.cmp(&b.1))
+        });
+        self.best.truncate(self.k);
+    }
+
+    /// The top rows, largest key first.
+    fn rows(mut self) -> Vec<csv::StringRecord> {
+        self.keep_top();
+        self.best.into_iter().map(|(_, _, r)| r).collect()
     }
 }
 
