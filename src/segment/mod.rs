@@ -126,11 +126,10 @@ pub fn split_sentences(text: &str) -> Vec<Span> {
 fn split_lines(text: &str) -> Vec<Line> {
     let mut lines = Vec::new();
     let mut start = 0;
-    for (i, b) in text.bytes().enumerate() {
-        if b == b'\n' {
-            lines.push(classify(text, start, i));
-            start = i + 1;
-        }
+    // memchr's vector search: a loop over every byte was 1.4% of a run.
+    for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        lines.push(classify(text, start, i));
+        start = i + 1;
     }
     if start < text.len() {
         lines.push(classify(text, start, text.len()));
