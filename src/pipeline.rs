@@ -7,6 +7,7 @@
 //! changes the result.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -15,7 +16,7 @@ use crate::entities::{EntityType, Gazetteer, Mention, Recognizer, is_common_noun
 use crate::metrics::{Counts, ToneCounts};
 use crate::phrases::{DocPhrases, PhraseCounter, PhraseCounts, PhraseOptions};
 use crate::segment::{self, Layout};
-use crate::tokenize::{Normalizer, TermCounts, Token, TokenKind};
+use crate::tokenize::{Normalizer, Stems, TermCounts, Token, TokenKind};
 use crate::tone::{self, Lexicon, Scorer};
 
 /// Entities and phrases listed per section in `sections.csv`.
@@ -45,6 +46,14 @@ pub struct Worker {
 }
 
 impl Worker {
+    /// A worker whose normalizer shares `stems` with the other workers of a run.
+    pub fn sharing(stems: &Arc<Stems>) -> Worker {
+        Worker {
+            normalizer: Normalizer::sharing(stems.clone()),
+            ..Worker::default()
+        }
+    }
+
     /// Takes back a document's phrases once added to the corpus, to count a later
     /// document's in their memory (see [`PhraseCounter::recycle`]).
     pub fn recycle(&mut self, spent: DocPhrases) {

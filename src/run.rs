@@ -18,6 +18,7 @@ use crate::partial::{
 };
 use crate::phrases::DocPhrases;
 use crate::pipeline::{Analyzer, DocResult, Totals, Worker};
+use crate::tokenize::Stems;
 
 /// Documents read and not yet written, at most: memory holds these, not the corpus.
 const IN_FLIGHT: Window = Window {
@@ -312,6 +313,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         files.len() as u64,
     );
     let spent = Spent::default();
+    let stems = Arc::new(Stems::default());
     // Documents are analysed on every thread and written in corpus order by whichever
     // thread is free to (see `ordered`): the output is the same whatever the thread count.
     ordered::map_in_order(
@@ -319,7 +321,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         &files,
         |file| file.bytes,
         IN_FLIGHT,
-        Worker::default,
+        || Worker::sharing(&stems),
         |worker, file| -> Loaded {
             let (doc, warnings) = corpus::load(file).map_err(|e| (skip_reason(file, e), file))?;
             if let Some(table) = spent.take() {
