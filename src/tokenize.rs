@@ -274,7 +274,12 @@ fn word_tail(s: &str) -> usize {
 /// A 64-bit hash of a string (XXH3): deterministic across threads, runs, machines and
 /// builds, so phrase counts keyed by it merge exactly, partial folders included.
 pub fn word_hash(s: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(s.as_bytes())
+    word_hash_bytes(s.as_bytes())
+}
+
+/// [`word_hash`] of a word's UTF-8 bytes.
+pub fn word_hash_bytes(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
 /// Lower-cases `surface`, reading ’ ‘ ʼ as ' and hyphen variants as -.
