@@ -541,6 +541,8 @@ pub struct Output {
     /// Start every CSV file with a UTF-8 byte-order mark (`--excel`).
     pub bom: bool,
     staged: Vec<Staged>,
+    /// Files removed at [`Output::commit`] (see [`Output::supersede_reports`]).
+    superseded: Vec<PathBuf>,
     /// Held for the life of the run; the operating system releases it even on `kill -9`.
     _lock: Option<File>,
 }
@@ -592,6 +594,7 @@ impl Output {
             cells,
             bom: false,
             staged: Vec::new(),
+            superseded: Vec::new(),
             _lock: Some(lock),
         })
     }
@@ -697,8 +700,17 @@ impl Output {
         Ok(())
     }
 
-    /// Waits until every finished file is synced, renames each into place, then syncs the
-    /// folder so that the renames survive a power cut. Each rename is atomic: a reader sees
+    /// Has [`Output::commit`] remove the folder's reports ([`crate::report::FILES`]) before
+    /// it puts the new files in place: made from the files being replaced, they would
+    /// describe other results than those beside them (a run killed before its report was
+    /// written, a run without `--xlsx` after one with it). The caller writes them anew.
+    pub fn supersede_reports(&mut self) {
+        let dir = &self.dir;
+        (self.superseded).extend(crate::report::FILES.map(|name| dir.join(name)));
+    }
+
+    /// Waits until every finished file is synced, removes the reports superseded, renames
+    /// each file into place, then syncs the folder so that the renames survive a power cut. Each rename is atomic: a reader sees
     /// the old file or the new one, never part of one.
     pub fn commit(self) -> Result<(), Error> {
         // Every file is on disk before any is renamed: a failed sync leaves the folder as
@@ -721,6 +733,14 @@ impl Output {
                 });
             }
             staged.push((temp, target));
+        }
+        for path in self.superseded {
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(Error::Io { path, source: e });
+                }
+                _ => {}
+            }
         }
         // The files replaced are held open while renaming, and let go on a thread of their
         // own, beside the work left: freeing a replaced file's cached pages, which the
@@ -755,11 +775,10 @@ fn remove_stale_temps(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
-    let reports = [crate::report::HTML_FILE, crate::report::XLSX_FILE];
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
-        if is_stale_temp(name, FILES, &reports) {
+        if is_stale_temp(name, FILES, &crate::report::FILES) {
             let _ = std::fs::remove_file(entry.path());
         }
     }

@@ -472,6 +472,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         },
     };
     out.file("run.json", &manifest.to_json())?;
+    out.supersede_reports();
     out.commit()?;
     Ok(report)
 }

@@ -569,3 +569,37 @@ fn untyped_capitalised_names_are_dropped_unless_asked_for() {
         );
     }
 }
+
+/// A run replaces the reports of the run before it: a workbook that this run was not asked
+/// for is removed with the CSV files it was made from, and the page is written anew.
+#[test]
+fn a_run_removes_the_reports_of_the_results_it_replaces() {
+    let corpus = news_corpus();
+    let out = tempfile::tempdir().unwrap();
+    assert!(
+        analyze(corpus.path(), out.path(), &["--quiet", "--xlsx"])
+            .status
+            .success()
+    );
+    let (page, book) = (
+        out.path().join("report.html"),
+        out.path().join("detente.xlsx"),
+    );
+    assert!(page.is_file() && book.is_file());
+    fs::write(&page, "the previous run's report").unwrap();
+    let result = analyze(corpus.path(), out.path(), &["--quiet"]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    assert!(
+        !book.exists(),
+        "the workbook of the earlier results is gone"
+    );
+    let html = fs::read_to_string(&page).unwrap();
+    assert!(
+        html.starts_with("<!DOCTYPE html>"),
+        "the page is written anew"
+    );
+}

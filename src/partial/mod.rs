@@ -615,6 +615,7 @@ fn finish(
         runtime: Runtime { threads: 1 },
     };
     out.file("run.json", &run.to_json())?;
+    out.supersede_reports();
     out.commit()?;
     Ok(report)
 }

@@ -28,6 +28,8 @@ pub use html::render_html;
 pub const HTML_FILE: &str = "report.html";
 /// File name of the workbook inside the output folder.
 pub const XLSX_FILE: &str = "detente.xlsx";
+/// Every report file: made from the CSV files, written after them.
+pub const FILES: [&str; 2] = [HTML_FILE, XLSX_FILE];
 
 /// Writes `report.html` into `out_dir` (a finished output folder) and returns its path.
 ///
