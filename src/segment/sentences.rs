@@ -461,9 +461,10 @@ fn split_windowed(text: &str, span: Span, out: &mut Vec<Span>, window: usize) {
 fn split_piece(text: &str, span: Span, out: &mut Vec<Span>, last: bool) -> usize {
     // Offsets are bytes into `s`, stepped over whole characters.
     let s = span.of(text);
+    let ascii = s.is_ascii();
     let mut start = 0usize;
     let mut from = 0usize;
-    while let Some(k) = find_terminator(s, from) {
+    while let Some(k) = find_terminator(s, from, ascii) {
         let c = char_at(s, k).expect("a terminator was found there");
         let skip = |mut at: usize, over: &dyn Fn(char) -> bool| {
             while let Some(n) = char_at(s, at).filter(|&n| over(n)) {
@@ -503,11 +504,16 @@ fn split_piece(text: &str, span: Span, out: &mut Vec<Span>, last: bool) -> usize
 }
 
 /// The byte offset of the first terminator in `s` at or after byte `from` (a character
-/// boundary). Bytes are tested against a table, and a character decoded only where one
-/// of the four lead bytes of the non-ASCII terminators starts it: decoding every
-/// character was most of the splitter's time.
-fn find_terminator(s: &str, from: usize) -> Option<usize> {
+/// boundary); `ascii` says that `s` is ASCII. Bytes are tested against a table, and a
+/// character decoded only where one of the four lead bytes of the non-ASCII terminators
+/// starts it: decoding every character was most of the splitter's time. In ASCII text
+/// (most paragraphs) the terminators are '.', '!' and '?', found with memchr's vector
+/// search: testing each byte was 1.4% of a run.
+fn find_terminator(s: &str, from: usize, ascii: bool) -> Option<usize> {
     let bytes = s.as_bytes();
+    if ascii {
+        return memchr::memchr3(b'.', b'!', b'?', bytes.get(from..)?).map(|at| from + at);
+    }
     let mut at = from;
     while at < bytes.len() {
         if TERMINATOR_LEADS[bytes[at] as usize] && char_at(s, at).is_some_and(is_terminator) {
@@ -885,9 +891,17 @@ mod tests {
             let lead = c.encode_utf8(&mut buf).as_bytes()[0];
             assert!(TERMINATOR_LEADS[lead as usize], "{c:?}");
         }
-        assert_eq!(find_terminator("Wait\u{2026} no。 x", 0), Some(4));
-        assert_eq!(find_terminator("Wait\u{2026} no。 x", 5), Some(10));
-        assert_eq!(find_terminator("“quoted” text", 0), None);
+        assert_eq!(find_terminator("Wait\u{2026} no。 x", 0, false), Some(4));
+        assert_eq!(find_terminator("Wait\u{2026} no。 x", 5, false), Some(10));
+        assert_eq!(find_terminator("“quoted” text", 0, false), None);
+    }
+
+    proptest::proptest! {
+        /// In ASCII text the vector search finds what the byte-by-byte one finds.
+        #[test]
+        fn ascii_terminators_are_found_either_way(s in "[ -~]{0,60}", from in 0usize..70) {
+            proptest::prop_assert_eq!(find_terminator(&s, from, true), find_terminator(&s, from, false));
+        }
     }
 
     #[test]
