@@ -173,6 +173,15 @@ impl<K: Key, V: Copy + Default> Index<K, V> {
         }
     }
 
+    /// Makes room for `n` keys at once, if the index has less: growing by doubling moves
+    /// every key held at each step. Meant for an empty index, whose keys need no moving.
+    pub(crate) fn make_room_for(&mut self, n: usize) {
+        let fits = buckets_for(n);
+        if fits > self.buckets.len() {
+            self.grow_to(fits);
+        }
+    }
+
     fn grow_to(&mut self, buckets: usize) {
         let old = std::mem::replace(self, Index::with_buckets(buckets));
         self.empty_key = old.empty_key;
@@ -237,6 +246,23 @@ mod tests {
         expected.sort_unstable();
         proptest::prop_assert_eq!(all, expected);
         Ok(())
+    }
+
+    /// An index made room for `n` keys takes them without growing, and keeps any it held.
+    #[test]
+    fn room_made_for_n_keys_takes_them() {
+        let spread = |key: u64| key.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        for n in [0, 1, 12, 13, 1000, 5000] {
+            let mut index: Index<u64, u32> = Index::default();
+            index.get_or_insert(spread(1), 7);
+            index.make_room_for(n);
+            let buckets = index.buckets.len();
+            for key in 2..=n as u64 {
+                index.get_or_insert(spread(key), 0);
+            }
+            assert_eq!(index.buckets.len(), buckets, "{n} keys grew the index");
+            assert_eq!(index.get(spread(1)), Some(7), "a key held before is kept");
+        }
     }
 
     /// An index that held many keys, cleared to hold `n`, takes them without growing, in

@@ -236,6 +236,7 @@ impl Analyzer {
         let mut mentions = Vec::new();
         let mut found: Vec<Mention> = Vec::new();
         worker.terms.clear();
+        worker.phrases.expect_document(text.len(), &self.phrases);
         for (index, sentence) in seg.sentences.iter().enumerate() {
             let tokens = &mut worker.tokens;
             tokens.clear();
