@@ -306,10 +306,12 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
     let mut doc_files = DocumentFiles::open(&out, &metadata.columns)?;
     let mut totals = Totals::default();
     totals.phrases.partial = config.share.is_some();
-    let bytes = files.iter().map(|f| f.bytes).sum();
-    totals.phrases.expect_corpus(bytes, &analyzer.phrases);
     let mut groups = Groups::default();
-    let progress = Progress::new(config.progress, bytes, files.len() as u64);
+    let progress = Progress::new(
+        config.progress,
+        files.iter().map(|f| f.bytes).sum(),
+        files.len() as u64,
+    );
     let spent = Spent::default();
     let stems = Arc::new(Stems::default());
     // Documents are analysed on every thread and written in corpus order by whichever
