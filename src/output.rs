@@ -541,8 +541,8 @@ pub struct Output {
     /// Start every CSV file with a UTF-8 byte-order mark (`--excel`).
     pub bom: bool,
     staged: Vec<Staged>,
-    /// Files removed at [`Output::commit`] (see [`Output::supersede_reports`]).
-    superseded: Vec<PathBuf>,
+    /// Whether [`Output::commit`] removes the reports (see [`Output::supersede_reports`]).
+    supersede_reports: bool,
     /// Held for the life of the run; the operating system releases it even on `kill -9`.
     _lock: Option<File>,
 }
@@ -594,7 +594,7 @@ impl Output {
             cells,
             bom: false,
             staged: Vec::new(),
-            superseded: Vec::new(),
+            supersede_reports: false,
             _lock: Some(lock),
         })
     }
@@ -705,13 +705,13 @@ impl Output {
     /// describe other results than those beside them (a run killed before its report was
     /// written, a run without `--xlsx` after one with it). The caller writes them anew.
     pub fn supersede_reports(&mut self) {
-        let dir = &self.dir;
-        (self.superseded).extend(crate::report::FILES.map(|name| dir.join(name)));
+        self.supersede_reports = true;
     }
 
-    /// Waits until every finished file is synced, removes the reports superseded, renames
-    /// each file into place, then syncs the folder so that the renames survive a power cut. Each rename is atomic: a reader sees
-    /// the old file or the new one, never part of one.
+    /// Waits until every finished file is synced, removes the reports if superseded,
+    /// renames each file into place, then syncs the folder so that the renames survive a
+    /// power cut. Each rename is atomic: a reader sees the old file or the new one, never
+    /// part of one.
     pub fn commit(self) -> Result<(), Error> {
         // Every file is on disk before any is renamed: a failed sync leaves the folder as
         // the last run left it.
@@ -734,10 +734,14 @@ impl Output {
             }
             staged.push((temp, target));
         }
-        for path in self.superseded {
+        let superseded: &[&str] = match self.supersede_reports {
+            true => &crate::report::FILES,
+            false => &[],
+        };
+        for path in superseded.iter().map(|name| self.dir.join(name)) {
             match std::fs::remove_file(&path) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(Error::Io { path, source: e });
+                Err(source) if source.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(Error::Io { path, source });
                 }
                 _ => {}
             }

@@ -23,9 +23,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::index::Index;
 use crate::span::Span;
-use crate::tokenize::{
-    Normalizer, TermCounts, Token, TokenKind, fold_case_into, tokens, word_hash, word_hash_bytes,
-};
+use crate::tokenize::{Normalizer, TermCounts, Token, TokenKind, word_hashes};
 
 /// Shortest phrase length counted.
 pub const MIN_N: usize = 2;
@@ -370,7 +368,7 @@ impl PhraseCounter {
                 .max_by_key(|v| v.count)
                 .map_or(Span::default(), |v| v.span());
             let phrase = leader.collapsed(text);
-            let score = association(&words_of(&phrase), c, &self.words, self.tokens);
+            let score = association(&word_hashes(&phrase), c, &self.words, self.tokens);
             list.push((score, phrase, c));
         }
         per_section
@@ -875,7 +873,7 @@ impl PhraseCounts {
             .filter(|(_, g)| g.count >= min_count)
             .filter_map(|(h, g)| g.text().map(|t| (*h, g, t)))
             .collect();
-        let words: Vec<Vec<u64>> = candidates.par_iter().map(|c| words_of(c.2)).collect();
+        let words: Vec<Vec<u64>> = candidates.par_iter().map(|c| word_hashes(c.2)).collect();
         let covered: FxHashSet<u64> = candidates
             .par_iter()
             .zip(&words)
@@ -1028,59 +1026,6 @@ impl PhraseCounts {
     }
 }
 
-/// The word hashes of a phrase's text, as counted.
-fn words_of(text: &str) -> Vec<u64> {
-    // Room at once for as many hashes as spaces allow (the text is collapsed): it runs for
-    // every phrase scored, and growing the vector word by word cost a realloc a phrase.
-    let mut words = Vec::with_capacity(text.bytes().filter(|&b| b == b' ').count() + 1);
-    if !plain_words_into(text, &mut words) {
-        words.clear();
-        tokenized_words_into(text, &mut words);
-    }
-    words
-}
-
-/// [`words_of`] for any text: tokenized, folded and hashed as when counted.
-fn tokenized_words_into(text: &str, words: &mut Vec<u64>) {
-    let mut folded = String::with_capacity(text.len());
-    words.extend(
-        tokens(text, Span::new(0, text.len()))
-            .filter(|(_, kind)| *kind != TokenKind::Punct)
-            .map(|(span, _)| {
-                folded.clear();
-                fold_case_into(span.of(text), &mut folded);
-                word_hash(&folded)
-            }),
-    );
-}
-
-/// Longest word [`plain_words_into`] folds on the stack.
-const PLAIN_WORD_MOST: usize = 32;
-
-/// [`words_of`] for most phrases, words of ASCII letters between single spaces, which the
-/// tokenizer cuts at the spaces and folds byte by byte: each word lower-cased on the stack
-/// and hashed, without the tokenizer's general rules or a buffer to grow. The general way
-/// took three times as long, two thirds of it for the phrases listed after the last
-/// document, on one thread. One pass over the bytes. False, with `words` part filled, for
-/// any other text.
-fn plain_words_into(text: &str, words: &mut Vec<u64>) -> bool {
-    let mut folded = [0u8; PLAIN_WORD_MOST];
-    let mut len = 0;
-    for &b in text.as_bytes() {
-        if b == b' ' && len > 0 {
-            words.push(word_hash_bytes(&folded[..len]));
-            len = 0;
-        } else if b.is_ascii_alphabetic() && len < PLAIN_WORD_MOST {
-            folded[len] = b.to_ascii_lowercase();
-            len += 1;
-        } else {
-            return false;
-        }
-    }
-    words.push(word_hash_bytes(&folded[..len]));
-    len > 0
-}
-
 /// Log-likelihood ratio of seeing a phrase of the words hashed `phrase` `count` times
 /// against the count its words would give if independent, with word counts `words` over
 /// `tokens` tokens.
@@ -1116,43 +1061,6 @@ mod tests {
         counts
     }
 
-    proptest::proptest! {
-        /// A phrase's words take the quick way only where it gives what the tokenizer
-        /// gives, and most phrases take it.
-        #[test]
-        fn plain_words_are_the_tokenized_words(
-            text in "[a-zA-Z]{1,8}( [a-zA-Z]{1,8}){0,5}|[a-zA-Z0-9 .'’é:/@&-]{0,40}",
-        ) {
-            let (mut plain, mut tokenized) = (Vec::new(), Vec::new());
-            tokenized_words_into(&text, &mut tokenized);
-            if plain_words_into(&text, &mut plain) {
-                proptest::prop_assert_eq!(&plain, &tokenized);
-            }
-            proptest::prop_assert_eq!(words_of(&text), tokenized);
-        }
-    }
-
-    #[test]
-    fn plain_phrases_take_the_quick_way() {
-        let mut words = Vec::new();
-        for plain in [
-            "economic sanctions",
-            "United Nations Security Council",
-            "Putin",
-        ] {
-            assert!(plain_words_into(plain, &mut words), "{plain}");
-        }
-        for other in [
-            "U.S. sanctions",
-            "Russia's war",
-            "post-war order",
-            "G20 summit",
-            "naïve",
-        ] {
-            assert!(!plain_words_into(other, &mut words), "{other}");
-        }
-    }
-
     /// A run of words longer than one listing of its phrases ([`FOUND_AT_ONCE`]) is
     /// counted whole.
     #[test]
@@ -1160,7 +1068,7 @@ mod tests {
         let run = "alpha beta gamma delta ".repeat(750);
         let c = corpus(&[&[run.trim_end()]]);
         let count = |phrase: &str| {
-            let words = words_of(phrase);
+            let words = word_hashes(phrase);
             let hash = words[1..].iter().fold(words[0], |h, w| extend(h, *w));
             c.grams.get(&hash).map(|g| g.count)
         };
