@@ -126,6 +126,7 @@ impl<K: Key, V: Copy + Default> Index<K, V> {
     }
 
     /// The value of `key`.
+    #[inline]
     pub(crate) fn get(&self, key: K) -> Option<V> {
         if key == K::EMPTY {
             return self.empty_key;

@@ -119,6 +119,18 @@ pub const MAX_SCALED_DECIMALS: u32 = 6;
 /// formatting was the costliest part of a row. 0 is written unsigned.
 pub fn push_scaled(out: &mut String, scaled: i64, decimals: u32) {
     assert!(decimals <= MAX_SCALED_DECIMALS, "{decimals} decimals");
+    // Most of a sentence's sums are zero (no hit of that kind): copied, not worked out.
+    if scaled == 0 {
+        let zero = "0.000000";
+        out.push_str(
+            &zero[..if decimals == 0 {
+                1
+            } else {
+                2 + decimals as usize
+            }],
+        );
+        return;
+    }
     // Right to left into one buffer, then one append: pushing the number piece by piece
     // cost more than working it out (it runs several times a sentence).
     let mut buf = [0u8; 1 + 20 + 1 + MAX_SCALED_DECIMALS as usize];
@@ -404,6 +416,15 @@ mod tests {
             let mut any = String::from("x");
             push_fixed(&mut any, x, decimals);
             proptest::prop_assert_eq!(any, format!("x{x:.prec$}", prec = decimals as usize));
+        }
+    }
+
+    #[test]
+    fn zero_prints_unsigned_with_its_decimals() {
+        for (decimals, expected) in [(0, "0"), (1, "0.0"), (3, "0.000"), (6, "0.000000")] {
+            let mut out = String::from("x");
+            push_scaled(&mut out, 0, decimals);
+            assert_eq!(out, format!("x{expected}"));
         }
     }
 

@@ -144,9 +144,10 @@ const ENDS_WORD: u8 = 2;
 const OTHER: u8 = 0;
 
 /// Length of the word at the start of `s`.
+#[inline]
 fn word_len(s: &str) -> usize {
     // Most words are ASCII letters and digits followed by a space or by punctuation that
-    // joins nothing: the loops below would end there too, without their Unicode lookups
+    // joins nothing: [`word_len_slow`]'s loops would end there too, without their Unicode lookups
     // (a tenth of a run before). A dotted acronym needs a '.' after its letters and an
     // address a ':' or a '.', so neither takes this path.
     let b = s.as_bytes();
@@ -160,6 +161,14 @@ fn word_len(s: &str) -> usize {
     {
         return run;
     }
+    word_len_slow(s)
+}
+
+/// [`word_len`] for a word that is not ASCII letters and digits up to a plain end: kept out
+/// of line, so that the common case is inlined without this path's prologue and epilogue
+/// (a fifth of the function's cost when they were one).
+#[inline(never)]
+fn word_len_slow(s: &str) -> usize {
     // Only "http…" and "www…" can start an address.
     if s.starts_with(['h', 'H', 'w', 'W'])
         && let Some(len) = url_len(s)
@@ -544,6 +553,18 @@ fn packed(surface: &str) -> Option<u128> {
     })
 }
 
+/// `SURFACE_MASKS[n]` keeps the first `n` bytes of a little-endian `u128`: a 128-bit shift
+/// by a variable amount took some twenty instructions a token, twice a token.
+static SURFACE_MASKS: [u128; 16] = {
+    let mut masks = [0u128; 16];
+    let mut n = 1;
+    while n < 16 {
+        masks[n] = (1u128 << (8 * n)) - 1;
+        n += 1;
+    }
+    masks
+};
+
 /// [`packed`] of `text[span]`, read with one 16-byte load where the text goes on that far
 /// from the span's start, the bytes past the surface masked off: copying the surface into
 /// a buffer and reading it back as one integer stalled the processor on every token.
@@ -553,7 +574,7 @@ fn packed_in(text: &str, span: Span) -> Option<u128> {
     match window {
         Some(window) if len < 16 => {
             let bytes = u128::from_le_bytes(window.try_into().expect("a 16-byte window"));
-            let surface = bytes & ((1u128 << (8 * len)) - 1);
+            let surface = bytes & SURFACE_MASKS[len];
             Some(surface | (len as u128) << 120)
         }
         _ => packed(span.of(text)),
@@ -586,14 +607,23 @@ impl Normalizer {
     }
 
     /// [`Normalizer::term_id`], with `surface` already [`packed`] if short.
+    #[inline(always)]
     fn term_id_packed(&mut self, surface: &str, short: Option<u128>, kind: TokenKind) -> TermId {
         let known = match short {
             Some(key) => self.short_ids.get(key),
             None => self.ids.get(surface).copied(),
         };
-        if let Some(id) = known {
-            return id;
+        match known {
+            Some(id) => id,
+            None => self.add_term(surface, short, kind),
         }
+    }
+
+    /// Works out and caches the normal forms of a surface not yet seen: out of line, since
+    /// all but a few percent of lookups find their term (see [`word_len_slow`]).
+    #[cold]
+    #[inline(never)]
+    fn add_term(&mut self, surface: &str, short: Option<u128>, kind: TokenKind) -> TermId {
         let lower = fold_case(surface);
         let hash = word_hash(&lower);
         let stem = match kind {
