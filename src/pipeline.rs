@@ -12,7 +12,9 @@ use std::sync::Arc;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::corpus::Document;
-use crate::entities::{EntityType, Gazetteer, Mention, Recognizer, is_common_noun};
+use crate::entities::{
+    EntityType, Gazetteer, Mention, Recognizer, is_common_noun, lower_case_asked,
+};
 use crate::metrics::{Counts, ToneCounts};
 use crate::phrases::{DocPhrases, PhraseCounter, PhraseCounts, PhraseOptions};
 use crate::segment::{self, Layout};
@@ -271,19 +273,19 @@ impl Analyzer {
             });
         }
         let norm = &worker.normalizer;
-        // Case-folded words seen in lower case: a capitalised word that also occurs in
-        // lower case in the same document ("Government", "Nation") is a common noun.
-        // Sized for every term at once: grown from empty, it was rehashed some 17 times a
-        // document.
-        let mut lowercase =
-            FxHashSet::with_capacity_and_hasher(worker.terms.distinct(), Default::default());
-        lowercase.extend(
-            (worker.terms.iter())
-                .map(|(id, _)| norm.term(id))
-                .filter(|term| term.starts_lower)
-                .map(|term| term.hash),
-        );
         recognizer.finish_document(&mut mentions);
+        // Case-folded words seen in lower case: a capitalised word that also occurs in
+        // lower case in the same document ("Government", "Nation") is a common noun. Only
+        // the words asked about are gathered.
+        let asked = lower_case_asked(text, &mentions);
+        let lowercase: FxHashSet<u64> = match asked.is_empty() {
+            true => FxHashSet::default(),
+            false => (worker.terms.iter())
+                .map(|(id, _)| norm.term(id))
+                .filter(|term| term.starts_lower && asked.contains(&term.hash))
+                .map(|term| term.hash)
+                .collect(),
+        };
         mentions.retain(|m| !is_common_noun(text, &m.mention, &lowercase));
         totals.mentions = mentions.len() as u64;
         for same in mentions.chunk_by(|a, b| a.sentence == b.sentence) {
@@ -404,5 +406,39 @@ impl Totals {
             };
         }
         self.phrases.merge(other.phrases);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Format;
+
+    /// The untyped names found in `text`, after the document-wide common-noun rule.
+    fn untyped_names(text: &str) -> Vec<String> {
+        let analyzer = Analyzer {
+            lexicon: Lexicon::builtin(),
+            gazetteer: Gazetteer::builtin(),
+            phrases: PhraseOptions::default(),
+            untyped_names: true,
+        };
+        let doc = Document::from_text("d", Format::Plain, text);
+        let result = analyzer.document(&doc, &mut Worker::default());
+        (result.mentions.iter())
+            .filter(|m| m.mention.etype == EntityType::Other)
+            .map(|m| m.mention.span.of(text).to_string())
+            .collect()
+    }
+
+    /// A capitalised run is dropped when each of its words is also written in lower case
+    /// somewhere in the document, even sentences later; one word short of that, it stays.
+    #[test]
+    fn a_run_written_in_lower_case_elsewhere_is_a_common_noun() {
+        let met = "Delegates met Zulmar Festig at noon.";
+        assert_eq!(untyped_names(met), ["Zulmar Festig"]);
+        let common = format!("{met} Later the zulmar rested. A festig was served.");
+        assert!(untyped_names(&common).is_empty());
+        let half = format!("{met} A festig was served.");
+        assert_eq!(untyped_names(&half), ["Zulmar Festig"]);
     }
 }

@@ -747,11 +747,6 @@ impl TermCounts {
         }
     }
 
-    /// Distinct terms seen.
-    pub fn distinct(&self) -> usize {
-        self.seen.len()
-    }
-
     /// Each term seen, with its count, in order of first sight.
     pub fn iter(&self) -> impl Iterator<Item = (TermId, u32)> + '_ {
         (self.seen.iter()).map(|&id| (id, self.counts[id as usize]))

@@ -1768,19 +1768,35 @@ fn possessive_len(raw: &str) -> usize {
 ///
 /// The pipeline applies this once a document is read, since whether a word occurs in
 /// lower case is known only then; `lowercase` holds the [`word_hash`]es of its
-/// lower-case words.
+/// lower-case words, or at least those of [`lower_case_asked`].
 pub fn is_common_noun(text: &str, m: &Mention, lowercase: &FxHashSet<u64>) -> bool {
-    let mut words = m
-        .span
-        .of(text)
-        .split_whitespace()
-        .filter(|w| w.starts_with(char::is_uppercase));
-    m.source == Source::Pattern
-        && m.etype == EntityType::Other
-        && words.all(|w| {
+    is_pattern_other(m)
+        && capitalised_words(text, m).all(|w| {
             CAPITALISED_NOUNS.contains(w.trim_end_matches('.'))
                 || lowercase.contains(&word_hash(&fold_case(w)))
         })
+}
+
+/// The [`word_hash`]es [`is_common_noun`] may look up in `lowercase` for `mentions`: a
+/// document's lower-case words need be gathered only among these (a few per document,
+/// where gathering them all cost a hash insert for each distinct word).
+pub fn lower_case_asked<M: AsRef<Mention>>(text: &str, mentions: &[M]) -> FxHashSet<u64> {
+    (mentions.iter().map(AsRef::as_ref))
+        .filter(|m| is_pattern_other(m))
+        .flat_map(|m| capitalised_words(text, m))
+        .filter(|w| !CAPITALISED_NOUNS.contains(w.trim_end_matches('.')))
+        .map(|w| word_hash(&fold_case(w)))
+        .collect()
+}
+
+/// Whether [`is_common_noun`] applies to `m` at all.
+fn is_pattern_other(m: &Mention) -> bool {
+    m.source == Source::Pattern && m.etype == EntityType::Other
+}
+
+/// The words of a mention that start with a capital.
+fn capitalised_words<'t>(text: &'t str, m: &Mention) -> impl Iterator<Item = &'t str> {
+    (m.span.of(text).split_whitespace()).filter(|w| w.starts_with(char::is_uppercase))
 }
 
 #[cfg(test)]
