@@ -1,5 +1,7 @@
 //! The gazetteer: known entities, their canonical names, types, countries and aliases.
 
+use std::borrow::Cow;
+
 use crate::datafile::DataFile;
 use crate::error::Error;
 use crate::matcher::PhraseTable;
@@ -100,7 +102,7 @@ pub struct Gazetteer {
 
 /// The form of a token used to match names: apostrophes unified and a possessive removed,
 /// case kept ("Kremlin‘s" → "Kremlin"). Borrowed when nothing changes.
-pub fn match_form(surface: &str) -> std::borrow::Cow<'_, str> {
+pub fn match_form(surface: &str) -> Cow<'_, str> {
     // Curly quotes start with byte 0xE2: a word without one and without "'s" is its own
     // match form, which is so for almost every word.
     let bytes = surface.as_bytes();
@@ -119,25 +121,33 @@ pub fn match_form(surface: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The [`match_form`] of each of `tokens` of `text`. A sentence with no byte 0xE2 (the
-/// lead byte of the curly quotes, and of every character from U+2000 to U+2FFF), found
-/// with one search of the sentence, needs only each word's "'s" looked at: searching each
-/// word for the byte was most of the cost of listing forms.
-pub fn match_forms<'a>(text: &'a str, tokens: &[Token]) -> Vec<std::borrow::Cow<'a, str>> {
+/// The [`match_form`] of each of `tokens` of `text`, as plain slices: those of the text, or
+/// of `rewritten`, where the forms that had to be rewritten are kept. A sentence with no
+/// byte 0xE2 (the lead byte of the curly quotes, and of every character from U+2000 to
+/// U+2FFF), found with one search of the sentence, rewrites nothing and needs only each
+/// word's "'s" looked at: searching each word for the byte was most of the cost of listing
+/// forms, and the recognizer reads its forms many times over, faster as slices.
+pub fn match_forms<'a>(
+    text: &'a str,
+    tokens: &[Token],
+    rewritten: &'a mut Vec<Cow<'a, str>>,
+) -> Vec<&'a str> {
     let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
         return Vec::new();
     };
     let sentence = &text.as_bytes()[first.span.start..last.span.end];
-    let maybe_curly = memchr::memchr(0xE2, sentence).is_some();
-    (tokens.iter())
-        .map(|t| {
-            let surface = t.span.of(text);
-            match maybe_curly || surface.ends_with("'s") {
-                true => match_form(surface),
-                false => surface.into(),
-            }
-        })
-        .collect()
+    if memchr::memchr(0xE2, sentence).is_none() {
+        return (tokens.iter())
+            .map(|t| {
+                let surface = t.span.of(text);
+                surface.strip_suffix("'s").unwrap_or(surface)
+            })
+            .collect();
+    }
+    rewritten.clear();
+    rewritten.extend(tokens.iter().map(|t| match_form(t.span.of(text))));
+    let rewritten: &'a [Cow<'a, str>] = rewritten;
+    rewritten.iter().map(|form| &**form).collect()
 }
 
 fn is_alpha3(code: &str) -> bool {
@@ -350,7 +360,9 @@ mod tests {
                 })
                 .collect();
             let one_by_one: Vec<_> = tokens.iter().map(|t| match_form(t.span.of(text))).collect();
-            assert_eq!(match_forms(text, &tokens), one_by_one, "{text}");
+            let mut rewritten = Vec::new();
+            let forms = match_forms(text, &tokens, &mut rewritten);
+            assert_eq!(forms, one_by_one, "{text}");
         }
     }
 

@@ -17,7 +17,6 @@
 
 pub mod gazetteer;
 
-use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -835,8 +834,9 @@ impl<'a> Recognizer<'a> {
         norm: &Normalizer,
         out: &mut Vec<Mention>,
     ) {
-        let forms = match_forms(text, tokens);
-        let form = |i: usize| forms.get(i).map(|f| &**f);
+        let mut rewritten = Vec::new();
+        let forms = match_forms(text, tokens, &mut rewritten);
+        let form = |i: usize| forms.get(i).copied();
         let gazetteer = self.gazetteer;
         // Whether each word can be part of a name, decided once: the runs below ask again
         // and again about the same words.
@@ -844,7 +844,7 @@ impl<'a> Recognizer<'a> {
             .map(|i| {
                 tokens[i].kind == TokenKind::Word
                     && forms[i].starts_with(char::is_uppercase)
-                    && !NOT_NAMES.contains(&forms[i])
+                    && !NOT_NAMES.contains(forms[i])
                     && (!MONTHS.contains(&&*forms[i])
                         || month_surname(&forms, tokens, i, gazetteer))
             })
@@ -867,8 +867,8 @@ impl<'a> Recognizer<'a> {
             let plain = forms[i].starts_with(|c: char| c.is_ascii_lowercase())
                 // A fold, not `contains`: words are short, and a call to memchr cost more.
                 && !forms[i].bytes().fold(false, |hyphen, b| hyphen | (b == b'-'))
-                && !self.titles.may_start(&forms[i])
-                && !gazetteer.may_start(&forms[i]);
+                && !self.titles.may_start(forms[i])
+                && !gazetteer.may_start(forms[i]);
             if tokens[i].kind != TokenKind::Word || plain {
                 i += 1;
                 continue;
@@ -978,15 +978,15 @@ impl<'a> Recognizer<'a> {
                     i += if stop { 1 } else { heading };
                     continue;
                 }
-                let common = stop || is_sentence_adverb(&forms[i]);
-                let initials = is_firm_initials(&forms[i]);
-                if at_start && !initials && (common || !self.is_name(&forms[i])) {
+                let common = stop || is_sentence_adverb(forms[i]);
+                let initials = is_firm_initials(forms[i]);
+                if at_start && !initials && (common || !self.is_name(forms[i])) {
                     // The first word of a sentence is capitalised anyway: it starts a
                     // name only when it is not a common word and capitalised words (not
                     // "of …") follow, or it heads an organisation ("Bank of Finland");
                     // a firm's initials ("AT&T") are capitals of their own.
                     let next_cap = is_cap(i + 1);
-                    if common || !(next_cap || ORG_WORDS.contains(&forms[i])) || end == i + 1 {
+                    if common || !(next_cap || ORG_WORDS.contains(forms[i])) || end == i + 1 {
                         i += 1;
                         continue;
                     }
@@ -1003,7 +1003,7 @@ impl<'a> Recognizer<'a> {
                     // A modifier mid-sentence makes the place or group after it part of a
                     // longer name ("Upper Canada", "New Grenada", "Fan Expo Canada"),
                     // which only a compass word types ("West Florida", "Eastern Asia").
-                    None if !at_start || COMPASS_WORDS.contains(&&*forms[i]) => {
+                    None if !at_start || COMPASS_WORDS.contains(&forms[i]) => {
                         i += 1;
                         let Some((n, id)) = self.gazetteer.longest(|k| form(i + k)) else {
                             continue;
@@ -1013,12 +1013,12 @@ impl<'a> Recognizer<'a> {
                             inner.etype,
                             EntityType::Gpe | EntityType::Loc | EntityType::Norp
                         );
-                        if !place || i + n > end || is_modifier_exempt(&forms[i - 1]) {
+                        if !place || i + n > end || is_modifier_exempt(forms[i - 1]) {
                             continue;
                         }
                         // "New South Wales": the compass word must start the name.
                         let leads = i < 2 || !is_cap(i - 2) || norm.term(tokens[i - 2].term).stop;
-                        if leads && i + n == end && COMPASS_WORDS.contains(&&*forms[i - 1]) {
+                        if leads && i + n == end && COMPASS_WORDS.contains(&forms[i - 1]) {
                             let typed = (end, inner.etype);
                             if let Some(m) = longer_name(text, tokens, inner, i - 1, typed) {
                                 self.remember(&m);
@@ -1036,7 +1036,7 @@ impl<'a> Recognizer<'a> {
         self.resolve_us_states(text, &mut out[first_mention..], us_state_named);
         for (k, t) in tokens.iter().enumerate() {
             // Checked first: inserting would allocate a String for every occurrence.
-            let form = &*forms[k];
+            let form = forms[k];
             if Some(k) != first_word
                 && t.kind == TokenKind::Word
                 && is_cap(k)
@@ -1127,14 +1127,7 @@ impl<'a> Recognizer<'a> {
     /// other gazetteer name (a state, a group, a body) keeps its entity, as it follows a
     /// title only when a vocative runs into the next sentence ("Mr. President Rwanda
     /// commends…").
-    fn person(
-        &self,
-        text: &str,
-        tokens: &[Token],
-        forms: &[Cow<str>],
-        a: usize,
-        b: usize,
-    ) -> Mention {
+    fn person(&self, text: &str, tokens: &[Token], forms: &[&str], a: usize, b: usize) -> Mention {
         let span = name_span(text, tokens, a, b);
         if let Some((m, id)) = self.gazetteer.longest(|k| forms.get(a + k).map(|f| &**f))
             && a + m == b
@@ -1155,7 +1148,7 @@ impl<'a> Recognizer<'a> {
         &self,
         text: &str,
         tokens: &[Token],
-        forms: &[Cow<str>],
+        forms: &[&str],
         a: usize,
         b: usize,
     ) -> Option<Mention> {
@@ -1416,10 +1409,10 @@ fn entity_named<'g>(gazetteer: &'g Gazetteer, name: &[&str]) -> Option<&'g Known
 
 /// Whether token `i` is the "Union" of "the state of the Union" or "the state of our
 /// Union", in any capitalisation of "state".
-fn is_state_of_the_union(forms: &[Cow<str>], i: usize) -> bool {
+fn is_state_of_the_union(forms: &[&str], i: usize) -> bool {
     i >= 3
         && forms[i] == "Union"
-        && matches!(&*forms[i - 1], "the" | "our")
+        && matches!(forms[i - 1], "the" | "our")
         && forms[i - 2] == "of"
         && forms[i - 3].eq_ignore_ascii_case("state")
 }
@@ -1481,7 +1474,7 @@ fn head_end(
     start: usize,
     is_cap: &impl Fn(usize) -> bool,
     known: &impl Fn(usize) -> bool,
-    forms: &[Cow<str>],
+    forms: &[&str],
     tokens: &[Token],
 ) -> Option<(usize, EntityType)> {
     if start == 0 || possessive_len(tokens[start - 1].span.of(text)) > 0 {
@@ -1489,14 +1482,14 @@ fn head_end(
     }
     let mut found = None;
     let mut k = start;
-    while k < start + 4 && is_cap(k) && !known(k) && !TITLES.contains(&forms[k]) {
+    while k < start + 4 && is_cap(k) && !known(k) && !TITLES.contains(forms[k]) {
         // "United Nations Decade for Women": the complement is added by the caller.
-        let document = DOCUMENT_HEADS.contains(&&*forms[k])
+        let document = DOCUMENT_HEADS.contains(&forms[k])
             && forms
                 .get(k + 1)
                 .is_some_and(|f| COMPLEMENTS.contains(&&**f))
             && is_cap(k + 2);
-        if let Some(t) = head_type(&forms[k]).or(document.then_some(EntityType::Other)) {
+        if let Some(t) = head_type(forms[k]).or(document.then_some(EntityType::Other)) {
             found = Some((k + 1, t));
         }
         k += 1;
@@ -1509,10 +1502,10 @@ fn head_end(
 
 /// Whether the month name at token `i` is used as a surname: right after a given name and
 /// not before a number ("Theresa May", but "in May", "Grace June 5" are dates).
-fn month_surname(forms: &[Cow<str>], tokens: &[Token], i: usize, gazetteer: &Gazetteer) -> bool {
+fn month_surname(forms: &[&str], tokens: &[Token], i: usize, gazetteer: &Gazetteer) -> bool {
     i > 0
         && tokens[i - 1].kind == TokenKind::Word
-        && gazetteer.is_given_name(&forms[i - 1])
+        && gazetteer.is_given_name(forms[i - 1])
         && tokens
             .get(i + 1)
             .is_none_or(|t| t.kind != TokenKind::Number)
@@ -1555,7 +1548,7 @@ fn is_firm_initials(word: &str) -> bool {
 /// (connectors aside), up to the first word in ordinary case ("NAVY DEPARTMENT The Navy"
 /// is a heading run into the text); 0 when there is none. Acronyms stand alone or beside
 /// ordinary words, so they are not caught.
-fn heading_len(words: &[Cow<str>]) -> usize {
+fn heading_len(words: &[&str]) -> usize {
     let mut capitals = 0;
     let mut len = 0;
     for w in words {
@@ -1638,7 +1631,7 @@ fn person_run(
     text: &str,
     start: usize,
     is_cap: &impl Fn(usize) -> bool,
-    forms: &[Cow<str>],
+    forms: &[&str],
     tokens: &[Token],
 ) -> usize {
     let first = forms.get(start).map_or("", |f| &**f);
@@ -1648,7 +1641,7 @@ fn person_run(
     let mut end = start;
     let mut k = start;
     while k < tokens.len() {
-        let particle = PARTICLES.contains(&&*forms[k]) && end > start && is_cap(k + 1);
+        let particle = PARTICLES.contains(&forms[k]) && end > start && is_cap(k + 1);
         let initial_dot =
             forms[k] == "." && end == k && forms[k - 1].chars().count() == 1 && is_cap(k + 1);
         if is_cap(k) {
@@ -1676,7 +1669,7 @@ fn name_run(
     start: usize,
     is_cap: &impl Fn(usize) -> bool,
     known: &impl Fn(usize) -> bool,
-    forms: &[Cow<str>],
+    forms: &[&str],
     tokens: &[Token],
 ) -> usize {
     let mut end = start;
@@ -1686,15 +1679,15 @@ fn name_run(
             k += 1;
             end = k;
             // "George W. Bush", "St. Croix": the period of an initial or a place prefix.
-            if (forms[k - 1].chars().count() == 1 || PLACE_PREFIXES.contains(&&*forms[k - 1]))
-                && forms.get(k).is_some_and(|f| f == ".")
+            if (forms[k - 1].chars().count() == 1 || PLACE_PREFIXES.contains(&forms[k - 1]))
+                && forms.get(k).is_some_and(|f| *f == ".")
                 && is_cap(k + 1)
             {
                 k += 1;
             }
             continue;
         }
-        let connector = tokens[k].kind == TokenKind::Word && CONNECTORS.contains(&&*forms[k]);
+        let connector = tokens[k].kind == TokenKind::Word && CONNECTORS.contains(&forms[k]);
         if connector
             && end > start
             && is_cap(k + 1)
@@ -1718,19 +1711,19 @@ fn and_inside_name(
     k: usize,
     is_cap: &impl Fn(usize) -> bool,
     known: &impl Fn(usize) -> bool,
-    forms: &[Cow<str>],
+    forms: &[&str],
 ) -> bool {
     let mut last = k + 1;
     while is_cap(last + 1) {
         last += 1;
     }
-    let org = |w: &Cow<str>| ORG_WORDS.contains(w);
+    let org = |w: &&str| ORG_WORDS.contains(w);
     if org(&forms[last]) && !org(&forms[k - 1]) {
         return true;
     }
     let complement = forms[start..k]
         .iter()
-        .position(|f| f == "of" || f == "for")
+        .position(|&f| f == "of" || f == "for")
         .is_some_and(|of| forms[start..start + of].iter().any(org));
     complement && !known(k + 1)
 }
