@@ -585,6 +585,9 @@ struct Table {
     full: Vec<(u64, Gram)>,
     /// The ids of the documents phrases seen once come from, by ordinal.
     docs: FxHashMap<u32, Arc<str>>,
+    /// The ordinal last put in `docs`: a document's phrases come together, and looking
+    /// its id up for each of them was a hash lookup per new phrase.
+    last_doc: Option<u32>,
 }
 
 impl Table {
@@ -610,7 +613,10 @@ impl Table {
         let (_, new) = self.index.get_or_insert(key, Slot::once(self.once.len()));
         if new {
             self.once.push(once);
-            self.docs.entry(once.doc).or_insert_with(|| doc_id.clone());
+            if self.last_doc != Some(once.doc) {
+                self.docs.entry(once.doc).or_insert_with(|| doc_id.clone());
+                self.last_doc = Some(once.doc);
+            }
         }
         new
     }
@@ -657,6 +663,7 @@ impl Table {
         self.index.clear();
         self.once.clear();
         self.docs.clear();
+        self.last_doc = None;
         for (i, (key, _)) in self.full.iter().enumerate() {
             self.index.get_or_insert(*key, Slot::full(i));
         }
