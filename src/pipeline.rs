@@ -13,7 +13,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::corpus::Document;
 use crate::entities::{
-    EntityType, Gazetteer, Mention, Recognizer, is_common_noun, lower_case_asked,
+    EntityType, Gazetteer, Mention, Recognizer, WordClasses, is_common_noun, lower_case_asked,
 };
 use crate::metrics::{Counts, ToneCounts};
 use crate::phrases::{DocPhrases, PhraseCounter, PhraseCounts, PhraseOptions};
@@ -45,6 +45,7 @@ pub struct Worker {
     tokens: Vec<Token>,
     terms: TermCounts,
     phrases: PhraseCounter,
+    word_classes: WordClasses,
 }
 
 impl Worker {
@@ -215,8 +216,9 @@ impl Analyzer {
         let seg = segment::segment(doc);
         worker.normalizer.trim_cache();
         let scorer = Scorer::new(&self.lexicon);
-        let mut recognizer =
-            Recognizer::new(&self.gazetteer).with_untyped_names(self.untyped_names);
+        let mut recognizer = Recognizer::new(&self.gazetteer)
+            .with_untyped_names(self.untyped_names)
+            .with_word_classes(std::mem::take(&mut worker.word_classes));
         let mut totals = Totals {
             documents: 1,
             sections: seg.sections.len() as u64,
@@ -274,6 +276,7 @@ impl Analyzer {
         }
         let norm = &worker.normalizer;
         recognizer.finish_document(&mut mentions);
+        worker.word_classes = recognizer.take_word_classes();
         // Case-folded words seen in lower case: a capitalised word that also occurs in
         // lower case in the same document ("Government", "Nation") is a common noun. Only
         // the words asked about are gathered.
@@ -428,6 +431,37 @@ mod tests {
             .filter(|m| m.mention.etype == EntityType::Other)
             .map(|m| m.mention.span.of(text).to_string())
             .collect()
+    }
+
+    /// A worker that analysed a document before finds in the next one what a fresh worker
+    /// does, though it remembers what it learnt of the words they share.
+    #[test]
+    fn a_worker_finds_what_a_fresh_one_does() {
+        let analyzer = Analyzer {
+            lexicon: Lexicon::builtin(),
+            gazetteer: Gazetteer::builtin(),
+            phrases: PhraseOptions::default(),
+            untyped_names: false,
+        };
+        let first = "The talks in May went on. russia, may and the kremlin were quiet.";
+        let second = "Brian May met President Putin in May. Russia and the Kremlin agreed.";
+        let found = |worker: &mut Worker| {
+            let doc = Document::from_text("d", Format::Plain, second);
+            let result = analyzer.document(&doc, worker);
+            (result.mentions.iter())
+                .map(|m| {
+                    (
+                        m.mention.span.of(second).to_string(),
+                        m.mention.entity.clone(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut worker = Worker::default();
+        analyzer.document(&Document::from_text("a", Format::Plain, first), &mut worker);
+        let fresh = found(&mut Worker::default());
+        assert!(fresh.iter().any(|(s, _)| s == "Brian May"), "{fresh:?}");
+        assert_eq!(found(&mut worker), fresh);
     }
 
     /// A capitalised run is dropped when each of its words is also written in lower case

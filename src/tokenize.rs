@@ -540,6 +540,8 @@ pub struct Normalizer {
     short_ids: Index<u128, TermId>,
     ids: FxHashMap<Box<str>, TermId>,
     terms: Vec<Term>,
+    /// Times the cache was emptied: ids from before are not those after.
+    generation: u64,
 }
 
 /// A surface of at most 15 bytes as one integer: its bytes, then its length in the last.
@@ -598,6 +600,7 @@ impl Normalizer {
             short_ids: Index::default(),
             ids: FxHashMap::default(),
             terms: Vec::new(),
+            generation: 0,
         }
     }
 
@@ -712,7 +715,15 @@ impl Normalizer {
             self.short_ids.clear();
             self.ids.clear();
             self.terms.clear();
+            self.generation += 1;
         }
+    }
+
+    /// Changes whenever ids handed out before may stand for other terms since (see
+    /// [`Normalizer::trim_cache`]): what a caller remembers by term id is valid while the
+    /// generation it was learnt in lasts.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 }
 

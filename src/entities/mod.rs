@@ -25,7 +25,7 @@ pub use gazetteer::{EntityType, Gazetteer, KnownEntity};
 
 use crate::matcher::{PhraseTable, WordList};
 use crate::span::{Span, collapse_whitespace};
-use crate::tokenize::{Normalizer, Token, TokenKind, fold_case, word_hash};
+use crate::tokenize::{Normalizer, TermId, Token, TokenKind, fold_case, word_hash};
 use gazetteer::{match_form, match_forms};
 
 /// How a mention was found.
@@ -724,11 +724,77 @@ static TITLE_TABLE: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
     titles
 });
 
+/// A [`WordClasses`] bit: no rule of the recognizer starts at the word. Most words are
+/// in lower case and start no title, name or compound, and learning so was a fifth of the
+/// recognizer's time before it was learnt once per word.
+const PLAIN: u8 = 1;
+/// A [`WordClasses`] bit: a word in capitals that may be part of a name (one of
+/// [`MONTHS`] only after a given name).
+const CAPITALISED: u8 = 2;
+/// A [`WordClasses`] bit: one of [`MONTHS`].
+const MONTH: u8 = 4;
+/// A [`WordClasses`] bit: the other bits are known.
+const CLASSIFIED: u8 = 8;
+
+/// The bits of [`WordClasses`] for a token of `kind` with match form `form`.
+fn classify(kind: TokenKind, form: &str, gazetteer: &Gazetteer) -> u8 {
+    let word = kind == TokenKind::Word;
+    let plain = !word
+        || (form.starts_with(|c: char| c.is_ascii_lowercase())
+            // A fold, not `contains`: words are short, and a call to memchr cost more.
+            && !form.bytes().fold(false, |hyphen, b| hyphen | (b == b'-'))
+            && !TITLE_TABLE.may_start(form)
+            && !gazetteer.may_start(form));
+    let capitalised = word && form.starts_with(char::is_uppercase) && !NOT_NAMES.contains(form);
+    let month = MONTHS.contains(&form);
+    CLASSIFIED
+        | if plain { PLAIN } else { 0 }
+        | if capitalised { CAPITALISED } else { 0 }
+        | if month { MONTH } else { 0 }
+}
+
+/// What the recognizer asks of every word that depends on the word alone (see
+/// [`classify`]), by term id, learnt at the word's first sight: a token's match form is a
+/// function of its surface, and so of its term. Valid for one normalizer and one gazetteer;
+/// a worker hands it from one document's recognizer to the next
+/// ([`Recognizer::with_word_classes`]).
+#[derive(Debug, Clone, Default)]
+pub struct WordClasses {
+    /// By term id; 0 for a term not yet classified.
+    classes: Vec<u8>,
+    /// The [`Normalizer::generation`] the ids are from.
+    generation: u64,
+}
+
+impl WordClasses {
+    /// Forgets every class if `norm`'s ids have changed meaning since they were learnt.
+    fn follow(&mut self, norm: &Normalizer) {
+        if self.generation != norm.generation() {
+            self.classes.clear();
+            self.generation = norm.generation();
+        }
+    }
+
+    /// The class of `term`, worked out by `classify` on first sight.
+    fn of(&mut self, term: TermId, classify: impl FnOnce() -> u8) -> u8 {
+        let at = term as usize;
+        if at >= self.classes.len() {
+            self.classes.resize(at + 1, 0);
+        }
+        if self.classes[at] == 0 {
+            self.classes[at] = classify();
+        }
+        self.classes[at]
+    }
+}
+
 /// Finds entity mentions with a gazetteer and rules; keeps per-document memory of persons.
 #[derive(Debug)]
 pub struct Recognizer<'a> {
     gazetteer: &'a Gazetteer,
     titles: &'static PhraseTable<()>,
+    /// Classes of the words met so far.
+    classes: WordClasses,
     /// Surname → (canonical, country) of persons met in the current document.
     surnames: FxHashMap<String, (String, String)>,
     /// Words seen capitalised inside a sentence in the current document: evidence that
@@ -752,6 +818,7 @@ impl<'a> Recognizer<'a> {
         Recognizer {
             gazetteer,
             titles: &TITLE_TABLE,
+            classes: WordClasses::default(),
             surnames: FxHashMap::default(),
             seen_capitalised: FxHashSet::default(),
             heads: FxHashMap::default(),
@@ -819,6 +886,19 @@ impl<'a> Recognizer<'a> {
         self
     }
 
+    /// Starts from the classes of words another recognizer learnt over the same
+    /// normalizer and gazetteer ([`Recognizer::take_word_classes`]), so that each document
+    /// does not learn its words anew.
+    pub fn with_word_classes(mut self, classes: WordClasses) -> Self {
+        self.classes = classes;
+        self
+    }
+
+    /// The classes of words learnt so far, for the next document's recognizer.
+    pub fn take_word_classes(&mut self) -> WordClasses {
+        std::mem::take(&mut self.classes)
+    }
+
     /// Forgets the persons of the previous document.
     pub fn start_document(&mut self) {
         self.surnames.clear();
@@ -838,18 +918,23 @@ impl<'a> Recognizer<'a> {
         let forms = match_forms(text, tokens, &mut rewritten);
         let form = |i: usize| forms.get(i).copied();
         let gazetteer = self.gazetteer;
-        // Whether each word can be part of a name, decided once: the runs below ask again
-        // and again about the same words.
-        let caps: Vec<bool> = (0..tokens.len())
-            .map(|i| {
-                tokens[i].kind == TokenKind::Word
-                    && forms[i].starts_with(char::is_uppercase)
-                    && !NOT_NAMES.contains(forms[i])
-                    && (!MONTHS.contains(&&*forms[i])
-                        || month_surname(&forms, tokens, i, gazetteer))
+        // What each word is, decided once: the runs below ask again and again about the
+        // same words.
+        self.classes.follow(norm);
+        let classes: Vec<u8> = (tokens.iter().zip(&forms))
+            .enumerate()
+            .map(|(i, (t, form))| {
+                let class = (self.classes).of(t.term, || classify(t.kind, form, gazetteer));
+                let month_not_name =
+                    class & MONTH != 0 && !month_surname(&forms, tokens, i, gazetteer);
+                match month_not_name {
+                    true => class & !CAPITALISED,
+                    false => class,
+                }
             })
             .collect();
-        let is_cap = |i: usize| caps.get(i).copied().unwrap_or(false);
+        // Whether a word can be part of a name.
+        let is_cap = |i: usize| classes.get(i).is_some_and(|c| c & CAPITALISED != 0);
         let starts_known = |i: usize| gazetteer.longest(|k| form(i + k)).is_some();
         // Where a gazetteer name or a person's given name starts: after "and", another name
         // ("… House of Representatives Darin LaHood and Mike Bost").
@@ -862,14 +947,7 @@ impl<'a> Recognizer<'a> {
         let mut us_state_named = false;
         let mut i = 0;
         while i < tokens.len() {
-            // Most words are in lower case and start no title, name or compound: nothing
-            // below applies to them (a fifth of the recognizer's time went on learning so).
-            let plain = forms[i].starts_with(|c: char| c.is_ascii_lowercase())
-                // A fold, not `contains`: words are short, and a call to memchr cost more.
-                && !forms[i].bytes().fold(false, |hyphen, b| hyphen | (b == b'-'))
-                && !self.titles.may_start(forms[i])
-                && !gazetteer.may_start(forms[i]);
-            if tokens[i].kind != TokenKind::Word || plain {
+            if classes[i] & PLAIN != 0 {
                 i += 1;
                 continue;
             }

@@ -137,3 +137,33 @@ fn heading_prefix_is_measured_up_to_the_first_ordinary_word() {
     assert_eq!(heading_len(&words("UN Security Council")), 0);
     assert_eq!(heading_len(&words("Bank of Japan")), 0);
 }
+
+/// Classes learnt by term id are forgotten when the normalizer empties its cache and hands
+/// the same ids to other words: "Russia" takes the id that the plain "talks" had.
+#[test]
+fn word_classes_follow_the_normalizer_when_it_forgets_its_terms() {
+    let g = Gazetteer::builtin();
+    let mut n = Normalizer::default();
+    let mut r = Recognizer::new(&g);
+    let mut found = |n: &mut Normalizer, text: &str| {
+        let mut tokens = Vec::new();
+        n.tokenize(text, crate::span::Span::new(0, text.len()), &mut tokens);
+        let mut out = Vec::new();
+        r.find(text, &tokens, n, &mut out);
+        (out.iter().map(|m| m.span.of(text).to_string())).collect::<Vec<_>>()
+    };
+    assert!(found(&mut n, "talks went on in peace.").is_empty());
+    let before = n.generation();
+    let mut k = 0;
+    while n.generation() == before {
+        n.term_id(&format!("w{k}"), TokenKind::Word);
+        k += 1;
+        if k % 1024 == 0 {
+            n.trim_cache();
+        }
+    }
+    assert_eq!(
+        found(&mut n, "Russia and Ukraine met."),
+        ["Russia", "Ukraine"]
+    );
+}
