@@ -776,15 +776,20 @@ impl WordClasses {
     }
 
     /// The class of `term`, worked out by `classify` on first sight.
+    #[inline]
     fn of(&mut self, term: TermId, classify: impl FnOnce() -> u8) -> u8 {
         let at = term as usize;
         if at >= self.classes.len() {
             self.classes.resize(at + 1, 0);
         }
-        if self.classes[at] == 0 {
-            self.classes[at] = classify();
+        match self.classes[at] {
+            0 => {
+                let class = classify();
+                self.classes[at] = class;
+                class
+            }
+            class => class,
         }
-        self.classes[at]
     }
 }
 
