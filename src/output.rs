@@ -299,13 +299,16 @@ impl<W: Write> Rows<W> {
         if !needs_quotes(field) {
             return self.sink.write_all(field);
         }
+        // Most quoted fields are sentences with a comma: their quotes, if any, are found
+        // with memchr (a byte at a time, this was a sixth of the rows' formatting).
         self.sink.write_all(b"\"")?;
-        for (k, piece) in field.split(|&b| b == b'"').enumerate() {
-            if k > 0 {
-                self.sink.write_all(b"\"\"")?;
-            }
-            self.sink.write_all(piece)?;
+        let mut start = 0;
+        for quote in memchr::memchr_iter(b'"', field) {
+            self.sink.write_all(&field[start..=quote])?;
+            self.sink.write_all(b"\"")?;
+            start = quote + 1;
         }
+        self.sink.write_all(&field[start..])?;
         self.sink.write_all(b"\"")
     }
 
@@ -1329,6 +1332,7 @@ mod tests {
             &["a much longer field of more than sixteen bytes, with a comma late"],
             &["sixteen bytes ok", "seventeen bytes \""],
             &["Ünïcode — “curly” quotes", "'=SUM(A1)"],
+            &["\"\"two at the start\", then, one at the end\"", "a\"\"\"b"],
         ];
         let records: Vec<Vec<String>> = cases
             .iter()
