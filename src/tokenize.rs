@@ -606,19 +606,26 @@ impl Normalizer {
 
     /// The term id of `surface`, computing its normal forms on first sight.
     pub fn term_id(&mut self, surface: &str, kind: TokenKind) -> TermId {
-        self.term_id_packed(surface, packed(surface), kind)
+        self.term_id_packed(surface, Span::new(0, surface.len()), packed(surface), kind)
     }
 
-    /// [`Normalizer::term_id`], with `surface` already [`packed`] if short.
+    /// [`Normalizer::term_id`] of the surface `text[span]`, already [`packed`] if short.
+    /// The surface is sliced out only when needed: a short one that is found never is.
     #[inline(always)]
-    fn term_id_packed(&mut self, surface: &str, short: Option<u128>, kind: TokenKind) -> TermId {
+    fn term_id_packed(
+        &mut self,
+        text: &str,
+        span: Span,
+        short: Option<u128>,
+        kind: TokenKind,
+    ) -> TermId {
         let known = match short {
             Some(key) => self.short_ids.get(key),
-            None => self.ids.get(surface).copied(),
+            None => self.ids.get(span.of(text)).copied(),
         };
         match known {
             Some(id) => id,
-            None => self.add_term(surface, short, kind),
+            None => self.add_term(span.of(text), short, kind),
         }
     }
 
@@ -703,7 +710,7 @@ impl Normalizer {
         }
         for token in &mut out[first..] {
             let (span, kind) = (token.span, token.kind);
-            token.term = self.term_id_packed(span.of(text), packed_in(text, span), kind);
+            token.term = self.term_id_packed(text, span, packed_in(text, span), kind);
             prefetch(&self.terms[token.term as usize]);
         }
     }
