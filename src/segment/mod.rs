@@ -199,7 +199,8 @@ fn detect_layout(text: &str, lines: &[Line]) -> Layout {
             continue;
         }
         let s = line.span.of(text).trim_end();
-        if s.chars().count() > 100 {
+        // Counted only past 100 bytes, which 100 characters take at least.
+        if s.len() > 100 && s.chars().count() > 100 {
             long += 1;
         }
         let next_is_text = lines.get(i + 1).is_some_and(|n| n.role == Role::Text);

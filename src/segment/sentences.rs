@@ -378,33 +378,43 @@ pub fn starts_with_tail(line: &str) -> bool {
 /// a headline, caption or list item.
 pub fn split_lines(text: &str, paragraph: Span, lines: &[Span]) -> Vec<Span> {
     let mut out = Vec::new();
-    let widest = lines
-        .iter()
-        .map(|l| l.of(text).trim_end().chars().count())
-        .max()
-        .unwrap_or(0);
+    // Worked out only for a paragraph with a candidate break (most line ends are not one:
+    // they end in punctuation, or the next line starts in lower case), as are the tests
+    // after the first two below, which allocate.
+    let mut widest = None;
     let mut start = paragraph.start;
     for pair in lines.windows(2) {
         let line = pair[0].of(text).trim_end();
         let next = pair[1].of(text).trim_start();
         let open = !line.ends_with(['.', '!', '?', '\u{2026}', ',', ';', ':', '-'])
             && !line.ends_with(CLOSERS);
-        let short = line.chars().count() * 4 < widest * 3;
         let capital = !starts_lower(next)
             && next
                 .chars()
                 .next()
                 .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || BULLETS.contains(&c));
+        if !(open && capital) || pair[0].end <= start {
+            continue;
+        }
         let last_word = line
             .rsplit(char::is_whitespace)
             .next()
             .unwrap_or("")
             .to_lowercase();
         let continues = STARTERS.contains(&last_word) || CONNECTING.contains(&last_word.as_str());
+        if continues || starts_with_tail(next) {
+            continue;
+        }
+        let widest = *widest.get_or_insert_with(|| {
+            (lines.iter())
+                .map(|l| l.of(text).trim_end().chars().count())
+                .max()
+                .unwrap_or(0)
+        });
+        let short = line.chars().count() * 4 < widest * 3;
         let first_word = next.split(char::is_whitespace).next().unwrap_or("");
         let starter = first_word != "I" && STARTERS.contains(&first_word.to_lowercase());
-        let tail = starts_with_tail(next);
-        if open && capital && !continues && !tail && (short || starter) && pair[0].end > start {
+        if short || starter {
             split(text, Span::new(start, pair[0].end), &mut out);
             start = pair[1].start;
         }
