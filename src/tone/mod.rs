@@ -544,7 +544,9 @@ pub fn tally(hits: &[Hit]) -> ToneCounts {
 /// faltering, ×0.50 contrast despite)`. It starts with the term, never with a sign, so a
 /// spreadsheet never reads it as a formula.
 pub fn evidence(text: &str, hits: &[Hit]) -> String {
-    let mut out = String::new();
+    // Room for a hit's usual entry ("agreement(+2.0: ×1.20 by repeat)"): grown from empty,
+    // the text was moved one and a half times for each sentence with a hit.
+    let mut out = String::with_capacity(32 * hits.len());
     for (i, hit) in hits.iter().enumerate() {
         if i > 0 {
             out.push_str("; ");
