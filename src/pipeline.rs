@@ -18,6 +18,7 @@ use crate::entities::{
 use crate::metrics::{Counts, ToneCounts};
 use crate::phrases::{DocPhrases, PhraseCounter, PhraseCounts, PhraseOptions};
 use crate::segment::{self, Layout};
+use crate::span::collapse_whitespace_cow;
 use crate::tokenize::{Normalizer, Stems, TermCounts, Token, TokenKind};
 use crate::tone::{self, Lexicon, Scorer};
 
@@ -338,9 +339,16 @@ fn tally_sentence(
     text: &str,
     rows: &[MentionRow],
 ) {
-    let mut in_sentence: BTreeSet<(&str, EntityType)> = BTreeSet::new();
+    // A sentence names a few entities: they and their countries are listed in vectors,
+    // each once, not in ordered sets (whose nodes were a tenth of a document's own work),
+    // and a name or alias already counted is not copied again.
+    let mut in_sentence: Vec<(&str, EntityType)> = Vec::with_capacity(rows.len());
+    let mut countries: Vec<&str> = Vec::with_capacity(rows.len());
     for m in rows.iter().map(|r| &r.mention) {
-        *section_entities.entry(m.entity.clone()).or_default() += 1;
+        match section_entities.get_mut(m.entity.as_str()) {
+            Some(count) => *count += 1,
+            None => _ = section_entities.insert(m.entity.clone(), 1),
+        }
         let stat = totals
             .entities
             .entry((m.entity.clone(), m.etype))
@@ -350,19 +358,24 @@ fn tally_sentence(
         }
         stat.mentions += 1;
         stat.documents = 1;
-        stat.aliases.insert(m.span.collapsed(text));
-        if in_sentence.insert((&m.entity, m.etype)) {
+        let alias = collapse_whitespace_cow(m.span.of(text));
+        if !stat.aliases.contains(alias.as_ref()) {
+            stat.aliases.insert(alias.into_owned());
+        }
+        if !in_sentence.contains(&(&m.entity, m.etype)) {
+            in_sentence.push((&m.entity, m.etype));
             stat.tone += tone_counts;
         }
+        if !m.country.is_empty() {
+            countries.push(&m.country);
+        }
     }
-    let names: BTreeSet<&str> = in_sentence.iter().map(|(name, _)| *name).collect();
-    let countries: BTreeSet<&str> = rows
-        .iter()
-        .map(|r| r.mention.country.as_str())
-        .filter(|c| !c.is_empty())
-        .collect();
+    let mut names: Vec<&str> = in_sentence.iter().map(|(name, _)| *name).collect();
+    for members in [&mut names, &mut countries] {
+        members.sort_unstable();
+        members.dedup();
+    }
     for (level, members) in [(DyadLevel::Entity, names), (DyadLevel::Country, countries)] {
-        let members: Vec<&str> = members.into_iter().collect();
         for (a, first) in members.iter().enumerate() {
             for second in &members[a + 1..] {
                 let dyad = totals
@@ -462,6 +475,36 @@ mod tests {
         let fresh = found(&mut Worker::default());
         assert!(fresh.iter().any(|(s, _)| s == "Brian May"), "{fresh:?}");
         assert_eq!(found(&mut worker), fresh);
+    }
+
+    /// An entity named twice in a sentence has two mentions but the sentence's tone once,
+    /// and its country pairs with another once.
+    #[test]
+    fn a_sentence_counts_once_for_an_entity_it_names_twice() {
+        let analyzer = Analyzer {
+            lexicon: Lexicon::builtin(),
+            gazetteer: Gazetteer::builtin(),
+            phrases: PhraseOptions::default(),
+            untyped_names: false,
+        };
+        let text = "Russia and the United States signed an agreement, and Russia welcomed it.";
+        let doc = Document::from_text("d", Format::Plain, text);
+        let result = analyzer.document(&doc, &mut Worker::default());
+        let sentence = result.sentences[0].counts.tone;
+        assert!(sentence.coop().0 > 0, "{sentence:?}");
+        let russia = &result.totals.entities[&("Russia".to_string(), EntityType::Gpe)];
+        assert_eq!((russia.mentions, russia.tone), (2, sentence));
+        assert_eq!(russia.aliases.iter().collect::<Vec<_>>(), ["Russia"]);
+        let pair = |level, a: &str, b: &str| {
+            let dyad = &result.totals.dyads[&(level, a.to_string(), b.to_string())];
+            (dyad.sentences, dyad.tone)
+        };
+        assert_eq!(
+            pair(DyadLevel::Entity, "Russia", "United States"),
+            (1, sentence)
+        );
+        assert_eq!(pair(DyadLevel::Country, "RUS", "USA"), (1, sentence));
+        assert_eq!(result.totals.dyads.len(), 2);
     }
 
     /// A capitalised run is dropped when each of its words is also written in lower case

@@ -52,6 +52,15 @@ impl Span {
     }
 }
 
+/// [`collapse_whitespace`], borrowed when `s` is collapsed already (most names and
+/// sentences are): for a caller that keeps the text only if it is new.
+pub fn collapse_whitespace_cow(s: &str) -> std::borrow::Cow<'_, str> {
+    match is_collapsed(s.as_bytes()) {
+        true => s.into(),
+        false => collapse_whitespace(s).into(),
+    }
+}
+
 /// The words of `s` joined by single spaces: a name, phrase or title may be wrapped over
 /// lines in the source, and is shown on one.
 pub fn collapse_whitespace(s: &str) -> String {
