@@ -430,14 +430,19 @@ mod tests {
     use super::*;
     use crate::corpus::Format;
 
-    /// The untyped names found in `text`, after the document-wide common-noun rule.
-    fn untyped_names(text: &str) -> Vec<String> {
-        let analyzer = Analyzer {
+    /// The built-in resources, keeping untyped names if asked.
+    fn analyzer(untyped_names: bool) -> Analyzer {
+        Analyzer {
             lexicon: Lexicon::builtin(),
             gazetteer: Gazetteer::builtin(),
             phrases: PhraseOptions::default(),
-            untyped_names: true,
-        };
+            untyped_names,
+        }
+    }
+
+    /// The untyped names found in `text`, after the document-wide common-noun rule.
+    fn untyped_names(text: &str) -> Vec<String> {
+        let analyzer = analyzer(true);
         let doc = Document::from_text("d", Format::Plain, text);
         let result = analyzer.document(&doc, &mut Worker::default());
         (result.mentions.iter())
@@ -450,12 +455,7 @@ mod tests {
     /// does, though it remembers what it learnt of the words they share.
     #[test]
     fn a_worker_finds_what_a_fresh_one_does() {
-        let analyzer = Analyzer {
-            lexicon: Lexicon::builtin(),
-            gazetteer: Gazetteer::builtin(),
-            phrases: PhraseOptions::default(),
-            untyped_names: false,
-        };
+        let analyzer = analyzer(false);
         let first = "The talks in May went on. russia, may and the kremlin were quiet.";
         let second = "Brian May met President Putin in May. Russia and the Kremlin agreed.";
         let found = |worker: &mut Worker| {
@@ -481,12 +481,7 @@ mod tests {
     /// and its country pairs with another once.
     #[test]
     fn a_sentence_counts_once_for_an_entity_it_names_twice() {
-        let analyzer = Analyzer {
-            lexicon: Lexicon::builtin(),
-            gazetteer: Gazetteer::builtin(),
-            phrases: PhraseOptions::default(),
-            untyped_names: false,
-        };
+        let analyzer = analyzer(false);
         let text = "Russia and the United States signed an agreement, and Russia welcomed it.";
         let doc = Document::from_text("d", Format::Plain, text);
         let result = analyzer.document(&doc, &mut Worker::default());
