@@ -777,7 +777,9 @@ fn period_ends(s: &str, k: usize, sentence_start: usize, q: usize) -> bool {
         return true;
     }
     let next_word = next_word(s, q);
-    let next_is_starter = STARTERS.contains(&next_word.to_lowercase());
+    // Asked only by the rules for abbreviations, acronyms and initials: most periods end a
+    // plain word, and lower-casing the next word for them was an allocation a sentence.
+    let next_is_starter = || STARTERS.contains(&next_word.to_lowercase());
     let next_is_number = next_word.starts_with(|c: char| c.is_ascii_digit());
     if listed(&NEVER_FINAL, token) {
         return false;
@@ -807,7 +809,7 @@ fn period_ends(s: &str, k: usize, sentence_start: usize, q: usize) -> bool {
         return false;
     }
     if listed(&MAYBE_FINAL, token) {
-        return next_is_starter && !next_is_number;
+        return next_is_starter() && !next_is_number;
     }
     if matches!(token, "a.m" | "p.m" | "A.M" | "P.M") {
         // A time ends a sentence before a capital unless a time zone follows ("GMT").
@@ -819,7 +821,7 @@ fn period_ends(s: &str, k: usize, sentence_start: usize, q: usize) -> bool {
         if next_is_number && !appositive {
             return false;
         }
-        return next_is_starter || appositive || !listed(&AFTER_ACRONYM, next_word);
+        return next_is_starter() || appositive || !listed(&AFTER_ACRONYM, next_word);
     }
     // "V. I. Lenin", "U. S. Army": an initial before another initial is never the end,
     // even when the next is a letter that can start a sentence ("I", "A").
@@ -832,7 +834,7 @@ fn period_ends(s: &str, k: usize, sentence_start: usize, q: usize) -> bool {
     if is_initial(token) {
         let before = s[..t].split_whitespace().next_back().unwrap_or("");
         let label = LETTER_LABELS.contains(&before.to_lowercase().as_str());
-        return next_is_starter || (label && !next_is_number);
+        return next_is_starter() || (label && !next_is_number);
     }
     let at_piece_start = t <= sentence_start;
     let list_number = token.len() <= 3 && token.bytes().all(|b| b.is_ascii_digit());
