@@ -340,8 +340,8 @@ fn tally_sentence(
     rows: &[MentionRow],
 ) {
     // A sentence names a few entities: they and their countries are listed in vectors,
-    // each once, not in ordered sets (whose nodes were a tenth of a document's own work),
-    // and a name or alias already counted is not copied again.
+    // each once, not in ordered sets, and a name or alias already counted is not copied
+    // again (the sets and copies were 1.4% of a run).
     let mut in_sentence: Vec<(&str, EntityType)> = Vec::with_capacity(rows.len());
     let mut countries: Vec<&str> = Vec::with_capacity(rows.len());
     for m in rows.iter().map(|r| &r.mention) {

@@ -147,9 +147,9 @@ const OTHER: u8 = 0;
 #[inline]
 fn word_len(s: &str) -> usize {
     // Most words are ASCII letters and digits followed by a space or by punctuation that
-    // joins nothing: [`word_len_slow`]'s loops would end there too, without their Unicode lookups
-    // (a tenth of a run before). A dotted acronym needs a '.' after its letters and an
-    // address a ':' or a '.', so neither takes this path.
+    // joins nothing: [`word_len_slow`]'s loops would end there too, without their Unicode
+    // lookups (a tenth of a run before). A dotted acronym needs a '.' after its letters
+    // and an address a ':' or a '.', so neither takes this path.
     let b = s.as_bytes();
     let mut run = 0;
     while run < b.len() && CLASS[usize::from(b[run])] == ALNUM {
@@ -556,7 +556,7 @@ fn packed(surface: &str) -> Option<u128> {
 }
 
 /// `SURFACE_MASKS[n]` keeps the first `n` bytes of a little-endian `u128`: a 128-bit shift
-/// by a variable amount took some twenty instructions a token, twice a token.
+/// by a variable amount took some twenty instructions, twice a token.
 static SURFACE_MASKS: [u128; 16] = {
     let mut masks = [0u128; 16];
     let mut n = 1;

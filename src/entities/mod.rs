@@ -728,8 +728,8 @@ static TITLE_TABLE: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
 /// in lower case and start no title, name or compound, and learning so was a fifth of the
 /// recognizer's time before it was learnt once per word.
 const PLAIN: u8 = 1;
-/// A [`WordClasses`] bit: a word in capitals that may be part of a name (one of
-/// [`MONTHS`] only after a given name).
+/// A [`WordClasses`] bit: a word that starts with a capital and may be part of a name
+/// (one of [`MONTHS`] only after a given name, which is decided per token).
 const CAPITALISED: u8 = 2;
 /// A [`WordClasses`] bit: one of [`MONTHS`].
 const MONTH: u8 = 4;
