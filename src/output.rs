@@ -320,30 +320,34 @@ impl<W: Write> Rows<W> {
 
     /// Writes one field of the current record; [`Rows::end_row`] ends the record.
     pub fn field(&mut self, field: impl AsRef<[u8]>) -> std::io::Result<()> {
-        let field = field.as_ref();
-        self.separate()?;
-        if field.is_empty() {
-            return Ok(());
-        }
-        self.empty = false;
-        write_escaped(&mut self.sink, field)
+        self.put(field.as_ref(), write_escaped)
     }
 
     /// Writes a field escaped beforehand, as [`Rows::field`] would write it.
     fn escaped(&mut self, field: &Escaped) -> std::io::Result<()> {
+        self.unquoted(&field.0)
+    }
+
+    /// Starts a field and writes `bytes` into it with `write`, unless there are none (an
+    /// empty field is nothing between its commas).
+    fn put(
+        &mut self,
+        bytes: &[u8],
+        write: impl FnOnce(&mut W, &[u8]) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
         self.separate()?;
-        if field.0.is_empty() {
+        if bytes.is_empty() {
             return Ok(());
         }
         self.empty = false;
-        self.sink.write_all(&field.0)
+        write(&mut self.sink, bytes)
     }
 
     /// Writes a word of a fixed vocabulary (a label, a type, a source), which needs no
     /// quotes and is never empty: not searched for quotes on every row.
     fn word(&mut self, word: &'static str) -> std::io::Result<()> {
         debug_assert!(!word.is_empty() && !needs_quotes(word.as_bytes()), "{word}");
-        self.number(word.as_bytes())
+        self.unquoted(word.as_bytes())
     }
 
     /// Starts a field: a comma after the record's previous one.
@@ -356,18 +360,16 @@ impl<W: Write> Rows<W> {
         Ok(())
     }
 
-    /// Writes a field known to need no quotes and not to be empty: a number or a word.
-    fn number(&mut self, digits: &[u8]) -> std::io::Result<()> {
-        self.separate()?;
-        self.empty = false;
-        self.sink.write_all(digits)
+    /// Writes a field that needs no quotes: a number, a word, a field escaped beforehand.
+    fn unquoted(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.put(bytes, |sink, bytes| sink.write_all(bytes))
     }
 
     /// Writes an integer field.
     pub fn int(&mut self, n: impl itoa::Integer) -> std::io::Result<()> {
         let mut buf = itoa::Buffer::new();
         let digits = buf.format(n);
-        self.number(digits.as_bytes())
+        self.unquoted(digits.as_bytes())
     }
 
     /// Writes a field with what `format` puts into the scratch buffer, as text or, if
@@ -377,7 +379,7 @@ impl<W: Write> Rows<W> {
         scratch.clear();
         format(&mut scratch);
         let result = if number {
-            self.number(scratch.as_bytes())
+            self.unquoted(scratch.as_bytes())
         } else {
             self.field(scratch.as_bytes())
         };

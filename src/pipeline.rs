@@ -282,14 +282,11 @@ impl Analyzer {
         // lower case in the same document ("Government", "Nation") is a common noun. Only
         // the words asked about are gathered.
         let asked = lower_case_asked(text, &mentions);
-        let lowercase: FxHashSet<u64> = match asked.is_empty() {
-            true => FxHashSet::default(),
-            false => (worker.terms.iter())
-                .map(|(id, _)| norm.term(id))
-                .filter(|term| term.starts_lower && asked.contains(&term.hash))
-                .map(|term| term.hash)
-                .collect(),
-        };
+        let lowercase: FxHashSet<u64> = (worker.terms.iter())
+            .map(|(id, _)| norm.term(id))
+            .filter(|term| term.starts_lower && asked.contains(&term.hash))
+            .map(|term| term.hash)
+            .collect();
         mentions.retain(|m| !is_common_noun(text, &m.mention, &lowercase));
         totals.mentions = mentions.len() as u64;
         for same in mentions.chunk_by(|a, b| a.sentence == b.sentence) {

@@ -797,7 +797,6 @@ impl WordClasses {
 #[derive(Debug)]
 pub struct Recognizer<'a> {
     gazetteer: &'a Gazetteer,
-    titles: &'static PhraseTable<()>,
     /// Classes of the words met so far.
     classes: WordClasses,
     /// Surname → (canonical, country) of persons met in the current document.
@@ -822,7 +821,6 @@ impl<'a> Recognizer<'a> {
     pub fn new(gazetteer: &'a Gazetteer) -> Self {
         Recognizer {
             gazetteer,
-            titles: &TITLE_TABLE,
             classes: WordClasses::default(),
             surnames: FxHashMap::default(),
             seen_capitalised: FxHashSet::default(),
@@ -1189,7 +1187,7 @@ impl<'a> Recognizer<'a> {
         form: &impl Fn(usize) -> Option<&'f str>,
     ) -> Option<usize> {
         let mut j = i;
-        while let Some((n, _)) = self.titles.longest(|k| form(j + k)) {
+        while let Some((n, _)) = TITLE_TABLE.longest(|k| form(j + k)) {
             j += n;
             if form(j) == Some(".") {
                 j += 1;
