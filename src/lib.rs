@@ -8,6 +8,7 @@
 //!
 //! Stages pass plain data (spans into the document text), never globals.
 
+mod chars;
 pub mod corpus;
 pub mod datafile;
 pub mod entities;

@@ -15,6 +15,7 @@ use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 use rustc_hash::FxHashMap;
 
+use crate::chars;
 use crate::index::{Index, prefetch};
 use crate::span::{Span, may_start_whitespace};
 
@@ -90,7 +91,7 @@ pub fn tokens(text: &str, span: Span) -> impl Iterator<Item = (Span, TokenKind)>
         }
         let rest = &s[pos..];
         let first = rest.chars().next()?;
-        let (len, kind) = if first.is_alphabetic() {
+        let (len, kind) = if chars::is_alphabetic(first) {
             (word_len(rest), TokenKind::Word)
         } else if first.is_ascii_digit() {
             (number_len(rest), TokenKind::Number)
@@ -181,19 +182,19 @@ fn word_len_slow(s: &str) -> usize {
     let mut chars = s.char_indices().peekable();
     let mut end = 0;
     while let Some((i, c)) = chars.next() {
-        if c.is_alphanumeric() || is_mark(c) {
+        if chars::is_alphanumeric(c) || is_mark(c) {
             end = i + c.len_utf8();
             continue;
         }
         let joiner = is_joiner(c);
         let next = chars.peek().map(|&(_, n)| n);
         let joins = match (joiner, next) {
-            (true, Some(n)) if is_apostrophe(c) => n.is_alphabetic(),
+            (true, Some(n)) if is_apostrophe(c) => chars::is_alphabetic(n),
             (true, Some(n)) if c == '.' => n.is_lowercase() || n.is_ascii_digit(),
             (true, Some(n)) if c == '&' => {
                 n.is_uppercase() && s[..i].chars().all(char::is_uppercase)
             }
-            (true, Some(n)) => n.is_alphanumeric(),
+            (true, Some(n)) => chars::is_alphanumeric(n),
             _ => false,
         };
         if !joins {
@@ -217,7 +218,7 @@ fn dotted_acronym_len(s: &str) -> Option<usize> {
         let rest = &s[pos..];
         let letters: usize = rest
             .chars()
-            .take_while(|c| c.is_alphabetic())
+            .take_while(|&c| chars::is_alphabetic(c))
             .take(3)
             .map(char::len_utf8)
             .sum();
@@ -228,7 +229,7 @@ fn dotted_acronym_len(s: &str) -> Option<usize> {
         groups += 1;
         pos += letters + 1;
     }
-    let next_alnum = s[pos..].chars().next().is_some_and(char::is_alphanumeric);
+    let next_alnum = s[pos..].chars().next().is_some_and(chars::is_alphanumeric);
     (groups >= 2 && !next_alnum).then_some(pos)
 }
 
@@ -269,9 +270,13 @@ fn word_tail(s: &str) -> usize {
     let mut end = 0;
     let mut chars = s.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
-        if c.is_alphanumeric() {
+        if chars::is_alphanumeric(c) {
             end = i + c.len_utf8();
-        } else if is_hyphen(c) && chars.peek().is_some_and(|&(_, n)| n.is_alphanumeric()) {
+        } else if is_hyphen(c)
+            && chars
+                .peek()
+                .is_some_and(|&(_, n)| chars::is_alphanumeric(n))
+        {
             continue;
         } else {
             break;
@@ -646,7 +651,7 @@ impl Normalizer {
             TokenKind::Word => lower
                 .rsplit_once('-')
                 .map(|(_, tail)| tail)
-                .filter(|tail| tail.chars().count() >= 3 && tail.chars().all(char::is_alphabetic))
+                .filter(|tail| tail.chars().count() >= 3 && tail.chars().all(chars::is_alphabetic))
                 .map(|tail| self.stem(tail).into_boxed_str()),
             _ => None,
         };

@@ -10,6 +10,7 @@
 use rustc_hash::FxHashSet;
 use std::sync::LazyLock;
 
+use crate::chars;
 use crate::matcher::WordList;
 use crate::span::Span;
 
@@ -364,7 +365,7 @@ pub fn starts_with_tail(line: &str) -> bool {
     let first = line.split_whitespace().next().unwrap_or("");
     first.strip_suffix('.').is_some_and(|word| {
         word.chars().count() >= 2
-            && word.chars().all(char::is_alphabetic)
+            && word.chars().all(chars::is_alphabetic)
             && !listed(&NEVER_FINAL, word)
     })
 }
@@ -556,7 +557,7 @@ fn push(text: &str, span: Span, out: &mut Vec<Span>) {
     let body = strip_lead(span.of(text));
     let start = span.end - body.len();
     let mut keep = |piece: Span| {
-        if piece.of(text).chars().any(char::is_alphanumeric) {
+        if piece.of(text).chars().any(chars::is_alphanumeric) {
             out.push(piece);
         }
     };
@@ -578,7 +579,7 @@ fn heading_prefix(s: &str) -> Option<usize> {
     let (mut words, mut letters, mut comma) = (0usize, 0usize, false);
     // A heading is short; the limit keeps a text in capitals from being scanned to its end.
     for (offset, word) in word_offsets(s).take(24) {
-        let mut it = word.chars().filter(|c| c.is_alphabetic());
+        let mut it = word.chars().filter(|&c| chars::is_alphabetic(c));
         let first = it.next();
         if first.is_some_and(char::is_uppercase) && it.clone().any(char::is_lowercase) {
             // The first word of the sentence in title case ("Our", "During"); after a
@@ -590,7 +591,7 @@ fn heading_prefix(s: &str) -> Option<usize> {
         comma = word.ends_with([',', ';']);
         if is_caps_word(word) {
             words += 1;
-            letters += word.chars().filter(|c| c.is_alphabetic()).count();
+            letters += word.chars().filter(|&c| chars::is_alphabetic(c)).count();
         } else if !word.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
             return None;
         }
@@ -606,7 +607,7 @@ fn word_offsets(s: &str) -> impl Iterator<Item = (usize, &str)> {
 
 /// A word in capitals: it has letters and none is lower-case ("THE", "PEACE-THE", "1947:").
 fn is_caps_word(word: &str) -> bool {
-    word.chars().any(char::is_alphabetic) && !word.chars().any(char::is_lowercase)
+    word.chars().any(chars::is_alphabetic) && !word.chars().any(char::is_lowercase)
 }
 
 /// "IV", "VIII", "XII": a Roman numeral as used to number sections.
@@ -709,7 +710,7 @@ fn is_unambiguous_terminator(c: char) -> bool {
 /// A letter of a script without case (Devanagari, Arabic, Chinese …): after a terminator
 /// and a space it starts a sentence as a capital does.
 fn is_caseless_letter(c: char) -> bool {
-    c.is_alphabetic() && !c.is_lowercase() && !c.is_uppercase()
+    chars::is_alphabetic(c) && !c.is_lowercase() && !c.is_uppercase()
 }
 
 /// Does the text at byte `q` of `s` look like the start of a sentence?
@@ -749,7 +750,7 @@ fn glued_boundary(s: &str, k: usize, j: usize, single_period: bool) -> bool {
     let prev_word = before
         .chars()
         .rev()
-        .take_while(|c| c.is_alphabetic())
+        .take_while(|&c| chars::is_alphabetic(c))
         .count();
     let prev_lower = before.chars().next_back().is_some_and(char::is_lowercase);
     // A period is one byte: more before `j` are closing marks.
@@ -863,7 +864,7 @@ fn next_word(s: &str, q: usize) -> &str {
     let rest = &s[q..];
     let word = rest.split(|c: char| c.is_whitespace()).next().unwrap_or("");
     word.trim_start_matches(OPENERS)
-        .trim_end_matches(|c: char| !c.is_alphanumeric())
+        .trim_end_matches(|c: char| !chars::is_alphanumeric(c))
 }
 
 /// "U.S", "U.S.A", "Ph.D", "e.g": letters in groups of one or two separated by periods.
@@ -872,7 +873,7 @@ fn is_dotted_acronym(token: &str) -> bool {
         && token.split('.').all(|part| {
             let n = part.chars().count();
             (1..=2).contains(&n)
-                && part.chars().all(char::is_alphabetic)
+                && part.chars().all(chars::is_alphabetic)
                 && (n == 1 || part.starts_with(char::is_uppercase))
         })
 }
