@@ -659,12 +659,24 @@ impl Table {
     /// Keeps the phrases seen more than `floor` times (at least 1: those seen once go).
     fn retain_above(&mut self, floor: u64) {
         debug_assert!(floor >= 1);
-        self.full.retain(|(_, g)| g.count > floor);
+        // Absorbing documents, a phrase gets a `Gram` only once seen twice, so the lowest
+        // floor drops only the records of those seen once, and the pass over every `Gram`
+        // (a sixth of a prune) is not needed. (A merge of partial tables may file a phrase
+        // seen once as a `Gram`, but a merge does not prune.)
+        debug_assert!(self.full.iter().all(|(_, g)| g.count >= 2));
+        if floor >= 2 {
+            self.full.retain(|(_, g)| g.count > floor);
+        }
         self.index.clear();
         self.once.clear();
         self.docs.clear();
         self.last_doc = None;
+        // The keys are filed again as they are added to the corpus, their buckets fetched
+        // ahead: the index is larger than the cache.
         for (i, (key, _)) in self.full.iter().enumerate() {
+            if let Some((ahead, _)) = self.full.get(i + PREFETCH_AHEAD) {
+                self.index.prefetch(*ahead);
+            }
             self.index.get_or_insert(*key, Slot::full(i));
         }
     }
