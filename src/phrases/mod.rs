@@ -1257,6 +1257,41 @@ mod tests {
         );
     }
 
+    /// A prune keeps exactly the phrases seen more often than its floor, each found under
+    /// its key: at the lowest floor (only the phrases seen once go) and above it.
+    #[test]
+    fn a_prune_keeps_the_phrases_seen_more_than_the_floor() {
+        let doc: Arc<str> = Arc::from("d");
+        let once = Once {
+            surface: 1,
+            doc: 0,
+            start: 0,
+            sentence: 0,
+            n: 2,
+        };
+        let count = |key: u64| 2 + key % 4;
+        for floor in 1..=3 {
+            let mut table = Table::default();
+            for key in 1..=50 {
+                table.insert_once(key, once, &doc);
+            }
+            for key in 51..=100 {
+                table.entry(key).count = count(key);
+            }
+            table.retain_above(floor);
+            let mut kept: Vec<(u64, u64)> = table.counts().collect();
+            kept.sort_unstable();
+            let expected: Vec<(u64, u64)> = (51..=100)
+                .map(|key| (key, count(key)))
+                .filter(|&(_, c)| c > floor)
+                .collect();
+            assert_eq!(kept, expected, "floor {floor}");
+            for (key, c) in expected {
+                assert_eq!(table.get(&key).map(|g| g.count), Some(c), "floor {floor}");
+            }
+        }
+    }
+
     #[test]
     fn a_table_large_enough_counts_exactly_and_a_small_one_prunes() {
         let (small, exact) = random_corpus(2_000, 10_000);
