@@ -7,15 +7,22 @@
 /// table larger than the cache otherwise costs one cache miss per lookup, each waited for
 /// in turn: half of the time spent adding documents' phrases to the corpus's, and most of
 /// the time spent finding a token's cached normal forms.
+///
+/// Each bucket says in which generation of the index it was written, and a bucket of an
+/// earlier one is empty, so that emptying the index writes no bucket
+/// ([`Index::clear`]): a document's phrase table is emptied after every document, and the
+/// corpus's at every prune, and writing every bucket empty was about ten bytes of memory
+/// written for every byte of text read. The generation fits in the padding of a bucket
+/// of a 64-bit key and a 32-bit value, so it takes no room.
 #[derive(Debug, Clone)]
 pub(crate) struct Index<K, V> {
-    /// Key and value; [`Key::EMPTY`] marks an empty bucket (that key itself is kept in
-    /// `empty_key`).
-    buckets: Vec<(K, V)>,
+    /// Key, value and the generation they were put in.
+    buckets: Vec<(K, V, u32)>,
     /// 64 − log₂ of the number of buckets: a key's home is `key.spread() >> shift`.
     shift: u32,
     len: usize,
-    empty_key: Option<V>,
+    /// The current generation: never 0, the generation of buckets never written.
+    generation: u32,
 }
 
 /// Asks the processor to fetch `item` into the cache (the first and the last cache line it
@@ -39,9 +46,7 @@ pub(crate) fn prefetch<T>(item: &T) {
 }
 
 /// What an [`Index`] can be keyed by.
-pub(crate) trait Key: Copy + Eq {
-    /// The key that marks an empty bucket.
-    const EMPTY: Self;
+pub(crate) trait Key: Copy + Eq + Default {
     /// The key spread over 64 bits, so that its top bits alone tell keys apart.
     fn spread(self) -> u64;
 }
@@ -49,7 +54,6 @@ pub(crate) trait Key: Copy + Eq {
 /// Phrase hashes: already spread. Keys that are not hashes (small or consecutive numbers)
 /// would share their top bits and so crowd into one home: mix them first.
 impl Key for u64 {
-    const EMPTY: u64 = 0;
     fn spread(self) -> u64 {
         self
     }
@@ -58,7 +62,6 @@ impl Key for u64 {
 /// Short strings packed into an integer (see `tokenize`): bytes, not spread, so they are
 /// mixed by multiplication, whose top bits depend on every bit below them.
 impl Key for u128 {
-    const EMPTY: u128 = 0;
     fn spread(self) -> u64 {
         const K: u64 = 0x9e37_79b9_7f4a_7c15;
         ((self as u64).wrapping_mul(K) ^ (self >> 64) as u64).wrapping_mul(K)
@@ -80,7 +83,7 @@ impl<K: Key, V: Copy + Default> Default for Index<K, V> {
             buckets: Vec::new(),
             shift: 64,
             len: 0,
-            empty_key: None,
+            generation: 1,
         }
     }
 }
@@ -89,7 +92,7 @@ impl<K: Key, V: Copy + Default> Index<K, V> {
     /// An empty index of `buckets` buckets (a power of two).
     fn with_buckets(buckets: usize) -> Self {
         Index {
-            buckets: vec![(K::EMPTY, V::default()); buckets],
+            buckets: vec![(K::default(), V::default(), 0); buckets],
             shift: 64 - buckets.trailing_zeros(),
             ..Index::default()
         }
@@ -97,23 +100,31 @@ impl<K: Key, V: Copy + Default> Index<K, V> {
 
     /// Keys held.
     pub(crate) fn len(&self) -> usize {
-        self.len + usize::from(self.empty_key.is_some())
+        self.len
     }
 
-    /// Where the probe for `key` (not [`Key::EMPTY`]) starts; the index must have buckets.
+    /// Where the probe for `key` starts; the index must have buckets.
     fn home(&self, key: K) -> usize {
         (key.spread() >> self.shift) as usize
     }
 
-    /// The bucket holding `key` (not [`Key::EMPTY`]), or the empty one where it would go;
-    /// the index must have buckets, at least one empty.
+    /// The bucket holding `key`, or the empty one where it would go; the index must have
+    /// buckets, at least one empty.
     fn probe(&self, key: K) -> usize {
         let mask = self.buckets.len() - 1;
         let mut at = self.home(key);
-        while self.buckets[at].0 != key && self.buckets[at].0 != K::EMPTY {
+        loop {
+            let (k, _, generation) = self.buckets[at];
+            if generation != self.generation || k == key {
+                return at;
+            }
             at = (at + 1) & mask;
         }
-        at
+    }
+
+    /// Whether the bucket at `at` holds a key.
+    fn is_held(&self, at: usize) -> bool {
+        self.buckets[at].2 == self.generation
     }
 
     /// Asks the processor to fetch the bucket `key` is looked up in, so that a lookup a
@@ -128,28 +139,21 @@ impl<K: Key, V: Copy + Default> Index<K, V> {
     /// The value of `key`.
     #[inline]
     pub(crate) fn get(&self, key: K) -> Option<V> {
-        if key == K::EMPTY {
-            return self.empty_key;
-        }
         if self.buckets.is_empty() {
             return None;
         }
-        let (k, v) = self.buckets[self.probe(key)];
-        (k == key).then_some(v)
+        let at = self.probe(key);
+        self.is_held(at).then_some(self.buckets[at].1)
     }
 
     /// The value of `key`, set to `value` first if the key was not held; and whether it
     /// was not.
     pub(crate) fn get_or_insert(&mut self, key: K, value: V) -> (&mut V, bool) {
-        if key == K::EMPTY {
-            let new = self.empty_key.is_none();
-            return (self.empty_key.get_or_insert(value), new);
-        }
         let mut at = match self.buckets.is_empty() {
             true => None,
             false => Some(self.probe(key)),
         };
-        let new = at.is_none_or(|at| self.buckets[at].0 == K::EMPTY);
+        let new = at.is_none_or(|at| !self.is_held(at));
         // Grown only for a new key, to keep at most three quarters of the buckets full.
         if new && 4 * (self.len + 1) > 3 * self.buckets.len() {
             self.grow_to((2 * self.buckets.len()).max(MIN_BUCKETS));
@@ -157,7 +161,7 @@ impl<K: Key, V: Copy + Default> Index<K, V> {
         }
         let at = at.expect("an index with room has buckets");
         if new {
-            self.buckets[at] = (key, value);
+            self.buckets[at] = (key, value, self.generation);
             self.len += 1;
         }
         (&mut self.buckets[at].1, new)
@@ -185,23 +189,27 @@ impl<K: Key, V: Copy + Default> Index<K, V> {
 
     fn grow_to(&mut self, buckets: usize) {
         let old = std::mem::replace(self, Index::with_buckets(buckets));
-        self.empty_key = old.empty_key;
-        for (k, v) in old.buckets.into_iter().filter(|(k, _)| *k != K::EMPTY) {
+        for (k, v) in old.iter() {
             self.get_or_insert(k, v);
         }
     }
 
-    /// Removes every key, keeping the room.
+    /// Removes every key, keeping the room: a new generation begins, and only when the
+    /// count of generations wraps round are the buckets written.
     pub(crate) fn clear(&mut self) {
-        self.buckets.fill((K::EMPTY, V::default()));
         self.len = 0;
-        self.empty_key = None;
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.buckets.fill((K::default(), V::default(), 0));
+            self.generation = 1;
+        }
     }
 
     /// Every key with its value, in no particular order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (K, V)> + '_ {
-        let empty_key = self.empty_key.map(|v| (K::EMPTY, v));
-        (empty_key.into_iter()).chain(self.buckets.iter().copied().filter(|(k, _)| *k != K::EMPTY))
+        (self.buckets.iter())
+            .filter(|(_, _, generation)| *generation == self.generation)
+            .map(|&(k, v, _)| (k, v))
     }
 }
 
@@ -247,6 +255,31 @@ mod tests {
         expected.sort_unstable();
         proptest::prop_assert_eq!(all, expected);
         Ok(())
+    }
+
+    /// When the count of generations wraps round, the buckets of every earlier generation
+    /// are still empty to the next one, and keys put in since are held.
+    #[test]
+    fn emptied_as_the_generations_wrap_round() {
+        let mut index: Index<u64, u32> = Index::default();
+        for key in 1..=40 {
+            index.get_or_insert(key, 1);
+        }
+        // Generation 1's buckets would be held again once the count came back to 1.
+        index.generation = u32::MAX - 1;
+        for key in 41..=60 {
+            index.get_or_insert(key, 2);
+        }
+        for round in 0..3 {
+            index.clear();
+            assert_eq!((index.len(), index.iter().count()), (0, 0), "round {round}");
+            for key in 1..=60 {
+                assert_eq!(index.get(key), None, "round {round}, key {key}");
+            }
+            index.get_or_insert(7, round);
+            assert_eq!(index.get(7), Some(round));
+            assert_eq!(index.iter().collect::<Vec<_>>(), [(7, round)]);
+        }
     }
 
     /// An index made room for `n` keys takes them without growing, and keeps any it held.
