@@ -14,11 +14,17 @@
 /// corpus's at every prune, and writing every bucket empty was about ten bytes of memory
 /// written for every byte of text read. The generation fits in the padding of a bucket
 /// of a 64-bit key and a 32-bit value, so it takes no room.
+///
+/// For the same reason, an index resized while empty uses the first buckets of those it
+/// has, if it has enough, rather than new ones, which would be written empty first: a
+/// document's phrase table is sized for each document.
 #[derive(Debug, Clone)]
 pub(crate) struct Index<K, V> {
-    /// Key, value and the generation they were put in.
+    /// Key, value and the generation they were put in; only the first `size` are in use.
     buckets: Vec<(K, V, u32)>,
-    /// 64 − log₂ of the number of buckets: a key's home is `key.spread() >> shift`.
+    /// Buckets in use: a power of two, or 0.
+    size: usize,
+    /// 64 − log₂ `size`: a key's home is `key.spread() >> shift`.
     shift: u32,
     len: usize,
     /// The current generation: never 0, the generation of buckets never written.
@@ -72,6 +78,10 @@ impl Key for u128 {
 /// share of the totals starts with an empty table).
 const MIN_BUCKETS: usize = 16;
 
+/// Most buckets an index keeps for later when it needs fewer (16 MiB of 64-bit keys): one
+/// very long document does not hold its room for the rest of the run.
+const KEPT_MOST: usize = 1 << 20;
+
 /// The fewest buckets that hold `n` keys three quarters full at most.
 fn buckets_for(n: usize) -> usize {
     (4 * n).div_ceil(3).next_power_of_two().max(MIN_BUCKETS)
@@ -81,6 +91,7 @@ impl<K: Key, V: Copy + Default> Default for Index<K, V> {
     fn default() -> Self {
         Index {
             buckets: Vec::new(),
+            size: 0,
             shift: 64,
             len: 0,
             generation: 1,
@@ -93,6 +104,7 @@ impl<K: Key, V: Copy + Default> Index<K, V> {
     fn with_buckets(buckets: usize) -> Self {
         Index {
             buckets: vec![(K::default(), V::default(), 0); buckets],
+            size: buckets,
             shift: 64 - buckets.trailing_zeros(),
             ..Index::default()
         }
@@ -111,7 +123,7 @@ impl<K: Key, V: Copy + Default> Index<K, V> {
     /// The bucket holding `key`, or the empty one where it would go; the index must have
     /// buckets, at least one empty.
     fn probe(&self, key: K) -> usize {
-        let mask = self.buckets.len() - 1;
+        let mask = self.size - 1;
         let mut at = self.home(key);
         loop {
             let (k, _, generation) = self.buckets[at];
@@ -131,7 +143,7 @@ impl<K: Key, V: Copy + Default> Index<K, V> {
     /// few keys later finds it in the cache.
     #[inline]
     pub(crate) fn prefetch(&self, key: K) {
-        if !self.buckets.is_empty() {
+        if self.size > 0 {
             prefetch(&self.buckets[self.home(key)]);
         }
     }
@@ -139,7 +151,7 @@ impl<K: Key, V: Copy + Default> Index<K, V> {
     /// The value of `key`.
     #[inline]
     pub(crate) fn get(&self, key: K) -> Option<V> {
-        if self.buckets.is_empty() {
+        if self.size == 0 {
             return None;
         }
         let at = self.probe(key);
@@ -149,14 +161,14 @@ impl<K: Key, V: Copy + Default> Index<K, V> {
     /// The value of `key`, set to `value` first if the key was not held; and whether it
     /// was not.
     pub(crate) fn get_or_insert(&mut self, key: K, value: V) -> (&mut V, bool) {
-        let mut at = match self.buckets.is_empty() {
-            true => None,
-            false => Some(self.probe(key)),
+        let mut at = match self.size {
+            0 => None,
+            _ => Some(self.probe(key)),
         };
         let new = at.is_none_or(|at| !self.is_held(at));
         // Grown only for a new key, to keep at most three quarters of the buckets full.
-        if new && 4 * (self.len + 1) > 3 * self.buckets.len() {
-            self.grow_to((2 * self.buckets.len()).max(MIN_BUCKETS));
+        if new && 4 * (self.len + 1) > 3 * self.size {
+            self.grow_to((2 * self.size).max(MIN_BUCKETS));
             at = Some(self.probe(key));
         }
         let at = at.expect("an index with room has buckets");
@@ -171,19 +183,31 @@ impl<K: Key, V: Copy + Default> Index<K, V> {
     /// held one long document's keys does not stay large for every later, short one.
     pub(crate) fn clear_keeping_room_for(&mut self, n: usize) {
         let fits = buckets_for(n);
-        if fits < self.buckets.len() {
-            *self = Index::with_buckets(fits);
-        } else {
-            self.clear();
+        self.clear();
+        if fits < self.size {
+            match self.buckets.len() > KEPT_MOST {
+                true => *self = Index::with_buckets(fits),
+                false => self.use_first(fits),
+            }
         }
+    }
+
+    /// Uses the first `size` buckets (no more than there are); the index must be empty.
+    fn use_first(&mut self, size: usize) {
+        debug_assert!(self.len == 0 && size <= self.buckets.len());
+        self.size = size;
+        self.shift = 64 - size.trailing_zeros();
     }
 
     /// Makes room for `n` keys at once, if the index has less: growing by doubling moves
     /// every key held at each step. Meant for an empty index, whose keys need no moving.
     pub(crate) fn make_room_for(&mut self, n: usize) {
         let fits = buckets_for(n);
-        if fits > self.buckets.len() {
-            self.grow_to(fits);
+        if fits > self.size {
+            match self.len == 0 && fits <= self.buckets.len() {
+                true => self.use_first(fits),
+                false => self.grow_to(fits),
+            }
         }
     }
 
@@ -207,7 +231,7 @@ impl<K: Key, V: Copy + Default> Index<K, V> {
 
     /// Every key with its value, in no particular order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (K, V)> + '_ {
-        (self.buckets.iter())
+        (self.buckets[..self.size].iter())
             .filter(|(_, _, generation)| *generation == self.generation)
             .map(|&(k, v, _)| (k, v))
     }
@@ -235,6 +259,7 @@ mod tests {
                     *v += 1;
                     *model.get_mut(&key).unwrap() += 1;
                 }
+                4 => index.make_room_for(value as usize),
                 _ if op == 2 || value >= 10 => {
                     proptest::prop_assert_eq!(index.get(key), model.get(&key).copied());
                 }
@@ -292,11 +317,11 @@ mod tests {
             let mut index: Index<u64, u32> = Index::default();
             index.get_or_insert(spread(1), 7);
             index.make_room_for(n);
-            let buckets = index.buckets.len();
+            let buckets = index.size;
             for key in 2..=n as u64 {
                 index.get_or_insert(spread(key), 0);
             }
-            assert_eq!(index.buckets.len(), buckets, "{n} keys grew the index");
+            assert_eq!(index.size, buckets, "{n} keys grew the index");
             assert_eq!(index.get(spread(1)), Some(7), "a key held before is kept");
         }
     }
@@ -313,11 +338,11 @@ mod tests {
         for n in 0..2000 {
             let mut index = full.clone();
             index.clear_keeping_room_for(n);
-            let buckets = index.buckets.len();
+            let buckets = index.size;
             for key in 1..=n as u64 {
                 index.get_or_insert(spread(key), 0);
             }
-            assert_eq!(index.buckets.len(), buckets, "{n} keys grew the index");
+            assert_eq!(index.size, buckets, "{n} keys grew the index");
             let fewer = buckets / 2;
             assert!(
                 buckets == MIN_BUCKETS || 4 * n > 3 * fewer,
@@ -327,11 +352,12 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The index holds what a hash map holds, through growth, clearing and the key 0,
+        /// The index holds what a hash map holds, through growth, room made and given back
+        /// (by clearing) and the key 0,
         /// with keys crowded into few homes (small values) or spread (large ones).
         #[test]
         fn holds_what_a_hash_map_holds(
-            ops in proptest::collection::vec((0u64..4, proptest::prop_oneof![0u64..64, proptest::num::u64::ANY], 0u32..1000), 0..600),
+            ops in proptest::collection::vec((0u64..5, proptest::prop_oneof![0u64..64, proptest::num::u64::ANY], 0u32..1000), 0..600),
         ) {
             check(ops)?;
         }
@@ -340,7 +366,7 @@ mod tests {
         /// that differ only in their top half (a packed word's length), and any.
         #[test]
         fn holds_what_a_hash_map_holds_wide(
-            ops in proptest::collection::vec((0u64..4, proptest::prop_oneof![0u128..64, proptest::strategy::Strategy::prop_map(0u128..4, |n| n << 120 | 7), proptest::num::u128::ANY], 0u32..1000), 0..600),
+            ops in proptest::collection::vec((0u64..5, proptest::prop_oneof![0u128..64, proptest::strategy::Strategy::prop_map(0u128..4, |n| n << 120 | 7), proptest::num::u128::ANY], 0u32..1000), 0..600),
         ) {
             check(ops)?;
         }
