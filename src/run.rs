@@ -235,11 +235,15 @@ pub(crate) const PRUNED_FILE: &str = "phrases.csv";
 /// The warning that phrase counts are approximate, when a table was pruned.
 pub(crate) fn pruned_warning(totals: &Totals) -> Option<Warning> {
     let phrases = &totals.phrases;
+    let dropped = match phrases.pruned_below {
+        1 => "seen once".to_string(),
+        floor => format!("seen {floor} times or fewer"),
+    };
     (phrases.pruned_below > 0).then(|| Warning::new(
         PRUNED_FILE,
         format!(
-            "phrase counts are approximate: to bound memory, the rarest phrases were dropped from the count whenever there were too many (the last time those seen at most {} times), so a phrase's count may be low by up to {}; a larger --max-phrases gives exact counts",
-            phrases.pruned_below, phrases.undercount
+            "phrase counts are approximate: to bound memory, the rarest phrases were dropped from the count whenever there were too many (the last time, those {dropped}), so a phrase's count may be low by up to {}; a larger --max-phrases gives exact counts",
+            phrases.undercount
         ),
     ))
 }
@@ -557,5 +561,26 @@ impl Spent {
     /// A spent table, if one is back.
     fn take(&self) -> Option<DocPhrases> {
         self.0.lock().expect("spent phrases").pop()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pruning_warning_says_which_phrases_went_in_plain_words() {
+        let mut totals = Totals::default();
+        assert!(pruned_warning(&totals).is_none());
+        totals.phrases.pruned_below = 1;
+        totals.phrases.undercount = 2;
+        let once = pruned_warning(&totals).expect("pruned").message;
+        assert!(
+            once.contains("those seen once)") && once.contains("up to 2;"),
+            "{once}"
+        );
+        totals.phrases.pruned_below = 3;
+        let more = pruned_warning(&totals).expect("pruned").message;
+        assert!(more.contains("those seen 3 times or fewer)"), "{more}");
     }
 }
