@@ -6,7 +6,7 @@
 //! every field is a sum (or a minimum, for examples), so the order of merging never
 //! changes the result.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -235,8 +235,10 @@ impl Analyzer {
                 top_phrases: Vec::new(),
             })
             .collect();
-        let mut section_entities: Vec<BTreeMap<String, u64>> =
-            vec![BTreeMap::new(); sections.len()];
+        // Each section's mentions per entity, by the name the mentions hold: only the few
+        // listed are copied (see below).
+        let mut section_entities: Vec<FxHashMap<&str, u64>> =
+            vec![FxHashMap::default(); sections.len()];
         let mut sentences = Vec::with_capacity(seg.sentences.len());
         let mut mentions = Vec::new();
         let mut found: Vec<Mention> = Vec::new();
@@ -308,10 +310,12 @@ impl Analyzer {
         let phrases = worker.phrases.finish();
         for ((row, phrases), entities) in sections.iter_mut().zip(tops).zip(section_entities) {
             row.top_phrases = phrases;
-            let mut list: Vec<(String, u64)> = entities.into_iter().collect();
-            list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            let mut list: Vec<(&str, u64)> = entities.into_iter().collect();
+            list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
             list.truncate(TOP_PER_SECTION);
-            row.top_entities = list;
+            row.top_entities = (list.into_iter())
+                .map(|(name, n)| (name.to_string(), n))
+                .collect();
         }
         DocResult {
             doc_id: doc.doc_id.clone(),
@@ -327,14 +331,14 @@ impl Analyzer {
 }
 
 /// Adds one sentence's mentions to the entity, section and dyad totals.
-fn tally_sentence(
+fn tally_sentence<'m>(
     totals: &mut Totals,
-    section_entities: &mut BTreeMap<String, u64>,
+    section_entities: &mut FxHashMap<&'m str, u64>,
     doc_id: &str,
     index: usize,
     tone_counts: ToneCounts,
     text: &str,
-    rows: &[MentionRow],
+    rows: &'m [MentionRow],
 ) {
     // A sentence names a few entities: they and their countries are listed in vectors,
     // each once, not in ordered sets, and a name or alias already counted is not copied
@@ -342,10 +346,7 @@ fn tally_sentence(
     let mut in_sentence: Vec<(&str, EntityType)> = Vec::with_capacity(rows.len());
     let mut countries: Vec<&str> = Vec::with_capacity(rows.len());
     for m in rows.iter().map(|r| &r.mention) {
-        match section_entities.get_mut(m.entity.as_str()) {
-            Some(count) => *count += 1,
-            None => _ = section_entities.insert(m.entity.clone(), 1),
-        }
+        *section_entities.entry(&m.entity).or_default() += 1;
         let stat = totals
             .entities
             .entry((m.entity.clone(), m.etype))
