@@ -367,8 +367,8 @@ mod tests {
 
     proptest::proptest! {
         /// The index holds what a hash map holds, through growth, room made and given back
-        /// (by clearing) and the key 0,
-        /// with keys crowded into few homes (small values) or spread (large ones).
+        /// (by clearing) and the key 0, with keys crowded into few homes (small values) or
+        /// spread (large ones).
         #[test]
         fn holds_what_a_hash_map_holds(
             ops in proptest::collection::vec((0u64..5, proptest::prop_oneof![0u64..64, proptest::num::u64::ANY], 0u32..1000), 0..600),

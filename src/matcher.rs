@@ -186,7 +186,7 @@ impl<V, K: Element> PhraseTable<V, K> {
             Entry::Vacant(vacant) => _ = vacant.insert(Bucket::One(keyed)),
             Entry::Occupied(mut occupied) => {
                 let tails = &self.tails;
-                let same = |&(start, len, _): &Keyed<V>| tail_of(tails, start, len) == tail;
+                let same = |key: &Keyed<V>| tail_of(tails, key) == tail;
                 let bucket = occupied.get_mut();
                 if let Some(slot) = bucket.keys_mut().iter_mut().find(|k| same(k)) {
                     return Some(std::mem::replace(&mut slot.2, keyed.2));
@@ -211,8 +211,8 @@ impl<V, K: Element> PhraseTable<V, K> {
         let (first, rest) = key.split_first()?;
         let bucket = self.by_first.get(*first)?;
         (bucket.keys().iter())
-            .find(|&&(start, len, _)| {
-                let tail = tail_of(&self.tails, start, len);
+            .find(|key| {
+                let tail = tail_of(&self.tails, key);
                 tail.len() == rest.len() && tail.iter().zip(rest).all(|(a, b)| a.borrow() == *b)
             })
             .map(|(_, _, v)| v)
@@ -227,8 +227,8 @@ impl<V, K: Element> PhraseTable<V, K> {
         let first = at(0).filter(|f| self.may_start(f))?;
         let bucket = self.by_first.get(first)?;
         (bucket.keys().iter())
-            .find(|&&(start, len, _)| {
-                (tail_of(&self.tails, start, len).iter().enumerate())
+            .find(|key| {
+                (tail_of(&self.tails, key).iter().enumerate())
                     .all(|(i, part)| at(i + 1) == Some(part.borrow()))
             })
             .map(|&(_, len, ref v)| (len as usize + 1, v))
@@ -245,8 +245,8 @@ impl<V, K: Element> PhraseTable<V, K> {
     }
 }
 
-/// The elements of a key after its first, kept at `start` in `tails`.
-fn tail_of<K>(tails: &[K], start: u32, len: u32) -> &[K] {
+/// The elements of `key` after its first, kept in `tails`.
+fn tail_of<'t, K, V>(tails: &'t [K], &(start, len, _): &Keyed<V>) -> &'t [K] {
     &tails[start as usize..start as usize + len as usize]
 }
 

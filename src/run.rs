@@ -236,10 +236,11 @@ pub(crate) const PRUNED_FILE: &str = "phrases.csv";
 pub(crate) fn pruned_warning(totals: &Totals) -> Option<Warning> {
     let phrases = &totals.phrases;
     let dropped = match phrases.pruned_below {
+        0 => return None,
         1 => "seen once".to_string(),
         floor => format!("seen {floor} times or fewer"),
     };
-    (phrases.pruned_below > 0).then(|| Warning::new(
+    Some(Warning::new(
         PRUNED_FILE,
         format!(
             "phrase counts are approximate: to bound memory, the rarest phrases were dropped from the count whenever there were too many (the last time, those {dropped}), so a phrase's count may be low by up to {}; a larger --max-phrases gives exact counts",

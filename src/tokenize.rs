@@ -179,15 +179,15 @@ fn word_len_slow(s: &str) -> usize {
     if let Some(len) = dotted_acronym_len(s) {
         return len;
     }
-    let mut chars = s.char_indices().peekable();
+    let mut following = s.char_indices().peekable();
     let mut end = 0;
-    while let Some((i, c)) = chars.next() {
+    while let Some((i, c)) = following.next() {
         if chars::is_alphanumeric(c) || is_mark(c) {
             end = i + c.len_utf8();
             continue;
         }
         let joiner = is_joiner(c);
-        let next = chars.peek().map(|&(_, n)| n);
+        let next = following.peek().map(|&(_, n)| n);
         let joins = match (joiner, next) {
             (true, Some(n)) if is_apostrophe(c) => chars::is_alphabetic(n),
             (true, Some(n)) if c == '.' => n.is_lowercase() || n.is_ascii_digit(),
@@ -268,12 +268,12 @@ fn number_len(s: &str) -> usize {
 /// Letters and hyphenated parts directly after a number.
 fn word_tail(s: &str) -> usize {
     let mut end = 0;
-    let mut chars = s.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    let mut following = s.char_indices().peekable();
+    while let Some((i, c)) = following.next() {
         if chars::is_alphanumeric(c) {
             end = i + c.len_utf8();
         } else if is_hyphen(c)
-            && chars
+            && following
                 .peek()
                 .is_some_and(|&(_, n)| chars::is_alphanumeric(n))
         {
