@@ -31,19 +31,22 @@ pub(crate) struct Index<K, V> {
     generation: u32,
 }
 
-/// Asks the processor to fetch `item` into the cache (the first and the last cache line it
-/// is on), so that a read of it some instructions later does not wait for memory.
+/// Asks the processor to fetch `item` into the cache (every cache line it is on), so that
+/// a read of it some instructions later does not wait for memory.
 #[inline]
 pub(crate) fn prefetch<T>(item: &T) {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        const LINE: usize = 64;
         let first: *const i8 = (item as *const T).cast();
         let last = first.wrapping_add(size_of::<T>().saturating_sub(1));
         // SAFETY: a prefetch is a hint that never faults and reads nothing the program
-        // sees; both pointers are into `item`, which is live, besides.
+        // sees; every pointer is into `item`, which is live, besides.
         unsafe {
-            _mm_prefetch::<_MM_HINT_T0>(first);
+            for offset in (0..size_of::<T>()).step_by(LINE) {
+                _mm_prefetch::<_MM_HINT_T0>(first.wrapping_add(offset));
+            }
             _mm_prefetch::<_MM_HINT_T0>(last);
         }
     }

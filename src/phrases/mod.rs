@@ -21,7 +21,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::index::Index;
+use crate::index::{Index, prefetch};
 use crate::span::Span;
 use crate::tokenize::{Normalizer, TermCounts, Token, TokenKind, word_hashes};
 
@@ -652,6 +652,17 @@ impl Table {
         self.index.prefetch(key);
     }
 
+    /// Asks the processor to fetch the record of `key`, whose bucket should be in the
+    /// cache already ([`Table::prefetch`], some phrases before): the records are larger
+    /// than the cache too, and reading one was the longest wait of adding a document.
+    fn prefetch_record(&self, key: u64) {
+        match self.index.get(key).map(Slot::place) {
+            Some(Place::Full(i)) => self.full.get(i).map(prefetch),
+            Some(Place::Once(i)) => self.once.get(i).map(prefetch),
+            None => None,
+        };
+    }
+
     fn contains_key(&self, key: &u64) -> bool {
         self.index.get(*key).is_some()
     }
@@ -776,8 +787,11 @@ impl PhraseCounts {
             *self.words.entry(w).or_default() += c;
         }
         for (i, dg) in doc.grams.iter().enumerate() {
-            if let Some(ahead) = doc.grams.get(i + PREFETCH_AHEAD) {
+            if let Some(ahead) = doc.grams.get(i + 2 * PREFETCH_AHEAD) {
                 self.grams.prefetch(ahead.hash);
+            }
+            if let Some(ahead) = doc.grams.get(i + PREFETCH_AHEAD) {
+                self.grams.prefetch_record(ahead.hash);
             }
             let hash = dg.hash;
             let seen = dg.variants.iter().filter(|v| v.count > 0);
