@@ -17,7 +17,7 @@ use crate::metrics::{
     Counts, Fraction, MAX_SCALED_DECIMALS, Milli, ToneCounts, push_fixed, push_scaled,
 };
 use crate::phrases::Repeated;
-use crate::pipeline::{DocResult, DyadKey, DyadLevel, DyadStat, EntityKey, EntityStat, Totals};
+use crate::pipeline::{DocResult, DyadLevel, DyadStat, EntityKey, EntityStat, Totals};
 
 /// `sentences.csv` columns.
 pub const SENTENCES: &[&str] = &[
@@ -1246,7 +1246,7 @@ fn write_entities_and_dyads(out: &mut Output, totals: &Totals) -> Result<Vec<Hea
     dyads.sort_unstable_by(|a, b| {
         (a.0.0.cmp(&b.0.0))
             .then(b.1.sentences.cmp(&a.1.sentences))
-            .then_with(|| a.0.cmp(b.0))
+            .then_with(|| a.0.cmp(&b.0))
     });
     f.rows(|rows| dyad_rows(rows, cells, &dyads))?;
     out.finish(f)?;
@@ -1291,7 +1291,7 @@ fn entity_rows<W: Write>(
 fn dyad_rows<W: Write>(
     rows: &mut Rows<W>,
     cells: CellPolicy,
-    dyads: &[(&DyadKey, &DyadStat)],
+    dyads: &[((DyadLevel, &str, &str), &DyadStat)],
 ) -> std::io::Result<()> {
     for ((level, a, b), d) in dyads {
         let (ex_doc, ex_sentence) = d.example.as_ref().map_or(("", 0), |(d, s)| (&**d, *s));

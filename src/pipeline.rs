@@ -166,6 +166,91 @@ impl DyadLevel {
 /// Dyad key: level and the sorted pair.
 pub type DyadKey = (DyadLevel, String, String);
 
+/// The sentences that name both of a pair of entities (or countries), by pair.
+///
+/// Each name is held once, and pairs by the numbers of their names: a table keyed by the
+/// names themselves cost two strings copied for every pair of every sentence, and, adding
+/// a document to the corpus, two strings hashed and compared for each of its pairs (their
+/// text a cache miss away in a large table): together some 4% of a run on 1 GB.
+#[derive(Debug, Clone, Default)]
+pub struct Dyads {
+    /// Names by number.
+    names: Vec<Box<str>>,
+    numbers: FxHashMap<Box<str>, u32>,
+    pairs: FxHashMap<(DyadLevel, u32, u32), DyadStat>,
+}
+
+impl Dyads {
+    /// The number of `name`, given one if new.
+    fn number(&mut self, name: &str) -> u32 {
+        if let Some(&n) = self.numbers.get(name) {
+            return n;
+        }
+        let n = u32::try_from(self.names.len()).expect("fewer than 2^32 names");
+        self.names.push(name.into());
+        self.numbers.insert(name.into(), n);
+        n
+    }
+
+    /// The counts of the pair `a`, `b` (in that order), zero if new.
+    pub fn entry(&mut self, level: DyadLevel, a: &str, b: &str) -> &mut DyadStat {
+        let key = (level, self.number(a), self.number(b));
+        self.pairs.entry(key).or_default()
+    }
+
+    /// The counts of the pair `a`, `b`, if any sentence named both.
+    pub fn get(&self, level: DyadLevel, a: &str, b: &str) -> Option<&DyadStat> {
+        let (a, b) = (self.numbers.get(a)?, self.numbers.get(b)?);
+        self.pairs.get(&(level, *a, *b))
+    }
+
+    /// Pairs held.
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+
+    /// True when no sentence named two entities.
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+
+    /// Every pair: level, the two names, counts.
+    pub fn iter(&self) -> impl Iterator<Item = ((DyadLevel, &str, &str), &DyadStat)> {
+        (self.pairs.iter())
+            .map(|(&(level, a, b), stat)| ((level, self.name(a), self.name(b)), stat))
+    }
+
+    fn name(&self, n: u32) -> &str {
+        &self.names[n as usize]
+    }
+
+    /// Adds another share's pairs; each of its names is looked up once, not once a pair.
+    pub fn merge(&mut self, other: Dyads) {
+        let numbers: Vec<u32> = other.names.iter().map(|n| self.number(n)).collect();
+        for ((level, a, b), stat) in other.pairs {
+            let mine = (self.pairs)
+                .entry((level, numbers[a as usize], numbers[b as usize]))
+                .or_default();
+            mine.sentences += stat.sentences;
+            mine.tone += stat.tone;
+            mine.example = match (mine.example.take(), stat.example) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
+    }
+}
+
+impl FromIterator<(DyadKey, DyadStat)> for Dyads {
+    fn from_iter<I: IntoIterator<Item = (DyadKey, DyadStat)>>(pairs: I) -> Self {
+        let mut dyads = Dyads::default();
+        for ((level, a, b), stat) in pairs {
+            *dyads.entry(level, &a, &b) = stat;
+        }
+        dyads
+    }
+}
+
 /// Entity key: canonical name and type.
 pub type EntityKey = (String, EntityType);
 
@@ -183,7 +268,7 @@ pub struct Totals {
     /// Per entity.
     pub entities: FxHashMap<EntityKey, EntityStat>,
     /// Per sorted pair of canonical names.
-    pub dyads: FxHashMap<DyadKey, DyadStat>,
+    pub dyads: Dyads,
     /// Phrase counts.
     pub phrases: PhraseCounts,
 }
@@ -235,10 +320,6 @@ impl Analyzer {
                 top_phrases: Vec::new(),
             })
             .collect();
-        // Each section's mentions per entity, by the name the mentions hold: only the few
-        // listed are copied (see below).
-        let mut section_entities: Vec<FxHashMap<&str, u64>> =
-            vec![FxHashMap::default(); sections.len()];
         let mut sentences = Vec::with_capacity(seg.sentences.len());
         let mut mentions = Vec::new();
         let mut found: Vec<Mention> = Vec::new();
@@ -291,24 +372,26 @@ impl Analyzer {
             .collect();
         mentions.retain(|m| !is_common_noun(text, &m.mention, &lowercase));
         totals.mentions = mentions.len() as u64;
+        let mut tally = Tally {
+            entities: FxHashMap::default(),
+            sections: vec![FxHashMap::default(); sections.len()],
+            dyads: Dyads::default(),
+        };
         for same in mentions.chunk_by(|a, b| a.sentence == b.sentence) {
-            let (index, section) = (same[0].sentence, same[0].section);
-            tally_sentence(
-                &mut totals,
-                &mut section_entities[section],
-                &doc.doc_id,
-                index,
-                sentences[index].counts.tone,
-                text,
-                same,
-            );
+            let index = same[0].sentence;
+            let tone = sentences[index].counts.tone;
+            tally_sentence(&mut tally, &doc.doc_id, index, tone, text, same);
         }
+        totals.entities = (tally.entities.into_iter())
+            .map(|((name, etype), stat)| ((name.to_string(), etype), stat))
+            .collect();
+        totals.dyads = tally.dyads;
         worker.phrases.add_words(&worker.terms, norm);
         let tops = worker
             .phrases
             .top_per_section(text, sections.len(), TOP_PER_SECTION);
         let phrases = worker.phrases.finish();
-        for ((row, phrases), entities) in sections.iter_mut().zip(tops).zip(section_entities) {
+        for ((row, phrases), entities) in sections.iter_mut().zip(tops).zip(tally.sections) {
             row.top_phrases = phrases;
             let mut list: Vec<(&str, u64)> = entities.into_iter().collect();
             list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
@@ -330,16 +413,26 @@ impl Analyzer {
     }
 }
 
-/// Adds one sentence's mentions to the entity, section and dyad totals.
+/// A document's mentions, counted as its sentences are tallied: by the names the mentions
+/// hold, copied once per document when it is done, not once per mention.
+struct Tally<'m> {
+    entities: FxHashMap<(&'m str, EntityType), EntityStat>,
+    /// Each section's mentions per entity: only the few listed are copied.
+    sections: Vec<FxHashMap<&'m str, u64>>,
+    dyads: Dyads,
+}
+
+/// Adds one sentence's mentions (`rows`, all of sentence `index`) to the entity, section
+/// and dyad counts.
 fn tally_sentence<'m>(
-    totals: &mut Totals,
-    section_entities: &mut FxHashMap<&'m str, u64>,
+    tally: &mut Tally<'m>,
     doc_id: &str,
     index: usize,
     tone_counts: ToneCounts,
     text: &str,
     rows: &'m [MentionRow],
 ) {
+    let section_entities = &mut tally.sections[rows[0].section];
     // A sentence names a few entities: they and their countries are listed in vectors,
     // each once, not in ordered sets, and a name or alias already counted is not copied
     // again (the sets and copies were 1.4% of a run).
@@ -347,10 +440,7 @@ fn tally_sentence<'m>(
     let mut countries: Vec<&str> = Vec::with_capacity(rows.len());
     for m in rows.iter().map(|r| &r.mention) {
         *section_entities.entry(&m.entity).or_default() += 1;
-        let stat = totals
-            .entities
-            .entry((m.entity.clone(), m.etype))
-            .or_default();
+        let stat = tally.entities.entry((&m.entity, m.etype)).or_default();
         if !m.country.is_empty() && (stat.country.is_empty() || m.country < stat.country) {
             stat.country = m.country.clone();
         }
@@ -376,10 +466,7 @@ fn tally_sentence<'m>(
     for (level, members) in [(DyadLevel::Entity, names), (DyadLevel::Country, countries)] {
         for (a, first) in members.iter().enumerate() {
             for second in &members[a + 1..] {
-                let dyad = totals
-                    .dyads
-                    .entry((level, first.to_string(), second.to_string()))
-                    .or_default();
+                let dyad = tally.dyads.entry(level, first, second);
                 dyad.sentences += 1;
                 dyad.tone += tone_counts;
                 if dyad.example.is_none() {
@@ -410,15 +497,7 @@ impl Totals {
             mine.tone += stat.tone;
             mine.aliases.extend(stat.aliases);
         }
-        for (key, stat) in other.dyads {
-            let mine = self.dyads.entry(key).or_default();
-            mine.sentences += stat.sentences;
-            mine.tone += stat.tone;
-            mine.example = match (mine.example.take(), stat.example) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-        }
+        self.dyads.merge(other.dyads);
         self.phrases.merge(other.phrases);
     }
 }
@@ -489,7 +568,7 @@ mod tests {
         assert_eq!((russia.mentions, russia.tone), (2, sentence));
         assert_eq!(russia.aliases.iter().collect::<Vec<_>>(), ["Russia"]);
         let pair = |level, a: &str, b: &str| {
-            let dyad = &result.totals.dyads[&(level, a.to_string(), b.to_string())];
+            let dyad = result.totals.dyads.get(level, a, b).expect("dyad counted");
             (dyad.sentences, dyad.tone)
         };
         assert_eq!(

@@ -280,8 +280,8 @@ impl StoredTotals {
             .map(|((name, t), s)| (name, t, s))
             .collect();
         entities.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-        let mut dyads: Vec<_> = (totals.dyads.into_iter())
-            .map(|((level, a, b), s)| (level, a, b, s))
+        let mut dyads: Vec<_> = (totals.dyads.iter())
+            .map(|((level, a, b), s)| (level, a.to_string(), b.to_string(), s.clone()))
             .collect();
         dyads.sort_by(|a, b| (a.0, &a.1, &a.2).cmp(&(b.0, &b.1, &b.2)));
         StoredTotals {
