@@ -47,6 +47,12 @@ impl AddAssign for Milli {
     }
 }
 
+/// The earlier of two optional firsts (an example sentence, by document and position), as
+/// shares merge: the same whatever order they are merged in.
+pub fn earliest<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {
+    a.into_iter().chain(b).min()
+}
+
 /// Sentence label derived from its cooperative and conflictual weight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Label {

@@ -15,7 +15,7 @@ use crate::corpus::Document;
 use crate::entities::{
     EntityType, Gazetteer, Mention, Recognizer, WordClasses, is_common_noun, lower_case_asked,
 };
-use crate::metrics::{Counts, ToneCounts};
+use crate::metrics::{Counts, ToneCounts, earliest};
 use crate::phrases::{DocPhrases, PhraseCounter, PhraseCounts, PhraseOptions};
 use crate::segment::{self, Layout};
 use crate::span::collapse_whitespace_cow;
@@ -193,9 +193,35 @@ impl Dyads {
     }
 
     /// The counts of the pair `a`, `b` (in that order), zero if new.
-    pub fn entry(&mut self, level: DyadLevel, a: &str, b: &str) -> &mut DyadStat {
+    fn entry(&mut self, level: DyadLevel, a: &str, b: &str) -> &mut DyadStat {
         let key = (level, self.number(a), self.number(b));
         self.pairs.entry(key).or_default()
+    }
+
+    /// Counts sentence `sentence` of document `doc_id`, which names `members` (sorted, each
+    /// once) with tone `tone`: every pair of them, the one first in order first. Each
+    /// member is numbered once, not once for every pair it is in.
+    pub fn add_sentence(
+        &mut self,
+        level: DyadLevel,
+        members: &[&str],
+        tone: ToneCounts,
+        (doc_id, sentence): (&str, usize),
+    ) {
+        if members.len() < 2 {
+            return;
+        }
+        let numbers: Vec<u32> = members.iter().map(|m| self.number(m)).collect();
+        for (i, &a) in numbers.iter().enumerate() {
+            for &b in &numbers[i + 1..] {
+                let dyad = self.pairs.entry((level, a, b)).or_default();
+                dyad.sentences += 1;
+                dyad.tone += tone;
+                if dyad.example.is_none() {
+                    dyad.example = Some((doc_id.to_string(), sentence));
+                }
+            }
+        }
     }
 
     /// The counts of the pair `a`, `b`, if any sentence named both.
@@ -233,10 +259,7 @@ impl Dyads {
                 .or_default();
             mine.sentences += stat.sentences;
             mine.tone += stat.tone;
-            mine.example = match (mine.example.take(), stat.example) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
+            mine.example = earliest(mine.example.take(), stat.example);
         }
     }
 }
@@ -464,16 +487,7 @@ fn tally_sentence<'m>(
         members.dedup();
     }
     for (level, members) in [(DyadLevel::Entity, names), (DyadLevel::Country, countries)] {
-        for (a, first) in members.iter().enumerate() {
-            for second in &members[a + 1..] {
-                let dyad = tally.dyads.entry(level, first, second);
-                dyad.sentences += 1;
-                dyad.tone += tone_counts;
-                if dyad.example.is_none() {
-                    dyad.example = Some((doc_id.to_string(), index));
-                }
-            }
-        }
+        (tally.dyads).add_sentence(level, &members, tone_counts, (doc_id, index));
     }
 }
 
@@ -536,8 +550,7 @@ mod tests {
             let stat = dyads.entry(DyadLevel::Entity, a, b);
             stat.sentences += 1;
             stat.tone.hits += 1;
-            let here = (doc.to_string(), sentence);
-            stat.example = stat.example.take().into_iter().chain([here]).min();
+            stat.example = earliest(stat.example.take(), Some((doc.to_string(), sentence)));
         };
         let mut first = Dyads::default();
         add(&mut first, "Russia", "United States", "b.txt", 4);

@@ -22,6 +22,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::index::{Index, prefetch};
+use crate::metrics::earliest;
 use crate::span::Span;
 use crate::tokenize::{Normalizer, TermCounts, Token, TokenKind, word_hashes};
 
@@ -501,10 +502,7 @@ impl Gram {
         for s in other.surfaces.iter() {
             self.surfaces.add(*s);
         }
-        self.example = match (self.example.take(), other.example) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        self.example = earliest(self.example.take(), other.example);
     }
 }
 
@@ -672,10 +670,10 @@ impl Table {
     /// than the cache too, and reading one was the longest wait of adding a document.
     fn prefetch_record(&self, key: u64) {
         match self.index.get(key).map(Slot::place) {
-            Some(Place::Full(i)) => self.full.get(i).map(prefetch),
-            Some(Place::Once(i)) => self.once.get(i).map(prefetch),
-            None => None,
-        };
+            Some(Place::Full(i)) => prefetch(&self.full[i]),
+            Some(Place::Once(i)) => prefetch(&self.once[i]),
+            None => {}
+        }
     }
 
     fn contains_key(&self, key: &u64) -> bool {
