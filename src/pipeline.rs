@@ -138,8 +138,9 @@ pub struct DyadStat {
     pub sentences: u64,
     /// Tone of those sentences.
     pub tone: ToneCounts,
-    /// The first such sentence in corpus order: (doc_id, sentence index).
-    pub example: Option<(String, usize)>,
+    /// The first such sentence in corpus order: (doc_id, sentence index). The id is
+    /// shared by every pair of its document, not copied for each.
+    pub example: Option<(Arc<str>, usize)>,
 }
 
 /// Whether a dyad pairs entities or the countries they speak for.
@@ -178,6 +179,12 @@ pub struct Dyads {
     names: Vec<Box<str>>,
     numbers: FxHashMap<Box<str>, u32>,
     pairs: FxHashMap<(DyadLevel, u32, u32), DyadStat>,
+    /// The first and the last document, by id, that examples are from. When every example
+    /// of one share comes before every example of another (as each document does, added
+    /// to the corpus in order), a merge keeps the earlier share's examples without
+    /// comparing them: reading each pair's example id, far off in a large table, was half
+    /// of adding a document's pairs.
+    examples_from: Option<(Arc<str>, Arc<str>)>,
 }
 
 impl Dyads {
@@ -198,6 +205,23 @@ impl Dyads {
         self.pairs.entry(key).or_default()
     }
 
+    /// Widens the range of documents examples are from to take in `doc`.
+    fn note_example_from(&mut self, doc: &Arc<str>) {
+        match &mut self.examples_from {
+            None => self.examples_from = Some((doc.clone(), doc.clone())),
+            // A document's sentences come one after another: most calls are the same id.
+            Some((_, last)) if Arc::ptr_eq(last, doc) => {}
+            Some((first, last)) => {
+                if **doc < **first {
+                    *first = doc.clone();
+                }
+                if **doc > **last {
+                    *last = doc.clone();
+                }
+            }
+        }
+    }
+
     /// Counts sentence `sentence` of document `doc_id`, which names `members` (sorted, each
     /// once) with tone `tone`: every pair of them, the one first in order first. Each
     /// member is numbered once, not once for every pair it is in.
@@ -206,11 +230,12 @@ impl Dyads {
         level: DyadLevel,
         members: &[&str],
         tone: ToneCounts,
-        (doc_id, sentence): (&str, usize),
+        (doc_id, sentence): (&Arc<str>, usize),
     ) {
         if members.len() < 2 {
             return;
         }
+        self.note_example_from(doc_id);
         let numbers: Vec<u32> = members.iter().map(|m| self.number(m)).collect();
         for (i, &a) in numbers.iter().enumerate() {
             for &b in &numbers[i + 1..] {
@@ -218,7 +243,7 @@ impl Dyads {
                 dyad.sentences += 1;
                 dyad.tone += tone;
                 if dyad.example.is_none() {
-                    dyad.example = Some((doc_id.to_string(), sentence));
+                    dyad.example = Some((doc_id.clone(), sentence));
                 }
             }
         }
@@ -253,13 +278,23 @@ impl Dyads {
     /// Adds another share's pairs; each of its names is looked up once, not once a pair.
     pub fn merge(&mut self, other: Dyads) {
         let numbers: Vec<u32> = other.names.iter().map(|n| self.number(n)).collect();
+        let mine_first = match (&self.examples_from, &other.examples_from) {
+            (Some((_, my_last)), Some((their_first, _))) => my_last < their_first,
+            _ => false,
+        };
+        if let Some((first, last)) = &other.examples_from {
+            self.note_example_from(first);
+            self.note_example_from(last);
+        }
         for ((level, a, b), stat) in other.pairs {
             let mine = (self.pairs)
                 .entry((level, numbers[a as usize], numbers[b as usize]))
                 .or_default();
             mine.sentences += stat.sentences;
             mine.tone += stat.tone;
-            mine.example = earliest(mine.example.take(), stat.example);
+            if !(mine_first && mine.example.is_some()) {
+                mine.example = earliest(mine.example.take(), stat.example);
+            }
         }
     }
 }
@@ -268,6 +303,9 @@ impl FromIterator<(DyadKey, DyadStat)> for Dyads {
     fn from_iter<I: IntoIterator<Item = (DyadKey, DyadStat)>>(pairs: I) -> Self {
         let mut dyads = Dyads::default();
         for ((level, a, b), stat) in pairs {
+            if let Some((doc, _)) = &stat.example {
+                dyads.note_example_from(doc);
+            }
             *dyads.entry(level, &a, &b) = stat;
         }
         dyads
@@ -395,6 +433,7 @@ impl Analyzer {
             .collect();
         mentions.retain(|m| !is_common_noun(text, &m.mention, &lowercase));
         totals.mentions = mentions.len() as u64;
+        let doc_id: Arc<str> = Arc::from(doc.doc_id.as_str());
         let mut tally = Tally {
             entities: FxHashMap::default(),
             sections: vec![FxHashMap::default(); sections.len()],
@@ -403,7 +442,7 @@ impl Analyzer {
         for same in mentions.chunk_by(|a, b| a.sentence == b.sentence) {
             let index = same[0].sentence;
             let tone = sentences[index].counts.tone;
-            tally_sentence(&mut tally, &doc.doc_id, index, tone, text, same);
+            tally_sentence(&mut tally, &doc_id, index, tone, text, same);
         }
         totals.entities = (tally.entities.into_iter())
             .map(|((name, etype), stat)| ((name.to_string(), etype), stat))
@@ -449,7 +488,7 @@ struct Tally<'m> {
 /// and dyad counts.
 fn tally_sentence<'m>(
     tally: &mut Tally<'m>,
-    doc_id: &str,
+    doc_id: &Arc<str>,
     index: usize,
     tone_counts: ToneCounts,
     text: &str,
@@ -542,6 +581,53 @@ mod tests {
             .collect()
     }
 
+    /// Documents' pairs merged in corpus order keep the first document's example without
+    /// comparing; a share merged out of order still gives way to an earlier example, and
+    /// a share that overlaps the merged range is compared pair by pair.
+    #[test]
+    fn dyad_examples_are_the_earliest_whatever_the_merge_order() {
+        let doc = |id: &str, pairs: &[(&[&str], usize)]| {
+            let mut dyads = Dyads::default();
+            let id: Arc<str> = Arc::from(id);
+            for (members, sentence) in pairs {
+                let tone = ToneCounts::default();
+                dyads.add_sentence(DyadLevel::Entity, members, tone, (&id, *sentence));
+            }
+            dyads
+        };
+        let example = |dyads: &Dyads, a, b| {
+            let stat = dyads.get(DyadLevel::Entity, a, b).expect("pair");
+            stat.example.clone().map(|(d, s)| (d.to_string(), s))
+        };
+        let mut corpus = doc("b.txt", &[(&["Iran", "Russia"], 3)]);
+        corpus.merge(doc(
+            "c.txt",
+            &[(&["Iran", "Russia"], 1), (&["China", "Iran"], 2)],
+        ));
+        assert_eq!(
+            example(&corpus, "Iran", "Russia"),
+            Some(("b.txt".into(), 3))
+        );
+        corpus.merge(doc("a.txt", &[(&["China", "Iran"], 5)]));
+        assert_eq!(example(&corpus, "China", "Iran"), Some(("a.txt".into(), 5)));
+        // Spans a.txt to c.txt, as does the corpus: its examples are compared.
+        let mut overlapping = doc("a.txt", &[(&["Iran", "Russia"], 9)]);
+        overlapping.merge(doc("d.txt", &[(&["China", "Iran"], 0)]));
+        corpus.merge(overlapping);
+        assert_eq!(
+            example(&corpus, "Iran", "Russia"),
+            Some(("a.txt".into(), 9))
+        );
+        assert_eq!(example(&corpus, "China", "Iran"), Some(("a.txt".into(), 5)));
+        assert_eq!(
+            corpus
+                .get(DyadLevel::Entity, "Iran", "Russia")
+                .unwrap()
+                .sentences,
+            3
+        );
+    }
+
     /// Two shares that numbered the same names differently merge to the counts of one
     /// share that saw every sentence, and keep the earliest example.
     #[test]
@@ -550,7 +636,7 @@ mod tests {
             let stat = dyads.entry(DyadLevel::Entity, a, b);
             stat.sentences += 1;
             stat.tone.hits += 1;
-            stat.example = earliest(stat.example.take(), Some((doc.to_string(), sentence)));
+            stat.example = earliest(stat.example.take(), Some((Arc::from(doc), sentence)));
         };
         let mut first = Dyads::default();
         add(&mut first, "Russia", "United States", "b.txt", 4);
@@ -562,7 +648,7 @@ mod tests {
         let pair = |a, b| first.get(DyadLevel::Entity, a, b).cloned();
         let both = pair("Russia", "United States").expect("merged pair");
         assert_eq!((both.sentences, both.tone.hits), (3, 3));
-        assert_eq!(both.example, Some(("a.txt".to_string(), 7)));
+        assert_eq!(both.example, Some((Arc::from("a.txt"), 7)));
         assert_eq!(pair("China", "Russia").map(|d| d.sentences), Some(1));
         assert_eq!(pair("United States", "Russia"), None, "pairs are ordered");
         assert_eq!(first.get(DyadLevel::Country, "China", "Russia"), None);
