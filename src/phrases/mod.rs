@@ -585,17 +585,20 @@ impl Slot {
 }
 
 /// The corpus's phrases by hash: the index maps each to a [`Slot`] of 32 bits, and the
-/// phrases themselves are in two vectors in the order they came, those seen once as
-/// [`Once`] records and the others as `Gram`s. Vectors are written one entry after the
-/// other, so memory reserved for the largest table is touched only as far as it is used;
-/// the index stays small (16 bytes a bucket; with the records inline it was 40) and its
+/// phrases themselves are in vectors in the order they came, those seen once as [`Once`]
+/// records and the others as `Gram`s (their keys in a vector apart). Vectors are written
+/// one entry after the other, so memory reserved for the largest table is touched only as
+/// far as it is used; the index stays small (16 bytes a bucket; with the records inline it was 40) and its
 /// lookups are prefetched (see [`Index`]).
 #[derive(Debug, Clone, Default)]
 struct Table {
     index: Index<u64, Slot>,
     /// Phrases seen once; those since seen again stay here, unused, until the next prune.
     once: Vec<Once>,
-    full: Vec<(u64, Gram)>,
+    full: Vec<Gram>,
+    /// The hash of each of `full`, apart: a prune files every key again, and read from
+    /// beside its `Gram` each took a cache line of its own (a prune read 40 MB on 1 GB).
+    keys: Vec<u64>,
     /// The ids of the documents phrases seen once come from, by ordinal.
     docs: FxHashMap<u32, Arc<str>>,
     /// The ordinal last put in `docs`: a document's phrases come together, and looking
@@ -612,12 +615,13 @@ impl Table {
     /// run.
     fn reserve_largest(&mut self, n: usize) {
         self.once.reserve_exact(n);
-        self.full.reserve_exact(n);
+        self.reserve(n);
     }
 
     /// Reserves room for `n` more `Gram`s, and no more: the table is large.
     fn reserve(&mut self, n: usize) {
         self.full.reserve_exact(n);
+        self.keys.reserve_exact(n);
     }
 
     /// Records a phrase seen once, in document `doc_id`, unless it is already known:
@@ -640,7 +644,7 @@ impl Table {
         let next = self.full.len();
         let (slot, _) = self.index.get_or_insert(key, Slot::full(next));
         let gram = match slot.place() {
-            Place::Full(i) if i < next => return &mut self.full[i].1,
+            Place::Full(i) if i < next => return &mut self.full[i],
             // Just put in by `or_insert`: a new phrase.
             Place::Full(_) => Gram::default(),
             Place::Once(i) => {
@@ -648,14 +652,15 @@ impl Table {
                 self.once[i].gram(&self.docs)
             }
         };
-        self.full.push((key, gram));
-        &mut self.full[next].1
+        self.full.push(gram);
+        self.keys.push(key);
+        &mut self.full[next]
     }
 
     /// The `Gram` of a phrase seen at least twice.
     fn get(&self, key: &u64) -> Option<&Gram> {
         match self.index.get(*key)?.place() {
-            Place::Full(i) => Some(&self.full[i].1),
+            Place::Full(i) => Some(&self.full[i]),
             Place::Once(_) => None,
         }
     }
@@ -687,9 +692,11 @@ impl Table {
         // floor drops only the records of those seen once, and the pass over every `Gram`
         // (a sixth of a prune) is not needed. (A merge of partial tables may file a phrase
         // seen once as a `Gram`, but a merge does not prune.)
-        debug_assert!(self.full.iter().all(|(_, g)| g.count >= 2));
+        debug_assert!(self.full.iter().all(|g| g.count >= 2));
         if floor >= 2 {
-            self.full.retain(|(_, g)| g.count > floor);
+            let mut keep = self.full.iter().map(|g| g.count > floor);
+            self.keys.retain(|_| keep.next() == Some(true));
+            self.full.retain(|g| g.count > floor);
         }
         self.index.clear();
         self.once.clear();
@@ -697,11 +704,11 @@ impl Table {
         self.last_doc = None;
         // The keys are filed again as they are added to the corpus, their buckets fetched
         // ahead: the index is larger than the cache.
-        for (i, (key, _)) in self.full.iter().enumerate() {
-            if let Some((ahead, _)) = self.full.get(i + PREFETCH_AHEAD) {
-                self.index.prefetch(*ahead);
+        for (i, &key) in self.keys.iter().enumerate() {
+            if let Some(&ahead) = self.keys.get(i + PREFETCH_AHEAD) {
+                self.index.prefetch(ahead);
             }
-            self.index.get_or_insert(*key, Slot::full(i));
+            self.index.get_or_insert(key, Slot::full(i));
         }
     }
 
@@ -716,11 +723,11 @@ impl Table {
 
     /// The phrases seen at least twice.
     fn iter(&self) -> impl Iterator<Item = (&u64, &Gram)> {
-        self.full.iter().map(|(k, v)| (k, v))
+        self.keys.iter().zip(&self.full)
     }
 
     fn iter_mut(&mut self) -> impl Iterator<Item = (&u64, &mut Gram)> {
-        self.full.iter_mut().map(|(k, v)| (&*k, v))
+        self.keys.iter().zip(&mut self.full)
     }
 
     /// Every phrase's hash and count, those seen once included.
@@ -728,7 +735,7 @@ impl Table {
     fn counts(&self) -> impl Iterator<Item = (u64, u64)> {
         self.index.iter().map(|(key, slot)| match slot.place() {
             Place::Once(_) => (key, 1),
-            Place::Full(i) => (key, self.full[i].1.count),
+            Place::Full(i) => (key, self.full[i].count),
         })
     }
 
@@ -740,7 +747,8 @@ impl Table {
                 Place::Full(_) => None,
             })
             .collect();
-        std::mem::take(&mut self.full).into_iter().chain(once)
+        let full = std::mem::take(&mut self.keys).into_iter();
+        full.zip(std::mem::take(&mut self.full)).chain(once)
     }
 }
 
