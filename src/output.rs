@@ -1186,10 +1186,10 @@ fn phrase_rows<'a, W: Write>(
     for r in phrases {
         let p = r.gram;
         example.clear();
-        if let Some((doc, s)) = &p.example {
+        if let Some((doc, s)) = p.example() {
             example.push_str(doc);
             example.push(':');
-            example.push_str(itoa::Buffer::new().format(*s));
+            example.push_str(itoa::Buffer::new().format(s));
         }
         rows.text(cells, r.text)?;
         rows.int(p.n)?;
