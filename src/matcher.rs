@@ -226,10 +226,17 @@ impl<V, K: Element> PhraseTable<V, K> {
     {
         let first = at(0).filter(|f| self.may_start(f))?;
         let bucket = self.by_first.get(first)?;
+        // The second element asked once: a frequent word starts up to thirty keys
+        // ("trade", "peace"), and asking `at` again for each was most of a lookup.
+        let second = at(1);
         (bucket.keys().iter())
-            .find(|key| {
-                (tail_of(&self.tails, key).iter().enumerate())
-                    .all(|(i, part)| at(i + 1) == Some(part.borrow()))
+            .find(|key| match tail_of(&self.tails, key).split_first() {
+                None => true,
+                Some((head, rest)) => {
+                    second == Some(head.borrow())
+                        && (rest.iter().enumerate())
+                            .all(|(i, part)| at(i + 2) == Some(part.borrow()))
+                }
             })
             .map(|&(_, len, ref v)| (len as usize + 1, v))
     }
