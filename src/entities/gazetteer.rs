@@ -127,27 +127,29 @@ pub fn match_form(surface: &str) -> Cow<'_, str> {
 /// U+2FFF), found with one search of the sentence, rewrites nothing and needs only each
 /// word's "'s" looked at: searching each word for the byte was most of the cost of listing
 /// forms, and the recognizer reads its forms many times over, faster as slices.
+/// The forms are put in `forms`, emptied first.
 pub fn match_forms<'a>(
     text: &'a str,
     tokens: &[Token],
     rewritten: &'a mut Vec<Cow<'a, str>>,
-) -> Vec<&'a str> {
+    forms: &mut Vec<&'a str>,
+) {
+    forms.clear();
     let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
-        return Vec::new();
+        return;
     };
     let sentence = &text.as_bytes()[first.span.start..last.span.end];
     if memchr::memchr(0xE2, sentence).is_none() {
-        return (tokens.iter())
-            .map(|t| {
-                let surface = t.span.of(text);
-                surface.strip_suffix("'s").unwrap_or(surface)
-            })
-            .collect();
+        forms.extend(tokens.iter().map(|t| {
+            let surface = t.span.of(text);
+            surface.strip_suffix("'s").unwrap_or(surface)
+        }));
+        return;
     }
     rewritten.clear();
     rewritten.extend(tokens.iter().map(|t| match_form(t.span.of(text))));
     let rewritten: &'a [Cow<'a, str>] = rewritten;
-    rewritten.iter().map(|form| &**form).collect()
+    forms.extend(rewritten.iter().map(|form| &**form));
 }
 
 fn is_alpha3(code: &str) -> bool {
@@ -360,8 +362,8 @@ mod tests {
                 })
                 .collect();
             let one_by_one: Vec<_> = tokens.iter().map(|t| match_form(t.span.of(text))).collect();
-            let mut rewritten = Vec::new();
-            let forms = match_forms(text, &tokens, &mut rewritten);
+            let (mut rewritten, mut forms) = (Vec::new(), vec!["left over"]);
+            match_forms(text, &tokens, &mut rewritten, &mut forms);
             assert_eq!(forms, one_by_one, "{text}");
         }
     }

@@ -167,3 +167,16 @@ fn word_classes_follow_the_normalizer_when_it_forgets_its_terms() {
         ["Russia", "Ukraine"]
     );
 }
+
+/// The recognizer's per-sentence list of forms keeps its memory from one sentence to the
+/// next, relabelled for the next text's lifetime.
+#[test]
+fn relabelled_slices_keep_their_memory() {
+    let text = String::from("Russia and Ukraine");
+    let mut slices: Vec<&str> = Vec::with_capacity(64);
+    slices.extend(text.split(' '));
+    let at = slices.as_ptr() as usize;
+    let kept: Vec<&'static str> = relabelled(slices);
+    assert!(kept.is_empty());
+    assert_eq!((kept.as_ptr() as usize, kept.capacity()), (at, 64));
+}
