@@ -16,6 +16,7 @@
 //! [`PhraseOptions::max_phrases`] phrases, the rarest are dropped (lossy counting) and the
 //! run says its counts are approximate.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -23,7 +24,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::index::{Index, prefetch};
 use crate::metrics::earliest;
-use crate::span::Span;
+use crate::span::{Span, collapse_whitespace_cow};
 use crate::tokenize::{Normalizer, TermCounts, Token, TokenKind, word_hashes};
 
 /// Shortest phrase length counted.
@@ -371,7 +372,9 @@ impl PhraseCounter {
         let current = (self.grams.iter())
             .filter(|g| g.section_count >= 2)
             .map(|g| (g.last_section, g, g.section_count));
-        let mut per_section: Vec<Vec<(f64, String, u64)>> = vec![Vec::new(); sections];
+        // Each phrase's text is copied only if listed: most are one-spaced already, and a
+        // copy of every phrase repeated in a section was a sixth of this function.
+        let mut per_section: Vec<Vec<(f64, Cow<str>, u64)>> = vec![Vec::new(); sections];
         for (s, g, c) in earlier.chain(current) {
             let Some(list) = per_section.get_mut(s as usize) else {
                 continue;
@@ -383,7 +386,7 @@ impl PhraseCounter {
                 .rev()
                 .max_by_key(|v| v.count)
                 .map_or(Span::default(), |v| v.span());
-            let phrase = leader.collapsed(text);
+            let phrase = collapse_whitespace_cow(leader.of(text));
             let score = association(&word_hashes(&phrase), c, &self.words, self.tokens);
             list.push((score, phrase, c));
         }
@@ -392,7 +395,9 @@ impl PhraseCounter {
             .map(|mut list| {
                 list.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
                 list.truncate(top);
-                list.into_iter().map(|(_, p, c)| (p, c)).collect()
+                list.into_iter()
+                    .map(|(_, p, c)| (p.into_owned(), c))
+                    .collect()
             })
             .collect()
     }
