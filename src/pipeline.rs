@@ -337,8 +337,8 @@ pub struct Totals {
 /// Everything one document contributes.
 #[derive(Debug)]
 pub struct DocResult {
-    /// The document's id.
-    pub doc_id: String,
+    /// The document's id, shared with the examples it gives the corpus totals.
+    pub doc_id: Arc<str>,
     /// Its title.
     pub title: String,
     /// Detected layout.
@@ -463,7 +463,7 @@ impl Analyzer {
                 .collect();
         }
         DocResult {
-            doc_id: doc.doc_id.clone(),
+            doc_id,
             title: seg.title,
             layout: seg.layout,
             sections,

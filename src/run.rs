@@ -353,7 +353,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
                     warnings.extend(doc_warnings);
                     if config.share.is_some() {
                         part_documents.push(PartDocument {
-                            doc_id: doc.doc_id.clone(),
+                            doc_id: doc.doc_id.to_string(),
                             ordinal: file.ordinal,
                             bytes: file.bytes,
                             rows: [
@@ -366,7 +366,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
                         });
                     }
                     if doc.totals.counts.sentences == 0 {
-                        warnings.push(Warning::new(doc.doc_id.clone(), no_text_reason(&text)));
+                        warnings.push(Warning::new(doc.doc_id.to_string(), no_text_reason(&text)));
                     }
                     match rows {
                         Some(rows) => doc_files.append(&rows)?,
@@ -386,7 +386,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
                     progress.advance(text.len() as u64);
                     totals.phrases.absorb(
                         &mut doc.phrases,
-                        &Arc::from(doc.doc_id.as_str()),
+                        &doc.doc_id,
                         file.ordinal,
                         &text,
                         &analyzer.phrases,

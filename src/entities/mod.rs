@@ -1494,7 +1494,6 @@ impl<'a> Recognizer<'a> {
     }
 }
 
-/// The gazetteer entity whose whole name is `name`'s words.
 /// `slices` emptied, as a vector of slices of another lifetime, in the same memory (an
 /// emptied vector collected into one of the same layout keeps its allocation).
 fn relabelled<'b>(mut slices: Vec<&str>) -> Vec<&'b str> {
@@ -1502,6 +1501,7 @@ fn relabelled<'b>(mut slices: Vec<&str>) -> Vec<&'b str> {
     slices.into_iter().map(|_| "").collect()
 }
 
+/// The gazetteer entity whose whole name is `name`'s words.
 fn entity_named<'g>(gazetteer: &'g Gazetteer, name: &[&str]) -> Option<&'g KnownEntity> {
     gazetteer
         .longest(|k| name.get(k).copied())

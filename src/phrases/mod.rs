@@ -525,7 +525,7 @@ impl Gram {
         self.surfaces.leader().map_or(0, |s| s.hash)
     }
 
-    fn merge(&mut self, other: Gram) {
+    fn merge(&mut self, mut other: Gram) {
         self.count += other.count;
         self.documents += other.documents;
         self.sections += other.sections;
@@ -533,8 +533,7 @@ impl Gram {
         for s in other.surfaces.iter() {
             self.surfaces.add(*s);
         }
-        let theirs = other.example_doc.map(|doc| (doc, other.example_sentence));
-        let example = earliest(self.take_example(), theirs);
+        let example = earliest(self.take_example(), other.take_example());
         self.set_example(example);
     }
 }
@@ -622,8 +621,8 @@ impl Slot {
 /// phrases themselves are in vectors in the order they came, those seen once as [`Once`]
 /// records and the others as `Gram`s (their keys in a vector apart). Vectors are written
 /// one entry after the other, so memory reserved for the largest table is touched only as
-/// far as it is used; the index stays small (16 bytes a bucket; with the records inline it was 40) and its
-/// lookups are prefetched (see [`Index`]).
+/// far as it is used; the index stays small (16 bytes a bucket; with the records inline
+/// it was 40) and its lookups are prefetched (see [`Index`]).
 #[derive(Debug, Clone, Default)]
 struct Table {
     index: Index<u64, Slot>,
