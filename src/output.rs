@@ -1274,7 +1274,7 @@ fn entity_rows<W: Write>(
     entities: &[(&EntityKey, &EntityStat)],
 ) -> std::io::Result<()> {
     for ((name, etype), e) in entities {
-        let aliases: Vec<&str> = e.aliases.iter().map(String::as_str).collect();
+        let aliases: Vec<&str> = e.aliases.iter().collect();
         rows.text(cells, name)?;
         rows.field(etype.as_str())?;
         rows.int(e.mentions)?;
