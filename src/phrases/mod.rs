@@ -434,6 +434,17 @@ impl Surface {
     fn rank(&self) -> (u64, u32, u32) {
         (self.count, self.doc, self.start)
     }
+
+    /// Adds the occurrences of `s`, the same surface (or this one's first, if this one is
+    /// still empty): the first seen is kept.
+    fn count_in(&mut self, s: Surface) {
+        if self.count == 0 {
+            *self = s;
+        } else {
+            self.count += s.count;
+            (self.doc, self.start) = (self.doc, self.start).min((s.doc, s.start));
+        }
+    }
 }
 
 /// Every surface form of a phrase: two inline (almost every phrase has one or two), the
@@ -455,23 +466,38 @@ impl Surfaces {
         self.first.iter().filter(|s| s.count > 0).chain(more)
     }
 
+    /// Counts `s` (whose count is not zero), keeping the leader first: adding a surface
+    /// only raises its rank, so the leader can only change to the surface added. Finding
+    /// the leader among every surface, for every phrase of every document added, cost
+    /// one cache miss for a phrase with more than two (1.4% of a run on 1 GB).
     fn add(&mut self, s: Surface) {
-        let more = self.more.iter_mut().flat_map(|more| more.iter_mut());
-        let slot = (self.first.iter_mut())
-            .chain(more)
-            .find(|v| v.count == 0 || v.hash == s.hash);
-        match slot {
-            Some(v) if v.count == 0 => *v = s,
-            Some(v) => {
-                v.count += s.count;
-                (v.doc, v.start) = (v.doc, v.start).min((s.doc, s.start));
+        let matches = |v: &Surface| v.count == 0 || v.hash == s.hash;
+        let [lead, second] = &mut self.first;
+        if matches(lead) {
+            lead.count_in(s);
+            return;
+        }
+        let slot = if matches(second) {
+            second
+        } else {
+            let more = self.more.get_or_insert_default();
+            match more.iter().position(matches) {
+                Some(at) => &mut more[at],
+                None => {
+                    more.push(Surface { count: 0, ..s });
+                    more.last_mut().expect("just pushed")
+                }
             }
-            None => self.more.get_or_insert_default().push(s),
+        };
+        slot.count_in(s);
+        if slot.rank() > lead.rank() {
+            std::mem::swap(slot, lead);
         }
     }
 
+    /// The most frequent surface (see [`Surface::rank`]).
     fn leader(&self) -> Option<&Surface> {
-        self.iter().max_by_key(|s| s.rank())
+        Some(&self.first[0]).filter(|s| s.count > 0)
     }
 }
 
@@ -1425,6 +1451,42 @@ mod tests {
         let list = listed(&c);
         let rank = |k: &str| list.iter().position(|r| r == k).unwrap();
         assert!(rank("economic sanctions") < rank("last year"), "{list:?}");
+    }
+
+    /// The leader kept first is the surface of highest rank among all of them, whatever
+    /// the order surfaces are added in, with more than fit inline.
+    #[test]
+    fn the_leader_kept_first_is_the_highest_ranked_surface() {
+        let s = |hash, count, doc| Surface {
+            hash,
+            count,
+            doc,
+            start: 0,
+        };
+        let adds = [
+            s(1, 1, 0),
+            s(2, 1, 1),
+            s(3, 2, 1),
+            s(1, 1, 2),
+            s(4, 1, 3),
+            s(2, 3, 4),
+        ];
+        let mut order: Vec<usize> = (0..adds.len()).collect();
+        // Every rotation, forwards and backwards.
+        for turn in 0..2 * adds.len() {
+            if turn == adds.len() {
+                order.reverse();
+            }
+            order.rotate_left(1);
+            let mut surfaces = Surfaces::default();
+            for &i in &order {
+                surfaces.add(adds[i]);
+                let best = surfaces.iter().max_by_key(|v| v.rank()).copied();
+                assert_eq!(surfaces.leader().copied(), best, "order {order:?}");
+            }
+            assert_eq!(surfaces.iter().count(), 4);
+            assert_eq!(surfaces.leader().map(|l| (l.hash, l.count)), Some((2, 4)));
+        }
     }
 
     #[test]
