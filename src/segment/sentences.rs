@@ -788,7 +788,10 @@ fn period_ends(s: &str, k: usize, sentence_start: usize, q: usize) -> bool {
     // In capitals a sentence-starting word cannot be told from one inside a sentence by
     // its case; after an abbreviation, a verb or linking word in capitals goes on with the
     // sentence ("THE U.S.A. IS", "J.F. KENNEDY AND").
-    let abbreviation = is_dotted_acronym(token) || is_initial(token) || listed(&MAYBE_FINAL, token);
+    // Each list asked once: a period ends most sentences, and these lookups were most of
+    // deciding whether it does.
+    let maybe_final = listed(&MAYBE_FINAL, token);
+    let abbreviation = is_dotted_acronym(token) || is_initial(token) || maybe_final;
     if abbreviation
         && next_word.len() >= 2
         && is_caps_word(next_word)
@@ -801,7 +804,7 @@ fn period_ends(s: &str, k: usize, sentence_start: usize, q: usize) -> bool {
     let numeric = next_is_number
         || next_word.bytes().any(|b| b.is_ascii_digit())
         || (next_word.len() >= 2 && is_roman(next_word));
-    if listed(&BEFORE_NUMBER, token) && numeric {
+    if numeric && listed(&BEFORE_NUMBER, token) {
         return false;
     }
     // "VIII. THE NEW AND DEVELOPING NATIONS": a section numeral before a heading in
@@ -809,7 +812,7 @@ fn period_ends(s: &str, k: usize, sentence_start: usize, q: usize) -> bool {
     if is_roman(token) && heading_prefix(&s[q..]).is_some() {
         return false;
     }
-    if listed(&MAYBE_FINAL, token) {
+    if maybe_final {
         return next_is_starter() && !next_is_number;
     }
     if matches!(token, "a.m" | "p.m" | "A.M" | "P.M") {
