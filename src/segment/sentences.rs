@@ -576,6 +576,16 @@ fn push(text: &str, span: Span, out: &mut Vec<Span>) {
 /// heading becomes an item of its own. At least eight letters in capitals, and nine in a
 /// single word, so that acronyms ("NATO Allies", "MERCOSUR Member States") stay.
 fn heading_prefix(s: &str) -> Option<usize> {
+    // Most sentences start with a word in title case or in lower case, which the loop
+    // below turns away at its first word, but only after cutting it out and reading it
+    // twice: asked of every sentence, that was half of pushing one.
+    match s.as_bytes() {
+        [first, second, ..] if first.is_ascii_uppercase() && second.is_ascii_lowercase() => {
+            return None;
+        }
+        [first, ..] if first.is_ascii_lowercase() => return None,
+        _ => {}
+    }
     let (mut words, mut letters, mut comma) = (0usize, 0usize, false);
     // A heading is short; the limit keeps a text in capitals from being scanned to its end.
     for (offset, word) in word_offsets(s).take(24) {
