@@ -7,6 +7,7 @@ use std::path::Path;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use detente::corpus::{self, Discovery, Document};
 use detente::entities::{Gazetteer, Recognizer};
+use detente::output::{CellPolicy, DocumentRows};
 use detente::phrases::{PhraseCounter, PhraseCounts, PhraseOptions};
 use detente::pipeline::{Analyzer, Worker};
 use detente::segment;
@@ -144,6 +145,29 @@ fn stages(c: &mut Criterion) {
         phrases: opts,
         untyped_names: false,
     };
+    // The per-document CSV records (sentences, sections, documents, mentions), formatted
+    // as the workers format them; the files' writing itself is the kernel's copy.
+    let mut worker = Worker::default();
+    let analysed: Vec<_> = (docs.iter())
+        .map(|d| analyzer.document(d, &mut worker))
+        .collect();
+    let records = |rows: &[u8]| rows.iter().filter(|&&b| b == b'\n').count();
+    g.bench_function("csv rows", |b| {
+        b.iter(|| {
+            let mut written = 0;
+            for (doc, result) in docs.iter().zip(&analysed) {
+                let rows = DocumentRows::format(CellPolicy::default(), &doc.text, result, &[]);
+                // A sentence's text may hold a line break inside its quotes: at least one
+                // line per sentence.
+                assert!(records(&rows.sentences) >= result.sentences.len());
+                assert_eq!(records(&rows.documents), 1);
+                assert!(records(&rows.sections) >= result.sections.len());
+                written += black_box(rows).sentences.len();
+            }
+            written
+        })
+    });
+
     g.bench_function("document (all stages)", |b| {
         let mut worker = Worker::default();
         b.iter(|| {
