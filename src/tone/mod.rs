@@ -512,11 +512,22 @@ fn clause_ids<'t>(tokens: &[Token], cues: &[Cue], surface: impl Fn(usize) -> &'t
             id += 1;
         }
         ids.push(id);
-        let boundary = matches!(
-            surface(i),
-            "," | ";" | ":" | "(" | ")" | "\u{2014}" | "\u{2013}" | "\u{201c}" | "\u{201d}" | "\""
-        );
-        if t.kind == TokenKind::Punct && boundary {
+        // Punctuation first: comparing every word's text with each mark was a tenth of
+        // the tone stage.
+        let boundary = t.kind == TokenKind::Punct
+            && matches!(
+                surface(i),
+                "," | ";"
+                    | ":"
+                    | "("
+                    | ")"
+                    | "\u{2014}"
+                    | "\u{2013}"
+                    | "\u{201c}"
+                    | "\u{201d}"
+                    | "\""
+            );
+        if boundary {
             id += 1;
         }
     }
