@@ -483,6 +483,7 @@ impl Surfaces {
             let more = self.more.get_or_insert_default();
             match more.iter().position(matches) {
                 Some(at) => &mut more[at],
+                // A new surface is pushed empty and counted in below, as found ones are.
                 None => {
                     more.push(Surface { count: 0, ..s });
                     more.last_mut().expect("just pushed")
