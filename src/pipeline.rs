@@ -432,9 +432,11 @@ impl Analyzer {
             let norm = &worker.normalizer;
             let hits = scorer.score(text, tokens, norm);
             let tone_counts = tone::tally(&hits);
-            let words = tokens.iter().filter(|t| t.kind != TokenKind::Punct);
-            let n_tokens = words.clone().count() as u64;
-            let n_content = words.filter(|t| !norm.term(t.term).stop).count() as u64;
+            let (n_tokens, n_content) = (tokens.iter())
+                .filter(|t| t.kind != TokenKind::Punct)
+                .fold((0, 0), |(all, content), t| {
+                    (all + 1, content + u64::from(!norm.term(t.term).stop))
+                });
             let counts = Counts::sentence(n_tokens, n_content, tone_counts);
             sections[sentence.section].counts += counts;
             totals.counts += counts;
