@@ -151,19 +151,27 @@ fn stages(c: &mut Criterion) {
     let analysed: Vec<_> = (docs.iter())
         .map(|d| analyzer.document(d, &mut worker))
         .collect();
+    let format_all = || {
+        (docs.iter().zip(&analysed)).map(|(doc, result)| {
+            DocumentRows::format(CellPolicy::default(), &doc.text, result, &[])
+        })
+    };
+    // Checked once, not in the timed loop: at least a record per sentence and section (a
+    // sentence's text may hold a quoted line break) and one per document.
     let records = |rows: &[u8]| rows.iter().filter(|&&b| b == b'\n').count();
+    for (rows, result) in format_all().zip(&analysed) {
+        assert!(records(&rows.sentences) >= result.sentences.len());
+        assert!(records(&rows.sections) >= result.sections.len());
+        assert_eq!(records(&rows.documents), 1);
+    }
+    let bytes_written = |rows: DocumentRows| rows.sentences.len() + rows.mentions.len();
+    let expected: usize = format_all().map(bytes_written).sum();
     g.bench_function("csv rows", |b| {
         b.iter(|| {
-            let mut written = 0;
-            for (doc, result) in docs.iter().zip(&analysed) {
-                let rows = DocumentRows::format(CellPolicy::default(), &doc.text, result, &[]);
-                // A sentence's text may hold a line break inside its quotes: at least one
-                // line per sentence.
-                assert!(records(&rows.sentences) >= result.sentences.len());
-                assert_eq!(records(&rows.documents), 1);
-                assert!(records(&rows.sections) >= result.sections.len());
-                written += black_box(rows).sentences.len();
-            }
+            let written: usize = format_all()
+                .map(|rows| bytes_written(black_box(rows)))
+                .sum();
+            assert_eq!(written, expected);
             written
         })
     });
