@@ -1247,7 +1247,7 @@ impl<'a> Recognizer<'a> {
         a: usize,
         b: usize,
     ) -> Option<Mention> {
-        let words: Vec<&str> = (a..b).map(|k| &*forms[k]).collect();
+        let words = &forms[a..b];
         // A role ("Prime Minister of Malta", "Member of Parliament") names no one: the
         // caller moves on and finds "Malta" by itself. A treaty or an organisation word
         // ("Department of Agriculture") is not a role.
@@ -1257,7 +1257,7 @@ impl<'a> Recognizer<'a> {
         if words.len() > 1
             && role(words[0])
             && words.iter().any(|w| CONNECTORS.contains(w))
-            && !is_document_name(&words)
+            && !is_document_name(words)
         {
             return None;
         }
@@ -1307,7 +1307,7 @@ impl<'a> Recognizer<'a> {
         if let [word] = words[..] {
             return self.single_word(word, span);
         }
-        let etype = match self.run_type(&words) {
+        let etype = match self.run_type(words) {
             Run::Typed(etype) => etype,
             Run::Untyped if self.untyped_names => EntityType::Other,
             Run::Untyped => return None,
@@ -1466,7 +1466,7 @@ impl<'a> Recognizer<'a> {
                 && head != "Administration"
                 && !union_by_pattern
             {
-                self.heads.insert(head.to_string(), m.clone());
+                self.note_head(head, m);
             }
             // With no such union named before, "the Union" is the United States once the
             // document has named it.
@@ -1475,11 +1475,11 @@ impl<'a> Recognizer<'a> {
                 .is_some_and(|us| us.canonical == m.entity)
                 && !self.heads.contains_key("Union")
             {
-                self.heads.insert("Union".to_string(), m.clone());
+                self.note_head("Union", m);
             }
             for (word, target) in HEAD_REFERENCES {
                 if m.entity == *target {
-                    self.heads.insert(word.to_string(), m.clone());
+                    self.note_head(word, m);
                 }
             }
         }
@@ -1490,6 +1490,18 @@ impl<'a> Recognizer<'a> {
             self.surnames
                 .entry(last.to_string())
                 .or_insert_with(|| (m.entity.clone(), m.country.clone()));
+        }
+    }
+
+    /// Makes the bare head word `word` refer to `m`'s entity from here on. A bare head
+    /// takes its name, type and country only ([`Recognizer::single_word`]), so a head
+    /// that refers to them already is left as it is: the United Nations, named in most
+    /// sentences of a speech at the UN, was copied twice for each.
+    fn note_head(&mut self, word: &str, m: &Mention) {
+        match self.heads.get_mut(word) {
+            Some(h) if (&h.entity, h.etype, &h.country) == (&m.entity, m.etype, &m.country) => {}
+            Some(h) => *h = m.clone(),
+            None => _ = self.heads.insert(word.to_string(), m.clone()),
         }
     }
 }
