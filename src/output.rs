@@ -14,7 +14,8 @@ use rayon::prelude::*;
 
 use crate::error::Error;
 use crate::metrics::{
-    Counts, Fraction, MAX_SCALED_DECIMALS, Milli, ToneCounts, push_fixed, push_scaled,
+    Counts, Fraction, MAX_SCALED_DECIMALS, Milli, ScaledBuffer, ToneCounts, push_fixed,
+    push_scaled, scaled_text,
 };
 use crate::phrases::Repeated;
 use crate::pipeline::{DocResult, DyadLevel, DyadStat, EntityKey, EntityStat, Totals};
@@ -192,19 +193,29 @@ fn write_fixed(out: &mut String, x: f64, decimals: usize) {
     }
 }
 
-/// Writes `f` with `decimals` decimals: the text [`write_fixed`] gives for
-/// `f.value()`, computed in integers whenever that is provably the same text. Float
-/// formatting was the costliest part of a sentence's row.
+/// `f` with `decimals` decimals: the text [`write_fixed`] gives for `f.value()`, computed
+/// in integers into `digits` whenever that is provably the same text, else written by
+/// `write_fixed` into `scratch` (emptied first). Float formatting was the costliest part
+/// of a sentence's row.
 ///
 /// Why it is the same: with `r = num / den` exact and `q` its nearest f64, `|q − r| ≤
 /// 2⁻⁵³·|r|`. Unless `r·10ᵈ` is exactly halfway between two integers (tested below, and
 /// left to float formatting), it is at least `1/(2·den)` from halfway. When `|num|·10ᵈ <
 /// 2⁵²`, the error `2⁻⁵³·|num|/den·10ᵈ` is below that distance, so `q` rounds to the same
 /// `d` decimals as `r`. Clamping to a whole bound is done on the exact ratio.
-fn write_fraction(out: &mut String, f: Fraction, decimals: u32) {
+fn fraction_text<'b>(
+    digits: &'b mut ScaledBuffer,
+    scratch: &'b mut String,
+    f: Fraction,
+    decimals: u32,
+) -> &'b str {
     match rounded_exactly(f, decimals) {
-        Some(scaled) => push_scaled(out, scaled, decimals),
-        None => write_fixed(out, f.value(), decimals as usize),
+        Some(scaled) => scaled_text(digits, scaled, decimals),
+        None => {
+            scratch.clear();
+            write_fixed(scratch, f.value(), decimals as usize);
+            scratch
+        }
     }
 }
 
@@ -229,10 +240,11 @@ fn rounded_exactly(f: Fraction, decimals: u32) -> Option<i64> {
     (rest != d - rest).then(|| whole + i64::from(rest > d - rest))
 }
 
-/// Writes a sum in thousandths with three decimals, by integer arithmetic: the same text
-/// as [`fixed`] with 3 decimals, without float formatting on every cell of every row.
-fn write_milli(out: &mut String, m: Milli) {
-    push_scaled(out, m.0, 3);
+/// A sum in thousandths with three decimals, by integer arithmetic into `digits`: the
+/// same text as [`fixed`] with 3 decimals, without float formatting on every cell of
+/// every row.
+fn milli_text(digits: &mut ScaledBuffer, m: Milli) -> &str {
+    scaled_text(digits, m.0, 3)
 }
 
 /// CSV records written field by field into `W`: per-document rows, formatted in memory by
@@ -389,7 +401,7 @@ impl<W: Write> Rows<W> {
 
     /// Writes a sum in thousandths.
     fn milli(&mut self, m: Milli) -> std::io::Result<()> {
-        self.formatted(true, |out| write_milli(out, m))
+        self.unquoted(milli_text(&mut [0; _], m).as_bytes())
     }
 
     /// Writes a number with `decimals` decimals, as [`fixed`] does.
@@ -438,7 +450,12 @@ impl<W: Write> Rows<W> {
 
     /// Writes a fraction with `decimals` decimals, as [`fixed`] does its value.
     fn fraction(&mut self, f: Fraction, decimals: u32) -> std::io::Result<()> {
-        self.formatted(true, |out| write_fraction(out, f, decimals))
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let mut digits = [0; _];
+        let text = fraction_text(&mut digits, &mut scratch, f, decimals);
+        let result = self.unquoted(text.as_bytes());
+        self.scratch = scratch;
+        result
     }
 
     /// Writes a text field with its runs of whitespace collapsed to one space, escaped by
@@ -1431,10 +1448,10 @@ mod tests {
         );
     }
 
-    fn fraction_text(num: i64, den: i64, bound: Option<i64>, decimals: u32) -> (String, String) {
+    fn exact_and_float(num: i64, den: i64, bound: Option<i64>, decimals: u32) -> (String, String) {
         let f = Fraction { num, den, bound };
-        let (mut exact, mut float) = (String::new(), String::new());
-        write_fraction(&mut exact, f, decimals);
+        let (mut scratch, mut float) = (String::new(), String::new());
+        let exact = fraction_text(&mut [0; _], &mut scratch, f, decimals).to_string();
         write_fixed(&mut float, f.value(), decimals as usize);
         (exact, float)
     }
@@ -1455,14 +1472,14 @@ mod tests {
             (1 << 50, 3, None, 4),
             (5, -7, None, 4),
         ] {
-            let (exact, float) = fraction_text(num, den, bound, decimals);
+            let (exact, float) = exact_and_float(num, den, bound, decimals);
             assert_eq!(exact, float, "{num}/{den}");
         }
         assert_eq!(fixed(0.0, 8), "0.00000000");
         assert_eq!(fixed(0.25, 8), "0.25000000");
-        assert_eq!(fraction_text(1, 4, None, 8).0, "0.25000000");
-        assert_eq!(fraction_text(-1, 300000, None, 4).0, "0.0000");
-        assert_eq!(fraction_text(2, 3, None, 4).0, "0.6667");
+        assert_eq!(exact_and_float(1, 4, None, 8).0, "0.25000000");
+        assert_eq!(exact_and_float(-1, 300000, None, 4).0, "0.0000");
+        assert_eq!(exact_and_float(2, 3, None, 4).0, "0.6667");
     }
 
     proptest::proptest! {
@@ -1474,14 +1491,14 @@ mod tests {
             decimals in 3u32..5,
         ) {
             let bound = bounded.then_some(10);
-            let (exact, float) = fraction_text(num, den, bound, decimals);
+            let (exact, float) = exact_and_float(num, den, bound, decimals);
             proptest::prop_assert_eq!(exact, float);
         }
 
         #[test]
         fn halfway_fractions_match_float_formatting(m in -20_000i64..20_000, k in 1i64..50) {
             // (2m + 1)·k / (2·10⁴·k) is halfway between two values at 4 decimals.
-            let (exact, float) = fraction_text((2 * m + 1) * k, 20_000 * k, None, 4);
+            let (exact, float) = exact_and_float((2 * m + 1) * k, 20_000 * k, None, 4);
             proptest::prop_assert_eq!(exact, float);
         }
 
@@ -1535,8 +1552,8 @@ mod tests {
             -7_000_001,
             123_456_789_012,
         ] {
-            let mut text = String::new();
-            write_milli(&mut text, Milli(k));
+            let mut digits = [0; _];
+            let text = milli_text(&mut digits, Milli(k));
             assert_eq!(text, fixed(Milli(k).as_f64(), 3), "{k}");
         }
     }
