@@ -193,30 +193,17 @@ fn write_fixed(out: &mut String, x: f64, decimals: usize) {
     }
 }
 
-/// `f` with `decimals` decimals: the text [`write_fixed`] gives for `f.value()`, computed
-/// in integers into `digits` whenever that is provably the same text, else written by
-/// `write_fixed` into `scratch` (emptied first). Float formatting was the costliest part
-/// of a sentence's row.
+/// `f` with `decimals` decimals, computed in integers into `digits`, when that is provably
+/// the text [`write_fixed`] gives for `f.value()`; `None` leaves it to float formatting.
+/// Float formatting was the costliest part of a sentence's row.
 ///
 /// Why it is the same: with `r = num / den` exact and `q` its nearest f64, `|q − r| ≤
 /// 2⁻⁵³·|r|`. Unless `r·10ᵈ` is exactly halfway between two integers (tested below, and
 /// left to float formatting), it is at least `1/(2·den)` from halfway. When `|num|·10ᵈ <
 /// 2⁵²`, the error `2⁻⁵³·|num|/den·10ᵈ` is below that distance, so `q` rounds to the same
 /// `d` decimals as `r`. Clamping to a whole bound is done on the exact ratio.
-fn fraction_text<'b>(
-    digits: &'b mut ScaledBuffer,
-    scratch: &'b mut String,
-    f: Fraction,
-    decimals: u32,
-) -> &'b str {
-    match rounded_exactly(f, decimals) {
-        Some(scaled) => scaled_text(digits, scaled, decimals),
-        None => {
-            scratch.clear();
-            write_fixed(scratch, f.value(), decimals as usize);
-            scratch
-        }
-    }
+fn exact_fraction_text(digits: &mut ScaledBuffer, f: Fraction, decimals: u32) -> Option<&str> {
+    rounded_exactly(f, decimals).map(|scaled| scaled_text(digits, scaled, decimals))
 }
 
 /// `f` times `10^decimals`, rounded to the nearest whole number, when the bound above
@@ -450,12 +437,10 @@ impl<W: Write> Rows<W> {
 
     /// Writes a fraction with `decimals` decimals, as [`fixed`] does its value.
     fn fraction(&mut self, f: Fraction, decimals: u32) -> std::io::Result<()> {
-        let mut scratch = std::mem::take(&mut self.scratch);
-        let mut digits = [0; _];
-        let text = fraction_text(&mut digits, &mut scratch, f, decimals);
-        let result = self.unquoted(text.as_bytes());
-        self.scratch = scratch;
-        result
+        match exact_fraction_text(&mut [0; _], f, decimals) {
+            Some(text) => self.unquoted(text.as_bytes()),
+            None => self.fixed(f.value(), decimals as usize),
+        }
     }
 
     /// Writes a text field with its runs of whitespace collapsed to one space, escaped by
@@ -1450,9 +1435,9 @@ mod tests {
 
     fn exact_and_float(num: i64, den: i64, bound: Option<i64>, decimals: u32) -> (String, String) {
         let f = Fraction { num, den, bound };
-        let (mut scratch, mut float) = (String::new(), String::new());
-        let exact = fraction_text(&mut [0; _], &mut scratch, f, decimals).to_string();
-        write_fixed(&mut float, f.value(), decimals as usize);
+        let float = fixed(f.value(), decimals as usize);
+        let exact =
+            exact_fraction_text(&mut [0; _], f, decimals).map_or(float.clone(), String::from);
         (exact, float)
     }
 

@@ -124,11 +124,16 @@ fn is_collapsed(bytes: &[u8]) -> bool {
     let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
         return false;
     };
-    let other = may_be_other_whitespace;
     let irregular = (bytes[1..].iter().zip(bytes)).fold(false, |seen, (&b, &before)| {
-        seen | other(b) | ((b == b' ') & (before == b' '))
+        seen | irregular_pair(before, b)
     });
-    !irregular && !other(first) && first != b' ' && last != b' '
+    !irregular && !may_be_other_whitespace(first) && first != b' ' && last != b' '
+}
+
+/// Whether byte `b`, after byte `before`, breaks words one ASCII space apart: it may be
+/// whitespace other than a space, or it is a space after a space.
+fn irregular_pair(before: u8, b: u8) -> bool {
+    may_be_other_whitespace(b) | ((b == b' ') & (before == b' '))
 }
 
 /// How many bytes [`skip_regular_blocks`] tests at once.
@@ -136,18 +141,18 @@ const BLOCK: usize = 16;
 
 /// The first block boundary from `i` on (in steps of [`BLOCK`] bytes) where a block holds
 /// something other than words one ASCII space apart, tested as [`is_collapsed`] tests a
-/// whole text; `i` itself if the first does. A sentence wrapped over lines is not
+/// whole text (each byte after the first, and the byte after the block, by
+/// [`irregular_pair`]); `i` itself if the first does. A sentence wrapped over lines is not
 /// collapsed, and walking every byte of it, stopping at every space, was most of the cost
 /// of writing a fifth of the sentences of the bench corpora.
 fn skip_regular_blocks(bytes: &[u8], mut i: usize) -> usize {
-    // Each byte is tested with the one after it, so a block needs one byte past its end.
+    // The byte after a block is tested too: a space that ends the block must be followed
+    // by a word.
     while let Some(block) = bytes.get(i..i + BLOCK + 1) {
-        let irregular = (block.iter().zip(&block[1..])).fold(false, |seen, (&b, &next)| {
-            let space = b == b' ';
-            seen | may_be_other_whitespace(b)
-                | (space & (next == b' '))
-                | (space & may_be_other_whitespace(next))
-        });
+        let irregular = (block[1..].iter().zip(block))
+            .fold(may_be_other_whitespace(block[0]), |seen, (&b, &before)| {
+                seen | irregular_pair(before, b)
+            });
         if irregular {
             break;
         }
@@ -160,8 +165,13 @@ fn skip_regular_blocks(bytes: &[u8], mut i: usize) -> usize {
 /// test without branches (see [`is_collapsed`]). The lead bytes E1 to E3 are tested as
 /// E0 to E3 (one mask), so that a character from U+0800 to U+0FFF (Indic scripts, Thai)
 /// is taken for possible whitespace too, and decoded by the caller.
-fn may_be_other_whitespace(b: u8) -> bool {
-    ASCII_WHITESPACE_BUT_SPACE.contains(&b) | (b & 0xFC == 0xE0) | (b == 0xC2)
+const fn may_be_other_whitespace(b: u8) -> bool {
+    let (tab, carriage_return) = (
+        *ASCII_WHITESPACE_BUT_SPACE.start(),
+        *ASCII_WHITESPACE_BUT_SPACE.end(),
+    );
+    let ascii = (tab <= b) & (b <= carriage_return);
+    ascii | (b & 0xFC == 0xE0) | (b == 0xC2)
 }
 
 /// ASCII whitespace (`char::is_whitespace`) but the space: tab to carriage return.
@@ -170,6 +180,15 @@ const ASCII_WHITESPACE_BUT_SPACE: std::ops::RangeInclusive<u8> = b'\t'..=b'\r';
 /// The lead bytes of every non-ASCII whitespace character: U+0085 and U+00A0; U+1680;
 /// U+2000 to U+205F; U+3000.
 const NON_ASCII_WHITESPACE_LEADS: [u8; 4] = [0xC2, 0xE1, 0xE2, 0xE3];
+
+// `may_be_other_whitespace` tests these leads by a mask: it must take in every one.
+const _: () = {
+    let mut k = 0;
+    while k < NON_ASCII_WHITESPACE_LEADS.len() {
+        assert!(may_be_other_whitespace(NON_ASCII_WHITESPACE_LEADS[k]));
+        k += 1;
+    }
+};
 
 const ORDINARY: u8 = 0;
 const ASCII_SPACE: u8 = 1;

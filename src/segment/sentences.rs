@@ -524,9 +524,9 @@ fn split_piece(text: &str, span: Span, out: &mut Vec<Span>, last: bool) -> usize
 /// not searched to its end for an ASCII one at every sentence.
 fn find_terminator(s: &str, from: usize, ascii: bool) -> Option<usize> {
     let bytes = s.as_bytes();
-    let [a, b, c] = ASCII_TERMINATORS;
     if ascii {
-        return memchr::memchr3(a, b, c, bytes.get(from..)?).map(|at| from + at);
+        let [dot, bang, question] = ASCII_TERMINATORS;
+        return memchr::memchr3(dot, bang, question, bytes.get(from..)?).map(|at| from + at);
     }
     let mut block = from;
     while block < bytes.len() {
@@ -545,17 +545,17 @@ const SEARCH_BLOCK: usize = 1024;
 /// [`find_terminator`] within bytes `from..to` of `s`, which is not ASCII.
 fn terminator_within(s: &str, from: usize, to: usize) -> Option<usize> {
     let bytes = &s.as_bytes()[..to];
-    let [a, b, c] = ASCII_TERMINATORS;
-    let next_ascii = memchr::memchr3(a, b, c, &bytes[from..]).map(|at| from + at);
+    let [dot, bang, question] = ASCII_TERMINATORS;
+    let next_ascii = memchr::memchr3(dot, bang, question, &bytes[from..]).map(|at| from + at);
     let end = next_ascii.unwrap_or(to);
     // 0xE0 (the lead byte of Devanagari, whose dandas end sentences) is searched for apart,
     // as memchr takes three bytes at most.
-    let [e0_lead, a, b, c] = NON_ASCII_LEADS;
+    let [e0_lead, lead_1, lead_2, lead_3] = NON_ASCII_LEADS;
     let next_e0 = |at: usize| memchr::memchr(e0_lead, &bytes[at..end]).map_or(end, |k| at + k);
     let mut e0 = next_e0(from);
     let mut at = from;
     loop {
-        let lead = memchr::memchr3(a, b, c, &bytes[at..e0]).map_or(e0, |k| at + k);
+        let lead = memchr::memchr3(lead_1, lead_2, lead_3, &bytes[at..e0]).map_or(e0, |k| at + k);
         if lead == end {
             return next_ascii;
         }

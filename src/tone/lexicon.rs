@@ -110,13 +110,11 @@ pub struct Modifier {
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
     entries: Vec<Entry>,
-    /// The [`word_hash`]es of the first words of terms, of rule words (both stems) and of
-    /// the word forms, modulo 2¹⁶, one set each: sets with false positives that rule out
-    /// most words of a sentence as the start of a key of that kind, and most of the rest
-    /// for all kinds but one (rule words such as "on" or "not" are frequent, and start no
-    /// term).
-    term_starts: Box<BitSet<1024>>,
-    modifier_starts: Box<BitSet<1024>>,
+    /// The [`word_hash`]es of the word forms modulo 2¹⁶: a set with false positives that
+    /// rules out most words of a sentence as a form. The terms and the rule words have
+    /// theirs in their tables ([`PhraseTable::may_start`]); each kind is asked apart, as
+    /// some words start keys of one kind only (rule words such as "on" or "not" are
+    /// frequent, and start no term).
     form_starts: Box<BitSet<1024>>,
     /// Terms and rule words by the [`word_hash`]es of their stems, which every token's
     /// [`Term`] carries: matching reads no string.
@@ -278,7 +276,6 @@ impl Lexicon {
                     ));
                 }
                 None => {
-                    self.term_starts.insert(hashes[0] as usize);
                     self.terms.insert(hashes, self.entries.len() as u32);
                     self.entries.push(entry);
                 }
@@ -334,7 +331,6 @@ impl Lexicon {
                 ));
             }
             let hashes: Vec<u64> = key.iter().map(|stem| word_hash(stem)).collect();
-            self.modifier_starts.insert(hashes[0] as usize);
             self.modifiers.insert(hashes, Modifier { kind, factor });
         }
         Ok(records.rows.len())
@@ -395,12 +391,12 @@ impl Lexicon {
     /// False when no term can start with this word's stem ([`Lexicon::match_term`] on
     /// it finds nothing).
     pub fn may_start_term(&self, term: &Term) -> bool {
-        self.term_starts.contains(term.stem_hash as usize)
+        self.terms.may_start(&term.stem_hash)
     }
 
     /// False when no rule word can start with this word's stem.
     pub fn may_start_modifier(&self, term: &Term) -> bool {
-        self.modifier_starts.contains(term.stem_hash as usize)
+        self.modifiers.may_start(&term.stem_hash)
     }
 
     /// False when [`Lexicon::match_form`] finds nothing for this word.
