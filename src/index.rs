@@ -68,12 +68,25 @@ impl Key for u64 {
     }
 }
 
+/// A 128-bit key held as two 64-bit halves, low first: aligned to 8 bytes rather than a
+/// `u128`'s 16, so that its bucket takes 24 bytes instead of 32 (the tokenizer's table of
+/// short surfaces is larger than the cache, and its lookups wait on memory).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Wide([u64; 2]);
+
+impl From<u128> for Wide {
+    fn from(n: u128) -> Wide {
+        Wide([n as u64, (n >> 64) as u64])
+    }
+}
+
 /// Short strings packed into an integer (see `tokenize`): bytes, not spread, so they are
 /// mixed by multiplication, whose top bits depend on every bit below them.
-impl Key for u128 {
+impl Key for Wide {
     fn spread(self) -> u64 {
         const K: u64 = 0x9e37_79b9_7f4a_7c15;
-        ((self as u64).wrapping_mul(K) ^ (self >> 64) as u64).wrapping_mul(K)
+        let Wide([low, high]) = self;
+        (low.wrapping_mul(K) ^ high).wrapping_mul(K)
     }
 }
 
@@ -301,6 +314,12 @@ mod tests {
 
     /// When the count of generations wraps round, the buckets of every earlier generation
     /// are still empty to the next one, and keys put in since are held.
+    /// The layout the tokenizer's table was measured with (see [`Wide`]).
+    #[test]
+    fn a_wide_key_bucket_takes_24_bytes() {
+        assert_eq!(size_of::<(Wide, u32, u32)>(), 24);
+    }
+
     #[test]
     fn emptied_as_the_generations_wrap_round() {
         let mut index: Index<u64, u32> = Index::default();
@@ -385,7 +404,7 @@ mod tests {
         fn holds_what_a_hash_map_holds_wide(
             ops in proptest::collection::vec((0u64..5, proptest::prop_oneof![0u128..64, proptest::strategy::Strategy::prop_map(0u128..4, |n| n << 120 | 7), proptest::num::u128::ANY], 0u32..1000), 0..600),
         ) {
-            check(ops)?;
+            check(ops.into_iter().map(|(op, key, value)| (op, Wide::from(key), value)).collect())?;
         }
     }
 }

@@ -16,7 +16,7 @@ use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use rustc_hash::FxHashMap;
 
 use crate::chars;
-use crate::index::{Index, prefetch};
+use crate::index::{Index, Wide, prefetch};
 use crate::span::{Span, may_start_whitespace};
 
 /// What a token is.
@@ -552,7 +552,7 @@ pub struct Normalizer {
     /// Surfaces of at most 15 bytes, packed into an integer with their length (see
     /// [`packed`]): almost every word, looked up without hashing or comparing a string,
     /// and in a table whose lookups can be prefetched.
-    short_ids: Index<u128, TermId>,
+    short_ids: Index<Wide, TermId>,
     ids: FxHashMap<Box<str>, TermId>,
     terms: Vec<Term>,
     /// Times the cache was emptied: ids from before are not those after.
@@ -635,7 +635,7 @@ impl Normalizer {
         kind: TokenKind,
     ) -> TermId {
         let known = match short {
-            Some(key) => self.short_ids.get(key),
+            Some(key) => self.short_ids.get(key.into()),
             None => self.ids.get(span.of(text)).copied(),
         };
         match known {
@@ -679,7 +679,7 @@ impl Normalizer {
             stem_hash,
         });
         match short {
-            Some(key) => _ = self.short_ids.get_or_insert(key, id),
+            Some(key) => _ = self.short_ids.get_or_insert(key.into(), id),
             None => _ = self.ids.insert(surface.into(), id),
         };
         id
@@ -715,7 +715,7 @@ impl Normalizer {
         let first = out.len();
         for (span, kind) in tokens(text, span) {
             if let Some(key) = packed_in(text, span) {
-                self.short_ids.prefetch(key);
+                self.short_ids.prefetch(key.into());
             }
             out.push(Token {
                 span,
