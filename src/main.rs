@@ -686,7 +686,7 @@ fn explain(args: ExplainArgs) -> Result<()> {
     let doc = Document::from_text("explain", Format::Plain, args.text);
     let text = doc.text.as_str();
     let seg = segment::segment(&doc);
-    let scorer = Scorer::new(&lexicon);
+    let mut scorer = Scorer::new(&lexicon);
     let mut recognizer = Recognizer::new(&gazetteer).with_untyped_names(args.untyped_names);
     let mut worker = Worker::default();
     let mut tokens = Vec::new();
@@ -713,7 +713,7 @@ fn explain(args: ExplainArgs) -> Result<()> {
         if hits.is_empty() {
             println!("  no lexicon hit");
         }
-        for hit in &hits {
+        for hit in hits {
             let entry = lexicon.entry(hit.entry);
             println!(
                 "  hit: \"{}\" = lexicon term \"{}\" ({:?}, {:?}, intensity {:.1})",
@@ -732,7 +732,7 @@ fn explain(args: ExplainArgs) -> Result<()> {
                 hit.weight()
             );
         }
-        let t = tone::tally(&hits);
+        let t = tone::tally(hits);
         println!(
             "  score: coop {} conflict {} tone {} label {} goldstein {}",
             fixed(t.coop().as_f64(), 3),
@@ -741,7 +741,7 @@ fn explain(args: ExplainArgs) -> Result<()> {
             t.label().as_str(),
             fixed(t.goldstein(), 3)
         );
-        println!("  evidence: {}", tone::evidence(text, &hits));
+        println!("  evidence: {}", tone::evidence(text, hits));
         let mut mentions = Vec::new();
         recognizer.find(text, &tokens, norm, &mut mentions);
         for m in &mentions {

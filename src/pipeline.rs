@@ -400,7 +400,7 @@ impl Analyzer {
         let text = doc.text.as_str();
         let seg = segment::segment(doc);
         worker.normalizer.trim_cache();
-        let scorer = Scorer::new(&self.lexicon);
+        let mut scorer = Scorer::new(&self.lexicon);
         let mut recognizer = Recognizer::new(&self.gazetteer)
             .with_untyped_names(self.untyped_names)
             .with_word_classes(std::mem::take(&mut worker.word_classes));
@@ -431,7 +431,7 @@ impl Analyzer {
             worker.terms.add(tokens);
             let norm = &worker.normalizer;
             let hits = scorer.score(text, tokens, norm);
-            let tone_counts = tone::tally(&hits);
+            let tone_counts = tone::tally(hits);
             let (n_tokens, n_content) = (tokens.iter())
                 .filter(|t| t.kind != TokenKind::Punct)
                 .fold((0, 0), |(all, content), t| {
@@ -456,7 +456,7 @@ impl Analyzer {
                 index,
                 span: sentence.span,
                 counts,
-                evidence: tone::evidence(text, &hits),
+                evidence: tone::evidence(text, hits),
             });
         }
         let norm = &worker.normalizer;

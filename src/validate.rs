@@ -109,7 +109,7 @@ fn label_of(tone: f64, hits: usize) -> usize {
 
 /// Scores every coded text with `lexicon` and compares.
 pub fn validate(lexicon: &Lexicon, rows: &[Coded]) -> Validation {
-    let scorer = Scorer::new(lexicon);
+    let mut scorer = Scorer::new(lexicon);
     let mut norm = Normalizer::default();
     let mut tokens = Vec::new();
     let mut v = Validation {
@@ -121,7 +121,7 @@ pub fn validate(lexicon: &Lexicon, rows: &[Coded]) -> Validation {
         tokens.clear();
         norm.tokenize(&row.text, Span::new(0, row.text.len()), &mut tokens);
         let hits = scorer.score(&row.text, &tokens, &norm);
-        let t = tone::tally(&hits);
+        let t = tone::tally(hits);
         let predicted = label_of(t.tone(), hits.iter().filter(|h| h.factor > 0.0).count());
         v.confusion[row.label][predicted] += 1;
         if let Some(quad) = &row.quad {
@@ -144,7 +144,7 @@ pub fn validate(lexicon: &Lexicon, rows: &[Coded]) -> Validation {
                 human: row.label,
                 detente: predicted,
                 tone: t.tone(),
-                evidence: tone::evidence(&row.text, &hits),
+                evidence: tone::evidence(&row.text, hits),
             });
         }
     }

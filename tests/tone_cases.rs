@@ -38,7 +38,7 @@ const MIN_QUAD: f64 = 0.75;
 #[test]
 fn coded_sentences_score_as_coded() {
     let lexicon = Lexicon::builtin();
-    let scorer = Scorer::new(&lexicon);
+    let mut scorer = Scorer::new(&lexicon);
     let mut norm = Normalizer::default();
     let mut reader = csv::Reader::from_reader(include_str!("data/tone_cases.csv").as_bytes());
     let cases: Vec<Case> = reader.deserialize().map(Result::unwrap).collect();
@@ -53,7 +53,7 @@ fn coded_sentences_score_as_coded() {
         let mut tokens = Vec::new();
         norm.tokenize(&case.text, Span::new(0, case.text.len()), &mut tokens);
         let hits = scorer.score(&case.text, &tokens, &norm);
-        let t = tone::tally(&hits);
+        let t = tone::tally(hits);
         let label = t.label().as_str();
         let line = format!(
             "[{}] {}\n  expected {} {}, got {} {} (tone {:.2}): {}",
@@ -64,7 +64,7 @@ fn coded_sentences_score_as_coded() {
             label,
             dominant_quad(&t),
             t.tone(),
-            tone::evidence(&case.text, &hits)
+            tone::evidence(&case.text, hits)
         );
         if label != case.expected {
             wrong_polarity.push(line);

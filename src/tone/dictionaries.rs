@@ -232,7 +232,7 @@ mod tests {
         let mut n = Normalizer::default();
         let mut tokens = Vec::new();
         n.tokenize(text, Span::new(0, text.len()), &mut tokens);
-        evidence(text, &Scorer::new(l).score(text, &tokens, &n))
+        evidence(text, Scorer::new(l).score(text, &tokens, &n))
     }
 
     #[test]

@@ -23,7 +23,7 @@ fn hits(text: &str) -> (Vec<Hit>, String) {
     let mut n = Normalizer::default();
     let mut tokens = Vec::new();
     n.tokenize(text, Span::new(0, text.len()), &mut tokens);
-    let h = Scorer::new(&l).score(text, &tokens, &n);
+    let h = Scorer::new(&l).score(text, &tokens, &n).to_vec();
     let e = evidence(text, &h);
     (h, e)
 }
