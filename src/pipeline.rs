@@ -274,7 +274,19 @@ impl Dyads {
             return;
         }
         self.note_example_from(doc_id);
-        let numbers: Vec<u32> = members.iter().map(|m| self.number(m)).collect();
+        // On the stack for the few members a sentence has: a vector was an allocation
+        // for every sentence naming two entities.
+        let (mut few, mut many) = ([0u32; 16], Vec::new());
+        let numbers = match members.len() <= few.len() {
+            true => &mut few[..members.len()],
+            false => {
+                many.resize(members.len(), 0);
+                &mut many[..]
+            }
+        };
+        for (n, m) in numbers.iter_mut().zip(members) {
+            *n = self.number(m);
+        }
         for (i, &a) in numbers.iter().enumerate() {
             for &b in &numbers[i + 1..] {
                 let dyad = self.pairs.entry((level, a, b)).or_default();
@@ -478,6 +490,9 @@ impl Analyzer {
             entities: FxHashMap::default(),
             sections: vec![FxHashMap::default(); sections.len()],
             dyads: Dyads::default(),
+            in_sentence: Vec::new(),
+            countries: Vec::new(),
+            names: Vec::new(),
         };
         for same in mentions.chunk_by(|a, b| a.sentence == b.sentence) {
             let index = same[0].sentence;
@@ -522,6 +537,11 @@ struct Tally<'m> {
     /// Each section's mentions per entity: only the few listed are copied.
     sections: Vec<FxHashMap<&'m str, u64>>,
     dyads: Dyads,
+    /// The entities, countries and names of the sentence being tallied, in lists kept from
+    /// one sentence to the next: three allocations for every sentence with a mention.
+    in_sentence: Vec<(&'m str, EntityType)>,
+    countries: Vec<&'m str>,
+    names: Vec<&'m str>,
 }
 
 /// Adds one sentence's mentions (`rows`, all of sentence `index`) to the entity, section
@@ -538,8 +558,13 @@ fn tally_sentence<'m>(
     // A sentence names a few entities: they and their countries are listed in vectors,
     // each once, not in ordered sets, and a name or alias already counted is not copied
     // again (the sets and copies were 1.4% of a run).
-    let mut in_sentence: Vec<(&str, EntityType)> = Vec::with_capacity(rows.len());
-    let mut countries: Vec<&str> = Vec::with_capacity(rows.len());
+    let (in_sentence, countries, names) = (
+        &mut tally.in_sentence,
+        &mut tally.countries,
+        &mut tally.names,
+    );
+    in_sentence.clear();
+    countries.clear();
     for m in rows.iter().map(|r| &r.mention) {
         *section_entities.entry(&m.entity).or_default() += 1;
         let stat = tally.entities.entry((&m.entity, m.etype)).or_default();
@@ -558,13 +583,14 @@ fn tally_sentence<'m>(
             countries.push(&m.country);
         }
     }
-    let mut names: Vec<&str> = in_sentence.iter().map(|(name, _)| *name).collect();
-    for members in [&mut names, &mut countries] {
+    names.clear();
+    names.extend(in_sentence.iter().map(|(name, _)| *name));
+    for members in [&mut *names, &mut *countries] {
         members.sort_unstable();
         members.dedup();
     }
     for (level, members) in [(DyadLevel::Entity, names), (DyadLevel::Country, countries)] {
-        (tally.dyads).add_sentence(level, &members, tone_counts, (doc_id, index));
+        (tally.dyads).add_sentence(level, members, tone_counts, (doc_id, index));
     }
 }
 
@@ -682,6 +708,32 @@ mod tests {
                 .sentences,
             3
         );
+    }
+
+    /// Every pair of a sentence's members is counted once, the first in order first,
+    /// whether the members are numbered on the stack (up to 16) or in a vector.
+    #[test]
+    fn a_sentence_counts_every_pair_of_its_members_once() {
+        for count in [2, 3, 16, 17, 40] {
+            let names: Vec<String> = (0..count).map(|i| format!("Entity {i:02}")).collect();
+            let members: Vec<&str> = names.iter().map(String::as_str).collect();
+            let mut dyads = Dyads::default();
+            let doc: Arc<str> = Arc::from("a.txt");
+            dyads.add_sentence(
+                DyadLevel::Entity,
+                &members,
+                ToneCounts::default(),
+                (&doc, 0),
+            );
+            assert_eq!(dyads.len(), count * (count - 1) / 2, "{count} members");
+            for (i, a) in members.iter().enumerate() {
+                for b in &members[i + 1..] {
+                    let pair = dyads.get(DyadLevel::Entity, a, b).map(|d| d.sentences);
+                    assert_eq!(pair, Some(1), "{a} and {b} of {count}");
+                    assert!(dyads.get(DyadLevel::Entity, b, a).is_none());
+                }
+            }
+        }
     }
 
     /// Two shares that numbered the same names differently merge to the counts of one
