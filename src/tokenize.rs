@@ -162,7 +162,22 @@ fn word_len(s: &str) -> usize {
     {
         return run;
     }
+    if run >= 3 && ends_before_period(b, run) {
+        return run;
+    }
     word_len_slow(s)
+}
+
+/// Whether a word of `run` ASCII letters and digits followed by a period ends there, as
+/// [`word_len_slow`] would decide: a sentence's last word, which took the slow path for
+/// every sentence. Three letters or more are no dotted acronym ("U.S.", "Ph.D."); a period
+/// followed by a lower-case letter or a digit joins ("example.com", "3.5") and any
+/// non-ASCII byte is left to the slow path, as is a word starting with 'w' ("www.").
+fn ends_before_period(b: &[u8], run: usize) -> bool {
+    b[run] == b'.'
+        && !matches!(b[0], b'w' | b'W')
+        && b.get(run + 1)
+            .is_none_or(|&c| c.is_ascii() && !c.is_ascii_lowercase() && !c.is_ascii_digit())
 }
 
 /// [`word_len`] for a word that is not ASCII letters and digits up to a plain end: kept out
@@ -839,6 +854,16 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The quick ends of a word (a plain end, a period after three letters or more)
+        /// are where the full rules end it: words of letters, digits, periods, joiners,
+        /// "www." and non-ASCII letters, followed by anything.
+        #[test]
+        fn a_word_ends_where_the_full_rules_end_it(
+            text in "(www|WWW|[a-zA-Z])[a-zA-Z0-9]{0,5}([.'&-]|www|[a-z0-9]{0,3}|[A-Z]| |é|’|\\.\\.){0,4}",
+        ) {
+            proptest::prop_assert_eq!(word_len(&text), word_len_slow(&text), "{:?}", text);
+        }
+
         /// ASCII is folded byte by byte as it would be a character at a time.
         #[test]
         fn ascii_folds_as_any_text(text in "[ -~]{0,30}") {
