@@ -16,7 +16,7 @@ use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use rustc_hash::FxHashMap;
 
 use crate::chars;
-use crate::index::{Index, Wide, prefetch};
+use crate::index::{Index, prefetch, wide};
 use crate::span::{Span, may_start_whitespace};
 
 /// What a token is.
@@ -593,7 +593,7 @@ pub struct Normalizer {
     /// Surfaces of at most 15 bytes, packed into an integer with their length (see
     /// [`packed`]): almost every word, looked up without hashing or comparing a string,
     /// and in a table whose lookups can be prefetched.
-    short_ids: Index<Wide, TermId>,
+    short_ids: Index<[u64; 2], TermId>,
     ids: FxHashMap<Box<str>, TermId>,
     terms: Vec<Term>,
     /// Times the cache was emptied: ids from before are not those after.
@@ -676,7 +676,7 @@ impl Normalizer {
         kind: TokenKind,
     ) -> TermId {
         let known = match short {
-            Some(key) => self.short_ids.get(key.into()),
+            Some(key) => self.short_ids.get(wide(key)),
             None => self.ids.get(span.of(text)).copied(),
         };
         match known {
@@ -720,7 +720,7 @@ impl Normalizer {
             stem_hash,
         });
         match short {
-            Some(key) => _ = self.short_ids.get_or_insert(key.into(), id),
+            Some(key) => _ = self.short_ids.get_or_insert(wide(key), id),
             None => _ = self.ids.insert(surface.into(), id),
         };
         id
@@ -756,7 +756,7 @@ impl Normalizer {
         let first = out.len();
         for (span, kind) in tokens(text, span) {
             if let Some(key) = packed_in(text, span) {
-                self.short_ids.prefetch(key.into());
+                self.short_ids.prefetch(wide(key));
             }
             out.push(Token {
                 span,

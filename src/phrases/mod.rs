@@ -613,7 +613,7 @@ impl Once {
 
 /// Where a phrase's counts are, in 32 bits: at `i` in the table's [`Once`] records while
 /// it has been seen once, else at `i` in its vector of [`Gram`]s.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 struct Slot(u32);
 
 /// The bit of a [`Slot`] that says the phrase was seen once.
@@ -652,7 +652,9 @@ impl Slot {
 /// it was 40) and its lookups are prefetched (see [`Index`]).
 #[derive(Debug, Clone, Default)]
 struct Table {
-    index: Index<u64, Slot>,
+    /// Slots by their bits: a bucket of plain integers is allocated zeroed,
+    /// with no pass writing it empty as the index grows.
+    index: Index<u64, u32>,
     /// Phrases seen once; those since seen again stay here, unused, until the next prune.
     once: Vec<Once>,
     full: Vec<Gram>,
@@ -687,7 +689,7 @@ impl Table {
     /// Records a phrase seen once, in document `doc_id`, unless it is already known:
     /// returns whether it was new.
     fn insert_once(&mut self, key: u64, once: Once, doc_id: &Arc<str>) -> bool {
-        let (_, new) = self.index.get_or_insert(key, Slot::once(self.once.len()));
+        let (_, new) = self.index.get_or_insert(key, Slot::once(self.once.len()).0);
         if new {
             self.once.push(once);
             if self.last_doc != Some(once.doc) {
@@ -702,13 +704,13 @@ impl Table {
     /// if it was.
     fn entry(&mut self, key: u64) -> &mut Gram {
         let next = self.full.len();
-        let (slot, _) = self.index.get_or_insert(key, Slot::full(next));
-        let gram = match slot.place() {
+        let (slot, _) = self.index.get_or_insert(key, Slot::full(next).0);
+        let gram = match Slot(*slot).place() {
             Place::Full(i) if i < next => return &mut self.full[i],
             // Just put in by `or_insert`: a new phrase.
             Place::Full(_) => Gram::default(),
             Place::Once(i) => {
-                *slot = Slot::full(next);
+                *slot = Slot::full(next).0;
                 self.once[i].gram(&self.docs)
             }
         };
@@ -719,7 +721,7 @@ impl Table {
 
     /// The `Gram` of a phrase seen at least twice.
     fn get(&self, key: &u64) -> Option<&Gram> {
-        match self.index.get(*key)?.place() {
+        match Slot(self.index.get(*key)?).place() {
             Place::Full(i) => Some(&self.full[i]),
             Place::Once(_) => None,
         }
@@ -734,7 +736,7 @@ impl Table {
     /// cache already ([`Table::prefetch`], some phrases before): the records are larger
     /// than the cache too, and reading one was the longest wait of adding a document.
     fn prefetch_record(&self, key: u64) {
-        match self.index.get(key).map(Slot::place) {
+        match self.index.get(key).map(|bits| Slot(bits).place()) {
             Some(Place::Full(i)) => prefetch(&self.full[i]),
             Some(Place::Once(i)) => prefetch(&self.once[i]),
             None => {}
@@ -768,7 +770,7 @@ impl Table {
             if let Some(&ahead) = self.keys.get(i + PREFETCH_AHEAD) {
                 self.index.prefetch(ahead);
             }
-            self.index.get_or_insert(key, Slot::full(i));
+            self.index.get_or_insert(key, Slot::full(i).0);
         }
     }
 
@@ -793,16 +795,18 @@ impl Table {
     /// Every phrase's hash and count, those seen once included.
     #[cfg(test)]
     fn counts(&self) -> impl Iterator<Item = (u64, u64)> {
-        self.index.iter().map(|(key, slot)| match slot.place() {
-            Place::Once(_) => (key, 1),
-            Place::Full(i) => (key, self.full[i].count),
-        })
+        self.index
+            .iter()
+            .map(|(key, slot)| match Slot(slot).place() {
+                Place::Once(_) => (key, 1),
+                Place::Full(i) => (key, self.full[i].count),
+            })
     }
 
     /// Every phrase with its `Gram`, those seen once included.
     fn into_grams(mut self) -> impl Iterator<Item = (u64, Gram)> {
         let once: Vec<(u64, Gram)> = (self.index.iter())
-            .filter_map(|(key, slot)| match slot.place() {
+            .filter_map(|(key, slot)| match Slot(slot).place() {
                 Place::Once(i) => Some((key, self.once[i].gram(&self.docs))),
                 Place::Full(_) => None,
             })
