@@ -312,14 +312,14 @@ mod tests {
         Ok(())
     }
 
-    /// When the count of generations wraps round, the buckets of every earlier generation
-    /// are still empty to the next one, and keys put in since are held.
     /// The layout the tokenizer's table was measured with (see [`wide`]).
     #[test]
     fn a_wide_key_bucket_takes_24_bytes() {
         assert_eq!(size_of::<([u64; 2], u32, u32)>(), 24);
     }
 
+    /// When the count of generations wraps round, the buckets of every earlier generation
+    /// are still empty to the next one, and keys put in since are held.
     #[test]
     fn emptied_as_the_generations_wrap_round() {
         let mut index: Index<u64, u32> = Index::default();

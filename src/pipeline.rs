@@ -277,12 +277,11 @@ impl Dyads {
         // On the stack for the few members a sentence has: a vector was an allocation
         // for every sentence naming two entities.
         let (mut few, mut many) = ([0u32; 16], Vec::new());
-        let numbers = match members.len() <= few.len() {
-            true => &mut few[..members.len()],
-            false => {
-                many.resize(members.len(), 0);
-                &mut many[..]
-            }
+        let numbers = if members.len() <= few.len() {
+            &mut few[..members.len()]
+        } else {
+            many.resize(members.len(), 0);
+            &mut many[..]
         };
         for (n, m) in numbers.iter_mut().zip(members) {
             *n = self.number(m);
@@ -538,7 +537,8 @@ struct Tally<'m> {
     sections: Vec<FxHashMap<&'m str, u64>>,
     dyads: Dyads,
     /// The entities, countries and names of the sentence being tallied, in lists kept from
-    /// one sentence to the next: three allocations for every sentence with a mention.
+    /// one sentence to the next (made for each sentence, they were three allocations for
+    /// every sentence with a mention).
     in_sentence: Vec<(&'m str, EntityType)>,
     countries: Vec<&'m str>,
     names: Vec<&'m str>,

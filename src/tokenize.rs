@@ -152,10 +152,7 @@ fn word_len(s: &str) -> usize {
     // lookups (a tenth of a run before). A dotted acronym needs a '.' after its letters
     // and an address a ':' or a '.', so neither takes this path.
     let b = s.as_bytes();
-    let mut run = 0;
-    while run < b.len() && CLASS[usize::from(b[run])] == ALNUM {
-        run += 1;
-    }
+    let run = alnum_run(b);
     if run > 0
         && b.get(run)
             .is_none_or(|&c| CLASS[usize::from(c)] == ENDS_WORD)
@@ -165,20 +162,24 @@ fn word_len(s: &str) -> usize {
     ascii_word_len(b, run).unwrap_or_else(|| word_len_slow(s))
 }
 
-/// The length of a word of ASCII letters and digits (the first `run` bytes of `b`) that
-/// does not end at a plain end, where [`word_len_slow`] would end it, or `None` for what
-/// only that function decides. Its parts are joined across a hyphen before a letter or a
-/// digit ("pro-war", "COVID-19") and an apostrophe before a letter ("Russia's"); it ends
-/// at a colon unless it may be an address ("http:"), and at a period after three letters
-/// or more (no dotted acronym such as "U.S." or "Ph.D.") unless a lower-case letter or a
-/// digit follows ("example.com", "3.5") or it may be an address ("www."). Anything
-/// non-ASCII is left to the slow path. Every sentence's last word and every hyphenated
-/// word took that path, at some 400 instructions each.
+/// The length of a word that starts with `run` ASCII letters and digits not at a plain
+/// end, where [`word_len_slow`] would end it, or `None` for what only that function
+/// decides. Its parts are joined across a hyphen before a letter or a digit ("pro-war",
+/// "COVID-19") and an apostrophe before a letter ("Russia's"). It ends at a colon or a
+/// period, unless the word may start an address ("http:", "https:", "www."), or, for a
+/// period, a lower-case letter or a digit follows ("example.com", "3.5") or the word's
+/// first run is one or two letters and digits (a dotted acronym such as "U.S." or "Ph.D."
+/// is told by its start). Anything non-ASCII is left to the slow path. Every sentence's
+/// last word and every hyphenated word took that path, at some 400 instructions each.
 fn ascii_word_len(b: &[u8], run: usize) -> Option<usize> {
     if run == 0 {
         return None;
     }
-    let may_be_address = matches!(b[0], b'h' | b'H' | b'w' | b'W');
+    let starts = |prefix: &[u8]| {
+        b.get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    };
+    let may_be_address = starts(b"http:") || starts(b"https:") || starts(b"www.");
     let mut end = run;
     loop {
         let next = b.get(end + 1).copied();
@@ -200,6 +201,7 @@ fn ascii_word_len(b: &[u8], run: usize) -> Option<usize> {
 }
 
 /// How many bytes at the start of `b` are ASCII letters and digits.
+#[inline]
 fn alnum_run(b: &[u8]) -> usize {
     b.iter()
         .position(|&c| CLASS[usize::from(c)] != ALNUM)
@@ -591,8 +593,9 @@ pub struct Normalizer {
     stems: Arc<Stems>,
     stop_words: &'static StopWords,
     /// Surfaces of at most 15 bytes, packed into an integer with their length (see
-    /// [`packed`]): almost every word, looked up without hashing or comparing a string,
-    /// and in a table whose lookups can be prefetched.
+    /// [`packed`]) and kept as its two halves (see [`wide`]): almost every word, looked up
+    /// without hashing or comparing a string, and in a table whose lookups can be
+    /// prefetched.
     short_ids: Index<[u64; 2], TermId>,
     ids: FxHashMap<Box<str>, TermId>,
     terms: Vec<Term>,
@@ -795,7 +798,7 @@ impl Normalizer {
 /// document's word counts, or which words it writes in lower case, read its distinct terms
 /// here instead of a hash table updated at every token (which cost more than the tokens'
 /// own lookups).
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct TermCounts {
     /// By term id; zero for terms not seen.
     counts: Vec<u32>,
@@ -804,6 +807,16 @@ pub struct TermCounts {
     seen: Vec<TermId>,
     distinct: usize,
     tokens: u64,
+}
+
+/// The terms seen and their counts, not the room past them.
+impl std::fmt::Debug for TermCounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TermCounts")
+            .field("seen", &self.iter().collect::<Vec<_>>())
+            .field("tokens", &self.tokens)
+            .finish()
+    }
 }
 
 impl TermCounts {
@@ -1051,6 +1064,31 @@ mod tests {
         counts.add(&tokens[..2]);
         assert_eq!(counts.iter().collect::<Vec<_>>(), [(tokens[0].term, 1)]);
         assert_eq!(counts.tokens(), 1);
+    }
+
+    /// Sentence after sentence, as a document is counted: each adds its new terms after
+    /// those seen before and counts the others in, whatever the sentences' lengths.
+    #[test]
+    fn term_counts_add_up_over_sentences() {
+        let text = "Peace talks. Talks on peace and trade, and more talks on trade. Peace.";
+        let mut norm = Normalizer::default();
+        let mut counts = TermCounts::default();
+        let mut expected: Vec<(TermId, u32)> = Vec::new();
+        for sentence in text.split_inclusive(". ") {
+            let start = sentence.as_ptr() as usize - text.as_ptr() as usize;
+            let mut tokens = Vec::new();
+            norm.tokenize(text, Span::new(start, start + sentence.len()), &mut tokens);
+            counts.add(&tokens);
+            for t in tokens.iter().filter(|t| t.kind != TokenKind::Punct) {
+                match expected.iter_mut().find(|(id, _)| *id == t.term) {
+                    Some((_, n)) => *n += 1,
+                    None => expected.push((t.term, 1)),
+                }
+            }
+            assert_eq!(counts.iter().collect::<Vec<_>>(), expected, "{sentence:?}");
+        }
+        assert_eq!(counts.tokens(), 13);
+        assert!(format!("{counts:?}").contains("tokens: 13"));
     }
 
     #[test]

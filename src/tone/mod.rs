@@ -157,7 +157,7 @@ struct Cue {
 }
 
 /// A lexicon match before the rules, by token index.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Match {
     start: usize,
     end: usize,
@@ -167,7 +167,7 @@ struct Match {
 /// Scores sentences with a lexicon. Its working lists are kept from one sentence to the
 /// next: allocated afresh for each sentence with a hit, they were 1% of a run on 1 GB
 /// (the allocator's bookkeeping, out of the cache by then, more than the copies).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Scorer<'a> {
     lexicon: &'a Lexicon,
     matches: Vec<Match>,
