@@ -611,40 +611,40 @@ impl Once {
     }
 }
 
-/// Where a phrase's counts are, in 32 bits: at `i` in the table's [`Once`] records while
-/// it has been seen once, else at `i` in its vector of [`Gram`]s.
+/// Where a phrase's counts are: at `i` in the table's [`Once`] records while it has been
+/// seen once, else at `i` in its vector of [`Gram`]s. The index holds it as 32 bits
+/// ([`Place::bits`]): a bucket of plain integers is allocated zeroed, with no pass writing
+/// it empty as the index grows.
 #[derive(Debug, Clone, Copy)]
-struct Slot(u32);
-
-/// The bit of a [`Slot`] that says the phrase was seen once.
-const ONCE: u32 = 1 << 31;
-
-/// A [`Slot`] unpacked.
 enum Place {
     Once(usize),
     Full(usize),
 }
 
-impl Slot {
-    fn once(i: usize) -> Slot {
+/// The bit of a place's [`Place::bits`] that says the phrase was seen once.
+const ONCE: u32 = 1 << 31;
+
+impl Place {
+    /// The place as the index holds it.
+    fn bits(self) -> u32 {
+        let (i, once) = match self {
+            Place::Once(i) => (i, ONCE),
+            Place::Full(i) => (i, 0),
+        };
         assert!(i < ONCE as usize, "phrase table past 2^31 entries");
-        Slot(ONCE | i as u32)
+        once | i as u32
     }
 
-    fn full(i: usize) -> Slot {
-        assert!(i < ONCE as usize, "phrase table past 2^31 entries");
-        Slot(i as u32)
-    }
-
-    fn place(self) -> Place {
-        match self.0 & ONCE {
-            0 => Place::Full(self.0 as usize),
-            _ => Place::Once((self.0 & !ONCE) as usize),
+    /// The place the index holds as `bits`.
+    fn of(bits: u32) -> Place {
+        match bits & ONCE {
+            0 => Place::Full(bits as usize),
+            _ => Place::Once((bits & !ONCE) as usize),
         }
     }
 }
 
-/// The corpus's phrases by hash: the index maps each to a [`Slot`] of 32 bits, and the
+/// The corpus's phrases by hash: the index maps each to its [`Place`] in 32 bits, and the
 /// phrases themselves are in vectors in the order they came, those seen once as [`Once`]
 /// records and the others as `Gram`s (their keys in a vector apart). Vectors are written
 /// one entry after the other, so memory reserved for the largest table is touched only as
@@ -652,8 +652,7 @@ impl Slot {
 /// it was 40) and its lookups are prefetched (see [`Index`]).
 #[derive(Debug, Clone, Default)]
 struct Table {
-    /// Slots by their bits: a bucket of plain integers is allocated zeroed,
-    /// with no pass writing it empty as the index grows.
+    /// Each phrase's [`Place::bits`].
     index: Index<u64, u32>,
     /// Phrases seen once; those since seen again stay here, unused, until the next prune.
     once: Vec<Once>,
@@ -689,7 +688,9 @@ impl Table {
     /// Records a phrase seen once, in document `doc_id`, unless it is already known:
     /// returns whether it was new.
     fn insert_once(&mut self, key: u64, once: Once, doc_id: &Arc<str>) -> bool {
-        let (_, new) = self.index.get_or_insert(key, Slot::once(self.once.len()).0);
+        let (_, new) = self
+            .index
+            .get_or_insert(key, Place::Once(self.once.len()).bits());
         if new {
             self.once.push(once);
             if self.last_doc != Some(once.doc) {
@@ -704,13 +705,13 @@ impl Table {
     /// if it was.
     fn entry(&mut self, key: u64) -> &mut Gram {
         let next = self.full.len();
-        let (slot, _) = self.index.get_or_insert(key, Slot::full(next).0);
-        let gram = match Slot(*slot).place() {
+        let (bits, _) = self.index.get_or_insert(key, Place::Full(next).bits());
+        let gram = match Place::of(*bits) {
             Place::Full(i) if i < next => return &mut self.full[i],
             // Just put in by `or_insert`: a new phrase.
             Place::Full(_) => Gram::default(),
             Place::Once(i) => {
-                *slot = Slot::full(next).0;
+                *bits = Place::Full(next).bits();
                 self.once[i].gram(&self.docs)
             }
         };
@@ -721,7 +722,7 @@ impl Table {
 
     /// The `Gram` of a phrase seen at least twice.
     fn get(&self, key: &u64) -> Option<&Gram> {
-        match Slot(self.index.get(*key)?).place() {
+        match Place::of(self.index.get(*key)?) {
             Place::Full(i) => Some(&self.full[i]),
             Place::Once(_) => None,
         }
@@ -736,7 +737,7 @@ impl Table {
     /// cache already ([`Table::prefetch`], some phrases before): the records are larger
     /// than the cache too, and reading one was the longest wait of adding a document.
     fn prefetch_record(&self, key: u64) {
-        match self.index.get(key).map(|bits| Slot(bits).place()) {
+        match self.index.get(key).map(Place::of) {
             Some(Place::Full(i)) => prefetch(&self.full[i]),
             Some(Place::Once(i)) => prefetch(&self.once[i]),
             None => {}
@@ -770,7 +771,7 @@ impl Table {
             if let Some(&ahead) = self.keys.get(i + PREFETCH_AHEAD) {
                 self.index.prefetch(ahead);
             }
-            self.index.get_or_insert(key, Slot::full(i).0);
+            self.index.get_or_insert(key, Place::Full(i).bits());
         }
     }
 
@@ -795,18 +796,16 @@ impl Table {
     /// Every phrase's hash and count, those seen once included.
     #[cfg(test)]
     fn counts(&self) -> impl Iterator<Item = (u64, u64)> {
-        self.index
-            .iter()
-            .map(|(key, slot)| match Slot(slot).place() {
-                Place::Once(_) => (key, 1),
-                Place::Full(i) => (key, self.full[i].count),
-            })
+        self.index.iter().map(|(key, bits)| match Place::of(bits) {
+            Place::Once(_) => (key, 1),
+            Place::Full(i) => (key, self.full[i].count),
+        })
     }
 
     /// Every phrase with its `Gram`, those seen once included.
     fn into_grams(mut self) -> impl Iterator<Item = (u64, Gram)> {
         let once: Vec<(u64, Gram)> = (self.index.iter())
-            .filter_map(|(key, slot)| match Slot(slot).place() {
+            .filter_map(|(key, bits)| match Place::of(bits) {
                 Place::Once(i) => Some((key, self.once[i].gram(&self.docs))),
                 Place::Full(_) => None,
             })
