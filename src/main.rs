@@ -704,7 +704,7 @@ fn explain(args: ExplainArgs) -> Result<()> {
             .iter()
             .map(|t| {
                 let term = norm.term(t.term);
-                let stop = if term.stop { "*" } else { "" };
+                let stop = if norm.info(t.term).stop { "*" } else { "" };
                 format!("{}{stop}→{}", t.span.of(text), term.stem)
             })
             .collect();

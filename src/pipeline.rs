@@ -446,7 +446,7 @@ impl Analyzer {
             let (n_tokens, n_content) = (tokens.iter())
                 .filter(|t| t.kind != TokenKind::Punct)
                 .fold((0, 0), |(all, content), t| {
-                    (all + 1, content + u64::from(!norm.term(t.term).stop))
+                    (all + 1, content + u64::from(!norm.info(t.term).stop))
                 });
             let counts = Counts::sentence(n_tokens, n_content, tone_counts);
             sections[sentence.section].counts += counts;
@@ -478,7 +478,7 @@ impl Analyzer {
         // the words asked about are gathered.
         let asked = lower_case_asked(text, &mentions);
         let lowercase: FxHashSet<u64> = (worker.terms.iter())
-            .map(|(id, _)| norm.term(id))
+            .map(|(id, _)| norm.info(id))
             .filter(|term| term.starts_lower && asked.contains(&term.hash))
             .map(|term| term.hash)
             .collect();

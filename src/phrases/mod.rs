@@ -211,7 +211,7 @@ impl PhraseCounter {
     /// document, after its last sentence and before [`PhraseCounter::top_per_section`].
     pub fn add_words(&mut self, terms: &TermCounts, norm: &Normalizer) {
         for (id, count) in terms.iter() {
-            *self.words.entry(norm.term(id).hash).or_default() += u64::from(count);
+            *self.words.entry(norm.info(id).hash).or_default() += u64::from(count);
         }
         self.tokens += terms.tokens();
     }
@@ -231,7 +231,7 @@ impl PhraseCounter {
             let mut words = std::mem::take(&mut self.run);
             words.clear();
             words.extend(run.iter().map(|t| {
-                let term = norm.term(t.term);
+                let term = norm.info(t.term);
                 RunWord {
                     hash: term.hash,
                     surface: term.surface_hash,

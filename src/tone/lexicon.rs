@@ -10,7 +10,7 @@ use crate::datafile::DataFile;
 use crate::error::Error;
 use crate::matcher::{BitSet, PhraseTable};
 use crate::span::Span;
-use crate::tokenize::{Normalizer, Term, TokenKind, tokens, word_hash};
+use crate::tokenize::{Normalizer, TermInfo, TokenKind, tokens, word_hash};
 
 /// The built-in lexicon, compiled into the binary.
 pub const BUILTIN_LEXICON: &str = include_str!("../../data/lexicon/lexicon.csv");
@@ -352,7 +352,7 @@ impl Lexicon {
     }
 
     /// Longest term matching the stems whose [`word_hash`]es are `at(0), at(1), …` (as in
-    /// [`Term::stem_hash`]): its length and index.
+    /// [`TermInfo::stem_hash`]): its length and index.
     pub fn match_term<'s>(&self, at: impl Fn(usize) -> Option<&'s u64>) -> Option<(usize, u32)> {
         self.terms.longest(at).map(|(n, &i)| (n, i))
     }
@@ -381,8 +381,8 @@ impl Lexicon {
 
     /// False when no term, rule word or word form can start at a word with these normal
     /// forms, which is so for most words: they need no lookup.
-    pub fn may_start(&self, term: &Term) -> bool {
-        term.tail_stem.is_some()
+    pub fn may_start(&self, term: &TermInfo) -> bool {
+        term.has_tail_stem
             || self.may_start_term(term)
             || self.may_start_modifier(term)
             || self.may_start_form(term)
@@ -390,17 +390,17 @@ impl Lexicon {
 
     /// False when no term can start with this word's stem ([`Lexicon::match_term`] on
     /// it finds nothing).
-    pub fn may_start_term(&self, term: &Term) -> bool {
+    pub fn may_start_term(&self, term: &TermInfo) -> bool {
         self.terms.may_start(&term.stem_hash)
     }
 
     /// False when no rule word can start with this word's stem.
-    pub fn may_start_modifier(&self, term: &Term) -> bool {
+    pub fn may_start_modifier(&self, term: &TermInfo) -> bool {
         self.modifiers.may_start(&term.stem_hash)
     }
 
     /// False when [`Lexicon::match_form`] finds nothing for this word.
-    pub fn may_start_form(&self, term: &Term) -> bool {
+    pub fn may_start_form(&self, term: &TermInfo) -> bool {
         !self.prefixes.is_empty() || self.form_starts.contains(term.hash as usize)
     }
 

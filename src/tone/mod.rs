@@ -221,7 +221,7 @@ impl<'a> Scorer<'a> {
     /// longest first at each position; where a term and a rule word start together, the
     /// longer one wins and equal ones both stay.
     fn find_matches(&mut self, tokens: &[Token], norm: &Normalizer) {
-        let stem = |i: usize| tokens.get(i).map(|t| &norm.term(t.term).stem_hash);
+        let stem = |i: usize| tokens.get(i).map(|t| &norm.info(t.term).stem_hash);
         let (matches, cues) = (&mut self.matches, &mut self.cues);
         matches.clear();
         cues.clear();
@@ -231,31 +231,35 @@ impl<'a> Scorer<'a> {
                 i += 1;
                 continue;
             }
-            let normal = norm.term(tokens[i].term);
-            let contracted_negator = normal.contracted_negation;
-            if !contracted_negator && !self.lexicon.may_start(normal) {
+            let info = norm.info(tokens[i].term);
+            let contracted_negator = info.contracted_negation;
+            if !contracted_negator && !self.lexicon.may_start(info) {
                 i += 1;
                 continue;
             }
-            let lower = &*normal.lower;
-            let tail = normal.tail_stem.as_deref();
+            // The forms are read only where a lookup needs them: they are not beside the
+            // hashes (see `TermInfo`).
+            let forms = || norm.term(tokens[i].term);
             // Each kind of key looked up only where one may start: the three lookups were
             // a tenth of the tone stage, most of them certain to fail.
             let lexicon = &self.lexicon;
-            let term = (lexicon.may_start_term(normal))
+            let term = (lexicon.may_start_term(info))
                 .then(|| lexicon.match_term(|k| stem(i + k)))
                 .flatten()
                 .or_else(|| {
-                    let tail = word_hash(tail?);
+                    if !info.has_tail_stem {
+                        return None;
+                    }
+                    let tail = word_hash(forms().tail_stem.as_deref()?);
                     lexicon.match_term(|k| if k == 0 { Some(&tail) } else { stem(i + k) })
                 });
-            let mut cue = (lexicon.may_start_modifier(normal))
+            let mut cue = (lexicon.may_start_modifier(info))
                 .then(|| lexicon.match_modifier(|k| stem(i + k)))
                 .flatten();
             let term = term.or_else(|| {
                 let index = lexicon
-                    .may_start_form(normal)
-                    .then(|| lexicon.match_form(lower));
+                    .may_start_form(info)
+                    .then(|| lexicon.match_form(&forms().lower));
                 index.flatten().map(|index| (1, index))
             });
             if cue.is_none() && contracted_negator {
