@@ -379,29 +379,29 @@ impl Lexicon {
         true
     }
 
-    /// False when no term, rule word or word form can start at a word with these normal
-    /// forms, which is so for most words: they need no lookup.
-    pub fn may_start(&self, term: &TermInfo) -> bool {
-        term.has_tail_stem
-            || self.may_start_term(term)
-            || self.may_start_modifier(term)
-            || self.may_start_form(term)
+    /// False when no term, rule word or word form can start at a word with these hashes
+    /// and flags, which is so for most words: they need no lookup.
+    pub fn may_start(&self, info: &TermInfo) -> bool {
+        info.has_tail_stem
+            || self.may_start_term(info)
+            || self.may_start_modifier(info)
+            || self.may_start_form(info)
     }
 
     /// False when no term can start with this word's stem ([`Lexicon::match_term`] on
     /// it finds nothing).
-    pub fn may_start_term(&self, term: &TermInfo) -> bool {
-        self.terms.may_start(&term.stem_hash)
+    pub fn may_start_term(&self, info: &TermInfo) -> bool {
+        self.terms.may_start(&info.stem_hash)
     }
 
     /// False when no rule word can start with this word's stem.
-    pub fn may_start_modifier(&self, term: &TermInfo) -> bool {
-        self.modifiers.may_start(&term.stem_hash)
+    pub fn may_start_modifier(&self, info: &TermInfo) -> bool {
+        self.modifiers.may_start(&info.stem_hash)
     }
 
     /// False when [`Lexicon::match_form`] finds nothing for this word.
-    pub fn may_start_form(&self, term: &TermInfo) -> bool {
-        !self.prefixes.is_empty() || self.form_starts.contains(term.hash as usize)
+    pub fn may_start_form(&self, info: &TermInfo) -> bool {
+        !self.prefixes.is_empty() || self.form_starts.contains(info.hash as usize)
     }
 
     /// The word-form term matching a lower-case word: exact form first, then the longest

@@ -247,6 +247,7 @@ impl<'a> Scorer<'a> {
                 .then(|| lexicon.match_term(|k| stem(i + k)))
                 .flatten()
                 .or_else(|| {
+                    // The flag first: it spares reading the forms of every other word.
                     if !info.has_tail_stem {
                         return None;
                     }
