@@ -479,8 +479,8 @@ impl Analyzer {
         let asked = lower_case_asked(text, &mentions);
         let lowercase: FxHashSet<u64> = (worker.terms.iter())
             .map(|(id, _)| norm.info(id))
-            .filter(|term| term.starts_lower && asked.contains(&term.hash))
-            .map(|term| term.hash)
+            .filter(|info| info.starts_lower && asked.contains(&info.hash))
+            .map(|info| info.hash)
             .collect();
         mentions.retain(|m| !is_common_noun(text, &m.mention, &lowercase));
         totals.mentions = mentions.len() as u64;

@@ -182,7 +182,7 @@ fn word_len(s: &str) -> usize {
 /// end, where [`word_len_slow`] would end it, or `None` for what only that function
 /// decides. Its parts are joined across a hyphen before a letter or a digit ("pro-war",
 /// "COVID-19") and an apostrophe before a letter ("Russia's"). It ends at a colon or a
-/// period, unless the word may start an address ("http:", "https:", "www."), or, for a
+/// period, unless the word starts an address ([`starts_address`]), or, for a
 /// period, a lower-case letter or a digit follows ("example.com", "3.5") or the word's
 /// first run is one or two letters and digits (a dotted acronym such as "U.S." or "Ph.D."
 /// is told by its start). Anything non-ASCII is left to the slow path. Every sentence's
@@ -191,14 +191,6 @@ fn ascii_word_len(b: &[u8], run: usize) -> Option<usize> {
     if run == 0 {
         return None;
     }
-    // Asked only at a colon or a period: most words end at neither.
-    let may_be_address = || {
-        let starts = |prefix: &[u8]| {
-            b.get(..prefix.len())
-                .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
-        };
-        starts(b"http:") || starts(b"https:") || starts(b"www.")
-    };
     let mut end = run;
     loop {
         let next = b.get(end + 1).copied();
@@ -207,8 +199,9 @@ fn ascii_word_len(b: &[u8], run: usize) -> Option<usize> {
             Some(&c) if CLASS[usize::from(c)] == ENDS_WORD => return Some(end),
             Some(b'-') if next.is_some_and(|n| n.is_ascii_alphanumeric()) => {}
             Some(b'\'') if next.is_some_and(|n| n.is_ascii_alphabetic()) => {}
-            Some(b':') if !may_be_address() => return Some(end),
-            Some(b'.') if run >= 3 && !may_be_address() => {
+            // Asked only at a colon or a period: most words end at neither.
+            Some(b':') if !starts_address(b) => return Some(end),
+            Some(b'.') if run >= 3 && !starts_address(b) => {
                 let joins = next
                     .is_some_and(|n| !n.is_ascii() || n.is_ascii_lowercase() || n.is_ascii_digit());
                 return (!joins).then_some(end);
@@ -233,10 +226,7 @@ fn alnum_run(b: &[u8]) -> usize {
 /// were one).
 #[inline(never)]
 fn word_len_slow(s: &str) -> usize {
-    // Only "http…" and "www…" can start an address.
-    if s.starts_with(['h', 'H', 'w', 'W'])
-        && let Some(len) = url_len(s)
-    {
+    if let Some(len) = url_len(s) {
         return len;
     }
     if let Some(len) = dotted_acronym_len(s) {
@@ -296,9 +286,21 @@ fn dotted_acronym_len(s: &str) -> Option<usize> {
     (groups >= 2 && !next_alnum).then_some(pos)
 }
 
+/// Whether `b` starts with "http://", "https://" or "www.", in any case: where
+/// [`url_len`] reads an address.
+fn starts_address(b: &[u8]) -> bool {
+    // The first letter first: the quick path asks at every sentence's last word.
+    let Some(b'h' | b'H' | b'w' | b'W') = b.first() else {
+        return false;
+    };
+    ["http://", "https://", "www."].iter().any(|prefix| {
+        b.get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix.as_bytes()))
+    })
+}
+
 fn url_len(s: &str) -> Option<usize> {
-    let lower_prefix = |p: &str| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
-    if !(lower_prefix("http://") || lower_prefix("https://") || lower_prefix("www.")) {
+    if !starts_address(s.as_bytes()) {
         return None;
     }
     let end = s
@@ -949,12 +951,17 @@ mod tests {
         /// The key read in place is the key of the surface copied out, for every span of
         /// 1 to 20 bytes, at the text's end too.
         #[test]
-        fn packed_in_place_is_packed(text in "[a-zé’ .,-]{0,40}", a in 0usize..40, n in 1usize..20) {
+        fn packed_in_place_is_packed(text in "[a-zé’ .,-]{1,40}", a in 0usize..40, n in 1usize..20) {
             let starts: Vec<usize> = (0..text.len()).filter(|&i| text.is_char_boundary(i)).collect();
-            proptest::prop_assume!(!starts.is_empty());
             let start = starts[a % starts.len()];
-            let end = (start + n).min(text.len());
-            proptest::prop_assume!(text.is_char_boundary(end) && end > start);
+            // The last character boundary within `n` bytes, or the first past them: spans
+            // are drawn valid rather than rejected (a 20,000-case run gave up on rejects).
+            let boundary = |e: &usize| text.is_char_boundary(*e);
+            let end = (start + 1..=(start + n).min(text.len()))
+                .rev()
+                .find(boundary)
+                .or_else(|| (start + n..=text.len()).find(boundary))
+                .expect("the text's end is a boundary");
             let span = Span::new(start, end);
             proptest::prop_assert_eq!(packed_in(&text, span), packed(span.of(&text)));
         }

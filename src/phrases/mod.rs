@@ -231,11 +231,11 @@ impl PhraseCounter {
             let mut words = std::mem::take(&mut self.run);
             words.clear();
             words.extend(run.iter().map(|t| {
-                let term = norm.info(t.term);
+                let info = norm.info(t.term);
                 RunWord {
-                    hash: term.hash,
-                    surface: term.surface_hash,
-                    edge: t.kind == TokenKind::Word && !term.stop,
+                    hash: info.hash,
+                    surface: info.surface_hash,
+                    edge: t.kind == TokenKind::Word && !info.stop,
                     span: t.span,
                 }
             }));
