@@ -896,6 +896,65 @@ impl TermCounts {
     }
 }
 
+/// What a stage asks of every token that depends on the term alone, learnt at the term's
+/// first sight and kept by term id: one byte per term, whose meaning the stage gives it
+/// (0 is "not yet learnt", so a stage's learnt value must not be 0). Ids are handed out in
+/// order of first sight, so the frequent words of a text sit together in the first few
+/// cache lines, where looking the same things up in tables keyed by hash touched a line
+/// per word. Valid for one normalizer: a stage calls [`TermMarks::follow`] before
+/// reading, and a worker hands the marks from one document's stage to the next.
+#[derive(Debug, Clone, Default)]
+pub struct TermMarks {
+    /// By term id; 0 for a term not yet marked.
+    marks: Vec<u8>,
+    /// The [`Normalizer::generation`] the ids are from.
+    generation: u64,
+}
+
+impl TermMarks {
+    /// Forgets every mark if `norm`'s ids have changed meaning since they were learnt.
+    pub fn follow(&mut self, norm: &Normalizer) {
+        if self.generation != norm.generation() {
+            self.marks.clear();
+            self.generation = norm.generation();
+        }
+    }
+
+    /// The mark of `term`, worked out by `learn` (never 0) on first sight.
+    #[inline]
+    pub fn of(&mut self, term: TermId, learn: impl FnOnce() -> u8) -> u8 {
+        let at = term as usize;
+        if at >= self.marks.len() {
+            self.marks.resize(at + 1, 0);
+        }
+        match self.marks[at] {
+            0 => {
+                let mark = learn();
+                debug_assert_ne!(mark, 0, "a learnt mark is not 0");
+                self.marks[at] = mark;
+                mark
+            }
+            mark => mark,
+        }
+    }
+}
+
+/// Adds words until `norm` empties its cache ([`Normalizer::trim_cache`]), so that the
+/// ids it hands out next stand for other terms than before: for the tests of what stages
+/// remember by term id.
+#[cfg(test)]
+pub(crate) fn forget_every_term(norm: &mut Normalizer) {
+    let before = norm.generation();
+    let mut k = 0;
+    while norm.generation() == before {
+        norm.term_id(&format!("w{k}"), TokenKind::Word);
+        k += 1;
+        if k % 1024 == 0 {
+            norm.trim_cache();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,7 +25,7 @@ pub use gazetteer::{EntityType, Gazetteer, KnownEntity};
 
 use crate::matcher::{PhraseTable, WordList};
 use crate::span::{Span, collapse_whitespace};
-use crate::tokenize::{Normalizer, TermId, Token, TokenKind, fold_case, word_hash};
+use crate::tokenize::{Normalizer, TermMarks, Token, TokenKind, fold_case, word_hash};
 use gazetteer::{match_form, match_forms};
 
 /// How a mention was found.
@@ -724,19 +724,22 @@ static TITLE_TABLE: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
     titles
 });
 
-/// A [`WordClasses`] bit: no rule of the recognizer starts at the word. Most words are
+/// A word class bit (what the recognizer learns of each term, [`classify`], and keeps as
+/// its [`TermMarks`]): no rule of the recognizer starts at the word. Most words are
 /// in lower case and start no title, name or compound, and learning so was a fifth of the
 /// recognizer's time before it was learnt once per word.
 const PLAIN: u8 = 1;
-/// A [`WordClasses`] bit: a word that starts with a capital and may be part of a name
+/// A word class bit: a word that starts with a capital and may be part of a name
 /// (one of [`MONTHS`] only after a given name, which is decided per token).
 const CAPITALISED: u8 = 2;
-/// A [`WordClasses`] bit: one of [`MONTHS`].
+/// A word class bit: one of [`MONTHS`].
 const MONTH: u8 = 4;
-/// A [`WordClasses`] bit: the other bits are known.
+/// A word class bit: the other bits are known.
 const CLASSIFIED: u8 = 8;
 
-/// The bits of [`WordClasses`] for a token of `kind` with match form `form`.
+/// The word class bits of a token of `kind` with match form `form`: a token's match form
+/// is a function of its surface, and so of its term, which is what lets the recognizer
+/// learn them once per term.
 fn classify(kind: TokenKind, form: &str, gazetteer: &Gazetteer) -> u8 {
     let word = kind == TokenKind::Word;
     let plain = !word
@@ -753,52 +756,12 @@ fn classify(kind: TokenKind, form: &str, gazetteer: &Gazetteer) -> u8 {
         | if month { MONTH } else { 0 }
 }
 
-/// What the recognizer asks of every word that depends on the word alone (see
-/// [`classify`]), by term id, learnt at the word's first sight: a token's match form is a
-/// function of its surface, and so of its term. Valid for one normalizer and one gazetteer;
-/// a worker hands it from one document's recognizer to the next
-/// ([`Recognizer::with_word_classes`]).
-#[derive(Debug, Clone, Default)]
-pub struct WordClasses {
-    /// By term id; 0 for a term not yet classified.
-    classes: Vec<u8>,
-    /// The [`Normalizer::generation`] the ids are from.
-    generation: u64,
-}
-
-impl WordClasses {
-    /// Forgets every class if `norm`'s ids have changed meaning since they were learnt.
-    fn follow(&mut self, norm: &Normalizer) {
-        if self.generation != norm.generation() {
-            self.classes.clear();
-            self.generation = norm.generation();
-        }
-    }
-
-    /// The class of `term`, worked out by `classify` on first sight.
-    #[inline]
-    fn of(&mut self, term: TermId, classify: impl FnOnce() -> u8) -> u8 {
-        let at = term as usize;
-        if at >= self.classes.len() {
-            self.classes.resize(at + 1, 0);
-        }
-        match self.classes[at] {
-            0 => {
-                let class = classify();
-                self.classes[at] = class;
-                class
-            }
-            class => class,
-        }
-    }
-}
-
 /// Finds entity mentions with a gazetteer and rules; keeps per-document memory of persons.
 #[derive(Debug)]
 pub struct Recognizer<'a> {
     gazetteer: &'a Gazetteer,
     /// Classes of the words met so far.
-    classes: WordClasses,
+    classes: TermMarks,
     /// Surname → (canonical, country) of persons met in the current document.
     surnames: FxHashMap<String, (String, String)>,
     /// Words seen capitalised inside a sentence in the current document: evidence that
@@ -827,7 +790,7 @@ impl<'a> Recognizer<'a> {
     pub fn new(gazetteer: &'a Gazetteer) -> Self {
         Recognizer {
             gazetteer,
-            classes: WordClasses::default(),
+            classes: TermMarks::default(),
             surnames: FxHashMap::default(),
             seen_capitalised: FxHashSet::default(),
             heads: FxHashMap::default(),
@@ -900,13 +863,13 @@ impl<'a> Recognizer<'a> {
     /// Starts from the classes of words another recognizer learnt over the same
     /// normalizer and gazetteer ([`Recognizer::take_word_classes`]), so that each document
     /// does not learn its words anew.
-    pub fn with_word_classes(mut self, classes: WordClasses) -> Self {
+    pub fn with_word_classes(mut self, classes: TermMarks) -> Self {
         self.classes = classes;
         self
     }
 
     /// The classes of words learnt so far, for the next document's recognizer.
-    pub fn take_word_classes(&mut self) -> WordClasses {
+    pub fn take_word_classes(&mut self) -> TermMarks {
         std::mem::take(&mut self.classes)
     }
 

@@ -379,15 +379,6 @@ impl Lexicon {
         true
     }
 
-    /// False when no term, rule word or word form can start at a word with these hashes
-    /// and flags, which is so for most words: they need no lookup.
-    pub fn may_start(&self, info: &TermInfo) -> bool {
-        info.has_tail_stem
-            || self.may_start_term(info)
-            || self.may_start_modifier(info)
-            || self.may_start_form(info)
-    }
-
     /// False when no term can start with this word's stem ([`Lexicon::match_term`] on
     /// it finds nothing).
     pub fn may_start_term(&self, info: &TermInfo) -> bool {

@@ -29,7 +29,7 @@ pub use lexicon::{Class, Entry, Lexicon, Modifier, ModifierKind, Polarity};
 
 use crate::metrics::{Milli, ToneCounts};
 use crate::span::Span;
-use crate::tokenize::{Normalizer, Token, TokenKind, word_hash};
+use crate::tokenize::{Normalizer, TermInfo, TermMarks, Token, TokenKind, word_hash};
 
 /// Words between a negator and the first hit it negates, at most (exclusive).
 const NEGATION_WINDOW: usize = 5;
@@ -164,12 +164,42 @@ struct Match {
     hit: Hit,
 }
 
+/// A bit of what the scorer learns of each term ([`starts_at`]): learnt (always set).
+const LEARNT: u8 = 1;
+/// A term may start with the word's stem.
+const TERM: u8 = 2;
+/// The word has a [`Term::tail_stem`](crate::tokenize::Term::tail_stem), which may start a
+/// term.
+const TAIL_STEM: u8 = 4;
+/// A rule word may start with the word's stem.
+const MODIFIER: u8 = 8;
+/// A word-form term may match the word.
+const FORM: u8 = 16;
+/// The word negates by itself ([`TermInfo::contracted_negation`]).
+const NEGATION: u8 = 32;
+
+/// Which keys of `lexicon` may start at a word with these hashes and flags: most words
+/// start none and need no lookup. Asked once per term: asked of each token, the three
+/// bitmaps (8 KiB each, a word's bit anywhere in them) took a first-level cache miss for
+/// most words (cachegrind on 10 MB: 2.4M of the tone stage's 3.3M).
+fn starts_at(lexicon: &Lexicon, info: &TermInfo) -> u8 {
+    let bit = |yes: bool, bit: u8| if yes { bit } else { 0 };
+    LEARNT
+        | bit(lexicon.may_start_term(info), TERM)
+        | bit(info.has_tail_stem, TAIL_STEM)
+        | bit(lexicon.may_start_modifier(info), MODIFIER)
+        | bit(lexicon.may_start_form(info), FORM)
+        | bit(info.contracted_negation, NEGATION)
+}
+
 /// Scores sentences with a lexicon. Its working lists are kept from one sentence to the
 /// next: allocated afresh for each sentence with a hit, they were 1% of a run on 1 GB
 /// (the allocator's bookkeeping, out of the cache by then, more than the copies).
 #[derive(Debug, Clone)]
 pub struct Scorer<'a> {
     lexicon: &'a Lexicon,
+    /// Which keys may start at each term ([`starts_at`]), learnt once per term.
+    starts: TermMarks,
     matches: Vec<Match>,
     cues: Vec<Cue>,
     clause: Vec<u32>,
@@ -181,6 +211,7 @@ impl<'a> Scorer<'a> {
     pub fn new(lexicon: &'a Lexicon) -> Self {
         Scorer {
             lexicon,
+            starts: TermMarks::default(),
             matches: Vec::new(),
             cues: Vec::new(),
             clause: Vec::new(),
@@ -188,10 +219,24 @@ impl<'a> Scorer<'a> {
         }
     }
 
+    /// Starts from what another scorer learnt of each term over the same normalizer and
+    /// lexicon ([`Scorer::take_term_marks`]), so that each document does not learn its
+    /// words anew.
+    pub fn with_term_marks(mut self, marks: TermMarks) -> Self {
+        self.starts = marks;
+        self
+    }
+
+    /// What was learnt of each term so far, for the next document's scorer.
+    pub fn take_term_marks(&mut self) -> TermMarks {
+        std::mem::take(&mut self.starts)
+    }
+
     /// The lexicon hits of one sentence's tokens, with every rule applied (valid until the
     /// next sentence is scored).
     pub fn score(&mut self, text: &str, tokens: &[Token], norm: &Normalizer) -> &[Hit] {
         self.hits.clear();
+        self.starts.follow(norm);
         self.find_matches(tokens, norm);
         if self.matches.is_empty() {
             return &self.hits;
@@ -231,36 +276,35 @@ impl<'a> Scorer<'a> {
                 i += 1;
                 continue;
             }
-            let info = norm.info(tokens[i].term);
-            let contracted_negator = info.contracted_negation;
-            if !contracted_negator && !self.lexicon.may_start(info) {
+            let id = tokens[i].term;
+            let starts = (self.starts).of(id, || starts_at(self.lexicon, norm.info(id)));
+            if starts == LEARNT {
                 i += 1;
                 continue;
             }
+            let contracted_negator = starts & NEGATION != 0;
             // The forms are read only where a lookup needs them: they are not beside the
             // hashes (see `TermInfo`).
             let forms = || norm.term(tokens[i].term);
             // Each kind of key looked up only where one may start: the three lookups were
             // a tenth of the tone stage, most of them certain to fail.
             let lexicon = &self.lexicon;
-            let term = (lexicon.may_start_term(info))
+            let term = (starts & TERM != 0)
                 .then(|| lexicon.match_term(|k| stem(i + k)))
                 .flatten()
                 .or_else(|| {
                     // The flag first: it spares reading the forms of every other word.
-                    if !info.has_tail_stem {
+                    if starts & TAIL_STEM == 0 {
                         return None;
                     }
                     let tail = word_hash(forms().tail_stem.as_deref()?);
                     lexicon.match_term(|k| if k == 0 { Some(&tail) } else { stem(i + k) })
                 });
-            let mut cue = (lexicon.may_start_modifier(info))
+            let mut cue = (starts & MODIFIER != 0)
                 .then(|| lexicon.match_modifier(|k| stem(i + k)))
                 .flatten();
             let term = term.or_else(|| {
-                let index = lexicon
-                    .may_start_form(info)
-                    .then(|| lexicon.match_form(&forms().lower));
+                let index = (starts & FORM != 0).then(|| lexicon.match_form(&forms().lower));
                 index.flatten().map(|index| (1, index))
             });
             if cue.is_none() && contracted_negator {

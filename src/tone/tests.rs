@@ -148,3 +148,27 @@ fn hyphenated_compounds_match_on_their_last_part() {
     let (_, e) = hits("A UN-brokered ceasefire.");
     assert_eq!(e, "UN-brokered(+3.0); ceasefire(+6.0)");
 }
+
+/// What a scorer learnt of each term is forgotten when the normalizer empties its cache and
+/// hands the same ids to other words: "sanctions" takes the id that the plain "they" had,
+/// and a scorer handed the marks of an earlier document still scores it.
+#[test]
+fn term_marks_follow_the_normalizer_when_it_forgets_its_terms() {
+    let l = lexicon();
+    let mut n = Normalizer::default();
+    let mut marks = TermMarks::default();
+    let mut evidence_of = |n: &mut Normalizer, text: &str| {
+        let mut tokens = Vec::new();
+        n.tokenize(text, Span::new(0, text.len()), &mut tokens);
+        let mut scorer = Scorer::new(&l).with_term_marks(std::mem::take(&mut marks));
+        let e = evidence(text, scorer.score(text, &tokens, n));
+        marks = scorer.take_term_marks();
+        e
+    };
+    assert_eq!(evidence_of(&mut n, "they met again"), "");
+    crate::tokenize::forget_every_term(&mut n);
+    assert_eq!(
+        evidence_of(&mut n, "sanctions hurt trade"),
+        "sanctions(-5.0); trade(+2.0)"
+    );
+}
