@@ -13,14 +13,14 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::corpus::Document;
 use crate::entities::{
-    EntityType, Gazetteer, Mention, Recognizer, is_common_noun, lower_case_asked,
+    EntityType, Gazetteer, Mention, Recognizer, WordClasses, is_common_noun, lower_case_asked,
 };
 use crate::metrics::{Counts, ToneCounts, earliest};
 use crate::phrases::{DocPhrases, PhraseCounter, PhraseCounts, PhraseOptions};
 use crate::segment::{self, Layout};
 use crate::span::collapse_whitespace_cow;
-use crate::tokenize::{Normalizer, Stems, TermCounts, TermMarks, Token, TokenKind};
-use crate::tone::{self, Lexicon, Scorer};
+use crate::tokenize::{Normalizer, Stems, TermCounts, Token, TokenKind};
+use crate::tone::{self, KeyStarts, Lexicon, Scorer};
 
 /// Entities and phrases listed per section in `sections.csv`.
 pub const TOP_PER_SECTION: usize = 5;
@@ -46,10 +46,10 @@ pub struct Worker {
     tokens: Vec<Token>,
     terms: TermCounts,
     phrases: PhraseCounter,
-    /// What the recognizer and the scorer learnt of each term, handed from one document's
-    /// to the next.
-    word_classes: TermMarks,
-    tone_starts: TermMarks,
+    /// What the recognizer learnt of each term, handed from one document's to the next.
+    word_classes: WordClasses,
+    /// What the tone scorer learnt of each term, handed on likewise.
+    key_starts: KeyStarts,
 }
 
 impl Worker {
@@ -415,7 +415,7 @@ impl Analyzer {
         let seg = segment::segment(doc);
         worker.normalizer.trim_cache();
         let mut scorer =
-            Scorer::new(&self.lexicon).with_term_marks(std::mem::take(&mut worker.tone_starts));
+            Scorer::new(&self.lexicon).with_key_starts(std::mem::take(&mut worker.key_starts));
         let mut recognizer = Recognizer::new(&self.gazetteer)
             .with_untyped_names(self.untyped_names)
             .with_word_classes(std::mem::take(&mut worker.word_classes));
@@ -477,7 +477,7 @@ impl Analyzer {
         let norm = &worker.normalizer;
         recognizer.finish_document(&mut mentions);
         worker.word_classes = recognizer.take_word_classes();
-        worker.tone_starts = scorer.take_term_marks();
+        worker.key_starts = scorer.take_key_starts();
         // Case-folded words seen in lower case: a capitalised word that also occurs in
         // lower case in the same document ("Government", "Nation") is a common noun. Only
         // the words asked about are gathered.

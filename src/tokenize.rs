@@ -623,8 +623,17 @@ pub struct Normalizer {
     terms: Vec<Term>,
     /// By term id, as `terms`.
     info: Vec<TermInfo>,
-    /// Times the cache was emptied: ids from before are not those after.
+    /// A [`fresh_stamp`], taken again whenever the cache is emptied: ids from before are
+    /// not those after, nor those of another normalizer.
     generation: u64,
+}
+
+/// A number no other call returns in this process: it tells apart the generations of
+/// every normalizer (what a stage learnt by term id from one is never read as learnt from
+/// another) and the versions of the data a stage learns from ([`TermMarks`]).
+pub(crate) fn fresh_stamp() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// A surface of at most 15 bytes as one integer: its bytes, then its length in the last.
@@ -684,7 +693,7 @@ impl Normalizer {
             ids: FxHashMap::default(),
             terms: Vec::new(),
             info: Vec::new(),
-            generation: 0,
+            generation: fresh_stamp(),
         }
     }
 
@@ -816,13 +825,13 @@ impl Normalizer {
             self.ids.clear();
             self.terms.clear();
             self.info.clear();
-            self.generation += 1;
+            self.generation = fresh_stamp();
         }
     }
 
     /// Changes whenever ids handed out before may stand for other terms since (see
-    /// [`Normalizer::trim_cache`]): what a caller remembers by term id is valid while the
-    /// generation it was learnt in lasts.
+    /// [`Normalizer::trim_cache`]), and differs from every other normalizer's: what a
+    /// caller remembers by term id is valid while the generation it was learnt in lasts.
     pub fn generation(&self) -> u64 {
         self.generation
     }
@@ -901,28 +910,31 @@ impl TermCounts {
 /// (0 is "not yet learnt", so a stage's learnt value must not be 0). Ids are handed out in
 /// order of first sight, so the frequent words of a text sit together in the first few
 /// cache lines, where looking the same things up in tables keyed by hash touched a line
-/// per word. Valid for one normalizer: a stage calls [`TermMarks::follow`] before
-/// reading, and a worker hands the marks from one document's stage to the next.
+/// per word. Each stage wraps it in a type of its own, so that one stage's marks cannot
+/// be handed to another.
 #[derive(Debug, Clone, Default)]
-pub struct TermMarks {
+pub(crate) struct TermMarks {
     /// By term id; 0 for a term not yet marked.
     marks: Vec<u8>,
-    /// The [`Normalizer::generation`] the ids are from.
-    generation: u64,
+    /// The [`Normalizer::generation`] the ids are from, and the stamp of the data the
+    /// marks were learnt from (see [`fresh_stamp`]); 0 before anything is learnt.
+    learnt_from: (u64, u64),
 }
 
 impl TermMarks {
-    /// Forgets every mark if `norm`'s ids have changed meaning since they were learnt.
-    pub fn follow(&mut self, norm: &Normalizer) {
-        if self.generation != norm.generation() {
+    /// Forgets every mark unless it was learnt over `norm`'s current ids and data stamped
+    /// `data`: a stage calls it before reading marks.
+    pub(crate) fn follow(&mut self, norm: &Normalizer, data: u64) {
+        let now = (norm.generation(), data);
+        if self.learnt_from != now {
             self.marks.clear();
-            self.generation = norm.generation();
+            self.learnt_from = now;
         }
     }
 
     /// The mark of `term`, worked out by `learn` (never 0) on first sight.
     #[inline]
-    pub fn of(&mut self, term: TermId, learn: impl FnOnce() -> u8) -> u8 {
+    pub(crate) fn of(&mut self, term: TermId, learn: impl FnOnce() -> u8) -> u8 {
         let at = term as usize;
         if at >= self.marks.len() {
             self.marks.resize(at + 1, 0);

@@ -6,7 +6,7 @@ use crate::datafile::DataFile;
 use crate::error::Error;
 use crate::matcher::PhraseTable;
 use crate::span::Span;
-use crate::tokenize::{Token, tokens};
+use crate::tokenize::{Token, fresh_stamp, tokens};
 
 /// The built-in gazetteer, compiled into the binary.
 pub const BUILTIN_GAZETTEER: &str = include_str!("../../data/gazetteer/entities.csv");
@@ -98,6 +98,9 @@ pub struct Gazetteer {
     names: PhraseTable<u32>,
     /// First names that make an unknown capitalised run a person ("Herman Cain").
     given_names: rustc_hash::FxHashSet<String>,
+    /// A new [`fresh_stamp`] at every change, so that what a recognizer learnt of each
+    /// word from this gazetteer is not read once it has changed (0 for an empty one).
+    stamp: u64,
 }
 
 /// The form of a token used to match names: apostrophes unified and a possessive removed,
@@ -179,12 +182,18 @@ impl Gazetteer {
 
     /// Adds given names, one per line; blank lines and lines starting with `#` are skipped.
     pub fn add_given_names(&mut self, data: &str) {
+        self.stamp = fresh_stamp();
         for line in data.lines() {
             let name = line.trim();
             if !name.is_empty() && !name.starts_with('#') {
                 self.given_names.insert(name.to_string());
             }
         }
+    }
+
+    /// Changes whenever the gazetteer does (see [`fresh_stamp`]).
+    pub(crate) fn stamp(&self) -> u64 {
+        self.stamp
     }
 
     /// Whether `word` is a known given name (case-sensitive: "Herman", not "herman").
@@ -198,6 +207,7 @@ impl Gazetteer {
     /// names point to the new row; otherwise a repeated canonical name or an alias already
     /// used by another entity is an error naming both lines.
     pub fn add_csv(&mut self, name: &str, data: &str, overrides: bool) -> Result<usize, Error> {
+        self.stamp = fresh_stamp();
         let header = ["canonical", "type", "country", "role", "as_of", "aliases"];
         let file = DataFile::parse(name, data)?;
         file.expect_header(&header)?;

@@ -725,7 +725,7 @@ static TITLE_TABLE: LazyLock<PhraseTable<()>> = LazyLock::new(|| {
 });
 
 /// A word class bit (what the recognizer learns of each term, [`classify`], and keeps as
-/// its [`TermMarks`]): no rule of the recognizer starts at the word. Most words are
+/// its [`WordClasses`]): no rule of the recognizer starts at the word. Most words are
 /// in lower case and start no title, name or compound, and learning so was a fifth of the
 /// recognizer's time before it was learnt once per word.
 const PLAIN: u8 = 1;
@@ -756,12 +756,19 @@ fn classify(kind: TokenKind, form: &str, gazetteer: &Gazetteer) -> u8 {
         | if month { MONTH } else { 0 }
 }
 
+/// What the recognizer learnt of each word (whether a rule may start at it, whether it is
+/// capitalised, a month) over one normalizer and one gazetteer, handed from one document's
+/// recognizer to the next ([`Recognizer::with_word_classes`]) so that each document does
+/// not learn its words anew.
+#[derive(Debug, Clone, Default)]
+pub struct WordClasses(TermMarks);
+
 /// Finds entity mentions with a gazetteer and rules; keeps per-document memory of persons.
 #[derive(Debug)]
 pub struct Recognizer<'a> {
     gazetteer: &'a Gazetteer,
     /// Classes of the words met so far.
-    classes: TermMarks,
+    classes: WordClasses,
     /// Surname → (canonical, country) of persons met in the current document.
     surnames: FxHashMap<String, (String, String)>,
     /// Words seen capitalised inside a sentence in the current document: evidence that
@@ -790,7 +797,7 @@ impl<'a> Recognizer<'a> {
     pub fn new(gazetteer: &'a Gazetteer) -> Self {
         Recognizer {
             gazetteer,
-            classes: TermMarks::default(),
+            classes: WordClasses::default(),
             surnames: FxHashMap::default(),
             seen_capitalised: FxHashSet::default(),
             heads: FxHashMap::default(),
@@ -860,16 +867,16 @@ impl<'a> Recognizer<'a> {
         self
     }
 
-    /// Starts from the classes of words another recognizer learnt over the same
-    /// normalizer and gazetteer ([`Recognizer::take_word_classes`]), so that each document
-    /// does not learn its words anew.
-    pub fn with_word_classes(mut self, classes: TermMarks) -> Self {
+    /// Starts from the classes of words another recognizer learnt
+    /// ([`Recognizer::take_word_classes`]). Learnt over another normalizer, or another
+    /// gazetteer or version of it, they are forgotten at the first sentence.
+    pub fn with_word_classes(mut self, classes: WordClasses) -> Self {
         self.classes = classes;
         self
     }
 
     /// The classes of words learnt so far, for the next document's recognizer.
-    pub fn take_word_classes(&mut self) -> TermMarks {
+    pub fn take_word_classes(&mut self) -> WordClasses {
         std::mem::take(&mut self.classes)
     }
 
@@ -895,14 +902,14 @@ impl<'a> Recognizer<'a> {
         let gazetteer = self.gazetteer;
         // What each word is, decided once: the runs below ask again and again about the
         // same words.
-        self.classes.follow(norm);
+        self.classes.0.follow(norm, gazetteer.stamp());
         let mut classes = std::mem::take(&mut self.sentence_classes);
         classes.clear();
         classes.extend(
             (tokens.iter().zip(&forms))
                 .enumerate()
                 .map(|(i, (t, form))| {
-                    let class = (self.classes).of(t.term, || classify(t.kind, form, gazetteer));
+                    let class = (self.classes.0).of(t.term, || classify(t.kind, form, gazetteer));
                     let month_not_name =
                         class & MONTH != 0 && !month_surname(&forms, tokens, i, gazetteer);
                     match month_not_name {

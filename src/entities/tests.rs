@@ -160,6 +160,35 @@ fn word_classes_follow_the_normalizer_when_it_forgets_its_terms() {
     );
 }
 
+/// Nor are they read over another normalizer, whose ids stand for other words, or over a
+/// gazetteer that has changed since: "zorblax", a plain word, names a place once added.
+#[test]
+fn word_classes_are_not_read_over_another_normalizer_or_a_changed_gazetteer() {
+    let found = |r: &mut Recognizer, n: &mut Normalizer, text: &str| {
+        let mut tokens = Vec::new();
+        n.tokenize(text, crate::span::Span::new(0, text.len()), &mut tokens);
+        let mut out = Vec::new();
+        r.find(text, &tokens, n, &mut out);
+        (out.iter().map(|m| m.span.of(text).to_string())).collect::<Vec<_>>()
+    };
+    let mut g = Gazetteer::builtin();
+    let mut r = Recognizer::new(&g);
+    assert!(found(&mut r, &mut Normalizer::default(), "talks went on.").is_empty());
+    let russia = found(
+        &mut r,
+        &mut Normalizer::default(),
+        "Russia and Ukraine met.",
+    );
+    assert_eq!(russia, ["Russia", "Ukraine"]);
+    let mut n = Normalizer::default();
+    assert!(found(&mut r, &mut n, "they met in zorblax.").is_empty());
+    let classes = r.take_word_classes();
+    let zorblax = "canonical,type,country,role,as_of,aliases\nzorblax,GPE,,,,\n";
+    g.add_csv("z.csv", zorblax, true).unwrap();
+    let mut r = Recognizer::new(&g).with_word_classes(classes);
+    assert_eq!(found(&mut r, &mut n, "they met in zorblax."), ["zorblax"]);
+}
+
 /// The recognizer's per-sentence list of forms keeps its memory from one sentence to the
 /// next, relabelled for the next text's lifetime.
 #[test]

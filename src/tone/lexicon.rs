@@ -10,7 +10,7 @@ use crate::datafile::DataFile;
 use crate::error::Error;
 use crate::matcher::{BitSet, PhraseTable};
 use crate::span::Span;
-use crate::tokenize::{Normalizer, TermInfo, TokenKind, tokens, word_hash};
+use crate::tokenize::{Normalizer, TermInfo, TokenKind, fresh_stamp, tokens, word_hash};
 
 /// The built-in lexicon, compiled into the binary.
 pub const BUILTIN_LEXICON: &str = include_str!("../../data/lexicon/lexicon.csv");
@@ -126,6 +126,9 @@ pub struct Lexicon {
     prefixes: FxHashMap<Box<str>, u32>,
     /// Longest prefix in bytes, to bound the lookups per word.
     longest_prefix: usize,
+    /// A new [`fresh_stamp`] at every change, so that what a scorer learnt of each word
+    /// from this lexicon is not read once it has changed (0 for an empty lexicon).
+    stamp: u64,
 }
 
 /// Reads a lexicon-style data file: header checked, every row with all but the last
@@ -209,6 +212,7 @@ impl Lexicon {
     /// With `overrides`, a term already present is replaced (the `--lexicon-add` case);
     /// without it, a term whose stems repeat an earlier row of the same file is an error.
     pub fn add_terms(&mut self, name: &str, data: &str, overrides: bool) -> Result<usize, Error> {
+        self.stamp = fresh_stamp();
         let records = records(
             name,
             data,
@@ -286,6 +290,7 @@ impl Lexicon {
 
     /// Adds the rule words of a modifiers CSV (`term,kind,factor,notes`).
     pub fn add_modifiers(&mut self, name: &str, data: &str) -> Result<usize, Error> {
+        self.stamp = fresh_stamp();
         let records = records(name, data, &["term", "kind", "factor", "notes"])?;
         let mut normalizer = Normalizer::default();
         for (line, record) in &records.rows {
@@ -361,6 +366,7 @@ impl Lexicon {
     /// prefix when `prefix` is set (a LIWC `*` entry). Returns false if the form was
     /// already present (the first entry is kept).
     pub fn add_form(&mut self, form: &str, prefix: bool, entry: Entry) -> bool {
+        self.stamp = fresh_stamp();
         let table = if prefix {
             &mut self.prefixes
         } else {
@@ -393,6 +399,11 @@ impl Lexicon {
     /// False when [`Lexicon::match_form`] finds nothing for this word.
     pub fn may_start_form(&self, info: &TermInfo) -> bool {
         !self.prefixes.is_empty() || self.form_starts.contains(info.hash as usize)
+    }
+
+    /// Changes whenever the lexicon does (see [`fresh_stamp`]).
+    pub(crate) fn stamp(&self) -> u64 {
+        self.stamp
     }
 
     /// The word-form term matching a lower-case word: exact form first, then the longest

@@ -164,7 +164,8 @@ struct Match {
     hit: Hit,
 }
 
-/// A bit of what the scorer learns of each term ([`starts_at`]): learnt (always set).
+/// A bit of what the scorer learns of each term ([`starts_at`]): learnt. Always set, as a
+/// learnt mark must not be 0, which stands for "not yet learnt" ([`KeyStarts`]).
 const LEARNT: u8 = 1;
 /// A term may start with the word's stem.
 const TERM: u8 = 2;
@@ -192,14 +193,21 @@ fn starts_at(lexicon: &Lexicon, info: &TermInfo) -> u8 {
         | bit(info.contracted_negation, NEGATION)
 }
 
+/// Which keys of a lexicon may start at each term (by its stem, the stem of its last part,
+/// its lower-case form; whether it negates by itself), learnt by a scorer over one
+/// normalizer and one lexicon, handed from one document's scorer to the next
+/// ([`Scorer::with_key_starts`]) so that each document does not learn its words anew.
+#[derive(Debug, Clone, Default)]
+pub struct KeyStarts(TermMarks);
+
 /// Scores sentences with a lexicon. Its working lists are kept from one sentence to the
 /// next: allocated afresh for each sentence with a hit, they were 1% of a run on 1 GB
 /// (the allocator's bookkeeping, out of the cache by then, more than the copies).
 #[derive(Debug, Clone)]
 pub struct Scorer<'a> {
     lexicon: &'a Lexicon,
-    /// Which keys may start at each term ([`starts_at`]), learnt once per term.
-    starts: TermMarks,
+    /// Which keys may start at each term, learnt once per term.
+    starts: KeyStarts,
     matches: Vec<Match>,
     cues: Vec<Cue>,
     clause: Vec<u32>,
@@ -211,7 +219,7 @@ impl<'a> Scorer<'a> {
     pub fn new(lexicon: &'a Lexicon) -> Self {
         Scorer {
             lexicon,
-            starts: TermMarks::default(),
+            starts: KeyStarts::default(),
             matches: Vec::new(),
             cues: Vec::new(),
             clause: Vec::new(),
@@ -219,16 +227,16 @@ impl<'a> Scorer<'a> {
         }
     }
 
-    /// Starts from what another scorer learnt of each term over the same normalizer and
-    /// lexicon ([`Scorer::take_term_marks`]), so that each document does not learn its
-    /// words anew.
-    pub fn with_term_marks(mut self, marks: TermMarks) -> Self {
-        self.starts = marks;
+    /// Starts from what another scorer learnt of each term ([`Scorer::take_key_starts`]).
+    /// Learnt over another normalizer, or another lexicon or version of it, it is
+    /// forgotten at the first sentence scored.
+    pub fn with_key_starts(mut self, starts: KeyStarts) -> Self {
+        self.starts = starts;
         self
     }
 
     /// What was learnt of each term so far, for the next document's scorer.
-    pub fn take_term_marks(&mut self) -> TermMarks {
+    pub fn take_key_starts(&mut self) -> KeyStarts {
         std::mem::take(&mut self.starts)
     }
 
@@ -236,7 +244,7 @@ impl<'a> Scorer<'a> {
     /// next sentence is scored).
     pub fn score(&mut self, text: &str, tokens: &[Token], norm: &Normalizer) -> &[Hit] {
         self.hits.clear();
-        self.starts.follow(norm);
+        self.starts.0.follow(norm, self.lexicon.stamp());
         self.find_matches(tokens, norm);
         if self.matches.is_empty() {
             return &self.hits;
@@ -277,7 +285,7 @@ impl<'a> Scorer<'a> {
                 continue;
             }
             let id = tokens[i].term;
-            let starts = (self.starts).of(id, || starts_at(self.lexicon, norm.info(id)));
+            let starts = (self.starts.0).of(id, || starts_at(self.lexicon, norm.info(id)));
             if starts == LEARNT {
                 i += 1;
                 continue;

@@ -151,18 +151,18 @@ fn hyphenated_compounds_match_on_their_last_part() {
 
 /// What a scorer learnt of each term is forgotten when the normalizer empties its cache and
 /// hands the same ids to other words: "sanctions" takes the id that the plain "they" had,
-/// and a scorer handed the marks of an earlier document still scores it.
+/// and a scorer handed what an earlier document's learnt still scores it.
 #[test]
-fn term_marks_follow_the_normalizer_when_it_forgets_its_terms() {
+fn key_starts_follow_the_normalizer_when_it_forgets_its_terms() {
     let l = lexicon();
     let mut n = Normalizer::default();
-    let mut marks = TermMarks::default();
+    let mut starts = KeyStarts::default();
     let mut evidence_of = |n: &mut Normalizer, text: &str| {
         let mut tokens = Vec::new();
         n.tokenize(text, Span::new(0, text.len()), &mut tokens);
-        let mut scorer = Scorer::new(&l).with_term_marks(std::mem::take(&mut marks));
+        let mut scorer = Scorer::new(&l).with_key_starts(std::mem::take(&mut starts));
         let e = evidence(text, scorer.score(text, &tokens, n));
-        marks = scorer.take_term_marks();
+        starts = scorer.take_key_starts();
         e
     };
     assert_eq!(evidence_of(&mut n, "they met again"), "");
@@ -171,4 +171,47 @@ fn term_marks_follow_the_normalizer_when_it_forgets_its_terms() {
         evidence_of(&mut n, "sanctions hurt trade"),
         "sanctions(-5.0); trade(+2.0)"
     );
+}
+
+/// Nor is what was learnt over one normalizer read over another, whose ids stand for other
+/// words, or over a lexicon that has changed since.
+#[test]
+fn key_starts_are_not_read_over_another_normalizer_or_a_changed_lexicon() {
+    let score = |scorer: &mut Scorer, n: &mut Normalizer, text: &str| {
+        let mut tokens = Vec::new();
+        n.tokenize(text, Span::new(0, text.len()), &mut tokens);
+        evidence(text, scorer.score(text, &tokens, n))
+    };
+    let mut l = lexicon();
+    let mut scorer = Scorer::new(&l);
+    assert_eq!(
+        score(&mut scorer, &mut Normalizer::default(), "they met again"),
+        ""
+    );
+    let other = &mut Normalizer::default();
+    let sanctions = score(&mut scorer, other, "sanctions hurt trade");
+    assert_eq!(sanctions, "sanctions(-5.0); trade(+2.0)");
+    let starts = scorer.take_key_starts();
+    let mut n = Normalizer::default();
+    let mut scorer = Scorer::new(&l).with_key_starts(starts);
+    assert_eq!(score(&mut scorer, &mut n, "The zorblax went on."), "");
+    let starts = scorer.take_key_starts();
+    l.add_terms(
+        "z.csv",
+        &format!("{HEAD}zorblax,conflictual,material,5,\n"),
+        true,
+    )
+    .unwrap();
+    let mut scorer = Scorer::new(&l).with_key_starts(starts);
+    assert_eq!(
+        score(&mut scorer, &mut n, "The zorblax went on."),
+        "zorblax(-5.0)"
+    );
+}
+
+/// A contraction negates by itself, with no rule word for it in the lexicon.
+#[test]
+fn a_contracted_negation_negates() {
+    let (_, e) = hits("They didn't seek cooperation.");
+    assert_eq!(e, "cooperation(-3.0: negated by didn't)");
 }
