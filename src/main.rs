@@ -321,7 +321,11 @@ impl LexiconArgs {
         if replacements.iter().filter(|r| r.is_some()).count() > 1 {
             bail!("--lexicon, --dictionary and --vader each replace the built-in terms: give one");
         }
-        let mut lexicon = Lexicon::with_builtin_modifiers();
+        // The built-in terms, unless replaced: then the built-in rule words alone, first.
+        let mut lexicon = match replacements.iter().any(|r| r.is_some()) {
+            false => Lexicon::builtin(),
+            true => Lexicon::with_builtin_modifiers(),
+        };
         if let Some(path) = &self.lexicon {
             lexicon.add_terms(&path.display().to_string(), &read(path)?, false)?;
         } else if let Some(path) = &self.dictionary {
@@ -334,8 +338,6 @@ impl LexiconArgs {
             )?;
         } else if let Some(path) = &self.vader {
             dictionaries::load_vader(&mut lexicon, &path.display().to_string(), &read(path)?)?;
-        } else {
-            lexicon = Lexicon::builtin();
         }
         for path in &self.lexicon_add {
             lexicon.add_terms(&path.display().to_string(), &read(path)?, true)?;
@@ -369,6 +371,32 @@ impl LexiconArgs {
         Ok(DataChecksums {
             lexicon: of(&lexicon),
             gazetteer: of(&gazetteer),
+        })
+    }
+
+    /// The lexicon and the gazetteer. With `beside`, the gazetteer is built on a second
+    /// thread while the lexicon is built (about two fifths and three fifths of start-up's
+    /// work, before any document), unless no thread can be started (a process limit:
+    /// then in turn). The lexicon's error is the one reported when both fail, and in turn
+    /// the gazetteer is not built once the lexicon has failed, as before.
+    fn build(&self, beside: bool) -> Result<(Lexicon, Gazetteer)> {
+        std::thread::scope(|scope| {
+            let aside = beside
+                .then(|| {
+                    let thread = std::thread::Builder::new().name("gazetteer".into());
+                    thread.spawn_scoped(scope, || self.gazetteer())
+                })
+                .and_then(Result::ok);
+            let lexicon = self.lexicon();
+            // Joined before the lexicon's error is returned, so that its own outcome (even
+            // a panic) gives way to that error.
+            let gazetteer = aside.map(|thread| thread.join());
+            let lexicon = lexicon?;
+            let gazetteer = match gazetteer {
+                Some(joined) => joined.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?,
+                None => self.gazetteer()?,
+            };
+            Ok((lexicon, gazetteer))
         })
     }
 
@@ -447,25 +475,11 @@ fn prepare(args: &AnalysisArgs, output: PathBuf, progress: bool) -> Result<(RunC
     if !args.corpus.is_dir() {
         bail!("{}: not a folder", args.corpus.display());
     }
-    // The lexicon and the gazetteer are built side by side (two thirds and a third of the
-    // start-up's work, before any document), unless the run is held to one thread or no
-    // thread can be started (a process limit, which the run's thread pool then reports).
-    let (lexicon, gazetteer) = std::thread::scope(|scope| {
-        let aside = (args.threads != Some(1))
-            .then(|| std::thread::Builder::new().spawn_scoped(scope, || args.lexicon.gazetteer()))
-            .and_then(Result::ok);
-        let lexicon = args.lexicon.lexicon();
-        let gazetteer = match aside {
-            Some(built) => built
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            None => args.lexicon.gazetteer(),
-        };
-        (lexicon, gazetteer)
-    });
+    // Side by side unless the run is held to one thread.
+    let (lexicon, gazetteer) = args.lexicon.build(args.threads != Some(1))?;
     let analyzer = Analyzer {
-        lexicon: lexicon?,
-        gazetteer: gazetteer?,
+        lexicon,
+        gazetteer,
         phrases: PhraseOptions {
             max_n: args.max_n as usize,
             min_count: args.min_count,
@@ -697,8 +711,7 @@ fn validate(args: &ValidateArgs) -> Result<()> {
 }
 
 fn explain(args: ExplainArgs) -> Result<()> {
-    let lexicon = args.lexicon.lexicon()?;
-    let gazetteer = args.lexicon.gazetteer()?;
+    let (lexicon, gazetteer) = args.lexicon.build(true)?;
     let doc = Document::from_text("explain", Format::Plain, args.text);
     let text = doc.text.as_str();
     let seg = segment::segment(&doc);

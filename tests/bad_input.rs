@@ -1247,6 +1247,47 @@ fn bad_lexicon_and_gazetteer_files_are_refused_with_file_and_line() {
     fs::remove_dir_all(out.parent().unwrap()).unwrap();
 }
 
+/// With a bad lexicon and a bad gazetteer, the lexicon's error is the one reported (as when
+/// the two were built in turn), whether the gazetteer is built beside it or after it.
+#[test]
+fn with_both_data_files_bad_the_lexicons_error_is_reported() {
+    let corpus = corpus_with_good_files();
+    let scratch = tempfile::tempdir().unwrap();
+    let (lexicon, gazetteer) = (
+        scratch.path().join("lex.csv"),
+        scratch.path().join("gaz.csv"),
+    );
+    fs::write(
+        &lexicon,
+        "term,polarity,class,intensity,notes\ntruce,friendly,verbal,3,\n",
+    )
+    .unwrap();
+    fs::write(
+        &gazetteer,
+        "canonical,type,country,role,as_of,aliases\nAtlantis,KINGDOM,,,,\n",
+    )
+    .unwrap();
+    for threads in ["1", "2"] {
+        let out = scratch.path().join(format!("out-{threads}"));
+        let o = detente()
+            .arg("analyze")
+            .arg(corpus.path())
+            .arg("-o")
+            .arg(&out)
+            .args(["--threads", threads, "--lexicon-add"])
+            .arg(&lexicon)
+            .arg("--gazetteer-add")
+            .arg(&gazetteer)
+            .output()
+            .unwrap();
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "--threads {threads}: {err}");
+        assert_eq!(err.lines().count(), 1, "--threads {threads}: {err}");
+        assert!(err.contains("lex.csv:2:"), "--threads {threads}: {err}");
+        assert!(!out.exists(), "--threads {threads}: nothing written");
+    }
+}
+
 /// A small tmpfs for the full-disk test, unmounted on drop (before its folder is removed).
 struct SmallDisk {
     mount_point: PathBuf,

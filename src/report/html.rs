@@ -470,7 +470,8 @@ pub fn render_html(out_dir: &Path, heads: &[Head]) -> Result<String, Error> {
     // handed its rows over): the report is written after everything else, on one thread
     // otherwise. Without a thread to spare (a process limit), it is read in turn.
     std::thread::scope(|scope| {
-        let reading = std::thread::Builder::new().spawn_scoped(scope, read_phrases);
+        let thread = std::thread::Builder::new().name("phrases".into());
+        let reading = thread.spawn_scoped(scope, read_phrases);
         let documents = Table::read(&folder, "documents.csv")?.unwrap_or_default();
         let phrases = || match reading {
             Ok(thread) => (thread.join()).unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
