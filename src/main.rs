@@ -318,13 +318,13 @@ fn read(path: &Path) -> Result<String> {
 impl LexiconArgs {
     fn lexicon(&self) -> Result<Lexicon> {
         let replacements = [&self.lexicon, &self.dictionary, &self.vader];
-        if replacements.iter().filter(|r| r.is_some()).count() > 1 {
-            bail!("--lexicon, --dictionary and --vader each replace the built-in terms: give one");
-        }
         // The built-in terms, unless replaced: then the built-in rule words alone, first.
-        let mut lexicon = match replacements.iter().any(|r| r.is_some()) {
-            false => Lexicon::builtin(),
-            true => Lexicon::with_builtin_modifiers(),
+        let mut lexicon = match replacements.iter().filter(|r| r.is_some()).count() {
+            0 => Lexicon::builtin(),
+            1 => Lexicon::with_builtin_modifiers(),
+            _ => bail!(
+                "--lexicon, --dictionary and --vader each replace the built-in terms: give one"
+            ),
         };
         if let Some(path) = &self.lexicon {
             lexicon.add_terms(&path.display().to_string(), &read(path)?, false)?;

@@ -234,6 +234,31 @@ impl<V, K: Element> PhraseTable<V, K> {
         K::Query: 's,
     {
         let first = at(0).filter(|f| self.may_start(f))?;
+        self.longest_from(first, at)
+    }
+
+    /// [`PhraseTable::longest`] for a caller that has asked [`PhraseTable::may_start`] of
+    /// the first element already (the tone stage learns it once per word): the same answer,
+    /// without asking again at every token.
+    pub fn longest_let_through<'s>(
+        &self,
+        at: impl Fn(usize) -> Option<&'s K::Query>,
+    ) -> Option<(usize, &V)>
+    where
+        K::Query: 's,
+    {
+        self.longest_from(at(0)?, at)
+    }
+
+    /// The longest key starting with `first` (which is `at(0)`).
+    fn longest_from<'s>(
+        &self,
+        first: &K::Query,
+        at: impl Fn(usize) -> Option<&'s K::Query>,
+    ) -> Option<(usize, &V)>
+    where
+        K::Query: 's,
+    {
         let bucket = self.by_first.get(first)?;
         // The second element asked once: a frequent word starts up to thirty keys
         // ("trade", "peace"), and asking `at` again for each was most of a lookup.
@@ -328,5 +353,22 @@ mod tests {
         assert_eq!(t.longest(at(&[263, 8])), None);
         assert_eq!(t.get(&[&7, &8]), Some(&2));
         assert_eq!(t.get(&[&263]), None);
+        // Past the quick refusal, a lookup finds what the refusing one does, for first
+        // elements it lets through and for those it refuses (where the table has none).
+        for seq in [
+            &[7, 8, 9][..],
+            &[7, 9],
+            &[263, 8, 9],
+            &[263, 8],
+            &[8],
+            &[519],
+            &[],
+        ] {
+            assert_eq!(
+                t.longest_let_through(at(seq)),
+                t.longest(at(seq)),
+                "{seq:?}"
+            );
+        }
     }
 }

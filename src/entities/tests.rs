@@ -145,32 +145,27 @@ fn word_classes_follow_the_normalizer_when_it_forgets_its_terms() {
     let g = Gazetteer::builtin();
     let mut n = Normalizer::default();
     let mut r = Recognizer::new(&g);
-    let mut found = |n: &mut Normalizer, text: &str| {
-        let mut tokens = Vec::new();
-        n.tokenize(text, crate::span::Span::new(0, text.len()), &mut tokens);
-        let mut out = Vec::new();
-        r.find(text, &tokens, n, &mut out);
-        (out.iter().map(|m| m.span.of(text).to_string())).collect::<Vec<_>>()
-    };
-    assert!(found(&mut n, "talks went on in peace.").is_empty());
+    assert!(found(&mut r, &mut n, "talks went on in peace.").is_empty());
     crate::tokenize::forget_every_term(&mut n);
     assert_eq!(
-        found(&mut n, "Russia and Ukraine met."),
+        found(&mut r, &mut n, "Russia and Ukraine met."),
         ["Russia", "Ukraine"]
     );
+}
+
+/// The mentions `r` finds in `text` (one sentence), tokenized by `n`.
+fn found(r: &mut Recognizer, n: &mut Normalizer, text: &str) -> Vec<String> {
+    let mut tokens = Vec::new();
+    n.tokenize(text, crate::span::Span::new(0, text.len()), &mut tokens);
+    let mut out = Vec::new();
+    r.find(text, &tokens, n, &mut out);
+    (out.iter().map(|m| m.span.of(text).to_string())).collect()
 }
 
 /// Nor are they read over another normalizer, whose ids stand for other words, or over a
 /// gazetteer that has changed since: "zorblax", a plain word, names a place once added.
 #[test]
 fn word_classes_are_not_read_over_another_normalizer_or_a_changed_gazetteer() {
-    let found = |r: &mut Recognizer, n: &mut Normalizer, text: &str| {
-        let mut tokens = Vec::new();
-        n.tokenize(text, crate::span::Span::new(0, text.len()), &mut tokens);
-        let mut out = Vec::new();
-        r.find(text, &tokens, n, &mut out);
-        (out.iter().map(|m| m.span.of(text).to_string())).collect::<Vec<_>>()
-    };
     let mut g = Gazetteer::builtin();
     let mut r = Recognizer::new(&g);
     assert!(found(&mut r, &mut Normalizer::default(), "talks went on.").is_empty());

@@ -10,7 +10,7 @@ use crate::datafile::DataFile;
 use crate::error::Error;
 use crate::matcher::{BitSet, PhraseTable};
 use crate::span::Span;
-use crate::tokenize::{Normalizer, TermInfo, TokenKind, fresh_stamp, tokens, word_hash};
+use crate::tokenize::{Normalizer, TokenKind, fresh_stamp, tokens, word_hash};
 
 /// The built-in lexicon, compiled into the binary.
 pub const BUILTIN_LEXICON: &str = include_str!("../../data/lexicon/lexicon.csv");
@@ -111,7 +111,7 @@ pub struct Modifier {
 pub struct Lexicon {
     entries: Vec<Entry>,
     /// The [`word_hash`]es of the word forms modulo 2¹⁶: a set with false positives that
-    /// rules out most words of a sentence as a form. The terms and the rule words have
+    /// rules out most words as a form (the scorer asks it once per word). The terms and the rule words have
     /// theirs in their tables ([`PhraseTable::may_start`]); each kind is asked apart, as
     /// some words start keys of one kind only (rule words such as "on" or "not" are
     /// frequent, and start no term).
@@ -357,9 +357,12 @@ impl Lexicon {
     }
 
     /// Longest term matching the stems whose [`word_hash`]es are `at(0), at(1), …` (as in
-    /// [`TermInfo::stem_hash`]): its length and index.
+    /// [`TermInfo::stem_hash`](crate::tokenize::TermInfo::stem_hash)): its length and index. Asked only where
+    /// [`Lexicon::may_start_term`] has let the first stem through (the scorer learns that
+    /// once per word), so the table's quick refusal is not asked again; asked elsewhere, it
+    /// finds the same, more slowly.
     pub fn match_term<'s>(&self, at: impl Fn(usize) -> Option<&'s u64>) -> Option<(usize, u32)> {
-        self.terms.longest(at).map(|(n, &i)| (n, i))
+        self.terms.longest_let_through(at).map(|(n, &i)| (n, i))
     }
 
     /// Adds a term matched on a lower-case word form rather than on stems: exactly, or as a
@@ -385,20 +388,21 @@ impl Lexicon {
         true
     }
 
-    /// False when no term can start with this word's stem ([`Lexicon::match_term`] on
-    /// it finds nothing).
-    pub fn may_start_term(&self, info: &TermInfo) -> bool {
-        self.terms.may_start(&info.stem_hash)
+    /// False when no term can start with the stem whose [`word_hash`] is `stem`
+    /// ([`Lexicon::match_term`] from it finds nothing).
+    pub fn may_start_term(&self, stem: u64) -> bool {
+        self.terms.may_start(&stem)
     }
 
-    /// False when no rule word can start with this word's stem.
-    pub fn may_start_modifier(&self, info: &TermInfo) -> bool {
-        self.modifiers.may_start(&info.stem_hash)
+    /// False when no rule word can start with the stem whose [`word_hash`] is `stem`.
+    pub fn may_start_modifier(&self, stem: u64) -> bool {
+        self.modifiers.may_start(&stem)
     }
 
-    /// False when [`Lexicon::match_form`] finds nothing for this word.
-    pub fn may_start_form(&self, info: &TermInfo) -> bool {
-        !self.prefixes.is_empty() || self.form_starts.contains(info.hash as usize)
+    /// False when [`Lexicon::match_form`] finds nothing for the lower-case word whose
+    /// [`word_hash`] is `word`.
+    pub fn may_start_form(&self, word: u64) -> bool {
+        !self.prefixes.is_empty() || self.form_starts.contains(word as usize)
     }
 
     /// Changes whenever the lexicon does (see [`fresh_stamp`]).
@@ -422,12 +426,14 @@ impl Lexicon {
             .find_map(|n| self.prefixes.get(&lower[..n]).copied())
     }
 
-    /// Longest rule word matching the stems whose [`word_hash`]es are `at(0), at(1), …`.
+    /// Longest rule word matching the stems whose [`word_hash`]es are `at(0), at(1), …`;
+    /// asked, as [`Lexicon::match_term`], where [`Lexicon::may_start_modifier`] has let the
+    /// first through.
     pub fn match_modifier<'s>(
         &self,
         at: impl Fn(usize) -> Option<&'s u64>,
     ) -> Option<(usize, Modifier)> {
-        self.modifiers.longest(at).map(|(n, &m)| (n, m))
+        self.modifiers.longest_let_through(at).map(|(n, &m)| (n, m))
     }
 }
 

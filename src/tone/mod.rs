@@ -29,7 +29,7 @@ pub use lexicon::{Class, Entry, Lexicon, Modifier, ModifierKind, Polarity};
 
 use crate::metrics::{Milli, ToneCounts};
 use crate::span::Span;
-use crate::tokenize::{Normalizer, TermInfo, TermMarks, Token, TokenKind, word_hash};
+use crate::tokenize::{Normalizer, Term, TermInfo, TermMarks, Token, TokenKind, word_hash};
 
 /// Words between a negator and the first hit it negates, at most (exclusive).
 const NEGATION_WINDOW: usize = 5;
@@ -169,8 +169,7 @@ struct Match {
 const LEARNT: u8 = 1;
 /// A term may start with the word's stem.
 const TERM: u8 = 2;
-/// The word has a [`Term::tail_stem`](crate::tokenize::Term::tail_stem), which may start a
-/// term.
+/// A term may start with the word's [`Term::tail_stem`].
 const TAIL_STEM: u8 = 4;
 /// A rule word may start with the word's stem.
 const MODIFIER: u8 = 8;
@@ -179,17 +178,22 @@ const FORM: u8 = 16;
 /// The word negates by itself ([`TermInfo::contracted_negation`]).
 const NEGATION: u8 = 32;
 
-/// Which keys of `lexicon` may start at a word with these hashes and flags: most words
-/// start none and need no lookup. Asked once per term: asked of each token, the three
-/// bitmaps (8 KiB each, a word's bit anywhere in them) took a first-level cache miss for
-/// most words (cachegrind on 10 MB: 2.4M of the tone stage's 3.3M).
-fn starts_at(lexicon: &Lexicon, info: &TermInfo) -> u8 {
+/// Which keys of `lexicon` may start at a word with these hashes and flags (and these
+/// forms, read only for a word with a tail stem): most words start none and need no
+/// lookup. Asked once per term: asked of each token, the three bitmaps (8 KiB each, a
+/// word's bit anywhere in them) took a first-level cache miss for most words (cachegrind
+/// on 10 MB: 2.4M of the tone stage's 3.3M). The lookups then do not ask them again.
+fn starts_at<'t>(lexicon: &Lexicon, info: &TermInfo, forms: impl FnOnce() -> &'t Term) -> u8 {
     let bit = |yes: bool, bit: u8| if yes { bit } else { 0 };
+    let tail_may_start = || {
+        let tail = forms().tail_stem.as_deref();
+        tail.is_some_and(|tail| lexicon.may_start_term(word_hash(tail)))
+    };
     LEARNT
-        | bit(lexicon.may_start_term(info), TERM)
-        | bit(info.has_tail_stem, TAIL_STEM)
-        | bit(lexicon.may_start_modifier(info), MODIFIER)
-        | bit(lexicon.may_start_form(info), FORM)
+        | bit(lexicon.may_start_term(info.stem_hash), TERM)
+        | bit(info.has_tail_stem && tail_may_start(), TAIL_STEM)
+        | bit(lexicon.may_start_modifier(info.stem_hash), MODIFIER)
+        | bit(lexicon.may_start_form(info.hash), FORM)
         | bit(info.contracted_negation, NEGATION)
 }
 
@@ -285,7 +289,8 @@ impl<'a> Scorer<'a> {
                 continue;
             }
             let id = tokens[i].term;
-            let starts = (self.starts.0).of(id, || starts_at(self.lexicon, norm.info(id)));
+            let learn = || starts_at(self.lexicon, norm.info(id), || norm.term(id));
+            let starts = self.starts.0.of(id, learn);
             if starts == LEARNT {
                 i += 1;
                 continue;

@@ -156,45 +156,40 @@ fn hyphenated_compounds_match_on_their_last_part() {
 fn key_starts_follow_the_normalizer_when_it_forgets_its_terms() {
     let l = lexicon();
     let mut n = Normalizer::default();
-    let mut starts = KeyStarts::default();
-    let mut evidence_of = |n: &mut Normalizer, text: &str| {
-        let mut tokens = Vec::new();
-        n.tokenize(text, Span::new(0, text.len()), &mut tokens);
-        let mut scorer = Scorer::new(&l).with_key_starts(std::mem::take(&mut starts));
-        let e = evidence(text, scorer.score(text, &tokens, n));
-        starts = scorer.take_key_starts();
-        e
-    };
-    assert_eq!(evidence_of(&mut n, "they met again"), "");
+    let mut scorer = Scorer::new(&l);
+    assert_eq!(scored(&mut scorer, &mut n, "they met again"), "");
     crate::tokenize::forget_every_term(&mut n);
+    let mut scorer = Scorer::new(&l).with_key_starts(scorer.take_key_starts());
     assert_eq!(
-        evidence_of(&mut n, "sanctions hurt trade"),
+        scored(&mut scorer, &mut n, "sanctions hurt trade"),
         "sanctions(-5.0); trade(+2.0)"
     );
+}
+
+/// The evidence `scorer` gives for `text`, tokenized by `n`.
+fn scored(scorer: &mut Scorer, n: &mut Normalizer, text: &str) -> String {
+    let mut tokens = Vec::new();
+    n.tokenize(text, Span::new(0, text.len()), &mut tokens);
+    evidence(text, scorer.score(text, &tokens, n))
 }
 
 /// Nor is what was learnt over one normalizer read over another, whose ids stand for other
 /// words, or over a lexicon that has changed since.
 #[test]
 fn key_starts_are_not_read_over_another_normalizer_or_a_changed_lexicon() {
-    let score = |scorer: &mut Scorer, n: &mut Normalizer, text: &str| {
-        let mut tokens = Vec::new();
-        n.tokenize(text, Span::new(0, text.len()), &mut tokens);
-        evidence(text, scorer.score(text, &tokens, n))
-    };
     let mut l = lexicon();
     let mut scorer = Scorer::new(&l);
     assert_eq!(
-        score(&mut scorer, &mut Normalizer::default(), "they met again"),
+        scored(&mut scorer, &mut Normalizer::default(), "they met again"),
         ""
     );
     let other = &mut Normalizer::default();
-    let sanctions = score(&mut scorer, other, "sanctions hurt trade");
+    let sanctions = scored(&mut scorer, other, "sanctions hurt trade");
     assert_eq!(sanctions, "sanctions(-5.0); trade(+2.0)");
     let starts = scorer.take_key_starts();
     let mut n = Normalizer::default();
     let mut scorer = Scorer::new(&l).with_key_starts(starts);
-    assert_eq!(score(&mut scorer, &mut n, "The zorblax went on."), "");
+    assert_eq!(scored(&mut scorer, &mut n, "The zorblax went on."), "");
     let starts = scorer.take_key_starts();
     l.add_terms(
         "z.csv",
@@ -204,7 +199,7 @@ fn key_starts_are_not_read_over_another_normalizer_or_a_changed_lexicon() {
     .unwrap();
     let mut scorer = Scorer::new(&l).with_key_starts(starts);
     assert_eq!(
-        score(&mut scorer, &mut n, "The zorblax went on."),
+        scored(&mut scorer, &mut n, "The zorblax went on."),
         "zorblax(-5.0)"
     );
 }
