@@ -152,6 +152,10 @@ struct Cue {
     disabled: bool,
     /// The hit it has negated first, for negators.
     negated: Option<usize>,
+    /// For negators: the start of the reversal or cessation word it disabled, if any. The
+    /// negation is that word's, so hits after it keep their polarity ("did not end the
+    /// war": the war goes on).
+    spent_on: Option<usize>,
     /// It reversed or ended a hit, so its own lexicon hit is dropped.
     used: bool,
 }
@@ -321,13 +325,19 @@ impl<'a> Scorer<'a> {
                 index.flatten().map(|index| (1, index))
             });
             if cue.is_none() && contracted_negator {
-                cue = Some((
+                // Read as "not" and the words after it, so that "haven't yet" is the
+                // negator "not yet", not a negation followed by the contrast "yet".
+                let not = word_hash("not");
+                let longer = lexicon
+                    .match_modifier(|k| if k == 0 { Some(&not) } else { stem(i + k) })
+                    .filter(|(_, m)| m.kind == ModifierKind::Negator);
+                cue = longer.or(Some((
                     1,
                     Modifier {
                         kind: ModifierKind::Negator,
                         factor: 0.0,
                     },
-                ));
+                )));
             }
             let (term_len, cue_len) = (term.map_or(0, |t| t.0), cue.map_or(0, |c| c.0));
             if let Some((n, modifier)) = cue.filter(|_| cue_len >= term_len) {
@@ -337,6 +347,7 @@ impl<'a> Scorer<'a> {
                     modifier,
                     disabled: false,
                     negated: None,
+                    spent_on: None,
                     used: false,
                 });
             }
@@ -444,14 +455,21 @@ impl Sentence<'_> {
                 ModifierKind::Reversal | ModifierKind::Cessation
             ) {
                 let start = cues[i].start;
-                cues[i].disabled = nearest(cues, start)
-                    .is_some_and(|n| self.words(cues[n].end, start) < NEGATION_WINDOW);
+                let by = nearest(cues, start)
+                    .filter(|&n| self.words(cues[n].end, start) < NEGATION_WINDOW);
+                cues[i].disabled = by.is_some();
+                if let Some(n) = by {
+                    cues[n].spent_on.get_or_insert(start);
+                }
             }
         }
         for (index, m) in matches.iter_mut().enumerate() {
             let Some(n) = nearest(cues, m.start) else {
                 continue;
             };
+            if cues[n].spent_on.is_some_and(|at| at < m.start) {
+                continue;
+            }
             let by = self.word(&cues[n]);
             if cues[n].negated.is_some() {
                 m.hit.factor = 0.0;
