@@ -19,6 +19,7 @@ use crate::metrics::{
 };
 use crate::phrases::Repeated;
 use crate::pipeline::{DocResult, DyadLevel, DyadStat, EntityKey, EntityStat, Totals};
+use crate::span::collapse_whitespace_cow;
 
 /// `sentences.csv` columns.
 pub const SENTENCES: &[&str] = &[
@@ -1068,7 +1069,10 @@ impl DocumentView<'_> {
             f.int(m.sentence)?;
             f.int(mention.span.start)?;
             f.int(mention.span.end)?;
-            f.field(self.cells.text(mention.span.of(self.text)).as_bytes())?;
+            // On one line, as the sentence text is: a name wrapped over two lines in the
+            // source is one name, and a line break in a cell splits the row for line tools.
+            let surface = collapse_whitespace_cow(mention.span.of(self.text));
+            f.field(self.cells.text(&surface).as_bytes())?;
             f.field(self.cells.text(&mention.entity).as_bytes())?;
             f.word(mention.etype.as_str())?;
             f.field(&mention.country)?;

@@ -603,3 +603,36 @@ fn a_run_removes_the_reports_of_the_results_it_replaces() {
         "the page is written anew"
     );
 }
+
+/// A name or a rule word wrapped over two lines in the source is written on one line, as
+/// the sentence text is: a line break inside a cell splits the row for line-based tools.
+#[test]
+fn names_and_rule_words_wrapped_over_lines_are_written_on_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Members of the European Parliament met in Brussels on Monday and said\n\
+                that the summit of the two governments would, if all went to plan, put an\n\
+                end to the blockade of the port, which has lasted for most of the year\n\
+                and has kept grain ships from leaving for the markets of the European\n\
+                Parliament members who asked for it; the ministers will meet again soon.\n";
+    fs::write(dir.path().join("wrapped.txt"), text).unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("out");
+    let run = analyze(dir.path(), &out, &["--quiet"]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let mentions = read_csv(&out.join("mentions.csv"));
+    let surfaces: Vec<&str> = mentions.iter().map(|m| m["surface"].as_str()).collect();
+    assert_eq!(
+        surfaces,
+        ["European Parliament", "Brussels", "European Parliament"]
+    );
+    let sentences = read_csv(&out.join("sentences.csv"));
+    let evidence: Vec<&str> = sentences.iter().map(|s| s["evidence"].as_str()).collect();
+    assert_eq!(
+        evidence,
+        ["summit(+3.0); blockade(+4.9: ended by put an end to)"]
+    );
+}

@@ -424,13 +424,13 @@ impl Sentence<'_> {
     }
 
     /// The text of a rule word.
+    /// The rule word as the evidence names it: on one line, like the hit's own words.
     fn word(&self, c: &Cue) -> String {
         Span::new(
             self.tokens[c.start].span.start,
             self.tokens[c.end - 1].span.end,
         )
-        .of(self.text)
-        .to_string()
+        .collapsed(self.text)
     }
 
     fn has_preposition(&self, from: usize, to: usize) -> bool {
