@@ -96,7 +96,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Analyse a corpus folder and write CSV files (sentences, sections, documents,
-    /// mentions, entities, dyads, phrases) and run.json.
+    /// groups, mentions, entities, dyads, phrases), run.json and report.html.
     Analyze(AnalyzeArgs),
     /// Show how one text is tokenized, matched and scored, step by step.
     Explain(ExplainArgs),
