@@ -14,7 +14,7 @@ use detente::groups::GroupBy;
 use detente::output::{CellPolicy, Head, fixed};
 use detente::partial::{DataChecksums, Shard, Share};
 use detente::phrases::{MAX_PHRASES, PhraseOptions};
-use detente::pipeline::{Analyzer, Worker};
+use detente::pipeline::{Analyzer, Worker, organisation_names};
 use detente::run::{RunConfig, run};
 use detente::segment;
 use detente::tone::{self, Lexicon, Scorer, dictionaries};
@@ -700,13 +700,16 @@ fn check_file(path: &Path, maps: &[String]) -> Result<()> {
 }
 
 fn validate(args: &ValidateArgs) -> Result<()> {
-    let lexicon = args.lexicon.lexicon()?;
+    let (lexicon, gazetteer) = args.lexicon.build(true)?;
     let name = args.coded.display().to_string();
     let rows = detente::validate::read_coded(&name, &read(&args.coded)?)?;
     if rows.is_empty() {
         bail!("{name}: no coded sentences");
     }
-    print!("{}", detente::validate::validate(&lexicon, &rows));
+    print!(
+        "{}",
+        detente::validate::validate(&lexicon, &gazetteer, &rows)
+    );
     Ok(())
 }
 
@@ -719,6 +722,7 @@ fn explain(args: ExplainArgs) -> Result<()> {
     let mut recognizer = Recognizer::new(&gazetteer).with_untyped_names(args.untyped_names);
     let mut worker = Worker::default();
     let mut tokens = Vec::new();
+    let mut names = Vec::new();
     for (i, sentence) in seg.sentences.iter().enumerate() {
         tokens.clear();
         worker.normalizer.tokenize(text, sentence.span, &mut tokens);
@@ -738,7 +742,10 @@ fn explain(args: ExplainArgs) -> Result<()> {
             })
             .collect();
         println!("  tokens (→ stem, * stop word): {}", shown.join(" "));
-        let hits = scorer.score(text, &tokens, norm);
+        let mut mentions = Vec::new();
+        recognizer.find(text, &tokens, norm, &mut mentions);
+        organisation_names(&mentions, &mut names);
+        let hits = scorer.score_outside_names(text, &tokens, norm, &names);
         if hits.is_empty() {
             println!("  no lexicon hit");
         }
@@ -771,8 +778,6 @@ fn explain(args: ExplainArgs) -> Result<()> {
             fixed(t.goldstein(), 3)
         );
         println!("  evidence: {}", tone::evidence(text, hits));
-        let mut mentions = Vec::new();
-        recognizer.find(text, &tokens, norm, &mut mentions);
         for m in &mentions {
             println!(
                 "  entity: \"{}\" → {} ({}{}{}, {})",

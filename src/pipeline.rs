@@ -18,7 +18,7 @@ use crate::entities::{
 use crate::metrics::{Counts, ToneCounts, earliest};
 use crate::phrases::{DocPhrases, PhraseCounter, PhraseCounts, PhraseOptions};
 use crate::segment::{self, Layout};
-use crate::span::collapse_whitespace_cow;
+use crate::span::{Span, collapse_whitespace_cow};
 use crate::tokenize::{Normalizer, Stems, TermCounts, Token, TokenKind};
 use crate::tone::{self, KeyStarts, Lexicon, Scorer};
 
@@ -437,6 +437,7 @@ impl Analyzer {
         let mut sentences = Vec::with_capacity(seg.sentences.len());
         let mut mentions = Vec::new();
         let mut found: Vec<Mention> = Vec::new();
+        let mut names: Vec<Span> = Vec::new();
         worker.terms.clear();
         worker.phrases.expect_document(text.len(), &self.phrases);
         for (index, sentence) in seg.sentences.iter().enumerate() {
@@ -445,7 +446,9 @@ impl Analyzer {
             worker.normalizer.tokenize(text, sentence.span, tokens);
             worker.terms.add(tokens);
             let norm = &worker.normalizer;
-            let hits = scorer.score(text, tokens, norm);
+            recognizer.find(text, tokens, norm, &mut found);
+            organisation_names(&found, &mut names);
+            let hits = scorer.score_outside_names(text, tokens, norm, &names);
             let tone_counts = tone::tally(hits);
             let (n_tokens, n_content) = (tokens.iter())
                 .filter(|t| t.kind != TokenKind::Punct)
@@ -456,7 +459,6 @@ impl Analyzer {
             sections[sentence.section].counts += counts;
             totals.counts += counts;
 
-            recognizer.find(text, tokens, norm, &mut found);
             mentions.extend(found.drain(..).map(|mention| MentionRow {
                 section: sentence.section,
                 sentence: index,
@@ -532,6 +534,19 @@ impl Analyzer {
             phrases,
         }
     }
+}
+
+/// Puts the spans of the organisations among `mentions` in `names`, emptied first: the
+/// words the tone stage leaves unscored ([`Scorer::score_outside_names`]). Other names
+/// keep their words' tone: a treaty's name is what is signed or broken ("withdrew from the
+/// INF Treaty"), and places and people seldom hold a tone word.
+pub fn organisation_names(mentions: &[Mention], names: &mut Vec<Span>) {
+    names.clear();
+    names.extend(
+        (mentions.iter())
+            .filter(|m| m.etype == EntityType::Org)
+            .map(|m| m.span),
+    );
 }
 
 /// A document's mentions, counted as its sentences are tallied: by the names the mentions
@@ -770,6 +785,29 @@ mod tests {
 
     /// A worker that analysed a document before finds in the next one what a fresh worker
     /// does, though it remembers what it learnt of the words they share.
+    #[test]
+    fn an_organisations_name_is_not_scored_but_what_is_said_of_it_is() {
+        let analyzer = analyzer(false);
+        let text = "The War Department and the North Atlantic Treaty Organization praised the \
+                    ceasefire. UN peacekeepers arrived. Russia withdrew from the INF Treaty.";
+        let doc = Document::from_text("d", Format::Plain, text);
+        let result = analyzer.document(&doc, &mut Worker::default());
+        let evidence: Vec<&str> = (result.sentences.iter())
+            .map(|s| s.evidence.as_str())
+            .collect();
+        assert_eq!(
+            evidence,
+            [
+                // "War" and "Treaty" belong to organisations' names.
+                "praised(+3.0); ceasefire(+6.0)",
+                // A lower-case word of a name is the writer's own.
+                "peacekeepers(+5.0)",
+                // A treaty's name is what is withdrawn from.
+                "Treaty(-5.0: reversed by withdrew from)",
+            ]
+        );
+    }
+
     #[test]
     fn a_worker_finds_what_a_fresh_one_does() {
         let analyzer = analyzer(false);

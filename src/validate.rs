@@ -9,7 +9,9 @@
 use std::fmt;
 
 use crate::datafile::DataFile;
+use crate::entities::{Gazetteer, Recognizer};
 use crate::error::Error;
+use crate::pipeline::organisation_names;
 use crate::span::Span;
 use crate::tokenize::Normalizer;
 use crate::tone::{self, Lexicon, Scorer};
@@ -107,9 +109,11 @@ fn label_of(tone: f64, hits: usize) -> usize {
     }
 }
 
-/// Scores every coded text with `lexicon` and compares.
-pub fn validate(lexicon: &Lexicon, rows: &[Coded]) -> Validation {
+/// Scores every coded text with `lexicon` and compares. The texts' organisations are
+/// found with `gazetteer` and their names left unscored, as `analyze` does.
+pub fn validate(lexicon: &Lexicon, gazetteer: &Gazetteer, rows: &[Coded]) -> Validation {
     let mut scorer = Scorer::new(lexicon);
+    let (mut mentions, mut names) = (Vec::new(), Vec::new());
     let mut norm = Normalizer::default();
     let mut tokens = Vec::new();
     let mut v = Validation {
@@ -120,7 +124,12 @@ pub fn validate(lexicon: &Lexicon, rows: &[Coded]) -> Validation {
     for row in rows {
         tokens.clear();
         norm.tokenize(&row.text, Span::new(0, row.text.len()), &mut tokens);
-        let hits = scorer.score(&row.text, &tokens, &norm);
+        // A recognizer of its own for each text: each is a document of its own, whose
+        // names do not resolve against another's.
+        mentions.clear();
+        Recognizer::new(gazetteer).find(&row.text, &tokens, &norm, &mut mentions);
+        organisation_names(&mentions, &mut names);
+        let hits = scorer.score_outside_names(&row.text, &tokens, &norm, &names);
         let t = tone::tally(hits);
         let predicted = label_of(t.tone(), hits.iter().filter(|h| h.factor > 0.0).count());
         v.confusion[row.label][predicted] += 1;
@@ -362,7 +371,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(rows.len(), 80);
-        let v = validate(&Lexicon::builtin(), &rows);
+        let v = validate(&Lexicon::builtin(), &Gazetteer::builtin(), &rows);
         assert!(v.accuracy() > 0.8, "{v}");
         assert!(v.cohen_kappa() > 0.6, "{v}");
     }

@@ -251,9 +251,34 @@ impl<'a> Scorer<'a> {
     /// The lexicon hits of one sentence's tokens, with every rule applied (valid until the
     /// next sentence is scored).
     pub fn score(&mut self, text: &str, tokens: &[Token], norm: &Normalizer) -> &[Hit] {
+        self.score_outside_names(text, tokens, norm, &[])
+    }
+
+    /// [`Scorer::score`], but a capitalised term inside one of `names` (byte spans of
+    /// organisations' names in the sentence) is no hit: a name is a label, and the "War" of
+    /// "War Department" or the "Treaty" of "North Atlantic Treaty Organization" say nothing
+    /// of the sentence's tone. A word in lower case is the writer's own, not the name's:
+    /// "UN peacekeepers" still counts its peacekeepers.
+    pub fn score_outside_names(
+        &mut self,
+        text: &str,
+        tokens: &[Token],
+        norm: &Normalizer,
+        names: &[Span],
+    ) -> &[Hit] {
         self.hits.clear();
         self.starts.0.follow(norm, self.lexicon.stamp());
         self.find_matches(tokens, norm);
+        if !names.is_empty() {
+            let named = |m: &Match| {
+                let word = tokens[m.start].span;
+                word.of(text).starts_with(char::is_uppercase)
+                    && names
+                        .iter()
+                        .any(|n| n.start <= word.start && word.start < n.end)
+            };
+            self.matches.retain(|m| !named(m));
+        }
         if self.matches.is_empty() {
             return &self.hits;
         }

@@ -282,3 +282,26 @@ fn idioms_are_not_read_word_by_word() {
         assert_eq!(builtin_evidence(text), expected, "{text}");
     }
 }
+
+/// A capitalised term inside an organisation's name is no hit; a lower-case one, the
+/// writer's own word, still is.
+#[test]
+fn capitalised_terms_in_organisations_names_are_not_scored() {
+    let text = "The War Department said the war goes on; the UN trade office opened.";
+    let l = lexicon();
+    let mut n = Normalizer::default();
+    let mut tokens = Vec::new();
+    n.tokenize(text, Span::new(0, text.len()), &mut tokens);
+    let span_of = |name: &str| {
+        let at = text.find(name).unwrap();
+        Span::new(at, at + name.len())
+    };
+    let names = [span_of("War Department"), span_of("UN trade office")];
+    let mut scorer = Scorer::new(&l);
+    let named = scorer
+        .score_outside_names(text, &tokens, &n, &names)
+        .to_vec();
+    assert_eq!(evidence(text, &named), "war(-9.0); trade(+2.0)");
+    let all = scorer.score(text, &tokens, &n).to_vec();
+    assert_eq!(evidence(text, &all), "War(-9.0); war(-9.0); trade(+2.0)");
+}
