@@ -107,7 +107,7 @@ pub fn is_plain_heading(line: &str) -> bool {
     }
     // A title does not end in a minor word ("At the" is a wrapped fragment).
     let ends_minor = rest.len() > 1 && MINOR_WORDS.contains(&rest[rest.len() - 1]);
-    !ends_minor && (is_all_caps(s) || is_title_case(rest))
+    !ends_minor && (is_all_caps(s) || is_title_case(rest.iter().copied()))
 }
 
 /// At least three letters, all capitals.
@@ -122,15 +122,18 @@ fn is_all_caps(s: &str) -> bool {
     n >= 3
 }
 
-fn is_title_case(words: &[&str]) -> bool {
+/// Every word capitalised (or a number) but minor words after the first, and at least one
+/// such word. Used by [`super::sentences::split_lines`] on candidate line breaks too, so it
+/// does not allocate.
+pub(super) fn is_title_case<'a>(words: impl IntoIterator<Item = &'a str>) -> bool {
     let mut major = 0;
-    for (i, w) in words.iter().enumerate() {
+    for (i, w) in words.into_iter().enumerate() {
         let Some(first) = w.chars().find(|c| c.is_alphanumeric()) else {
             continue;
         };
         if first.is_uppercase() || first.is_numeric() {
             major += 1;
-        } else if i == 0 || !MINOR_WORDS.contains(&w.to_lowercase().as_str()) {
+        } else if i == 0 || !MINOR_WORDS.iter().any(|m| m.eq_ignore_ascii_case(w)) {
             return false;
         }
     }

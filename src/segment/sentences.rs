@@ -370,13 +370,43 @@ pub fn starts_with_tail(line: &str) -> bool {
     })
 }
 
+/// Words a headline leaves out: articles, the pronouns of a speaker and a listener, the
+/// verb "be" and clause-joining "that" and "which" ("Consensus is growing that in post-Taliban").
+const NOT_IN_HEADLINES: &[&str] = &[
+    "a", "an", "the", "i", "me", "my", "we", "us", "our", "you", "your", "is", "are", "was",
+    "were", "be", "been", "that", "which",
+];
+
+/// Is a short line without closing punctuation, at a sentence's start, a line of its own:
+/// in title case or capitals (a heading, a salutation, a line of a signature) or a headline
+/// in sentence case ("UN Security Council meets on Syria")? A comma makes it a clause of
+/// prose ("On 21 September, an Extraordinary European" / "Council adopted …"), as does,
+/// in sentence case, a first word that typically starts a sentence or a word that headlines
+/// leave out ("I congratulate Mr. Sam" / "Kutesa …", "Australia therefore welcomes the
+/// Security").
+fn stands_alone(line: &str) -> bool {
+    if line.contains(',') {
+        return false;
+    }
+    if super::headings::is_title_case(line.split_whitespace()) {
+        return true;
+    }
+    let mut words = line.split_whitespace();
+    let first = words.next().unwrap_or("");
+    !STARTERS.contains(&first.to_lowercase())
+        && words.all(|w| !NOT_IN_HEADLINES.iter().any(|n| n.eq_ignore_ascii_case(w)))
+}
+
 /// Splits a paragraph made of `lines` (spans of its raw lines) into sentences.
 ///
 /// Besides punctuation, a line break ends a sentence when the line has no terminal
 /// punctuation and does not end in a function word, the next line starts with a capital,
-/// and either the line is clearly shorter than the paragraph's longest (so it is not a
-/// wrapped line) or the next line starts with a word that typically starts a sentence:
-/// a headline, caption or list item.
+/// and either the next line starts with a word that typically starts a sentence, or the
+/// line stands alone: it is clearly shorter than the paragraph's longest, starts the
+/// paragraph or follows a line that ended its sentence, and reads as a line of its own
+/// ([`stands_alone`]: a headline, caption, salutation, a line of a signature). A short
+/// line of prose is no such evidence: ragged-right lines of a PDF extraction are often
+/// short ("… to be done. East" / "Timor remains …").
 pub fn split_lines(text: &str, paragraph: Span, lines: &[Span]) -> Vec<Span> {
     let mut out = Vec::new();
     // Worked out only for a paragraph with a candidate break (most line ends are not one:
@@ -384,7 +414,7 @@ pub fn split_lines(text: &str, paragraph: Span, lines: &[Span]) -> Vec<Span> {
     // after the first two below, which allocate.
     let mut widest = None;
     let mut start = paragraph.start;
-    for pair in lines.windows(2) {
+    for (i, pair) in lines.windows(2).enumerate() {
         let line = pair[0].of(text).trim_end();
         let next = pair[1].of(text).trim_start();
         let open = !line.ends_with(['.', '!', '?', '\u{2026}', ',', ';', ':', '-'])
@@ -406,16 +436,22 @@ pub fn split_lines(text: &str, paragraph: Span, lines: &[Span]) -> Vec<Span> {
         if continues || starts_with_tail(next) {
             continue;
         }
-        let widest = *widest.get_or_insert_with(|| {
-            (lines.iter())
-                .map(|l| l.of(text).trim_end().chars().count())
-                .max()
-                .unwrap_or(0)
-        });
-        let short = line.chars().count() * 4 < widest * 3;
         let first_word = next.split(char::is_whitespace).next().unwrap_or("");
         let starter = first_word != "I" && STARTERS.contains(&first_word.to_lowercase());
-        if short || starter {
+        // A line that starts mid-sentence is part of it ("… the Durban" / "World Conference
+        // against Racism, Racial" / "Discrimination …").
+        let at_start =
+            || i == 0 || start == pair[0].start || super::ends_sentence(lines[i - 1].of(text));
+        let mut short = || {
+            let widest = *widest.get_or_insert_with(|| {
+                (lines.iter())
+                    .map(|l| l.of(text).trim_end().chars().count())
+                    .max()
+                    .unwrap_or(0)
+            });
+            line.chars().count() * 4 < widest * 3
+        };
+        if starter || (at_start() && short() && stands_alone(line)) {
             split(text, Span::new(start, pair[0].end), &mut out);
             start = pair[1].start;
         }

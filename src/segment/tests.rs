@@ -385,3 +385,50 @@ fn a_blank_line_after_a_headline_or_a_colon_still_separates() {
         ]
     );
 }
+
+#[test]
+fn a_short_ragged_line_before_a_capital_does_not_end_its_sentence() {
+    // Lines of a PDF extraction, ragged right (2001-AUS in the UN General Debate corpus):
+    // "… to be done. East" and "… welcomes the Security" are short, but prose.
+    let text = "Let me turn now to East Timor. We all have a\n\
+                deep interest in a stable, secure, viable and democratic\n\
+                East Timor. East Timor is no longer an emergency, but,\n\
+                instead, an emerging nation.\n\
+                However, much more needs to be done. East\n\
+                Timor remains vulnerable, and the role of the United\n\
+                Nations is not complete.\n\
+                Australia therefore welcomes the Security\n\
+                Council President\u{2019}s statement of 31 October endorsing\n\
+                the Secretary-General\u{2019}s recommendations for a United\n\
+                Nations successor mission in East Timor.\n";
+    let (s, text) = seg(Format::Plain, text);
+    assert_eq!(s.layout, Layout::HardWrapped);
+    let sents = sentence_texts(&s, &text);
+    assert_eq!(sents.len(), 6, "{sents:?}");
+    assert_eq!(
+        sents[4],
+        "East\nTimor remains vulnerable, and the role of the United\nNations is not complete."
+    );
+    assert!(sents[5].starts_with("Australia therefore welcomes the Security\nCouncil"));
+}
+
+#[test]
+fn a_short_line_in_title_case_at_a_sentence_start_still_ends_it() {
+    // A salutation block and a signature in hard-wrapped text: short lines of their own.
+    let text = "Your Excellency Philemon Yang\n\
+                President of the General Assembly at its seventy-ninth session,\n\
+                we thank you for the work that you have done in this hall.\n\
+                Maria Fernanda Espinosa\n\
+                Permanent Representative\n";
+    let spans = split_sentences(text);
+    let got: Vec<_> = spans.iter().map(|s| s.of(text)).collect();
+    assert_eq!(
+        got,
+        vec![
+            "Your Excellency Philemon Yang",
+            "President of the General Assembly at its seventy-ninth session,\nwe thank you for the work that you have done in this hall.",
+            "Maria Fernanda Espinosa",
+            "Permanent Representative"
+        ]
+    );
+}
