@@ -417,12 +417,20 @@ fn document_title(doc: &Document, text: &str, lines: &[Line], seg: &Segmentation
     let continued = lines.get(at + 1).is_some_and(|l| {
         l.role == Role::Text && l.span.of(text).trim_start().starts_with(char::is_lowercase)
     });
+    // Nor is the first line of a paragraph that goes on after it, unless the line reads as
+    // one of its own: ragged-right prose starts with short lines ("The delegation of the
+    // Central African" / "Republic would like …").
+    let alone = || {
+        let end = lines[at].span.trim(text).end;
+        seg.paragraphs.first().is_some_and(|p| p.span.end == end) || sentences::stands_alone(s)
+    };
     let headline = (2..=20).contains(&words.len())
         && !s.ends_with([
             '.', '!', '?', ':', ';', ',', '\u{2026}', '\u{964}', '\u{3002}',
         ])
         && !crate::tokenize::StopWords::english().contains(&last)
-        && !continued;
+        && !continued
+        && alone();
     if headline {
         s.to_string()
     } else {

@@ -384,7 +384,7 @@ const NOT_IN_HEADLINES: &[&str] = &[
 /// in sentence case, a first word that typically starts a sentence or a word that headlines
 /// leave out ("I congratulate Mr. Sam" / "Kutesa …", "Australia therefore welcomes the
 /// Security").
-fn stands_alone(line: &str) -> bool {
+pub(super) fn stands_alone(line: &str) -> bool {
     if line.contains(',') {
         return false;
     }

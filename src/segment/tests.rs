@@ -432,3 +432,25 @@ fn a_short_line_in_title_case_at_a_sentence_start_still_ends_it() {
         ]
     );
 }
+
+#[test]
+fn a_short_first_line_of_wrapped_prose_is_no_title() {
+    // The first lines of 2001-CAF and 2001-MOZ in the UN General Debate corpus.
+    for text in [
+        "The delegation of the Central African\n\
+         Republic would like first of all to fulfil the task\n\
+         entrusted to it by His Excellency Mr. Ange-F\u{e9}lix\n\
+         Patass\u{e9}, President of the Republic and head of State, of\n\
+         expressing the solidarity of the Central African\n\
+         Republic with the American people.\n",
+        "I wish to congratulate\n\
+         His Excellency Mr. Han Seung-soo upon his election to\n\
+         preside over the General Assembly at its fifty-sixth\n\
+         session, and to express my confidence that with his\n\
+         skilful guidance our work will succeed.\n",
+    ] {
+        let (s, _) = seg(Format::Plain, text);
+        assert_eq!(s.layout, Layout::HardWrapped);
+        assert_eq!(s.title, "", "{text}");
+    }
+}
