@@ -154,6 +154,24 @@ static TITLES: WordList = WordList::new(&[
     "Director-General",
     "Candidate",
     "Nominee",
+    "Commander",
+    "Generalissimo",
+    "Sergeant",
+    "Officer",
+    "Reverend",
+    "Rev",
+    "Father",
+    "Comrade",
+    "Cde",
+    "Madame",
+    "Mme",
+]);
+
+/// Letters and suffixes written after a person's name that are no surname: "Durham Hall
+/// QC" is a Hall, and not the same person as "Kama Melly QC" (abbreviations without their
+/// dot).
+static POST_NOMINALS: WordList = WordList::new(&[
+    "QC", "KC", "MP", "MEP", "Jr", "Sr", "OBE", "MBE", "CBE", "KBE", "PhD", "Esq",
 ]);
 
 /// Words that make a capitalised run an organisation.
@@ -1252,25 +1270,30 @@ impl<'a> Recognizer<'a> {
         }
         let span = name_span(text, tokens, a, b);
         let last = words.last().copied().unwrap_or("");
-        // A bare surname, or a name ending in it, is the person met earlier; another given
-        // name with the same surname ("Brian May" after "Theresa May") is someone else.
-        let same_person = |canonical: &String| {
-            let mut parts = canonical.rsplit(' ');
-            let ends_with_words = words.iter().rev().all(|w| parts.next() == Some(*w));
-            words.len() == 1
-                || (ends_with_words && parts.next().is_some())
-                || !self.gazetteer.is_given_name(words[0])
-        };
-        if let Some((canonical, country)) = self
-            .surnames
-            .get(last)
-            .filter(|(c, _)| words.len() <= 2 && same_person(c))
-        {
+        // A bare surname, or a name ending in it, is the person met earlier; another name
+        // before the same surname ("Brian May" after "Theresa May", "Hunter Biden" after
+        // "Joe Biden") is someone else. At a sentence's start that word may be no name at
+        // all ("Regarding Trump's call"): unless it is a given name or seen capitalised
+        // inside a sentence, the caller moves on and finds the surname alone.
+        if let Some((canonical, country)) = self.surnames.get(last).filter(|_| words.len() <= 2) {
+            if same_person(canonical, words.iter().copied()) {
+                return Some(Mention {
+                    span,
+                    entity: canonical.clone(),
+                    etype: EntityType::Person,
+                    country: country.clone(),
+                    source: Source::Pattern,
+                });
+            }
+            let at_start = tokens[..a].iter().all(|t| t.kind != TokenKind::Word);
+            if at_start && !self.gazetteer.is_given_name(words[0]) && !self.is_name(words[0]) {
+                return None;
+            }
             return Some(Mention {
                 span,
-                entity: canonical.clone(),
+                entity: span.collapsed(text),
                 etype: EntityType::Person,
-                country: country.clone(),
+                country: String::new(),
                 source: Source::Pattern,
             });
         }
@@ -1403,12 +1426,17 @@ impl<'a> Recognizer<'a> {
         }
     }
 
+    /// A PERSON named `name` after a title: the person met earlier with its surname when
+    /// the name is theirs ("Trump", "Kamala D. Harris"), else a person of that name ("First
+    /// Lady Melania Trump" is not Donald Trump).
     fn person_by_title(&self, name: &str) -> Mention {
         let name = collapse_whitespace(name);
-        let last = name.rsplit(' ').next().unwrap_or(&name);
+        let own = without_post_nominals(&name);
+        let last = own.rsplit(' ').next().unwrap_or(own);
         let (entity, country) = self
             .surnames
             .get(last)
+            .filter(|(canonical, _)| same_person(canonical, own.split(' ')))
             .cloned()
             .unwrap_or_else(|| (name.clone(), String::new()));
         Mention {
@@ -1456,7 +1484,8 @@ impl<'a> Recognizer<'a> {
         if m.etype != EntityType::Person {
             return;
         }
-        if let Some(last) = m.entity.rsplit(' ').next().filter(|l| *l != m.entity) {
+        let own = without_post_nominals(&m.entity);
+        if let Some(last) = own.rsplit(' ').next().filter(|l| *l != own) {
             self.surnames
                 .entry(last.to_string())
                 .or_insert_with(|| (m.entity.clone(), m.country.clone()));
@@ -1474,6 +1503,31 @@ impl<'a> Recognizer<'a> {
             None => _ = self.heads.insert(word.to_string(), m.clone()),
         }
     }
+}
+
+/// Whether a name (its words, up to its surname) names the person `canonical` whose
+/// surname it ends in: one name ends the other, in any case ("Trump", "Bin Laden" for
+/// Osama bin Laden, "Javier Perez de Cuellar" for Perez de Cuellar), or they share the
+/// given name ("Kamala D. Harris" for Kamala Harris). Any other first word is another
+/// person's given name ("Hunter Biden", "Melania Trump").
+fn same_person<'w>(
+    canonical: &str,
+    name: impl DoubleEndedIterator<Item = &'w str> + Clone,
+) -> bool {
+    let given = name.clone().next() == canonical.split(' ').next();
+    let canonical = without_post_nominals(canonical).rsplit(' ');
+    given || (name.rev().zip(canonical)).all(|(a, b)| a.eq_ignore_ascii_case(b))
+}
+
+/// A person's name without the post-nominals that end it ([`POST_NOMINALS`]): "Durham
+/// Hall QC" is a Hall.
+fn without_post_nominals(mut name: &str) -> &str {
+    while let Some((rest, last)) = name.rsplit_once(' ')
+        && POST_NOMINALS.contains(last.trim_end_matches('.'))
+    {
+        name = rest;
+    }
+    name
 }
 
 /// `slices` emptied, as a vector of slices of another lifetime, in the same memory (an

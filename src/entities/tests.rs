@@ -196,3 +196,91 @@ fn relabelled_slices_keep_their_memory() {
     assert!(kept.is_empty());
     assert_eq!((kept.as_ptr() as usize, kept.capacity()), (at, 64));
 }
+
+/// The person each mention in `text` names, by its surface.
+fn persons(text: &str) -> Vec<(String, String)> {
+    (mentions(text).into_iter())
+        .filter(|(_, _, t, _)| *t == "PERSON")
+        .map(|(surface, entity, ..)| (surface, entity))
+        .collect()
+}
+
+/// Another name before a known person's surname is another person of that family; a
+/// title, the person's own given name or the end of their name is still that person.
+#[test]
+fn another_given_name_before_a_known_surname_is_another_person() {
+    let pairs = |p: &[(&str, &str)]| -> Vec<(String, String)> {
+        p.iter()
+            .map(|(s, e)| (s.to_string(), e.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        persons(
+            "In it, Trump asks Zelensky to investigate Joe Biden and his son, Hunter Biden. \
+             President Biden spoke."
+        ),
+        pairs(&[
+            ("Trump", "Donald Trump"),
+            ("Zelensky", "Volodymyr Zelensky"),
+            ("Joe Biden", "Joe Biden"),
+            ("Hunter Biden", "Hunter Biden"),
+            ("Biden", "Joe Biden"),
+        ])
+    );
+    assert_eq!(
+        persons(
+            "The United States President Donald Trump reported he and his wife First Lady \
+             Melania Trump tested positive. Mr. Trump and Donald J. Trump are one man."
+        ),
+        pairs(&[
+            ("Donald Trump", "Donald Trump"),
+            ("Melania Trump", "Melania Trump"),
+            ("Trump", "Donald Trump"),
+            ("Donald J. Trump", "Donald Trump"),
+        ])
+    );
+    assert_eq!(
+        persons("Senator Kamala Harris spoke. Vice President Kamala D. Harris agreed."),
+        pairs(&[
+            ("Kamala Harris", "Kamala Harris"),
+            ("Kamala D. Harris", "Kamala Harris"),
+        ])
+    );
+    assert_eq!(
+        persons("Osama bin Laden fled. Bin Laden was never found."),
+        pairs(&[
+            ("Osama bin Laden", "Osama bin Laden"),
+            ("Bin Laden", "Osama bin Laden")
+        ])
+    );
+}
+
+/// A sentence's first word before a known surname is no name unless it is a given name
+/// or seen capitalised inside a sentence: "Regarding Trump's" is Trump.
+#[test]
+fn a_sentence_start_before_a_known_surname_is_no_part_of_the_name() {
+    let text = "Donald Trump called Zelensky. Regarding Trump's phone call, former federal \
+                prosecutor Elie Honig spoke. Afterwards Trump visited California. Former \
+                Trump adviser Steve Bannon predicted a run.";
+    let trumps: Vec<(String, String)> = (persons(text).into_iter())
+        .filter(|(s, _)| s.contains("Trump"))
+        .collect();
+    let trump = ("Trump".to_string(), "Donald Trump".to_string());
+    assert_eq!(trumps[1..], [trump.clone(), trump.clone(), trump]);
+}
+
+/// Post-nominal letters are no surname: two barristers who are both QCs are two persons.
+#[test]
+fn post_nominals_are_no_surname() {
+    let m = persons(
+        "Judge Durham Hall QC said they showed no respect. Prosecutor Kama Melly QC said the \
+         victims were vulnerable. Judge Hall agreed.",
+    );
+    assert_eq!(m[0].1, "Durham Hall QC");
+    assert!(
+        m[1..]
+            .iter()
+            .all(|(s, e)| s == "Hall" && e == "Durham Hall QC"),
+        "{m:?}"
+    );
+}
