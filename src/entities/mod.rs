@@ -998,9 +998,12 @@ impl<'a> Recognizer<'a> {
             // 2. Gazetteer, extended by "of" + a name ("Ministry of Defence of Lithuania").
             if let Some((n, id)) = self.gazetteer.longest(|k| form(i + k)) {
                 let (n, id) = self.lower_case_place(i, n, &form).unwrap_or((n, id));
-                // "US$3.4 trillion", "US $5": a currency, not the place.
-                let after = &text[span_of(i, i + n).end..];
-                if after.strip_prefix(' ').unwrap_or(after).starts_with('$') {
+                // "US$3.4 trillion", "US $5", "$US 10 million": a currency, not the place.
+                let span = span_of(i, i + n);
+                let after = &text[span.end..];
+                if after.strip_prefix(' ').unwrap_or(after).starts_with('$')
+                    || text[..span.start].ends_with('$')
+                {
                     i += n;
                     continue;
                 }

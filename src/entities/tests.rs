@@ -284,3 +284,16 @@ fn post_nominals_are_no_surname() {
         "{m:?}"
     );
 }
+
+/// "US" glued after a dollar sign is a currency ("$US 10 million"), as before one is
+/// ("US$3"): no mention of the United States.
+#[test]
+fn us_glued_to_a_dollar_sign_is_a_currency() {
+    let m = mentions(
+        "Kenya made a contribution of $US 10 million to the OAU Special Fund, and US$3 \
+         million more.",
+    );
+    assert!(m.iter().all(|(_, e, ..)| e != "United States"), "{m:?}");
+    assert!(m.iter().any(|(s, ..)| s == "Kenya"), "{m:?}");
+    assert_eq!(mentions("The US gave $10 million.")[0].1, "United States");
+}
