@@ -297,3 +297,24 @@ fn us_glued_to_a_dollar_sign_is_a_currency() {
     assert!(m.iter().any(|(s, ..)| s == "Kenya"), "{m:?}");
     assert_eq!(mentions("The US gave $10 million.")[0].1, "United States");
 }
+
+/// The UN wrote "Viet-Nam" from 1962 to 1973: it is Vietnam, and so are its north, south
+/// and people.
+#[test]
+fn the_un_spelling_viet_nam_is_vietnam() {
+    let m = mentions(
+        "We should mention also the cessation of the war in Viet-Nam. South Viet-Nam, North \
+         Viet Nam and the Viet-Namese people suffered.",
+    );
+    let found: Vec<(&str, &str)> = m.iter().map(|(s, e, ..)| (&**s, &**e)).collect();
+    assert_eq!(
+        found,
+        [
+            ("Viet-Nam", "Vietnam"),
+            ("South Viet-Nam", "South Vietnam"),
+            ("North Viet Nam", "North Vietnam"),
+            ("Viet-Namese", "Vietnamese"),
+        ]
+    );
+    assert!(m.iter().all(|(.., c)| c == "VNM"), "{m:?}");
+}
