@@ -1035,8 +1035,22 @@ impl<'a> Recognizer<'a> {
                         known(sense.unwrap_or(known_entity), span_of(i, i + n))
                     });
                 i = mention_end(tokens, mention.span, i + n);
+                let possessive = mention.source == Source::Gazetteer
+                    && possessive_len(tokens[i - 1].span.of(text)) > 0;
+                let ministry = (possessive && is_cap(i))
+                    .then(|| name_run(i, &is_cap, &starts_name, &forms, tokens))
+                    .and_then(|end| {
+                        let state = known_entity;
+                        let m = self.states_ministry(text, tokens, &forms, state, (i, end))?;
+                        Some((end, m))
+                    });
                 self.remember(&mention);
                 out.push(mention);
+                if let Some((end, m)) = ministry {
+                    i = end;
+                    self.remember(&m);
+                    out.push(m);
+                }
                 continue;
             }
             // 3. Parts of a hyphenated compound: "EU-mediated", "U.S.-Russia"; but a
@@ -1366,6 +1380,49 @@ impl<'a> Recognizer<'a> {
             Some(&(_, etype)) if !connector => Run::Typed(etype),
             _ => Run::Untyped,
         }
+    }
+
+    /// The ministry named by tokens `a..b` after a state's possessive ("Russia's Foreign
+    /// Ministry"): that state's, named as with its nationality ("Russian Foreign
+    /// Ministry", the gazetteer's entity when it has that name) so that two states'
+    /// ministries are not one entity. `None` unless the words make a ministry of no other
+    /// country.
+    fn states_ministry(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        forms: &[&str],
+        state: &KnownEntity,
+        (a, b): (usize, usize),
+    ) -> Option<Mention> {
+        let is_state =
+            state.etype == EntityType::Gpe && state.role.ends_with("state") && !state.is_us_state();
+        if !is_state || !forms[a..b].contains(&"Ministry") {
+            return None;
+        }
+        let org = self
+            .pattern(text, tokens, forms, a, b)
+            .filter(|m| m.etype == EntityType::Org && m.country.is_empty())?;
+        // Asked only after a state's possessive and a ministry: a scan, not an index.
+        let demonym = (0..self.gazetteer.len() as u32)
+            .map(|id| self.gazetteer.entity(id))
+            .find(|d| {
+                d.etype == EntityType::Norp && d.role == "demonym" && d.country == state.country
+            })?;
+        let name: Vec<&str> = (demonym.canonical.split(' '))
+            .chain(forms[a..b].iter().copied())
+            .collect();
+        Some(match entity_named(self.gazetteer, &name) {
+            Some(e) => Mention {
+                source: Source::Pattern,
+                ..known(e, org.span)
+            },
+            None => Mention {
+                entity: format!("{} {}", demonym.canonical, org.entity),
+                country: state.country.clone(),
+                ..org
+            },
+        })
     }
 
     /// A capitalised word alone: an organisation word refers to the body named in full

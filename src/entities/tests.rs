@@ -318,3 +318,32 @@ fn the_un_spelling_viet_nam_is_vietnam() {
     );
     assert!(m.iter().all(|(.., c)| c == "VNM"), "{m:?}");
 }
+
+/// A ministry named with a state's possessive is that state's, named as with its
+/// nationality: two states' defence ministries are two entities, and Russia's is the
+/// gazetteer's Russian Foreign Ministry.
+#[test]
+fn a_ministry_after_a_states_possessive_is_that_states() {
+    let m = mentions(
+        "Azerbaijan's Defence Ministry said its troops had responded to a provocation. \
+         Armenia\u{2019}s Defence Ministry said Azerbaijani forces opened fire with mortars. \
+         Russia's Foreign Ministry said in a statement that Moscow had fulfilled its \
+         obligations.",
+    );
+    let ministries: Vec<(&str, &str, &str)> = (m.iter())
+        .filter(|(_, _, t, _)| *t == "ORG")
+        .map(|(s, e, _, c)| (&**s, &**e, &**c))
+        .collect();
+    assert_eq!(
+        ministries,
+        [
+            ("Defence Ministry", "Azerbaijani Defence Ministry", "AZE"),
+            ("Defence Ministry", "Armenian Defence Ministry", "ARM"),
+            ("Foreign Ministry", "Russian Foreign Ministry", "RUS"),
+        ]
+    );
+    assert!(
+        m.iter().any(|(s, e, ..)| s == "Russia" && e == "Russia"),
+        "{m:?}"
+    );
+}
