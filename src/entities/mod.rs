@@ -1060,9 +1060,19 @@ impl<'a> Recognizer<'a> {
             let hyphen = forms[i].bytes().position(|b| b == b'-');
             let prefixed = hyphen.is_some_and(|h| NAME_PREFIXES.contains(&&forms[i][..h]));
             if hyphen.is_some() && !(prefixed && is_cap(i + 1)) {
+                let found = out.len();
                 self.compound_parts(text, tokens[i], out);
-                i += 1;
-                continue;
+                // A compound that names nothing starts the name of a treaty or act after it,
+                // as a prefixed one does ("Intermediate-Range Nuclear Forces Treaty",
+                // "Taft-Hartley Act").
+                let document = out.len() == found && is_cap(i) && is_cap(i + 1) && {
+                    let end = name_run(i, &is_cap, &starts_name, &forms, tokens);
+                    name_head(forms[end - 1]) == Some(EntityType::Other)
+                };
+                if !document {
+                    i += 1;
+                    continue;
+                }
             }
             // 4. Capitalised run.
             if is_cap(i) {
@@ -1359,6 +1369,11 @@ impl<'a> Recognizer<'a> {
         }
         if SITE_ENDS.contains(&last) && !connector {
             return Run::Typed(EntityType::Loc);
+        }
+        // A treaty, act or war names no body even when one is inside it ("Intermediate-Range
+        // Nuclear Forces Treaty", "Federal Reserve Act").
+        if name_head(last) == Some(EntityType::Other) && !connector {
+            return Run::Typed(EntityType::Other);
         }
         if words.iter().any(|w| ORG_WORDS.contains(w)) {
             return Run::Typed(EntityType::Org);

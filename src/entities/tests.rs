@@ -347,3 +347,23 @@ fn a_ministry_after_a_states_possessive_is_that_states() {
         "{m:?}"
     );
 }
+
+/// A treaty's name is whole and OTHER: a compound that names nothing starts it, and an
+/// organisation word inside it ("Forces") does not make it a body.
+#[test]
+fn a_treaty_named_after_a_compound_is_whole_and_other() {
+    let m = mentions(
+        "U.S. officials also raised Russia's violation of the Intermediate-Range Nuclear \
+         Forces Treaty, which led to its collapse in 2019.",
+    );
+    assert_eq!(
+        m[2],
+        (
+            "Intermediate-Range Nuclear Forces Treaty".into(),
+            "Intermediate-Range Nuclear Forces Treaty".into(),
+            "OTHER",
+            String::new()
+        )
+    );
+    assert_eq!(m.len(), 3, "{m:?}");
+}
