@@ -744,7 +744,7 @@ fn explain(args: ExplainArgs) -> Result<()> {
         println!("  tokens (→ stem, * stop word): {}", shown.join(" "));
         let mut mentions = Vec::new();
         recognizer.find(text, &tokens, norm, &mut mentions);
-        organisation_names(&mentions, &mut names);
+        organisation_names(&mentions, &tokens, &mut names);
         let hits = scorer.score_outside_names(text, &tokens, norm, &names);
         if hits.is_empty() {
             println!("  no lexicon hit");

@@ -13,7 +13,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::corpus::Document;
 use crate::entities::{
-    EntityType, Gazetteer, Mention, Recognizer, WordClasses, is_common_noun, lower_case_asked,
+    EntityType, Gazetteer, Mention, Recognizer, Source, WordClasses, is_common_noun,
+    lower_case_asked,
 };
 use crate::metrics::{Counts, ToneCounts, earliest};
 use crate::phrases::{DocPhrases, PhraseCounter, PhraseCounts, PhraseOptions};
@@ -447,7 +448,7 @@ impl Analyzer {
             worker.terms.add(tokens);
             let norm = &worker.normalizer;
             recognizer.find(text, tokens, norm, &mut found);
-            organisation_names(&found, &mut names);
+            organisation_names(&found, tokens, &mut names);
             let hits = scorer.score_outside_names(text, tokens, norm, &names);
             let tone_counts = tone::tally(hits);
             let (n_tokens, n_content) = (tokens.iter())
@@ -536,15 +537,22 @@ impl Analyzer {
     }
 }
 
-/// Puts the spans of the organisations among `mentions` in `names`, emptied first: the
-/// words the tone stage leaves unscored ([`Scorer::score_outside_names`]). Other names
-/// keep their words' tone: a treaty's name is what is signed or broken ("withdrew from the
-/// INF Treaty"), and places and people seldom hold a tone word.
-pub fn organisation_names(mentions: &[Mention], names: &mut Vec<Span>) {
+/// Puts in `names`, emptied first, the spans of the organisations among `mentions`, the
+/// sentence's (`tokens`): the words the tone stage leaves unscored
+/// ([`Scorer::score_outside_names`]). A capitalised run taken for an organisation by its
+/// words alone counts only when it does not start the sentence: a headline in title case
+/// ("Rebels Attack Army Base Near Border") is such a run, and its words are the news.
+/// Other types keep their words' tone: a treaty's name is what is signed or broken
+/// ("withdrew from the INF Treaty"), and places and people seldom hold a tone word.
+pub fn organisation_names(mentions: &[Mention], tokens: &[Token], names: &mut Vec<Span>) {
+    let first = tokens.first().map_or(0, |t| t.span.start);
     names.clear();
     names.extend(
         (mentions.iter())
-            .filter(|m| m.etype == EntityType::Org)
+            .filter(|m| {
+                m.etype == EntityType::Org
+                    && (m.source == Source::Gazetteer || m.span.start > first)
+            })
             .map(|m| m.span),
     );
 }
@@ -783,13 +791,15 @@ mod tests {
         assert_eq!(first.len(), 2);
     }
 
-    /// A worker that analysed a document before finds in the next one what a fresh worker
-    /// does, though it remembers what it learnt of the words they share.
+    /// The capitalised words of an organisation's name from the gazetteer are a label;
+    /// what the sentence says of it is scored.
     #[test]
     fn an_organisations_name_is_not_scored_but_what_is_said_of_it_is() {
         let analyzer = analyzer(false);
         let text = "The War Department and the North Atlantic Treaty Organization praised the \
-                    ceasefire. UN peacekeepers arrived. Russia withdrew from the INF Treaty.";
+                    ceasefire. UN peacekeepers arrived. Russia withdrew from the INF Treaty. \
+                    Rebels Attack Army Base Near Border, officials said. He said the \
+                    Trilateral Alliance for Tropical Forest Cooperation met.";
         let doc = Document::from_text("d", Format::Plain, text);
         let result = analyzer.document(&doc, &mut Worker::default());
         let evidence: Vec<&str> = (result.sentences.iter())
@@ -804,10 +814,17 @@ mod tests {
                 "peacekeepers(+5.0)",
                 // A treaty's name is what is withdrawn from.
                 "Treaty(-5.0: reversed by withdrew from)",
+                // Taken for an organisation by its words at the start of a sentence: a
+                // headline in title case, whose words are the news.
+                "Rebels(-4.5); Attack(-7.0)",
+                // Taken so inside a sentence: a name.
+                "",
             ]
         );
     }
 
+    /// A worker that analysed a document before finds in the next one what a fresh worker
+    /// does, though it remembers what it learnt of the words they share.
     #[test]
     fn a_worker_finds_what_a_fresh_one_does() {
         let analyzer = analyzer(false);

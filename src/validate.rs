@@ -128,7 +128,7 @@ pub fn validate(lexicon: &Lexicon, gazetteer: &Gazetteer, rows: &[Coded]) -> Val
         // names do not resolve against another's.
         mentions.clear();
         Recognizer::new(gazetteer).find(&row.text, &tokens, &norm, &mut mentions);
-        organisation_names(&mentions, &mut names);
+        organisation_names(&mentions, &tokens, &mut names);
         let hits = scorer.score_outside_names(&row.text, &tokens, &norm, &names);
         let t = tone::tally(hits);
         let predicted = label_of(t.tone(), hits.iter().filter(|h| h.factor > 0.0).count());

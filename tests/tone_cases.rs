@@ -59,7 +59,7 @@ fn coded_sentences_score_as_coded() {
         norm.tokenize(&case.text, Span::new(0, case.text.len()), &mut tokens);
         mentions.clear();
         Recognizer::new(&gazetteer).find(&case.text, &tokens, &norm, &mut mentions);
-        organisation_names(&mentions, &mut names);
+        organisation_names(&mentions, &tokens, &mut names);
         let hits = scorer.score_outside_names(&case.text, &tokens, &norm, &names);
         let t = tone::tally(hits);
         let label = t.label().as_str();

@@ -258,7 +258,8 @@ impl<'a> Scorer<'a> {
     /// organisations' names in the sentence) is no hit: a name is a label, and the "War" of
     /// "War Department" or the "Treaty" of "North Atlantic Treaty Organization" say nothing
     /// of the sentence's tone. A word in lower case is the writer's own, not the name's:
-    /// "UN peacekeepers" still counts its peacekeepers.
+    /// "UN peacekeepers" still counts its peacekeepers. Nor does a rule word inside a name
+    /// apply ("Stop the War Coalition").
     pub fn score_outside_names(
         &mut self,
         text: &str,
@@ -270,14 +271,14 @@ impl<'a> Scorer<'a> {
         self.starts.0.follow(norm, self.lexicon.stamp());
         self.find_matches(tokens, norm);
         if !names.is_empty() {
-            let named = |m: &Match| {
-                let word = tokens[m.start].span;
-                word.of(text).starts_with(char::is_uppercase)
-                    && names
-                        .iter()
-                        .any(|n| n.start <= word.start && word.start < n.end)
+            let inside = |i: usize| {
+                let at = tokens[i].span.start;
+                names.iter().any(|n| n.start <= at && at < n.end)
             };
-            self.matches.retain(|m| !named(m));
+            let capital = |i: usize| tokens[i].span.of(text).starts_with(char::is_uppercase);
+            self.matches
+                .retain(|m| !(inside(m.start) && capital(m.start)));
+            self.cues.retain(|c| !inside(c.start));
         }
         if self.matches.is_empty() {
             return &self.hits;
@@ -448,7 +449,6 @@ impl Sentence<'_> {
             .count()
     }
 
-    /// The text of a rule word.
     /// The rule word as the evidence names it: on one line, like the hit's own words.
     fn word(&self, c: &Cue) -> String {
         Span::new(
@@ -479,9 +479,16 @@ impl Sentence<'_> {
                 cues[i].modifier.kind,
                 ModifierKind::Reversal | ModifierKind::Cessation
             ) {
+                // Only a negator not yet spent on another rule word, with no term between:
+                // "did not withdraw and stopped the shelling" negates the withdrawal, not
+                // the stopping.
                 let start = cues[i].start;
-                let by = nearest(cues, start)
-                    .filter(|&n| self.words(cues[n].end, start) < NEGATION_WINDOW);
+                let by = nearest(cues, start).filter(|&n| {
+                    let end = cues[n].end;
+                    cues[n].spent_on.is_none()
+                        && self.words(end, start) < NEGATION_WINDOW
+                        && !matches.iter().any(|m| end <= m.start && m.start < start)
+                });
                 cues[i].disabled = by.is_some();
                 if let Some(n) = by {
                     cues[n].spent_on.get_or_insert(start);

@@ -121,6 +121,18 @@ fn a_negated_ending_leaves_what_it_would_have_ended() {
     assert_eq!(e, "war(-9.0)", "each negator is spent on its own word");
     let (_, e) = hits("The accord did end the blockade.");
     assert_eq!(e, "blockade(+4.5: ended by end)", "not negated, it ends");
+    let (_, e) = hits("The talks did not collapse and ended the war.");
+    assert_eq!(
+        e, "talks(+3.0); war(+6.8: ended by ended)",
+        "a negator is spent on one rule word"
+    );
+    // The negator's own hit comes before the rule word: it is not spent on the rule word,
+    // and what follows in its clause is absorbed as after any negated hit.
+    let (_, e) = hits("There was no cooperation and they lifted the blockade.");
+    assert_eq!(
+        e,
+        "cooperation(-3.0: negated by no); blockade(-0.0: absorbed by no)"
+    );
 }
 
 #[test]
