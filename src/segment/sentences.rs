@@ -312,6 +312,11 @@ static STARTERS: LazyLock<FxHashSet<String>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Whether `word`, in any case, is one of the [`STARTERS`].
+fn is_starter(word: &str) -> bool {
+    STARTERS.contains(&word.to_lowercase())
+}
+
 const OPENERS: &[char] = &[
     '"', '\'', '\u{201c}', '\u{2018}', '(', '[', '\u{ab}', '\u{2039}', '\u{201e}', '\u{300c}',
     '\u{300e}',
@@ -393,8 +398,7 @@ pub(super) fn stands_alone(line: &str) -> bool {
     }
     let mut words = line.split_whitespace();
     let first = words.next().unwrap_or("");
-    !STARTERS.contains(&first.to_lowercase())
-        && words.all(|w| !NOT_IN_HEADLINES.iter().any(|n| n.eq_ignore_ascii_case(w)))
+    !is_starter(first) && words.all(|w| !NOT_IN_HEADLINES.iter().any(|n| n.eq_ignore_ascii_case(w)))
 }
 
 /// Splits a paragraph made of `lines` (spans of its raw lines) into sentences.
@@ -437,7 +441,7 @@ pub fn split_lines(text: &str, paragraph: Span, lines: &[Span]) -> Vec<Span> {
             continue;
         }
         let first_word = next.split(char::is_whitespace).next().unwrap_or("");
-        let starter = first_word != "I" && STARTERS.contains(&first_word.to_lowercase());
+        let starter = first_word != "I" && is_starter(first_word);
         // A line that starts mid-sentence is part of it ("… the Durban" / "World Conference
         // against Racism, Racial" / "Discrimination …").
         let at_start =
@@ -855,7 +859,7 @@ fn period_ends(s: &str, k: usize, sentence_start: usize, q: usize) -> bool {
     let next_word = next_word(s, q);
     // Asked only by the rules for abbreviations, acronyms and initials: most periods end a
     // plain word, and lower-casing the next word for them was an allocation a sentence.
-    let next_is_starter = || STARTERS.contains(&next_word.to_lowercase());
+    let next_is_starter = || is_starter(next_word);
     let next_is_number = next_word.starts_with(|c: char| c.is_ascii_digit());
     if listed(&NEVER_FINAL, token) {
         return false;

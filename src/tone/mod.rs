@@ -220,6 +220,9 @@ pub struct Scorer<'a> {
     cues: Vec<Cue>,
     clause: Vec<u32>,
     hits: Vec<Hit>,
+    /// The stem hash of "not", which a contracted negation is read as (see
+    /// `find_matches`): worked out once, not at every contraction.
+    not: u64,
 }
 
 impl<'a> Scorer<'a> {
@@ -232,6 +235,7 @@ impl<'a> Scorer<'a> {
             cues: Vec::new(),
             clause: Vec::new(),
             hits: Vec::new(),
+            not: word_hash("not"),
         }
     }
 
@@ -353,9 +357,9 @@ impl<'a> Scorer<'a> {
             if cue.is_none() && contracted_negator {
                 // Read as "not" and the words after it, so that "haven't yet" is the
                 // negator "not yet", not a negation followed by the contrast "yet".
-                let not = word_hash("not");
+                let not = &self.not;
                 let longer = lexicon
-                    .match_modifier(|k| if k == 0 { Some(&not) } else { stem(i + k) })
+                    .match_modifier(|k| if k == 0 { Some(not) } else { stem(i + k) })
                     .filter(|(_, m)| m.kind == ModifierKind::Negator);
                 cue = longer.or(Some((
                     1,
