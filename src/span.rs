@@ -62,15 +62,17 @@ pub fn collapse_whitespace_cow(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The words of `s` joined by single spaces: a name, phrase or title may be wrapped over
-/// lines in the source, and is shown on one.
+/// lines in the source, and is shown on one. Control characters separate words as
+/// whitespace does: a cell should not carry them (a U+0002 sits in the middle of a
+/// sentence of an 1890 State of the Union address), and they stand for no word.
 pub fn collapse_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     collapse_whitespace_into(&mut out, s);
     out
 }
 
-/// Appends the words of `s` joined by single spaces to `out` (words and whitespace as
-/// `str::split_whitespace` has them). Stretches of words already one space apart are
+/// Appends the words of `s` joined by single spaces to `out` (words as
+/// `str::split_whitespace` has them, control characters taken for whitespace). Stretches of words already one space apart are
 /// copied whole: this runs on the text of every sentence written.
 pub fn collapse_whitespace_into(out: &mut String, s: &str) {
     let bytes = s.as_bytes();
@@ -82,7 +84,7 @@ pub fn collapse_whitespace_into(out: &mut String, s: &str) {
     let mut first = true;
     loop {
         while i < bytes.len() {
-            match whitespace_len(s, i) {
+            match blank_len(s, i) {
                 0 => break,
                 w => i += w,
             }
@@ -99,12 +101,10 @@ pub fn collapse_whitespace_into(out: &mut String, s: &str) {
             if i == bytes.len() {
                 break i;
             }
-            match whitespace_len(s, i) {
+            match blank_len(s, i) {
                 // A non-ASCII character that is not whitespace.
                 0 => i += 1,
-                1 if bytes[i] == b' ' && i + 1 < bytes.len() && whitespace_len(s, i + 1) == 0 => {
-                    i += 1
-                }
+                1 if bytes[i] == b' ' && i + 1 < bytes.len() && blank_len(s, i + 1) == 0 => i += 1,
                 _ => break i,
             }
         };
@@ -161,16 +161,13 @@ fn skip_regular_blocks(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// Whether `b` is ASCII whitespace but the space, or may start non-ASCII whitespace: a
-/// test without branches (see [`is_collapsed`]). The lead bytes E1 to E3 are tested as
-/// E0 to E3 (one mask), so that a character from U+0800 to U+0FFF (Indic scripts, Thai)
-/// is taken for possible whitespace too, and decoded by the caller.
+/// Whether `b` is ASCII whitespace but the space or another ASCII control character, or
+/// may start non-ASCII whitespace or a C1 control character: a test without branches (see
+/// [`is_collapsed`]). The lead bytes E1 to E3 are tested as E0 to E3 (one mask), so that a
+/// character from U+0800 to U+0FFF (Indic scripts, Thai) is taken for possible whitespace
+/// too, and decoded by the caller.
 const fn may_be_other_whitespace(b: u8) -> bool {
-    let (tab, carriage_return) = (
-        *ASCII_WHITESPACE_BUT_SPACE.start(),
-        *ASCII_WHITESPACE_BUT_SPACE.end(),
-    );
-    let ascii = (tab <= b) & (b <= carriage_return);
+    let ascii = (b < b' ') | (b == 0x7F);
     ascii | (b & 0xFC == 0xE0) | (b == 0xC2)
 }
 
@@ -178,7 +175,7 @@ const fn may_be_other_whitespace(b: u8) -> bool {
 const ASCII_WHITESPACE_BUT_SPACE: std::ops::RangeInclusive<u8> = b'\t'..=b'\r';
 
 /// The lead bytes of every non-ASCII whitespace character: U+0085 and U+00A0; U+1680;
-/// U+2000 to U+205F; U+3000.
+/// U+2000 to U+205F; U+3000. (C2 also leads the C1 control characters.)
 const NON_ASCII_WHITESPACE_LEADS: [u8; 4] = [0xC2, 0xE1, 0xE2, 0xE3];
 
 // `may_be_other_whitespace` tests these leads by a mask: it must take in every one.
@@ -190,15 +187,23 @@ const _: () = {
     }
 };
 
+// Byte classes, as bits so that one test can take two.
 const ORDINARY: u8 = 0;
 const ASCII_SPACE: u8 = 1;
 const MAYBE_SPACE: u8 = 2;
+const CONTROL: u8 = 4;
 
 /// What each byte may start: [`ASCII_SPACE`] for ASCII whitespace, [`MAYBE_SPACE`] for the
-/// only four lead bytes of non-ASCII whitespace characters, else [`ORDINARY`] (bytes inside
-/// a character included).
+/// only four lead bytes of non-ASCII whitespace characters, [`CONTROL`] for the other
+/// ASCII control characters, else [`ORDINARY`] (bytes inside a character included).
 static BYTE_CLASS: [u8; 256] = {
     let mut class = [ORDINARY; 256];
+    let mut b = 0;
+    while b < b' ' {
+        class[b as usize] = CONTROL;
+        b += 1;
+    }
+    class[0x7F] = CONTROL;
     class[b' ' as usize] = ASCII_SPACE;
     let mut b = *ASCII_WHITESPACE_BUT_SPACE.start();
     while b <= *ASCII_WHITESPACE_BUT_SPACE.end() {
@@ -213,21 +218,27 @@ static BYTE_CLASS: [u8; 256] = {
     class
 };
 
-/// Whether byte `b` may start a whitespace character (`char::is_whitespace`): ASCII
-/// whitespace, or the lead byte of a non-ASCII one. False means it certainly does not.
-pub fn may_start_whitespace(b: u8) -> bool {
+/// Whether `c` separates words: whitespace, or a control character (which stands for no
+/// word; see [`collapse_whitespace`]).
+pub fn is_blank(c: char) -> bool {
+    c.is_whitespace() || c.is_control()
+}
+
+/// Whether byte `b` may start an [`is_blank`] character: ASCII whitespace or control, or
+/// the lead byte of a non-ASCII whitespace character. False means it certainly does not.
+pub fn may_start_blank(b: u8) -> bool {
     BYTE_CLASS[b as usize] != ORDINARY
 }
 
-/// The length in bytes of the whitespace character at byte `i` of `s`, or 0 if there is
-/// none there.
+/// The length in bytes of the whitespace or control character at byte `i` of `s`, or 0 if
+/// there is none there.
 #[inline]
-fn whitespace_len(s: &str, i: usize) -> usize {
+fn blank_len(s: &str, i: usize) -> usize {
     match BYTE_CLASS[s.as_bytes()[i] as usize] {
         ORDINARY => 0,
-        ASCII_SPACE => 1,
+        ASCII_SPACE | CONTROL => 1,
         _ => match s[i..].chars().next() {
-            Some(c) if c.is_whitespace() => c.len_utf8(),
+            Some(c) if is_blank(c) => c.len_utf8(),
             _ => 0,
         },
     }
@@ -237,8 +248,24 @@ fn whitespace_len(s: &str, i: usize) -> usize {
 mod tests {
     use super::*;
 
+    /// The model: words between whitespace and control characters, one space apart.
     fn by_split(s: &str) -> String {
-        s.split_whitespace().collect::<Vec<_>>().join(" ")
+        s.split(is_blank)
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn control_characters_separate_words_as_whitespace_does() {
+        for (s, words) in [
+            ("the\u{2}Senate", "the Senate"),
+            ("\u{0}end of\u{7f}\u{1b} line\u{1f}", "end of line"),
+            ("C1\u{85}next\u{9f}word", "C1 next word"),
+        ] {
+            assert_eq!(collapse_whitespace(s), words, "{s:?}");
+            assert!(!is_collapsed(s.as_bytes()), "{s:?}");
+        }
     }
 
     #[test]
@@ -258,7 +285,7 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn collapsing_matches_split_whitespace(s in "[a é“\t\n\r\u{0b}\u{0c}\u{a0}\u{85}\u{1680}\u{2000}\u{200a}\u{200b}\u{2028}\u{202f}\u{205f}\u{3000}\u{3001}]{0,30}") {
+        fn collapsing_matches_split_whitespace(s in "[a é“\t\n\r\u{0}\u{2}\u{0b}\u{0c}\u{1f}\u{7f}\u{9f}\u{a0}\u{85}\u{1680}\u{2000}\u{200a}\u{200b}\u{2028}\u{202f}\u{205f}\u{3000}\u{3001}]{0,30}") {
             let mut out = String::from("kept");
             collapse_whitespace_into(&mut out, &s);
             proptest::prop_assert_eq!(out, format!("kept{}", by_split(&s)));

@@ -17,7 +17,7 @@ use rustc_hash::FxHashMap;
 
 use crate::chars;
 use crate::index::{Index, prefetch, wide};
-use crate::span::{Span, may_start_whitespace};
+use crate::span::{Span, is_blank, may_start_blank};
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,17 +90,15 @@ pub fn tokens(text: &str, span: Span) -> impl Iterator<Item = (Span, TokenKind)>
     let base = span.start;
     let mut pos = 0usize;
     std::iter::from_fn(move || {
-        // ASCII spaces first, byte by byte; `trim_start` then only for a byte that may
-        // start other whitespace (most tokens start with an ASCII letter).
+        // ASCII spaces first, byte by byte; then other whitespace and control characters
+        // (which stand for no word) only for a byte that may start one (most tokens start
+        // with an ASCII letter).
         while s.as_bytes().get(pos).is_some_and(|&b| b == b' ') {
             pos += 1;
         }
-        if s.as_bytes()
-            .get(pos)
-            .is_some_and(|&b| may_start_whitespace(b))
-        {
+        if s.as_bytes().get(pos).is_some_and(|&b| may_start_blank(b)) {
             let rest = &s[pos..];
-            pos += rest.len() - rest.trim_start().len();
+            pos += rest.len() - rest.trim_start_matches(is_blank).len();
         }
         let rest = &s[pos..];
         let first = rest.chars().next()?;
@@ -972,17 +970,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ascii_space_is_unicode_whitespace() {
+    fn ascii_blanks_are_told_by_their_byte() {
         for b in 0..=127u8 {
-            assert_eq!(
-                may_start_whitespace(b),
-                char::from(b).is_whitespace(),
-                "byte {b}"
-            );
+            assert_eq!(may_start_blank(b), is_blank(char::from(b)), "byte {b}");
         }
-        // Each kind of whitespace between words, and leading: two words, nothing else.
+        // Each kind of whitespace or control character between words, and leading: two
+        // words, nothing else.
         for space in [
-            "\t", "\n", "\u{b}", "\u{c}", "\r", " ", "\u{a0}", "\u{2003}",
+            "\t", "\n", "\u{b}", "\u{c}", "\r", " ", "\u{a0}", "\u{2003}", "\u{2}", "\u{7f}",
+            "\u{9f}",
         ] {
             let text = format!("{space}peace{space}talks{space}");
             let found: Vec<&str> = tokens(&text, Span::new(0, text.len()))

@@ -636,3 +636,48 @@ fn names_and_rule_words_wrapped_over_lines_are_written_on_one() {
         ["summit(+3.0); blockade(+4.9: ended by put an end to)"]
     );
 }
+
+/// Control characters in the source (a U+0002 sits inside a sentence of an 1890 State of
+/// the Union address) are written as the whitespace they stand in for, in every text cell:
+/// titles, sentences, names and phrases.
+#[test]
+fn control_characters_are_not_written_into_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Talks\u{1}With\u{7f}Moscow\n\n\
+                The Senate of the United\u{2}States welcomed the treaty with Russia.\n\
+                The Senate of the United\u{2}States welcomed the\u{1b}treaty again.\n";
+    fs::write(dir.path().join("controls.txt"), text).unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("out");
+    let run = analyze(dir.path(), &out, &["--quiet"]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    for name in CSV_FILES {
+        let csv = fs::read_to_string(out.join(format!("{name}.csv"))).unwrap();
+        let control = csv
+            .chars()
+            .find(|&c| c.is_control() && !matches!(c, '\r' | '\n'));
+        assert_eq!(control, None, "{name}.csv");
+    }
+    let documents = read_csv(&out.join("documents.csv"));
+    assert_eq!(documents[0]["title"], "Talks With Moscow");
+    let sentences = read_csv(&out.join("sentences.csv"));
+    assert_eq!(
+        sentences[0]["text"],
+        "The Senate of the United States welcomed the treaty with Russia."
+    );
+    // Read as a space, not as a mark between words: the name and the phrase go on over it.
+    let mentions = read_csv(&out.join("mentions.csv"));
+    let surfaces: Vec<&str> = mentions.iter().map(|m| m["surface"].as_str()).collect();
+    assert!(surfaces.contains(&"United States"), "{surfaces:?}");
+    let phrases = read_csv(&out.join("phrases.csv"));
+    assert!(
+        phrases
+            .iter()
+            .any(|p| p["phrase"] == "Senate of the United States welcomed"),
+        "{phrases:?}"
+    );
+}

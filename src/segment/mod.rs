@@ -341,7 +341,7 @@ fn build(doc: &Document, text: &str, lines: &[Line], layout: Layout) -> Segmenta
                     continue;
                 }
                 seg.sections.push(Section {
-                    title: title_span.of(text).to_string(),
+                    title: title_span.collapsed(text),
                     level,
                     heading: Some(title_span),
                     start_line: i + 1,
@@ -432,7 +432,7 @@ fn document_title(doc: &Document, text: &str, lines: &[Line], seg: &Segmentation
         && !continued
         && alone();
     if headline {
-        s.to_string()
+        crate::span::collapse_whitespace(s)
     } else {
         String::new()
     }
