@@ -216,7 +216,7 @@ struct AnalysisArgs {
     #[arg(default_value = "corpus")]
     corpus: PathBuf,
     /// Threads to analyse and write with (default: one per core).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = thread_count)]
     threads: Option<usize>,
     /// File extensions to read, comma-separated.
     #[arg(long, value_delimiter = ',', default_values_t = DEFAULT_EXTENSIONS.iter().map(|s| s.to_string()))]
@@ -251,6 +251,16 @@ struct AnalysisArgs {
     untyped_names: bool,
     #[command(flatten)]
     lexicon: LexiconArgs,
+}
+
+/// `--threads`: a whole number of at least one (rayon would read 0 as "one per core", which
+/// the user did not ask for by writing it).
+fn thread_count(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("at least one thread is needed".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 #[derive(Args)]

@@ -601,13 +601,14 @@ impl Output {
             path: dir.to_path_buf(),
             source,
         };
-        std::fs::create_dir_all(dir).map_err(not_writable)?;
-        if !dir.is_dir() {
+        // Asked first: creating it would fail with the system's "File exists".
+        if dir.exists() && !dir.is_dir() {
             return Err(not_writable(std::io::Error::new(
                 std::io::ErrorKind::AlreadyExists,
-                "a file of that name exists",
+                "it is a file, not a folder",
             )));
         }
+        std::fs::create_dir_all(dir).map_err(not_writable)?;
         // A probe: a folder we may open but not write to (read-only mount, no `w`
         // permission) is refused now, not after the analysis.
         tempfile::Builder::new()

@@ -784,7 +784,11 @@ fn exit_statuses_and_refusals_before_any_work() {
     assert!(!c.join("good/deeper").exists());
     let file = s.join("a-file");
     fs::write(&file, "x").unwrap();
-    refused(c, &file, "cannot write to the output folder");
+    refused(
+        c,
+        &file,
+        "cannot write to the output folder: it is a file, not a folder",
+    );
     refused(c, &file.join("sub"), "cannot write to the output folder");
     if permissions_bind_us(s) {
         let ro = s.join("read-only");
@@ -800,6 +804,12 @@ fn exit_statuses_and_refusals_before_any_work() {
     fs::write(empty.join("data.csv"), "a,b").unwrap();
     refused(&empty, &s.join("o3"), "no documents found");
     assert!(!s.join("o3").exists());
+
+    // 2: a usage error, such as no threads to work with.
+    let o = analyze(c, &s.join("o4"), &["--threads", "0"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--threads"), "{}", stderr(&o));
+    assert!(!s.join("o4").exists());
 
     // The default layout, `analyze corpus -o output` with output beside corpus, works.
     let parent = tempfile::tempdir().unwrap();
