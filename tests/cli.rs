@@ -604,17 +604,11 @@ fn a_run_removes_the_reports_of_the_results_it_replaces() {
     );
 }
 
-/// A name or a rule word wrapped over two lines in the source is written on one line, as
-/// the sentence text is: a line break inside a cell splits the row for line-based tools.
-#[test]
-fn names_and_rule_words_wrapped_over_lines_are_written_on_one() {
+/// Analyses a corpus of one file, `name` holding `text`, and returns the output folder
+/// (with the temporary folder that holds it, removed when dropped).
+fn analyze_one(name: &str, text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    let text = "Members of the European Parliament met in Brussels on Monday and said\n\
-                that the summit of the two governments would, if all went to plan, put an\n\
-                end to the blockade of the port, which has lasted for most of the year\n\
-                and has kept grain ships from leaving for the markets of the European\n\
-                Parliament members who asked for it; the ministers will meet again soon.\n";
-    fs::write(dir.path().join("wrapped.txt"), text).unwrap();
+    fs::write(dir.path().join(name), text).unwrap();
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("out");
     let run = analyze(dir.path(), &out, &["--quiet"]);
@@ -623,6 +617,19 @@ fn names_and_rule_words_wrapped_over_lines_are_written_on_one() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
+    (out_dir, out)
+}
+
+/// A name or a rule word wrapped over two lines in the source is written on one line, as
+/// the sentence text is: a line break inside a cell splits the row for line-based tools.
+#[test]
+fn names_and_rule_words_wrapped_over_lines_are_written_on_one() {
+    let text = "Members of the European Parliament met in Brussels on Monday and said\n\
+                that the summit of the two governments would, if all went to plan, put an\n\
+                end to the blockade of the port, which has lasted for most of the year\n\
+                and has kept grain ships from leaving for the markets of the European\n\
+                Parliament members who asked for it; the ministers will meet again soon.\n";
+    let (_out_dir, out) = analyze_one("wrapped.txt", text);
     let mentions = read_csv(&out.join("mentions.csv"));
     let surfaces: Vec<&str> = mentions.iter().map(|m| m["surface"].as_str()).collect();
     assert_eq!(
@@ -642,19 +649,10 @@ fn names_and_rule_words_wrapped_over_lines_are_written_on_one() {
 /// titles, sentences, names and phrases.
 #[test]
 fn control_characters_are_not_written_into_cells() {
-    let dir = tempfile::tempdir().unwrap();
     let text = "Talks\u{1}With\u{7f}Moscow\n\n\
                 The Senate of the United\u{2}States welcomed the treaty with Russia.\n\
                 The Senate of the United\u{2}States welcomed the\u{1b}treaty again.\n";
-    fs::write(dir.path().join("controls.txt"), text).unwrap();
-    let out_dir = tempfile::tempdir().unwrap();
-    let out = out_dir.path().join("out");
-    let run = analyze(dir.path(), &out, &["--quiet"]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let (_out_dir, out) = analyze_one("controls.txt", text);
     for name in CSV_FILES {
         let csv = fs::read_to_string(out.join(format!("{name}.csv"))).unwrap();
         let control = csv
