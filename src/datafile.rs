@@ -29,15 +29,20 @@ impl DataFile {
             .headers()
             .map_err(|e| file.error(1, 1, e.to_string()))?
             .clone();
+        // Lines are counted from the records' byte offsets: the csv crate's own line count
+        // misses a line at every CRLF line end (as Excel saves) and every blank line.
+        let mut lines = LineCounter::default();
         for record in reader.records() {
             let record = record.map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line() as usize);
+                let line = e.position().map_or(0, |p| lines.line_at(data, p.byte()));
                 file.error(line, 1, e.to_string())
             })?;
             if record.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }
-            let line = record.position().map_or(0, |p| p.line() as usize);
+            let line = record
+                .position()
+                .map_or(0, |p| lines.line_at(data, p.byte()));
             file.rows.push((line, record));
         }
         Ok(file)
@@ -51,8 +56,10 @@ impl DataFile {
                     1,
                     i + 1,
                     format!(
-                        "expected header column {} to be `{column}` (header: {})",
+                        "expected header column {} to be `{column}` (the header is `{}`; \
+                         expected `{}`)",
                         i + 1,
+                        self.header.iter().collect::<Vec<_>>().join(","),
                         want.join(",")
                     ),
                 ));
@@ -79,6 +86,32 @@ impl DataFile {
     }
 }
 
+/// The 1-based line of byte offsets met in increasing order, counted on from the last.
+#[derive(Default)]
+struct LineCounter {
+    byte: usize,
+    line: usize,
+}
+
+impl LineCounter {
+    /// The line of the record at `byte`. The csv crate may place a record at the line
+    /// ends before it (the LF of a CRLF, a blank line): they are passed over.
+    fn line_at(&mut self, data: &str, byte: u64) -> usize {
+        let byte = (byte as usize).min(data.len());
+        let ends = data.as_bytes()[byte..]
+            .iter()
+            .take_while(|&&b| b == b'\r' || b == b'\n')
+            .count();
+        let byte = byte + ends;
+        if byte < self.byte {
+            *self = LineCounter::default();
+        }
+        self.line += memchr::memchr_iter(b'\n', &data.as_bytes()[self.byte..byte]).count();
+        self.byte = byte;
+        self.line + 1
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,7 +126,19 @@ mod tests {
         let e = f.expect_header(&["a", "c"]).unwrap_err().to_string();
         assert_eq!(
             e,
-            "x.csv:1:2: expected header column 2 to be `c` (header: a,c)"
+            "x.csv:1:2: expected header column 2 to be `c` (the header is `a,b`; expected `a,c`)"
         );
+    }
+
+    /// As Excel saves a file: CRLF line ends, and blank lines between rows.
+    #[test]
+    fn lines_are_counted_over_crlf_and_blank_lines() {
+        let data = "a,b\r\n1,2\r\n\r\n\r\n3,4\r\n\"5\r\n5\",6\r\n7,8\r\n";
+        let f = DataFile::parse("x.csv", data).unwrap();
+        let lines: Vec<usize> = f.rows.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, vec![2, 5, 6, 8]);
+        let lf = DataFile::parse("x.csv", "a,b\n\n\n1,2\n\n3,4\n").unwrap();
+        let lines: Vec<usize> = lf.rows.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, vec![4, 6]);
     }
 }
