@@ -640,7 +640,7 @@ fn names_and_rule_words_wrapped_over_lines_are_written_on_one() {
     let evidence: Vec<&str> = sentences.iter().map(|s| s["evidence"].as_str()).collect();
     assert_eq!(
         evidence,
-        ["summit(+3.0); blockade(+4.9: ended by put an end to)"]
+        ["summit(+3.0); blockade(+4.875: ended by put an end to)"]
     );
 }
 

@@ -252,7 +252,7 @@ mod tests {
         assert_eq!(e, 2);
         assert_eq!(
             score(&l, "They agreed, then attacked; no attack."),
-            "agreed(+1.0); attack(+0.8: negated by no)"
+            "agreed(+1.0); attack(+0.5: negated by no)"
         );
     }
 
@@ -290,7 +290,8 @@ mod tests {
         );
         assert_eq!(
             score(&l, "Peace, not war."),
-            "Peace(+5.0); war(+6.0: negated by not)"
+            // A negated conflict weighs 0.5, not 0.75 (`NEGATED_CONFLICT_FACTOR`).
+            "Peace(+5.0); war(+4.0: negated by not)"
         );
         let e = load_vader(&mut l, "v.txt", "ok\n").unwrap_err().to_string();
         assert_eq!(

@@ -95,6 +95,11 @@ pub enum ModifierKind {
     /// Marks the hit after it as the topic or background rather than the event ("talks on
     /// the border dispute", "amid tensions"), weighting it by its factor.
     Topic,
+    /// A person or group that acts in a conflict ("protesters", "terrorists"): not a rule
+    /// of its own, but a cessation word whose object (or subject) it is does not apply, as
+    /// stopping protesters does not end a protest. Matched beside the terms, never instead
+    /// of one.
+    Agent,
 }
 
 /// A rule word with its factor.
@@ -308,11 +313,12 @@ impl Lexicon {
                 "cessation" => ModifierKind::Cessation,
                 "topic" => ModifierKind::Topic,
                 "neutral" => ModifierKind::Neutral,
+                "agent" => ModifierKind::Agent,
                 other => {
                     return Err(records.error(
                         line,
                         2,
-                        format!("kind `{other}` is not negator, intensifier, diminisher, hedge, contrast, reversal, cessation, topic or neutral"),
+                        format!("kind `{other}` is not negator, intensifier, diminisher, hedge, contrast, reversal, cessation, topic, neutral or agent"),
                     ));
                 }
             };
@@ -326,7 +332,8 @@ impl Lexicon {
                 ModifierKind::Negator
                 | ModifierKind::Reversal
                 | ModifierKind::Cessation
-                | ModifierKind::Neutral => false,
+                | ModifierKind::Neutral
+                | ModifierKind::Agent => false,
             };
             if wrong {
                 return Err(records.error(

@@ -6,13 +6,16 @@
 //! `, ; : ( ) —` and at contrast words):
 //!
 //! 1. **negation**: the first hit up to five words after a negator ("no sign of
-//!    cooperation", "did not agree") flips its polarity at 0.75 weight; later hits in the
+//!    cooperation", "did not agree") flips its polarity at 0.75 weight (0.5 for a conflict
+//!    term: "did not attack" is weak evidence of cooperation); later hits in the
 //!    negator's clause are what is negated ("did not agree *on a ceasefire*") and are
 //!    absorbed (weight 0). A negated reversal or cessation word does not apply.
 //! 2. **reversal**: a cooperative hit near a word saying it failed ("peace talks
 //!    collapsed", "threaten to upend the fragile peace") counts as conflict;
 //! 3. **cessation**: a hit near a word that ends it flips ("sanctions were eased", "the
-//!    war ended", "suspended the talks");
+//!    war ended", "suspended the talks"), unless the word's object (or subject) is a
+//!    person or group (an agent word: "police stopped the protesters") or a reversal
+//!    governs it ("failed to stop the attacks");
 //! 4. **intensifiers and diminishers** up to two words before multiply it; **hedges**
 //!    earlier in the clause ("may", "could", "hopes to") weaken it; a **topic** word
 //!    ("talks on the border dispute", "amid tensions") marks a hit as background;
@@ -39,8 +42,14 @@ const DEGREE_WINDOW: usize = 2;
 const TOPIC_WINDOW: usize = 3;
 /// Words between a reversal or cessation word and its hit, at most (exclusive).
 const REVERSAL_WINDOW: usize = 7;
-/// Weight of a negated hit relative to the plain one (VADER uses 0.74).
+/// Weight of a negated cooperative hit relative to the plain one (VADER uses 0.74).
 const NEGATION_FACTOR: f64 = 0.75;
+/// Weight of a negated conflictual hit: that a conflict did not happen ("did not attack")
+/// is weaker evidence of cooperation than a failed cooperation is of conflict (an event
+/// coder would code no event). Alone it still reads as cooperative, as the hand coders of
+/// `tests/data/tone_cases.csv` coded it; beside an asserted conflict ("not an attack on a
+/// civilization but an attack on humanity") it weighs less.
+const NEGATED_CONFLICT_FACTOR: f64 = 0.5;
 /// Weight of a hit turned around by a cessation word ("sanctions were eased").
 const CESSATION_FACTOR: f64 = 0.75;
 /// Lowest weight a contrast leaves on the other side of it.
@@ -370,7 +379,10 @@ impl<'a> Scorer<'a> {
                 )));
             }
             let (term_len, cue_len) = (term.map_or(0, |t| t.0), cue.map_or(0, |c| c.0));
-            if let Some((n, modifier)) = cue.filter(|_| cue_len >= term_len) {
+            // An agent word ("protesters") only tells what a term is: it stands beside the
+            // term it may be, whichever is longer, and the next word is read after the term.
+            let agent = cue.is_some_and(|(_, m)| m.kind == ModifierKind::Agent);
+            if let Some((n, modifier)) = cue.filter(|_| agent || cue_len >= term_len) {
                 cues.push(Cue {
                     start: i,
                     end: i + n,
@@ -381,7 +393,7 @@ impl<'a> Scorer<'a> {
                     used: false,
                 });
             }
-            if let Some((n, index)) = term.filter(|_| term_len >= cue_len) {
+            if let Some((n, index)) = term.filter(|_| agent || term_len >= cue_len) {
                 let entry = self.lexicon.entry(index);
                 if !entry.blocks {
                     let hit = Hit {
@@ -400,7 +412,12 @@ impl<'a> Scorer<'a> {
                     });
                 }
             }
-            i += term_len.max(cue_len).max(1);
+            i += if agent {
+                term_len
+            } else {
+                term_len.max(cue_len)
+            }
+            .max(1);
         }
     }
 }
@@ -435,6 +452,10 @@ const PREPOSITIONS: &[&str] = &[
     "where",
     "whereas",
     "once",
+    // "rejected all but the peace plan", "everything except the peace plan": what follows
+    // is what was left out.
+    "but",
+    "except",
 ];
 
 /// One sentence being scored: its tokens and clause numbers.
@@ -460,6 +481,30 @@ impl Sentence<'_> {
             self.tokens[c.end - 1].span.end,
         )
         .collapsed(self.text)
+    }
+
+    /// Whether an agent word heads its phrase, so that the person or group is what a rule
+    /// word governs: it is followed by nothing, punctuation, a stop word or a preposition,
+    /// and is no possessive. In "stop terrorist violence" or "the rebels' offensive" the
+    /// violence and the offensive are.
+    fn heads_phrase(&self, a: &Cue) -> bool {
+        let last = self.tokens[a.end - 1].span.of(self.text);
+        if ["'", "'s", "\u{2019}", "\u{2019}s"]
+            .iter()
+            .any(|p| last.ends_with(p))
+        {
+            return false;
+        }
+        self.tokens.get(a.end).is_none_or(|t| {
+            let info = self.norm.info(t.term);
+            t.kind == TokenKind::Punct
+                || info.stop
+                || PREPOSITIONS.contains(&&*self.norm.term(t.term).lower)
+        })
+    }
+
+    fn has_conjunction(&self, from: usize, to: usize) -> bool {
+        (from..to).any(|k| matches!(&*self.norm.term(self.tokens[k].term).lower, "and" | "or"))
     }
 
     fn has_preposition(&self, from: usize, to: usize) -> bool {
@@ -497,6 +542,23 @@ impl Sentence<'_> {
                 if let Some(n) = by {
                     cues[n].spent_on.get_or_insert(start);
                 }
+                // A cessation that a reversal governs did not happen: "failed to stop the
+                // attacks" leaves the attacks, as "did not stop" does. The reversal still
+                // applies to what follows ("threatened to end the ceasefire"). A conjunction
+                // between starts another verb phrase ("withdraw from the territory and lift
+                // the blockade").
+                if cues[i].modifier.kind == ModifierKind::Cessation && by.is_none() {
+                    cues[i].disabled = (0..i).any(|r| {
+                        let (r, end) = (&cues[r], cues[r].end);
+                        r.modifier.kind == ModifierKind::Reversal
+                            && !r.disabled
+                            && end <= start
+                            && self.clause[r.start] == self.clause[start]
+                            && self.words(end, start) < NEGATION_WINDOW
+                            && !matches.iter().any(|m| end <= m.start && m.start < start)
+                            && !self.has_conjunction(end, start)
+                    });
+                }
             }
         }
         for (index, m) in matches.iter_mut().enumerate() {
@@ -512,8 +574,11 @@ impl Sentence<'_> {
                 m.hit.rules.push(Rule::Absorbed { by });
             } else if self.words(cues[n].end, m.start) < NEGATION_WINDOW {
                 cues[n].negated = Some(index);
+                m.hit.factor *= match m.hit.polarity {
+                    Polarity::Cooperative => NEGATION_FACTOR,
+                    Polarity::Conflictual => NEGATED_CONFLICT_FACTOR,
+                };
                 m.hit.polarity = m.hit.polarity.flipped();
-                m.hit.factor *= NEGATION_FACTOR;
                 m.hit.rules.push(Rule::Negated { by });
             }
         }
@@ -523,7 +588,8 @@ impl Sentence<'_> {
     /// after them, unless a preposition intervenes) or else their subject (the hits before
     /// them), all of the polarity of the nearest one, within the window and the clause.
     fn turn(&self, matches: &mut [Match], cues: &mut [Cue]) {
-        for cue in cues.iter_mut() {
+        for c in 0..cues.len() {
+            let cue = cues[c];
             let kind = cue.modifier.kind;
             if cue.disabled || !matches!(kind, ModifierKind::Reversal | ModifierKind::Cessation) {
                 continue;
@@ -542,7 +608,35 @@ impl Sentence<'_> {
                         && !self.has_preposition(cue.end, m.start)
                 })
                 .collect();
-            let targets = if object.is_empty() {
+            // A cessation word whose object (or else subject) is a person or group does not
+            // end a conflict: "police stopped the protesters", "the protesters were stopped".
+            let agent_in = |from: usize, to: usize| {
+                cues.iter().any(|a| {
+                    a.modifier.kind == ModifierKind::Agent
+                        && from <= a.start
+                        && a.end <= to
+                        && self.clause[a.start] == self.clause[cue.start]
+                        && self.heads_phrase(a)
+                })
+            };
+            if kind == ModifierKind::Cessation {
+                let person = match object.first() {
+                    Some(&first) => agent_in(cue.end, matches[first].end),
+                    None => cues.iter().any(|a| {
+                        a.modifier.kind == ModifierKind::Agent
+                            && a.start >= cue.end
+                            && self.clause[a.start] == self.clause[cue.start]
+                            && self.words(cue.end, a.start) < REVERSAL_WINDOW
+                            && !self.has_preposition(cue.end, a.start)
+                            && self.heads_phrase(a)
+                    }),
+                };
+                if person {
+                    continue;
+                }
+            }
+            let from_subject = object.is_empty();
+            let targets = if from_subject {
                 (0..matches.len())
                     .rev()
                     .filter(|&i| {
@@ -558,8 +652,14 @@ impl Sentence<'_> {
             let Some(&nearest) = targets.first() else {
                 continue;
             };
+            if kind == ModifierKind::Cessation
+                && from_subject
+                && agent_in(matches[nearest].start, cue.start)
+            {
+                continue;
+            }
             let polarity = matches[nearest].hit.polarity;
-            let by = self.word(cue);
+            let by = self.word(&cue);
             let same: Vec<usize> = targets
                 .into_iter()
                 .filter(|&i| matches[i].hit.polarity == polarity)
@@ -574,7 +674,7 @@ impl Sentence<'_> {
                     hit.rules.push(Rule::Reversed { by: by.clone() });
                 }
             }
-            cue.used = true;
+            cues[c].used = true;
         }
     }
 
@@ -689,9 +789,12 @@ pub fn tally(hits: &[Hit]) -> ToneCounts {
     c
 }
 
-/// The hits as one readable line, e.g. `cooperation(+4.0); peace deal(-1.5: reversed by
+/// The hits as one readable line, e.g. `cooperation(+4.0); peace deal(-1.25: reversed by
 /// faltering, ×0.50 contrast despite)`. It starts with the term, never with a sign, so a
-/// spreadsheet never reads it as a formula.
+/// spreadsheet never reads it as a formula. Each weight is the one [`tally`] adds, in
+/// thousandths, written with as many decimals as it needs (one at least): the weights of
+/// a row add up to its `coop` and `conflict`, where one decimal rounded 1.25 and 3.75
+/// different ways (ties to even) and hid the rest.
 pub fn evidence(text: &str, hits: &[Hit]) -> String {
     // Room for a hit's usual entry ("agreement(+2.0: ×1.20 by repeat)"): grown from empty,
     // the text was moved one and a half times for each sentence with a hit.
@@ -703,7 +806,7 @@ pub fn evidence(text: &str, hits: &[Hit]) -> String {
         crate::span::collapse_whitespace_into(&mut out, hit.span.of(text));
         out.push('(');
         out.push(hit.polarity.sign());
-        crate::metrics::push_fixed(&mut out, hit.weight(), 1);
+        push_weight(&mut out, Milli::from_f64(hit.weight()));
         for (k, rule) in hit.rules.iter().enumerate() {
             out.push_str(if k == 0 { ": " } else { ", " });
             rule.push_to(&mut out);
@@ -711,6 +814,17 @@ pub fn evidence(text: &str, hits: &[Hit]) -> String {
         out.push(')');
     }
     out
+}
+
+/// Appends a weight in thousandths with one to three decimals, as few as show it exactly:
+/// 9000 as "9.0", 1250 as "1.25", 3375 as "3.375".
+fn push_weight(out: &mut String, weight: Milli) {
+    let mut buf = [0; _];
+    let text = crate::metrics::scaled_text(&mut buf, weight.0, 3);
+    let keep = text.trim_end_matches('0');
+    // "9." → "9.0": at least one decimal, as before.
+    let keep = &text[..keep.len().max(text.len() - 2)];
+    out.push_str(keep);
 }
 
 #[cfg(test)]
