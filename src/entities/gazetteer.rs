@@ -305,6 +305,11 @@ impl Gazetteer {
         Ok(rows)
     }
 
+    /// The entity whose canonical name is `canonical`.
+    pub fn named(&self, canonical: &str) -> Option<&KnownEntity> {
+        self.ids.get(canonical).map(|&id| &self.entities[id])
+    }
+
     /// The entity at an id from [`Gazetteer::longest`].
     pub fn entity(&self, id: u32) -> &KnownEntity {
         &self.entities[id as usize]

@@ -10,8 +10,9 @@
 //!    Ministry…), PERSON when its last word is the surname of a person met earlier in the
 //!    document or its first word is a given name, otherwise OTHER. An organisation word
 //!    alone refers to the body named in full earlier in the document ("the Union" only to
-//!    a gazetteer union, else to the United States once named). The first word of a
-//!    sentence only starts such a run when more capitalised words follow and it is not a
+//!    a gazetteer union, else to the United States in an American document, decided when
+//!    the document ends, as are the two readings of "Indian" and "Georgia"). The first
+//!    word of a sentence only starts such a run when more capitalised words follow and it is not a
 //!    common word, so "However" or "Since" are never entities; a run in capitals is a
 //!    heading, not a name.
 
@@ -63,6 +64,10 @@ pub struct Mention {
     pub country: String,
     /// How it was found.
     pub source: Source,
+    /// Whether its country comes from a name of two readings ("Indian", "Georgia") that
+    /// the document as a whole decides; [`Recognizer::finish_document`] settles it and
+    /// clears the flag.
+    pub pending: bool,
 }
 
 impl AsRef<Mention> for Mention {
@@ -674,7 +679,8 @@ const NATIVE_AMERICAN_CONTEXT: &[&str] = &[
     "agencies",
     "lands",
     "country",
-    "territory",
+    // Not lower-case "territory": in the UN speeches "Indian territory" is India's; the
+    // addresses write "Indian Territory".
     "Territory",
     "wars",
     "hostilities",
@@ -688,6 +694,59 @@ const NATIVE_AMERICAN_CONTEXT: &[&str] = &[
     "treaties",
     "problem",
 ];
+
+/// A gazetteer name that often means something else, and what settles which it means.
+struct TwoReadings {
+    /// The gazetteer entity's canonical name, its own reading.
+    name: &'static str,
+    /// The canonical name (as tokens) of the entity it otherwise names.
+    other: &'static [&'static str],
+    /// Roles or canonical names of entities whose mention in the document shows the other
+    /// reading (besides the other entity itself).
+    other_evidence: &'static [&'static str],
+    /// Words right after the name that settle its own reading ("Indian troops").
+    own_next: &'static [&'static str],
+    /// Whether, in a document that shows neither reading, the name keeps its own country
+    /// (else it keeps the name without one).
+    alone_keeps_country: bool,
+}
+
+/// Names whose country the document as a whole decides ([`Recognizer::finish_document`]):
+/// a mention takes the reading of the nearest mention that shows one (an unambiguous
+/// mention of the own country, or one of the other reading's evidence), its own on a tie;
+/// with neither shown, the other (American) reading in an American document.
+///
+/// "Indian(s)" in the State of the Union addresses is nearly always Native American
+/// ("tribes of Indians"), and in UN speeches that never name India it is as often the
+/// peoples of the Americas, South Africa's Indians or the Indian Ocean as India's: alone
+/// there, it keeps no country. "Georgia" in American prose is the US state (beside a US
+/// state, Congress), and alone, as in UN speeches, the country.
+const TWO_READINGS: &[TwoReadings] = &[
+    TwoReadings {
+        name: "Indian",
+        other: &["Native", "American"],
+        other_evidence: &["Native American nation"],
+        own_next: &["troops", "Prime", "nationals"],
+        alone_keeps_country: false,
+    },
+    TwoReadings {
+        name: "Georgia",
+        other: &["Georgia", "(", "US", "state", ")"],
+        other_evidence: &["US state", "Congress"],
+        own_next: &[],
+        alone_keeps_country: true,
+    },
+];
+
+/// A [`TwoReadings`] rule with its two gazetteer entities.
+#[derive(Debug)]
+struct Readings<'a> {
+    own: &'a KnownEntity,
+    other: &'a KnownEntity,
+    other_evidence: &'static [&'static str],
+    own_next: &'static [&'static str],
+    alone_keeps_country: bool,
+}
 
 /// What a capitalised run's own words say about its type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -808,6 +867,8 @@ pub struct Recognizer<'a> {
     /// The gazetteer's US Congress and the bodies of [`AMERICAN_BODIES`].
     congress: Option<&'a KnownEntity>,
     american_bodies: Vec<(&'static str, &'a KnownEntity)>,
+    /// The [`TWO_READINGS`] whose entities the gazetteer has.
+    two_readings: Vec<Readings<'a>>,
 }
 
 impl<'a> Recognizer<'a> {
@@ -828,15 +889,31 @@ impl<'a> Recognizer<'a> {
                 .iter()
                 .filter_map(|(bare, name)| Some((*bare, entity_named(gazetteer, name)?)))
                 .collect(),
+            two_readings: (TWO_READINGS.iter())
+                .filter_map(|r| {
+                    Some(Readings {
+                        own: entity_named(gazetteer, &[r.name])?,
+                        other: entity_named(gazetteer, r.other)?,
+                        other_evidence: r.other_evidence,
+                        own_next: r.own_next,
+                        alone_keeps_country: r.alone_keeps_country,
+                    })
+                })
+                .collect(),
         }
     }
 
-    /// Ends a document, given all its mentions: in an American document a bare national
-    /// body that no earlier full name resolved ("the Senate", "the House of
-    /// Representatives") is the United States' own. This waits for the whole document
-    /// because the addresses greet "the Senate and House of Representatives" before they
-    /// name Congress.
-    pub fn finish_document<M: AsRef<Mention> + AsMut<Mention>>(&self, mentions: &mut [M]) {
+    /// Ends a document, given all its mentions: a bare "Union" that no earlier union
+    /// resolved is the United States in American prose, and is dropped elsewhere ("Only
+    /// our Union will push them back" in a UN speech); a name of two readings ("Indian",
+    /// "Georgia") takes the one the document shows nearest it; and in an American document
+    /// a bare national body that no earlier full name resolved ("the Senate", "the House of Representatives") is the United
+    /// States' own. This waits for the whole document because the addresses greet "the
+    /// Senate and House of Representatives" before they name Congress, and a "Georgia" or
+    /// "Indians" may come before what shows its reading.
+    pub fn finish_document<M: AsRef<Mention> + AsMut<Mention>>(&self, mentions: &mut Vec<M>) {
+        self.settle_unions(mentions);
+        self.settle_readings(mentions);
         if self.is_american(mentions.iter().map(AsRef::as_ref)) {
             for m in mentions {
                 self.american_body(m.as_mut());
@@ -844,20 +921,145 @@ impl<'a> Recognizer<'a> {
         }
     }
 
+    /// Makes each bare "Union" ([`Recognizer::single_word`]) the United States in American
+    /// prose ("preserve the Union"): a document that names the US Congress, or a US state
+    /// and the United States more than any other country. Elsewhere it is dropped: a
+    /// speech at the UN means by "our Union" its own people's unity or a union of its
+    /// region, even when it names the United States or Nevada ("the Semipalatinsk-Nevada
+    /// movement").
+    fn settle_unions<M: AsRef<Mention> + AsMut<Mention>>(&self, mentions: &mut Vec<M>) {
+        if !mentions.iter().any(|m| is_bare_union(m.as_ref())) {
+            return;
+        }
+        let (congress, us_leads) = self.american_cues(mentions.iter().map(AsRef::as_ref));
+        let us_state = || {
+            (mentions.iter().map(AsRef::as_ref)).any(|m| {
+                m.country == "USA"
+                    && self
+                        .gazetteer
+                        .named(&m.entity)
+                        .is_some_and(KnownEntity::is_us_state)
+            })
+        };
+        let american = congress || (us_leads && us_state());
+        match self.american_union.filter(|_| american) {
+            Some(us) => {
+                for m in mentions.iter_mut().map(AsMut::as_mut) {
+                    if is_bare_union(m) {
+                        *m = Mention {
+                            source: Source::Pattern,
+                            ..known(us, m.span)
+                        };
+                    }
+                }
+            }
+            None => mentions.retain(|m| !is_bare_union(m.as_ref())),
+        }
+    }
+
+    /// Settles each pending mention ([`Mention::pending`]) of a name of two readings: it
+    /// takes the reading of the nearest mention, by bytes, that shows one (its own
+    /// country's, unambiguous: "India", "New Delhi", "Tbilisi"; or the other's: "Indian
+    /// tribes", "Cherokees"; a US state, Congress), its own on a tie. With none, it takes
+    /// the other reading in an American document ([`Recognizer::is_american`]: the other
+    /// readings are American), and elsewhere its own country or none
+    /// ([`TwoReadings::alone_keeps_country`]). A name the other
+    /// reading takes becomes that entity ("Indians" → Native American); a longer name
+    /// built on it keeps its name and takes the other's country ("Indian Territory",
+    /// USA).
+    fn settle_readings<M: AsRef<Mention> + AsMut<Mention>>(&self, mentions: &mut [M]) {
+        if !mentions.iter().any(|m| m.as_ref().pending) {
+            return;
+        }
+        let american = self.is_american(mentions.iter().map(AsRef::as_ref));
+        let mut own = Vec::new();
+        let mut other = Vec::new();
+        for r in &self.two_readings {
+            // Neither reading shown: an American document means the American one.
+            let alone_other = american && r.other.country == "USA";
+            own.clear();
+            other.clear();
+            for m in mentions.iter().map(AsRef::as_ref).filter(|m| !m.pending) {
+                if m.country == r.own.country {
+                    own.push(m.span.start);
+                } else if m.country == r.other.country && self.shows_other(r, m) {
+                    other.push(m.span.start);
+                }
+            }
+            let pending = (mentions.iter_mut().map(AsMut::as_mut))
+                .filter(|m| m.pending && m.country == r.own.country);
+            for m in pending {
+                m.pending = false;
+                let at = m.span.start;
+                let (to_own, to_other) = (distance(&own, at), distance(&other, at));
+                if to_own.is_some_and(|d| to_other.is_none_or(|o| d <= o)) {
+                    continue;
+                }
+                if to_other.is_none() && !alone_other {
+                    if !r.alone_keeps_country {
+                        m.country.clear();
+                    }
+                } else if m.entity == r.own.canonical {
+                    *m = Mention {
+                        source: m.source,
+                        ..known(r.other, m.span)
+                    };
+                } else {
+                    m.country.clone_from(&r.other.country);
+                }
+            }
+        }
+    }
+
+    /// Whether a mention shows the other reading of `r`: it is that entity, or one of the
+    /// roles or names of its evidence.
+    fn shows_other(&self, r: &Readings, m: &Mention) -> bool {
+        m.entity == r.other.canonical
+            || self.gazetteer.named(&m.entity).is_some_and(|e| {
+                (r.other_evidence.iter()).any(|&w| w == e.role || w == e.canonical)
+            })
+    }
+
+    /// Whether a mention built on gazetteer entity `e`, its country from it, waits for the
+    /// document to settle its reading: `e` has two readings and the word after it
+    /// (`next`) does not settle its own.
+    fn is_pending(&self, e: &KnownEntity, m: &Mention, next: Option<&str>) -> bool {
+        (self.two_readings.iter()).any(|r| {
+            std::ptr::eq(r.own, e)
+                && m.country == e.country
+                && !next.is_some_and(|w| r.own_next.contains(&w))
+        })
+    }
+
     /// Whether a document with these mentions is American: it names the US Congress, and
     /// the United States more often than any other country. A speech at the UN that cites
     /// the US Congress still means its own Senate.
     fn is_american<'m>(&self, mentions: impl IntoIterator<Item = &'m Mention>) -> bool {
+        let (congress, us_leads) = self.american_cues(mentions);
+        congress && us_leads
+    }
+
+    /// Whether the mentions name the US Congress, and whether they name the United States
+    /// more often than any other country.
+    fn american_cues<'m>(&self, mentions: impl IntoIterator<Item = &'m Mention>) -> (bool, bool) {
         let mut congress = false;
         let mut countries: FxHashMap<&str, usize> = FxHashMap::default();
         for m in mentions {
-            congress |= self.congress.is_some_and(|c| c.canonical == m.entity);
-            if matches!(m.etype, EntityType::Gpe | EntityType::Norp) && !m.country.is_empty() {
+            congress |= self.is_congress(m);
+            // A name whose reading is not settled yet shows no country.
+            let counts = matches!(m.etype, EntityType::Gpe | EntityType::Norp) && !m.pending;
+            if counts && !m.country.is_empty() {
                 *countries.entry(&m.country).or_default() += 1;
             }
         }
         let us = countries.get("USA").copied().unwrap_or(0);
-        congress && us > 0 && countries.iter().all(|(c, &n)| *c == "USA" || n < us)
+        let leads = us > 0 && countries.iter().all(|(c, &n)| *c == "USA" || n < us);
+        (congress, leads)
+    }
+
+    /// Whether a mention is of the US Congress.
+    fn is_congress(&self, m: &Mention) -> bool {
+        self.congress.is_some_and(|c| c.canonical == m.entity)
     }
 
     /// Makes a bare national body the United States' own.
@@ -1027,6 +1229,11 @@ impl<'a> Recognizer<'a> {
                         if complement && is_cap(end + 1 + article) {
                             let start = end + 1 + article;
                             end = name_run(start, &is_cap, &starts_name, &forms, tokens);
+                            // A gazetteer name there is whole, "and" and all: "Uruguay
+                            // Round of the General Agreement on Tariffs and Trade".
+                            if let Some((n, _)) = gazetteer.longest(|k| form(start + k)) {
+                                end = end.max(start + n);
+                            }
                         }
                         longer_name(text, tokens, known_entity, i, (end, etype))
                     })
@@ -1034,6 +1241,8 @@ impl<'a> Recognizer<'a> {
                         let sense = self.native_american(known_entity, form(i + n));
                         known(sense.unwrap_or(known_entity), span_of(i, i + n))
                     });
+                let mut mention = mention;
+                mention.pending |= self.is_pending(known_entity, &mention, form(i + n));
                 i = mention_end(tokens, mention.span, i + n);
                 let possessive = mention.source == Source::Gazetteer
                     && possessive_len(tokens[i - 1].span.of(text)) > 0;
@@ -1310,6 +1519,7 @@ impl<'a> Recognizer<'a> {
                     etype: EntityType::Person,
                     country: country.clone(),
                     source: Source::Pattern,
+                    pending: false,
                 });
             }
             let at_start = tokens[..a].iter().all(|t| t.kind != TokenKind::Word);
@@ -1322,6 +1532,7 @@ impl<'a> Recognizer<'a> {
                 etype: EntityType::Person,
                 country: String::new(),
                 source: Source::Pattern,
+                pending: false,
             });
         }
         if let [word] = words[..] {
@@ -1334,7 +1545,7 @@ impl<'a> Recognizer<'a> {
         };
         // An organisation speaks for the state or nation named inside it ("Bank of
         // Japan"); a person or a body inside it says nothing of its country.
-        let country = (etype == EntityType::Org)
+        let inside = (etype == EntityType::Org)
             .then(|| {
                 (a..b).find_map(|k| {
                     self.gazetteer
@@ -1344,16 +1555,18 @@ impl<'a> Recognizer<'a> {
                         .filter(|e| matches!(e.etype, EntityType::Gpe | EntityType::Norp))
                 })
             })
-            .flatten()
-            .map(|e| e.country.clone())
-            .unwrap_or_default();
-        Some(Mention {
+            .flatten();
+        let mut m = Mention {
             span,
             entity: span.collapsed(text),
             etype,
-            country,
+            country: inside.map(|e| e.country.clone()).unwrap_or_default(),
             source: Source::Pattern,
-        })
+            pending: false,
+        };
+        // "Office of Indian Affairs": its country is as Indian's.
+        m.pending = inside.is_some_and(|e| self.is_pending(e, &m, None));
+        Some(m)
     }
 
     /// The type the words of a capitalised run of two or more words give it: a treaty
@@ -1452,6 +1665,7 @@ impl<'a> Recognizer<'a> {
             etype,
             country: String::new(),
             source: Source::Pattern,
+            pending: false,
         };
         if ORG_WORDS.contains(word) {
             return match self.heads.get(word) {
@@ -1461,6 +1675,10 @@ impl<'a> Recognizer<'a> {
                     ..named.clone()
                 }),
                 None if NATIONAL_BODIES.contains(&word) => Some(mention(word, EntityType::Org)),
+                // Left for the document to settle ([`Recognizer::finish_document`]): the
+                // United States in American prose, else nothing. A GPE, as the United
+                // States, so that the tone stage reads its word as before.
+                None if word == "Union" => Some(mention(word, EntityType::Gpe)),
                 None => None,
             };
         }
@@ -1494,7 +1712,9 @@ impl<'a> Recognizer<'a> {
             let key = match_form(part);
             if let Some((1, id)) = self.gazetteer.longest(|k| (k == 0).then_some(&*key)) {
                 let span = Span::new(start, start + part.len() - possessive_len(part));
-                let mention = known(self.gazetteer.entity(id), span);
+                let e = self.gazetteer.entity(id);
+                let mut mention = known(e, span);
+                mention.pending = self.is_pending(e, &mention, None);
                 self.remember(&mention);
                 out.push(mention);
             }
@@ -1520,6 +1740,7 @@ impl<'a> Recognizer<'a> {
             etype: EntityType::Person,
             country,
             source: Source::Title,
+            pending: false,
         }
     }
 
@@ -1540,15 +1761,6 @@ impl<'a> Recognizer<'a> {
                 && !union_by_pattern
             {
                 self.note_head(head, m);
-            }
-            // With no such union named before, "the Union" is the United States once the
-            // document has named it.
-            if self
-                .american_union
-                .is_some_and(|us| us.canonical == m.entity)
-                && !self.heads.contains_key("Union")
-            {
-                self.note_head("Union", m);
             }
             for (word, target) in HEAD_REFERENCES {
                 if m.entity == *target {
@@ -1663,6 +1875,7 @@ fn longer_name(
             String::new()
         },
         source: Source::Pattern,
+        pending: false,
     })
 }
 
@@ -1724,6 +1937,20 @@ fn month_surname(forms: &[&str], tokens: &[Token], i: usize, gazetteer: &Gazette
             .is_none_or(|t| t.kind != TokenKind::Number)
 }
 
+/// Whether a mention is a bare "Union" that no union named before resolved, left for
+/// [`Recognizer::finish_document`].
+fn is_bare_union(m: &Mention) -> bool {
+    m.source == Source::Pattern && m.country.is_empty() && m.entity == "Union"
+}
+
+/// The distance from byte `at` to the nearest of `starts` (ascending), if any.
+fn distance(starts: &[usize], at: usize) -> Option<usize> {
+    let k = starts.partition_point(|&s| s < at);
+    let after = starts.get(k).map(|&s| s - at);
+    let before = k.checked_sub(1).map(|k| at - starts[k]);
+    after.into_iter().chain(before).min()
+}
+
 fn known(e: &KnownEntity, span: Span) -> Mention {
     Mention {
         span,
@@ -1731,6 +1958,7 @@ fn known(e: &KnownEntity, span: Span) -> Mention {
         etype: e.etype,
         country: e.country.clone(),
         source: Source::Gazetteer,
+        pending: false,
     }
 }
 

@@ -367,3 +367,150 @@ fn a_treaty_named_after_a_compound_is_whole_and_other() {
     );
     assert_eq!(m.len(), 3, "{m:?}");
 }
+
+/// The mentions of `text` read as one document, settled at its end
+/// ([`Recognizer::finish_document`]): (surface, entity, country).
+fn document(text: &str) -> Vec<(String, String, String)> {
+    let g = Gazetteer::builtin();
+    let mut r = Recognizer::new(&g);
+    let mut n = Normalizer::default();
+    let mut out = Vec::new();
+    r.start_document();
+    for s in crate::segment::split_sentences(text) {
+        let mut tokens = Vec::new();
+        n.tokenize(text, s, &mut tokens);
+        r.find(text, &tokens, &n, &mut out);
+    }
+    r.finish_document(&mut out);
+    assert!(out.iter().all(|m| !m.pending), "{out:?}");
+    (out.into_iter())
+        .map(|m| (m.span.of(text).to_string(), m.entity, m.country))
+        .collect()
+}
+
+/// The (entity, country) of each mention of `text` read as one document whose surface is
+/// `surface`.
+fn readings(text: &str, surface: &str) -> Vec<(String, String)> {
+    (document(text).into_iter())
+        .filter(|(s, ..)| s == surface)
+        .map(|(_, e, c)| (e, c))
+        .collect()
+}
+
+fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+    (p.iter())
+        .map(|(e, c)| (e.to_string(), c.to_string()))
+        .collect()
+}
+
+/// "Indians" in an address that never names India is no Indian of India: the Native
+/// Americans in an American document (Congress, the United States named most), else a
+/// people of no country.
+#[test]
+fn indians_in_a_document_that_never_names_india_are_not_indias() {
+    let address = "Gentlemen of the Senate and House of Representatives: I have directed \
+                   that the banditti of Indians from the northwest side of the Ohio be \
+                   punished. The Congress of the United States will, I trust, provide for \
+                   peace with the Indians on our frontiers.";
+    assert_eq!(
+        readings(address, "Indians"),
+        pairs(&[("Native American", "USA"), ("Native American", "USA")])
+    );
+    let speech = "In South Africa, 24 million blacks, Coloreds and Indians suffer \
+                  oppression. Mozambique stands with them.";
+    assert_eq!(readings(speech, "Indians"), pairs(&[("Indian", "")]));
+}
+
+/// With India named, "Indian" is India's, unless what shows the Native American sense
+/// ("Indian tribes", the Cherokees) is nearer: an address names India once among the
+/// Indian tribes.
+#[test]
+fn indian_takes_the_reading_shown_nearest_it() {
+    let truman = "We made available millions of bushels of wheat to relieve famine in \
+                  India. With the help of our technicians, Indian farmers have doubled \
+                  their crops.";
+    assert_eq!(readings(truman, "Indian"), pairs(&[("Indian", "IND")]));
+    let hayes = "The exports of silver from London to India fell off. The Indian tribes \
+                 inhabiting the Territory are restless. The Cherokees ceded their lands, \
+                 and the Indians were removed to the west.";
+    assert_eq!(
+        readings(hayes, "Indians"),
+        pairs(&[("Native American", "USA")])
+    );
+    assert_eq!(readings(hayes, "India"), pairs(&[("India", "IND")]));
+    // A word after it that settles India's sense: no other cue needed.
+    assert_eq!(
+        readings("Indian troops crossed the border.", "Indian"),
+        pairs(&[("Indian", "IND")])
+    );
+}
+
+/// A longer name built on "Indian" takes the country of the reading the document shows:
+/// the Indian Territory of the addresses is American.
+#[test]
+fn a_longer_name_on_indian_takes_the_documents_reading() {
+    let text = "The Congress should provide a Territorial government for the Indian \
+                Territory. The Indian tribes there are peaceful.";
+    assert_eq!(
+        readings(text, "Indian Territory"),
+        pairs(&[("Indian Territory", "USA")])
+    );
+}
+
+/// "Georgia" in US political news is the US state, as beside Congress or another US
+/// state; in a speech that names neither it is the country, and so it is where the
+/// document names Tbilisi nearest it.
+#[test]
+fn georgia_in_american_news_is_the_us_state() {
+    let news = "House Speaker Nancy Pelosi said Congress would open an impeachment \
+                inquiry. Republican committee member Doug Collins of Georgia said on \
+                Twitter that the House had not voted.";
+    assert_eq!(
+        readings(news, "Georgia"),
+        pairs(&[("Georgia (US state)", "USA")])
+    );
+    let debate = "Beto O'Rourke, a former congressman from Texas, ended his campaign. He \
+                  did not qualify for the debate scheduled for November 20 in Georgia.";
+    assert_eq!(
+        readings(debate, "Georgia"),
+        pairs(&[("Georgia (US state)", "USA")])
+    );
+    let speech = "We support the sovereignty of Ukraine, Georgia and Moldova.";
+    assert_eq!(readings(speech, "Georgia"), pairs(&[("Georgia", "GEO")]));
+    let both = "The US Congress passed a resolution on the Caucasus. Russian troops remain \
+                in Georgia, forty kilometres from Tbilisi.";
+    assert_eq!(readings(both, "Georgia"), pairs(&[("Georgia", "GEO")]));
+}
+
+/// "The Union" with no union named before is the United States only in American prose:
+/// a speech at the UN that names the United States means by "our Union" something else.
+#[test]
+fn the_union_is_the_united_states_only_in_american_prose() {
+    let speech = "The United States blockades Cuba. Only the Unity of the Peoples of the \
+                  Planet will stop the Imperialists. Only our Union will push them back.";
+    assert!(
+        readings(speech, "Union").is_empty(),
+        "{:?}",
+        document(speech)
+    );
+    let address = "To the Senate and House of Representatives: the Congress must act so \
+                   that no State may leave the Union. The United States will endure.";
+    assert_eq!(
+        readings(address, "Union"),
+        pairs(&[("United States", "USA")])
+    );
+}
+
+/// The GATT is one name, "and" and all, and so is its acronym; so is the round of talks
+/// named after it.
+#[test]
+fn the_general_agreement_on_tariffs_and_trade_is_whole() {
+    let text = "Trade is governed by the General Agreement on Tariffs and Trade. Members \
+                of GATT met. The Uruguay Round of the General Agreement on Tariffs and \
+                Trade must end.";
+    let gatt = "General Agreement on Tariffs and Trade";
+    assert_eq!(readings(text, gatt), pairs(&[(gatt, "")]));
+    assert_eq!(readings(text, "GATT"), pairs(&[(gatt, "")]));
+    let round = "Uruguay Round of the General Agreement on Tariffs and Trade";
+    assert_eq!(readings(text, round), pairs(&[(round, "")]));
+}
