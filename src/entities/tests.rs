@@ -514,3 +514,24 @@ fn the_general_agreement_on_tariffs_and_trade_is_whole() {
     let round = "Uruguay Round of the General Agreement on Tariffs and Trade";
     assert_eq!(readings(text, round), pairs(&[(round, "")]));
 }
+
+/// The head of an international organisation speaks for it, not for the state they come
+/// from; a national leader's country stays.
+#[test]
+fn heads_of_international_organisations_have_no_country() {
+    let m = mentions(
+        "Secretary-General Guterres and Kofi Annan met Tedros, Prime Minister Rutte and \
+         President Putin.",
+    );
+    let countries: Vec<(&str, &str)> = m.iter().map(|m| (&*m.1, &*m.3)).collect();
+    assert_eq!(
+        countries,
+        [
+            ("Antonio Guterres", ""),
+            ("Kofi Annan", ""),
+            ("Tedros Adhanom Ghebreyesus", ""),
+            ("Mark Rutte", "NLD"),
+            ("Vladimir Putin", "RUS"),
+        ]
+    );
+}
