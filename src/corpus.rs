@@ -220,11 +220,14 @@ impl Discovery {
         Ok(scan)
     }
 
-    /// Does the path end in one of the analysed extensions?
+    /// Does the path end in one of the analysed extensions? A `metadata.csv` describes
+    /// documents and is never one, even with `--ext csv`.
     fn wanted(&self, path: &Path) -> bool {
-        path.extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| self.extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))
+        path.file_name() != Some(crate::groups::METADATA_FILE.as_ref())
+            && path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| self.extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))
     }
 
     /// Files an error of the folder walk as skipped (something that may have held text
@@ -527,6 +530,22 @@ mod tests {
             decode(b"abc\0def", "x.txt", &mut w),
             Err(Error::Binary(_))
         ));
+    }
+
+    /// With `--ext csv` the corpus's CSV files are documents, but not its metadata.
+    #[test]
+    fn metadata_is_never_a_document() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["a.csv", "metadata.csv", "b.txt"] {
+            std::fs::write(dir.path().join(name), "doc_id,year\nb.txt,2001\n").unwrap();
+        }
+        let discovery = Discovery {
+            extensions: vec!["csv".into(), "txt".into()],
+            ..Discovery::default()
+        };
+        let (files, _) = discovery.find(dir.path()).unwrap();
+        let ids: Vec<&str> = files.iter().map(|f| f.doc_id.as_str()).collect();
+        assert_eq!(ids, ["a.csv", "b.txt"]);
     }
 
     #[test]

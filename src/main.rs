@@ -140,7 +140,7 @@ struct MergeArgs {
     /// Also write detente.xlsx.
     #[arg(long)]
     xlsx: bool,
-    /// Print nothing but errors.
+    /// Print only warnings and errors: no progress bar, no summary.
     #[arg(short, long)]
     quiet: bool,
 }
@@ -274,7 +274,7 @@ struct AnalyzeArgs {
     /// written.
     #[arg(long)]
     xlsx: bool,
-    /// Print nothing but errors.
+    /// Print only warnings and errors: no progress bar, no summary.
     #[arg(short, long)]
     quiet: bool,
     /// Analyse only share K of N of the documents (by a hash of their ids) and write a
@@ -340,14 +340,25 @@ impl LexiconArgs {
             lexicon.add_terms(&path.display().to_string(), &read(path)?, false)?;
         } else if let Some(path) = &self.dictionary {
             let maps = parse_maps(&self.maps)?;
-            dictionaries::load_liwc(
+            let words = dictionaries::load_liwc(
                 &mut lexicon,
                 &path.display().to_string(),
                 &read(path)?,
                 &maps,
             )?;
+            // Every sentence would be neutral: a mistake, not a result.
+            if words == 0 {
+                bail!(
+                    "{}: no word of the dictionary is in a --map category (each word line is the word, then its category ids)",
+                    path.display()
+                );
+            }
         } else if let Some(path) = &self.vader {
-            dictionaries::load_vader(&mut lexicon, &path.display().to_string(), &read(path)?)?;
+            let words =
+                dictionaries::load_vader(&mut lexicon, &path.display().to_string(), &read(path)?)?;
+            if words == 0 {
+                bail!("{}: no token with a valence other than 0", path.display());
+            }
         }
         for path in &self.lexicon_add {
             lexicon.add_terms(&path.display().to_string(), &read(path)?, true)?;
@@ -507,6 +518,9 @@ fn prepare(args: &AnalysisArgs, output: PathBuf, progress: bool) -> Result<(RunC
         "by": args.by,
         "group_depth": args.group_depth,
         "lexicon": args.lexicon.lexicon.as_ref().map(|p| p.display().to_string()),
+        "dictionary": args.lexicon.dictionary.as_ref().map(|p| p.display().to_string()),
+        "map": args.lexicon.maps,
+        "vader": args.lexicon.vader.as_ref().map(|p| p.display().to_string()),
         "lexicon_add": args.lexicon.lexicon_add.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
         "gazetteer_add": args.lexicon.gazetteer_add.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
         "given_names": args.lexicon.given_names.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),

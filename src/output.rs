@@ -163,14 +163,23 @@ pub struct CellPolicy {
 }
 
 impl CellPolicy {
-    /// A text cell, with a leading apostrophe if it starts with `= + - @`, tab or CR.
+    /// A text cell, with a leading apostrophe if it starts with `= + - @`, tab or CR and is
+    /// not a plain number: a signed number in a metadata column (a Polity score of -7)
+    /// stays a number for spreadsheets, pandas and R, and no spreadsheet runs it.
     pub fn text<'a>(&self, s: &'a str) -> Cow<'a, str> {
-        if !self.raw && s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        if !self.raw && s.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_plain_number(s) {
             Cow::Owned(format!("'{s}"))
         } else {
             Cow::Borrowed(s)
         }
     }
+}
+
+/// Whether `s` is a decimal number and nothing else ("-1", "+2.5", "-3e4"; not "-inf").
+fn is_plain_number(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'))
+        && s.parse::<f64>().is_ok()
 }
 
 /// A number with `decimals` decimals, never "-0.000".
@@ -589,6 +598,22 @@ pub struct Output {
     _lock: Option<File>,
 }
 
+/// A hidden temporary file in `dir` for the output file `name`, to be renamed into place
+/// when complete (and removed by the next run if this one is killed). Results are ordinary
+/// files once renamed: created readable as the user's umask allows, not with the
+/// owner-only mode of a temporary file.
+pub(crate) fn result_temp(dir: &Path, name: &str) -> std::io::Result<tempfile::NamedTempFile> {
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder.tempfile_in(dir)
+}
+
 impl Output {
     /// Prepares `dir` (created if missing) before any work: checks that files can be
     /// created in it, takes the folder's lock, and deletes temporary files that a killed
@@ -648,18 +673,7 @@ impl Output {
             path: target.clone(),
             source,
         };
-        let prefix = format!(".{name}.");
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(&prefix).suffix(".tmp");
-        // Results are ordinary files once renamed: readable as the user's umask allows,
-        // not the owner-only mode of a temporary file.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            builder.permissions(std::fs::Permissions::from_mode(0o666));
-        }
-        let tmp = builder.tempfile_in(&self.dir).map_err(io)?;
-        let (file, path) = tmp.into_parts();
+        let (file, path) = result_temp(&self.dir, name).map_err(io)?.into_parts();
         Ok((file, path, target))
     }
 
@@ -1509,6 +1523,12 @@ mod tests {
         assert_eq!(safe.text("=SUM(A1)"), "'=SUM(A1)");
         assert_eq!(safe.text("-"), "'-");
         assert_eq!(safe.text("@user"), "'@user");
+        for number in ["-1", "+2.5", "-0.75", "-3e4"] {
+            assert_eq!(safe.text(number), number);
+        }
+        for not_number in ["-1+1", "-inf", "+-1", "-1,5", "-e"] {
+            assert_eq!(safe.text(not_number), format!("'{not_number}"));
+        }
         assert_eq!(safe.text("Russia"), "Russia");
         assert_eq!(CellPolicy { raw: true }.text("=1+1"), "=1+1");
     }

@@ -429,6 +429,53 @@ fn liwc_and_vader_dictionaries_replace_the_built_in_terms() {
         Some(2),
         "--map without --dictionary is a usage error"
     );
+
+    // A dictionary none of whose words is in a mapped category would leave every sentence
+    // neutral: refused, naming the file.
+    let unmapped = dir.path().join("unmapped.dic");
+    fs::write(&unmapped, "%\n1\tfriendly\n2\thostile\n%\nagree*\t1\n").unwrap();
+    let result = detente()
+        .args(["explain", "They agreed."])
+        .arg("--dictionary")
+        .arg(&unmapped)
+        .args(["--map", "2=conflictual"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("unmapped.dic: no word of the dictionary"),
+        "{err}"
+    );
+
+    // run.json says which dictionary and mapping scored the run.
+    let out_dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    fs::create_dir(&corpus).unwrap();
+    fs::write(corpus.join("a.txt"), "They agreed despite threats.\n").unwrap();
+    let out = out_dir.path().join("out");
+    let run = analyze(
+        &corpus,
+        &out,
+        &[
+            "--quiet",
+            "--dictionary",
+            dic.to_str().unwrap(),
+            "--map",
+            "friendly=cooperative",
+        ],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    let options = &manifest["options"];
+    assert_eq!(options["dictionary"], dic.to_str().unwrap());
+    assert_eq!(options["map"], serde_json::json!(["friendly=cooperative"]));
+    assert_eq!(options["vader"], serde_json::Value::Null);
 }
 
 #[test]

@@ -68,7 +68,7 @@ fn write_atomic(
         path: target.clone(),
         source,
     };
-    let mut tmp = tempfile::NamedTempFile::with_prefix_in(format!(".{name}."), dir).map_err(io)?;
+    let mut tmp = crate::output::result_temp(dir, name).map_err(io)?;
     fill(tmp.as_file_mut()).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(&target).map_err(|e| io(e.error))?;
@@ -632,5 +632,20 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["x.txt"]);
+    }
+
+    /// The workbook and the page are as readable as the CSVs: the mode of a file the user
+    /// creates, not the owner-only mode of a temporary file.
+    #[cfg(unix)]
+    #[test]
+    fn atomic_write_gives_an_ordinary_files_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path =
+            write_atomic(dir.path(), "x.txt", |f| std::io::Write::write_all(f, b"hi")).unwrap();
+        let plain = dir.path().join("plain.txt");
+        std::fs::write(&plain, b"hi").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), mode(&plain));
     }
 }

@@ -112,7 +112,12 @@ pub fn load_liwc(
         if text.trim().is_empty() {
             continue;
         }
-        let mut fields = text.split('\t');
+        // Tabs separate the word from its categories (a word may hold a space: "kind
+        // of"); a line without a tab, as typed by hand or converted by other tools, is
+        // separated by spaces.
+        let tabbed = text.contains('\t');
+        let mut fields = (text.trim_start())
+            .split(move |c: char| if tabbed { c == '\t' } else { c.is_whitespace() });
         let word = fields.next().unwrap_or_default().trim().to_lowercase();
         let mut polarity: Option<Polarity> = None;
         for (column, id) in fields
@@ -165,7 +170,8 @@ pub fn load_liwc(
 }
 
 /// Adds the words of a VADER-style lexicon (`token<TAB>mean<TAB>…`) to `lexicon`; returns the
-/// number of words added (zero-valence words are skipped).
+/// number of words added (zero-valence words are skipped; a token listed again takes its
+/// last valence).
 pub fn load_vader(lexicon: &mut Lexicon, name: &str, data: &str) -> Result<usize, Error> {
     let data = data.strip_prefix('\u{feff}').unwrap_or(data);
     let mut added = 0;
@@ -211,10 +217,9 @@ pub fn load_vader(lexicon: &mut Lexicon, name: &str, data: &str) -> Result<usize
             intensity: (valence.abs() * VADER_SCALE).min(10.0),
             blocks: false,
         };
-        if !lexicon.add_form(&token, false, entry) {
-            return Err(error(name, line, 1, format!("`{token}` is listed twice")));
-        }
-        added += 1;
+        // A token listed twice takes its last valence, as VADER reads its own file (which
+        // lists "lol" twice, and ":D" and ":d" as two tokens).
+        added += usize::from(lexicon.set_form(&token, false, entry));
     }
     Ok(added)
 }
@@ -302,5 +307,32 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert_eq!(e, "v.txt:1:2: `big` is not a number");
+    }
+
+    /// VADER's own file lists "lol" twice and ":D" beside ":d", which are one token once
+    /// lower-cased: each takes its last valence, as VADER's reader gives it.
+    #[test]
+    fn a_vader_token_listed_twice_takes_its_last_valence() {
+        let mut l = Lexicon::with_builtin_modifiers();
+        let data = "peace\t-1.0\t0.5\nwar\t-3.2\t0.4\nPeace\t2.0\t0.5\n";
+        assert_eq!(load_vader(&mut l, "v.txt", data).unwrap(), 2);
+        assert_eq!(score(&l, "Peace and war."), "Peace(+5.0); war(-8.0)");
+    }
+
+    /// Word lines typed with spaces instead of tabs (the category table already takes
+    /// either) are read alike; a word of several words needs the tabs.
+    #[test]
+    fn liwc_word_lines_may_be_separated_by_spaces() {
+        let map = vec![
+            parse_mapping("coop=cooperative").unwrap(),
+            parse_mapping("fight=conflictual").unwrap(),
+        ];
+        let mut l = Lexicon::with_builtin_modifiers();
+        let data = "%\n1 coop\n2 fight\n%\nagree*  1\nattack 2\nkind of\t1\n";
+        assert_eq!(load_liwc(&mut l, "d.dic", data, &map).unwrap(), 3);
+        assert_eq!(
+            score(&l, "They agreed, then the attack."),
+            "agreed(+1.0); attack(-1.0)"
+        );
     }
 }

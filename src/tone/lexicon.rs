@@ -395,6 +395,20 @@ impl Lexicon {
         true
     }
 
+    /// [`Lexicon::add_form`], except that a form already added takes the new entry; returns
+    /// whether the form is new.
+    pub fn set_form(&mut self, form: &str, prefix: bool, entry: Entry) -> bool {
+        let table = if prefix { &self.prefixes } else { &self.forms };
+        match table.get(form) {
+            Some(&at) => {
+                self.stamp = fresh_stamp();
+                self.entries[at as usize] = entry;
+                false
+            }
+            None => self.add_form(form, prefix, entry),
+        }
+    }
+
     /// False when no term can start with the stem whose [`word_hash`] is `stem`
     /// ([`Lexicon::match_term`] from it finds nothing).
     pub fn may_start_term(&self, stem: u64) -> bool {
