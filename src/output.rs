@@ -845,8 +845,9 @@ fn remove_stale_temps(dir: &Path) {
     }
 }
 
-/// `.NAME.XXXXXX.tmp` for a NAME of `files`, `.NAME.XXXXXX` for one of `reports`, or a
-/// write probe; `XXXXXX` is tempfile's six random letters and digits.
+/// `.NAME.XXXXXX.tmp` for a NAME of `files` or `reports` (made by [`result_temp`]), also
+/// `.NAME.XXXXXX` for one of `reports` (as earlier versions made them), or a write probe;
+/// `XXXXXX` is tempfile's six random letters and digits.
 fn is_stale_temp(name: &str, files: &[&str], reports: &[&str]) -> bool {
     let Some(hidden) = name.strip_prefix('.') else {
         return false;
@@ -859,7 +860,8 @@ fn is_stale_temp(name: &str, files: &[&str], reports: &[&str]) -> bool {
                 .and_then(|r| r.strip_suffix(".tmp"))
                 .is_some_and(random)
         })
-        || reports.iter().any(|f| of(f).is_some_and(random))
+        || (reports.iter())
+            .any(|f| of(f).is_some_and(|r| random(r.strip_suffix(".tmp").unwrap_or(r))))
 }
 
 /// The per-document files, written as documents complete.
@@ -1539,6 +1541,7 @@ mod tests {
         assert!(stale(".sentences.csv.Ab12Cd.tmp"));
         assert!(stale(".run.json.xY9zQ0.tmp"));
         assert!(stale(".report.html.AbCdEf"));
+        assert!(stale(".report.html.AbCdEf.tmp"));
         assert!(stale(".detente-probe.k2Jd8s"));
         assert!(!stale("sentences.csv"));
         assert!(!stale(".sentences.csv"));
