@@ -12,7 +12,7 @@ use std::path::Path;
 use rustc_hash::FxHashMap;
 
 use crate::datafile::DataFile;
-use crate::error::Error;
+use crate::error::{Error, Warning};
 use crate::metrics::Counts;
 
 /// File name of a metadata table.
@@ -43,6 +43,11 @@ pub struct Metadata {
     /// Column names after `doc_id`, in order of first appearance.
     pub columns: Vec<String>,
     rows: FxHashMap<String, Vec<String>>,
+    /// Where each document's row was last read (file and line), to name it in warnings.
+    origins: FxHashMap<String, (String, usize)>,
+    /// What the tables said twice: a column or a document described again, whose later
+    /// values replace the earlier ones. A mistyped table should not pass without a word.
+    pub warnings: Vec<Warning>,
 }
 
 impl Metadata {
@@ -80,6 +85,17 @@ impl Metadata {
         let file = DataFile::parse(name, data)?;
         file.expect_header(&["doc_id"])?;
         let header = &file.header;
+        for (i, column) in header.iter().enumerate().skip(1) {
+            if header.iter().take(i).any(|c| c.trim() == column.trim()) {
+                self.warnings.push(Warning::new(
+                    name,
+                    format!(
+                        "column `{}` is given twice; the later one's values are kept",
+                        column.trim()
+                    ),
+                ));
+            }
+        }
         let positions: Vec<usize> = header
             .iter()
             .skip(1)
@@ -94,11 +110,21 @@ impl Metadata {
                 }
             })
             .collect();
-        for (_, record) in &file.rows {
+        for (line, record) in &file.rows {
             let Some(id) = record.get(0).map(str::trim).filter(|id| !id.is_empty()) else {
                 continue;
             };
-            let row = self.rows.entry(format!("{prefix}{id}")).or_default();
+            let doc_id = format!("{prefix}{id}");
+            let origin = (name.to_string(), *line);
+            if let Some((first, first_line)) = self.origins.insert(doc_id.clone(), origin) {
+                self.warnings.push(Warning::new(
+                    name,
+                    format!(
+                        "line {line}: `{doc_id}` is described again (first at {first}:{first_line}); the values given here replace those"
+                    ),
+                ));
+            }
+            let row = self.rows.entry(doc_id).or_default();
             for (value, &p) in record.iter().skip(1).zip(&positions) {
                 if row.len() <= p {
                     row.resize(p + 1, String::new());
@@ -107,6 +133,26 @@ impl Metadata {
             }
         }
         Ok(())
+    }
+
+    /// A warning for each row that describes no document of the corpus (`is_document`
+    /// says which ids are), in file and line order: a mistyped `doc_id` leaves its document
+    /// without values, grouped under [`NO_VALUE`].
+    pub fn unmatched(&self, is_document: impl Fn(&str) -> bool) -> Vec<Warning> {
+        let mut rows: Vec<(&String, &(String, usize))> = (self.origins.iter())
+            .filter(|(id, _)| !is_document(id))
+            .collect();
+        rows.sort_by(|a, b| a.1.cmp(b.1));
+        rows.into_iter()
+            .map(|(id, (file, line))| {
+                Warning::new(
+                    file.as_str(),
+                    format!(
+                        "line {line}: `{id}` is no document of the corpus; its values are not used"
+                    ),
+                )
+            })
+            .collect()
     }
 
     /// The values of every column for a document (empty strings where unknown).
@@ -194,5 +240,46 @@ mod tests {
         assert_eq!(GroupBy::Folder(2).group_of("news/x/b.txt", &m), "news/x");
         assert_eq!(GroupBy::Folder(1).group_of("top.txt", &m), ROOT_GROUP);
         assert!(m.add("bad.csv", "", "id,source\n").is_err());
+    }
+
+    /// A document described twice, a column given twice and a row for no document are
+    /// each named in a warning; the later values are the ones kept.
+    #[test]
+    fn what_a_table_says_twice_or_of_nothing_is_warned_of() {
+        let mut m = Metadata::default();
+        m.add(
+            "metadata.csv",
+            "",
+            "doc_id,genre\na/x.txt,blog\n\nmissing.txt,news\n",
+        )
+        .unwrap();
+        assert!(m.warnings.is_empty());
+        m.add(
+            "a/metadata.csv",
+            "a/",
+            "doc_id,genre,genre\nx.txt,news,column\n",
+        )
+        .unwrap();
+        assert_eq!(m.value("a/x.txt", "genre"), Some("column"));
+        let messages: Vec<String> = (m.warnings.iter())
+            .map(|w| format!("{}: {}", w.file, w.message))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "a/metadata.csv: column `genre` is given twice; the later one's values are kept",
+                "a/metadata.csv: line 2: `a/x.txt` is described again (first at metadata.csv:2); \
+                 the values given here replace those",
+            ]
+        );
+        let unmatched: Vec<String> = (m.unmatched(|id| id == "a/x.txt").iter())
+            .map(|w| format!("{}: {}", w.file, w.message))
+            .collect();
+        assert_eq!(
+            unmatched,
+            [
+                "metadata.csv: line 4: `missing.txt` is no document of the corpus; its values are not used"
+            ]
+        );
     }
 }

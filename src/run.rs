@@ -284,6 +284,11 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         });
     }
     let listing = (files.len(), partial::listing_digest(&files));
+    // Every document of the corpus, read or not, before a share keeps its own: a
+    // metadata row for any of them describes a document.
+    let corpus_ids: rustc_hash::FxHashSet<String> = (files.iter().map(|f| f.doc_id.clone()))
+        .chain(skipped.iter().map(|w| w.file.clone()))
+        .collect();
     if let Some(share) = &config.share {
         files.retain(|f| share.contains(&f.doc_id));
         skipped.retain(|w| share.reports_listing_problem(&w.file));
@@ -300,6 +305,15 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         hook(&files);
     }
     let metadata = Metadata::load(&config.corpus)?;
+    let metadata_warnings = (metadata.warnings.iter().cloned())
+        .chain(metadata.unmatched(|id| corpus_ids.contains(id)))
+        .filter(|w| {
+            config
+                .share
+                .as_ref()
+                .is_none_or(|s| s.reports_listing_problem(&w.file))
+        });
+    warnings.extend(metadata_warnings);
     if let GroupBy::Field(field) = &config.group_by
         && !metadata.columns.contains(field)
     {

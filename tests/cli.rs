@@ -726,3 +726,39 @@ fn control_characters_are_not_written_into_cells() {
         "{phrases:?}"
     );
 }
+
+/// A metadata row for no document (a mistyped `doc_id`) is warned of in run.json, naming
+/// the table and its line; the document it was meant for has no values.
+#[test]
+fn a_metadata_row_for_no_document_is_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("speech.txt"), "Peace talks resumed.\n").unwrap();
+    fs::write(
+        dir.path().join("metadata.csv"),
+        "doc_id,year\nspeach.txt,2001\n",
+    )
+    .unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("out");
+    let run = analyze(dir.path(), &out, &["--quiet"]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    let warnings = manifest["report"]["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("metadata.csv")
+    );
+    assert_eq!(
+        warnings[0]["message"],
+        "line 2: `speach.txt` is no document of the corpus; its values are not used"
+    );
+    assert_eq!(read_csv(&out.join("documents.csv"))[0]["year"], "");
+}
