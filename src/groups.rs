@@ -155,6 +155,23 @@ impl Metadata {
             .collect()
     }
 
+    /// A checksum of the columns and every document's values, the same whatever order the
+    /// tables were read in: shares of a corpus whose metadata changed between them are not
+    /// merged (their groups would mix old and new values).
+    pub fn digest(&self) -> String {
+        let mut rows: Vec<(&String, &Vec<String>)> = self.rows.iter().collect();
+        rows.sort_unstable();
+        let mut all = Vec::new();
+        for field in self.columns.iter().chain(
+            rows.iter()
+                .flat_map(|(id, values)| std::iter::once(*id).chain(values.iter())),
+        ) {
+            all.extend_from_slice(&(field.len() as u64).to_le_bytes());
+            all.extend_from_slice(field.as_bytes());
+        }
+        format!("{:016x}", crate::partial::fnv1a(&all))
+    }
+
     /// The values of every column for a document (empty strings where unknown).
     pub fn values(&self, doc_id: &str) -> Vec<&str> {
         let row = self.rows.get(doc_id);

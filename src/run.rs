@@ -457,6 +457,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
                 lexicon_terms: analyzer.lexicon.len(),
                 gazetteer_entities: analyzer.gazetteer.len(),
                 metadata_columns: metadata.columns.clone(),
+                metadata_digest: metadata.digest(),
             },
             shard: match share {
                 Share::Shard(shard) => Some(*shard),

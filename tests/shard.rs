@@ -306,6 +306,15 @@ fn merge_refuses_incomplete_duplicated_or_mismatched_partials_naming_them() {
     let e = merge_error(&[&with_2[0], &with_3[1], &with_2[2]], &out);
     assert!(e.contains("another lexicon"), "{e}");
 
+    // The metadata edited between shards: its groups would mix old and new values.
+    let metadata = corpus.join("metadata.csv");
+    let original = fs::read_to_string(&metadata).unwrap();
+    fs::write(&metadata, original.replace("news\n", "reportage\n")).unwrap();
+    let edited = three_parts(&corpus, &tmp.path().join("m"), &[]);
+    fs::write(&metadata, &original).unwrap();
+    let e = merge_error(&[p1, &edited[1], p3], &out);
+    assert!(e.contains("other metadata.csv contents"), "{e}");
+
     // A shard cut from a corpus that has changed since.
     fs::write(corpus.join("news/late.txt"), "Talks resumed in Geneva.\n").unwrap();
     let changed = three_parts(&corpus, &tmp.path().join("e"), &[]);

@@ -45,7 +45,8 @@ const ROW_FILES: [&str; 4] = [
 ];
 /// Version of the partial format; partials of another format are refused. Format 3: word
 /// and phrase hashes are XXH3, the same whatever compiler built detente (SipHash before).
-pub(crate) const FORMAT: u32 = 3;
+/// Format 4: the identity holds the metadata's digest.
+pub(crate) const FORMAT: u32 = 4;
 
 /// Shard `index` of `count` (1-based), as given to `--shard K/N`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -185,6 +186,10 @@ pub struct Identity {
     pub gazetteer_entities: usize,
     /// The metadata columns of `documents.csv`.
     pub metadata_columns: Vec<String>,
+    /// [`Metadata::digest`](crate::groups::Metadata::digest) of the corpus's metadata
+    /// (since format 4; an older partial reads as empty and is refused by its format).
+    #[serde(default)]
+    pub metadata_digest: String,
 }
 
 impl Identity {
@@ -207,6 +212,11 @@ impl Identity {
             return Some(format!(
                 "cut from another corpus listing ({} files) than {what} ({} files): run every share on the same corpus, unchanged",
                 a.corpus_files, b.corpus_files
+            ));
+        }
+        if a.metadata_digest != b.metadata_digest {
+            return Some(format!(
+                "made with other metadata.csv contents than {what}: run every share with the same metadata"
             ));
         }
         if a.data.lexicon != b.data.lexicon {
