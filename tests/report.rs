@@ -391,3 +391,25 @@ fn report_on_a_folder_without_output_fails_clearly() {
     assert!(err.contains("documents.csv"), "{err}");
     assert!(!empty.path().join("report.html").exists());
 }
+
+/// With SOURCE_DATE_EPOCH set, the workbook of a folder is the same bytes each time it is
+/// written (without it, it records when it was written).
+#[test]
+fn the_workbook_is_reproducible_with_source_date_epoch() {
+    let corpus = small_corpus();
+    let out = analyze_and_report(corpus.path());
+    let workbook = |epoch: &str| {
+        let run = detente()
+            .arg("report")
+            .arg(out.path())
+            .arg("--xlsx")
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{run:?}");
+        fs::read(out.path().join("detente.xlsx")).unwrap()
+    };
+    let first = workbook("1700000000");
+    assert_eq!(first, workbook("1700000000"));
+    assert_ne!(first, workbook("1800000000"));
+}

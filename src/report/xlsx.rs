@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{
     Chart, ChartErrorBars, ChartErrorBarsType, ChartRange, ChartSolidFill, ChartType,
-    ConditionalFormat3ColorScale, ConditionalFormatType, Format, FormatBorder, Workbook, Worksheet,
-    XlsxError,
+    ConditionalFormat3ColorScale, ConditionalFormatType, DocProperties, ExcelDateTime, Format,
+    FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
 use super::{
@@ -508,6 +508,14 @@ pub(super) fn write(out_dir: &Path, max_rows: u32) -> Result<PathBuf, Error> {
     // Constant-memory sheets spill to temporary files: keep them beside the output (a
     // big corpus's output folder has the room; /tmp may be a small RAM disk).
     workbook.set_tempdir(out_dir).map_err(err)?;
+    // The workbook records when it was written. With SOURCE_DATE_EPOCH set (the
+    // reproducible-builds convention) it records that time instead, and the same folder
+    // gives the same bytes, as the CSVs and the page do.
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    if let Some(seconds) = epoch.and_then(|s| s.trim().parse::<i64>().ok()) {
+        let when = ExcelDateTime::from_timestamp(seconds).map_err(err)?;
+        workbook.set_properties(&DocProperties::new().set_creation_datetime(&when));
+    }
     let header = Format::new()
         .set_bold()
         .set_background_color("#E7E6E6")
