@@ -413,3 +413,21 @@ fn the_workbook_is_reproducible_with_source_date_epoch() {
     assert_eq!(first, workbook("1700000000"));
     assert_ne!(first, workbook("1800000000"));
 }
+
+/// A table re-saved with another separator (Excel writes `;` in many locales) is refused,
+/// naming it, rather than charted as empty bars at 0.
+#[test]
+fn a_table_resaved_with_semicolons_is_refused() {
+    let corpus = small_corpus();
+    let out = analyze_and_report(corpus.path());
+    let documents = out.path().join("documents.csv");
+    let text = fs::read_to_string(&documents).unwrap();
+    fs::write(&documents, text.replace(',', ";")).unwrap();
+    let run = detente().arg("report").arg(out.path()).output().unwrap();
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("documents.csv") && err.contains("single column"),
+        "{err}"
+    );
+}

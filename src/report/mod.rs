@@ -280,6 +280,15 @@ impl CsvReader {
             path: path.clone(),
             source,
         })?;
+        // Every table detente writes has several columns: one column is a file re-saved
+        // with another separator (Excel in many locales writes `;`), whose charts would be
+        // empty bars at 0.
+        if header.len() < 2 {
+            return Err(file_error(
+                &path,
+                "has a single column: not comma-separated as detente writes it (re-saved with `;` or tabs?)",
+            ));
+        }
         let columns = Columns::new(header.iter().map(str::to_string).collect());
         Ok(Some(CsvReader {
             raw: folder.raw_cells(),
