@@ -562,7 +562,7 @@ mod tests {
     #[test]
     fn raw_runs_keep_a_leading_apostrophe() {
         let dir = folder(&[
-            ("t.csv", "a\r\n'=y\r\n"),
+            ("t.csv", "a,b\r\n'=y,1\r\n"),
             ("run.json", r#"{"options":{"raw_cells":true}}"#),
         ]);
         let t = Table::read(&Folder::open(dir.path()), "t.csv")
