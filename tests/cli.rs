@@ -465,13 +465,7 @@ fn liwc_and_vader_dictionaries_replace_the_built_in_terms() {
             "friendly=cooperative",
         ],
     );
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let manifest: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    let manifest = manifest_of_run(&run, &out);
     let options = &manifest["options"];
     assert_eq!(options["dictionary"], dic.to_str().unwrap());
     assert_eq!(options["map"], serde_json::json!(["friendly=cooperative"]));
@@ -651,6 +645,16 @@ fn a_run_removes_the_reports_of_the_results_it_replaces() {
     );
 }
 
+/// The run.json of a run that succeeded, writing into `out`.
+fn manifest_of_run(run: &std::process::Output, out: &Path) -> serde_json::Value {
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    serde_json::from_str(&fs::read_to_string(out.join("run.json")).unwrap()).unwrap()
+}
+
 /// Analyses a corpus of one file, `name` holding `text`, and returns the output folder
 /// (with the temporary folder that holds it, removed when dropped).
 fn analyze_one(name: &str, text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
@@ -741,13 +745,7 @@ fn a_metadata_row_for_no_document_is_warned_of() {
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("out");
     let run = analyze(dir.path(), &out, &["--quiet"]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let manifest: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    let manifest = manifest_of_run(&run, &out);
     let warnings = manifest["report"]["warnings"].as_array().unwrap();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(
