@@ -162,7 +162,7 @@ enum LexiconAction {
         /// The file to check.
         file: PathBuf,
         /// For a LIWC file: CATEGORY=cooperative|conflictual (repeatable).
-        #[arg(long = "map", value_name = "CATEGORY=POLARITY")]
+        #[arg(long = "map", value_name = "CATEGORY=POLARITY", value_parser = mapping_arg)]
         maps: Vec<String>,
     },
 }
@@ -179,18 +179,24 @@ struct ValidateArgs {
 #[derive(Args)]
 struct LexiconArgs {
     /// Replace the built-in lexicon terms with this CSV (term,polarity,class,intensity,notes).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["dictionary", "vader"])]
     lexicon: Option<PathBuf>,
     /// Replace the built-in terms with a LIWC-style dictionary (`*` wildcards); its
     /// categories are mapped with --map.
-    #[arg(long, value_name = "FILE.dic")]
+    #[arg(
+        long,
+        value_name = "FILE.dic",
+        requires = "maps",
+        conflicts_with = "vader"
+    )]
     dictionary: Option<PathBuf>,
     /// Map a LIWC category to a polarity: CATEGORY=cooperative or CATEGORY=conflictual
     /// (repeatable).
     #[arg(
         long = "map",
         value_name = "CATEGORY=POLARITY",
-        requires = "dictionary"
+        requires = "dictionary",
+        value_parser = mapping_arg
     )]
     maps: Vec<String>,
     /// Replace the built-in terms with a VADER-style lexicon (token, tab, mean valence, …):
@@ -327,14 +333,14 @@ fn read(path: &Path) -> Result<String> {
 
 impl LexiconArgs {
     fn lexicon(&self) -> Result<Lexicon> {
-        let replacements = [&self.lexicon, &self.dictionary, &self.vader];
-        // The built-in terms, unless replaced: then the built-in rule words alone, first.
-        let mut lexicon = match replacements.iter().filter(|r| r.is_some()).count() {
-            0 => Lexicon::builtin(),
-            1 => Lexicon::with_builtin_modifiers(),
-            _ => bail!(
-                "--lexicon, --dictionary and --vader each replace the built-in terms: give one"
-            ),
+        // The built-in terms, unless replaced (by one file at most: the arguments conflict):
+        // then the built-in rule words alone, first.
+        let replaced = [&self.lexicon, &self.dictionary, &self.vader]
+            .iter()
+            .any(|r| r.is_some());
+        let mut lexicon = match replaced {
+            false => Lexicon::builtin(),
+            true => Lexicon::with_builtin_modifiers(),
         };
         if let Some(path) = &self.lexicon {
             lexicon.add_terms(&path.display().to_string(), &read(path)?, false)?;
@@ -433,10 +439,12 @@ impl LexiconArgs {
     }
 }
 
+/// `--map`: checked when the arguments are read, so that a bad one is a usage error.
+fn mapping_arg(s: &str) -> Result<String, String> {
+    dictionaries::parse_mapping(s).map(|_| s.to_string())
+}
+
 fn parse_maps(maps: &[String]) -> Result<Vec<(String, tone::Polarity)>> {
-    if maps.is_empty() {
-        bail!("a LIWC dictionary needs at least one --map CATEGORY=cooperative|conflictual");
-    }
     maps.iter()
         .map(|m| dictionaries::parse_mapping(m).map_err(|e| anyhow::anyhow!("--map {e}")))
         .collect()

@@ -879,6 +879,10 @@ fn joined(list: &[(String, u64)]) -> String {
         .join("; ")
 }
 
+/// Put before a metadata column's name in `documents.csv` when the table has a column of
+/// that name already (a metadata `title` is `meta_title`).
+pub const SHADOWED_PREFIX: &str = "meta_";
+
 impl DocumentFiles {
     /// Opens the four per-document files; `metadata` names the metadata columns that
     /// follow the fixed ones in `documents.csv`.
@@ -888,7 +892,7 @@ impl DocumentFiles {
             .iter()
             .map(|m| {
                 if DOCUMENTS.contains(&m.as_str()) {
-                    format!("meta_{m}")
+                    format!("{SHADOWED_PREFIX}{m}")
                 } else {
                     m.clone()
                 }

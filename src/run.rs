@@ -314,7 +314,19 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
                 .is_none_or(|s| s.reports_listing_problem(&w.file))
         });
     warnings.extend(metadata_warnings);
-    if let GroupBy::Field(field) = &config.group_by
+    // A metadata column named like one of documents.csv's own is shown there as
+    // `meta_NAME` (see `DocumentFiles::open`): `--by` takes the name shown too.
+    let group_by = match &config.group_by {
+        GroupBy::Field(field) if !metadata.columns.contains(field) => field
+            .strip_prefix(output::SHADOWED_PREFIX)
+            .filter(|name| metadata.columns.iter().any(|c| c == name))
+            .map_or_else(
+                || config.group_by.clone(),
+                |name| GroupBy::Field(name.into()),
+            ),
+        other => other.clone(),
+    };
+    if let GroupBy::Field(field) = &group_by
         && !metadata.columns.contains(field)
     {
         return Err(Error::UnknownField {
@@ -392,7 +404,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
                         )?,
                     }
                     let group = groups
-                        .entry(config.group_by.group_of(&doc.doc_id, &metadata))
+                        .entry(group_by.group_of(&doc.doc_id, &metadata))
                         .or_default();
                     group.documents += 1;
                     group.sections += doc.totals.sections;

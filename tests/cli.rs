@@ -429,6 +429,31 @@ fn liwc_and_vader_dictionaries_replace_the_built_in_terms() {
         Some(2),
         "--map without --dictionary is a usage error"
     );
+    // So are a dictionary without --map, a bad --map and two replacements of the terms.
+    for args in [
+        vec!["--dictionary", dic.to_str().unwrap()],
+        vec![
+            "--dictionary",
+            dic.to_str().unwrap(),
+            "--map",
+            "friendly=warm",
+        ],
+        vec![
+            "--dictionary",
+            dic.to_str().unwrap(),
+            "--map",
+            "friendly=cooperative",
+            "--vader",
+            vader.to_str().unwrap(),
+        ],
+    ] {
+        let result = detente()
+            .args(["explain", "x"])
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(result.status.code(), Some(2), "{args:?}");
+    }
 
     // A dictionary none of whose words is in a mapped category would leave every sentence
     // neutral: refused, naming the file.
@@ -759,4 +784,36 @@ fn a_metadata_row_for_no_document_is_warned_of() {
         "line 2: `speach.txt` is no document of the corpus; its values are not used"
     );
     assert_eq!(read_csv(&out.join("documents.csv"))[0]["year"], "");
+}
+
+/// A metadata column named like one of documents.csv's own is shown as `meta_NAME`, and
+/// `--by` groups on it by either name.
+#[test]
+fn a_shadowed_metadata_column_groups_by_its_shown_name() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "Peace talks resumed.\n").unwrap();
+    fs::write(
+        dir.path().join("metadata.csv"),
+        "doc_id,title\na.txt,Talks\n",
+    )
+    .unwrap();
+    for by in ["title", "meta_title"] {
+        let out_dir = tempfile::tempdir().unwrap();
+        let out = out_dir.path().join("out");
+        let run = analyze(dir.path(), &out, &["--quiet", "--by", by]);
+        assert!(
+            run.status.success(),
+            "{by}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        assert_eq!(
+            read_csv(&out.join("documents.csv"))[0]["meta_title"],
+            "Talks"
+        );
+        assert_eq!(
+            read_csv(&out.join("groups.csv"))[0]["group"],
+            "Talks",
+            "{by}"
+        );
+    }
 }
