@@ -32,6 +32,15 @@ pub struct Coded {
     pub quad: Option<String>,
 }
 
+/// The CAMEO quad classes a coded `quad` may name, in the order of [`tone::ToneCounts`]'s
+/// four sums.
+const QUADS: [&str; 4] = [
+    "verbal_coop",
+    "material_coop",
+    "verbal_conflict",
+    "material_conflict",
+];
+
 /// Reads a coded CSV with columns `text` and `label` (and optionally `quad`), in any order.
 pub fn read_coded(name: &str, data: &str) -> Result<Vec<Coded>, Error> {
     let file = DataFile::parse(name, data)?;
@@ -58,7 +67,16 @@ pub fn read_coded(name: &str, data: &str) -> Result<Vec<Coded>, Error> {
             .and_then(|c| record.get(c))
             .map(str::trim)
             .filter(|q| !q.is_empty())
-            .map(str::to_string);
+            .map(str::to_lowercase);
+        if let (Some(q), Some(c)) = (&quad, quad_col)
+            && !QUADS.contains(&q.as_str())
+        {
+            return Err(err(
+                line,
+                c + 1,
+                format!("quad `{q}` is not {}", QUADS.join(", ")),
+            ));
+        }
         rows.push(Coded {
             line,
             text: record.get(text_col).unwrap_or("").to_string(),
@@ -136,12 +154,14 @@ pub fn validate(lexicon: &Lexicon, gazetteer: &Gazetteer, rows: &[Coded]) -> Val
         if let Some(quad) = &row.quad {
             v.quads.0 += 1;
             let quads = [
-                (t.verbal_coop, "verbal_coop"),
-                (t.material_coop, "material_coop"),
-                (t.verbal_conflict, "verbal_conflict"),
-                (t.material_conflict, "material_conflict"),
-            ];
-            let strongest = quads.iter().max_by_key(|(w, _)| *w).map(|(_, q)| *q);
+                t.verbal_coop,
+                t.material_coop,
+                t.verbal_conflict,
+                t.material_conflict,
+            ]
+            .into_iter()
+            .zip(QUADS);
+            let strongest = quads.max_by_key(|(w, _)| *w).map(|(_, q)| q);
             if t.hits > 0 && strongest == Some(quad.as_str()) {
                 v.quads.1 += 1;
             }
@@ -189,11 +209,13 @@ impl Validation {
     }
 
     /// Cohen's kappa: agreement corrected for the agreement the two label distributions
-    /// would give by chance.
-    pub fn cohen_kappa(&self) -> f64 {
+    /// would give by chance; `None` where chance alone agrees always (both coders used one
+    /// and the same label) or there is nothing to compare: it is undefined there, and 1.0
+    /// would read as perfect agreement.
+    pub fn cohen_kappa(&self) -> Option<f64> {
         let n = self.total() as f64;
         if n == 0.0 {
-            return 0.0;
+            return None;
         }
         let po = self.accuracy();
         let pe: f64 = (0..3)
@@ -203,19 +225,16 @@ impl Validation {
                 (row as f64 / n) * (col as f64 / n)
             })
             .sum();
-        if pe == 1.0 {
-            1.0
-        } else {
-            (po - pe) / (1.0 - pe)
-        }
+        (pe < 1.0).then(|| (po - pe) / (1.0 - pe))
     }
 
     /// Krippendorff's alpha for two coders (the human and detente), nominal labels, no
-    /// missing values: 1 − observed / expected disagreement over the pooled labels.
-    pub fn krippendorff_alpha(&self) -> f64 {
+    /// missing values: 1 − observed / expected disagreement over the pooled labels; `None`
+    /// where no disagreement is expected (one label in all) or there is nothing to compare.
+    pub fn krippendorff_alpha(&self) -> Option<f64> {
         let n = 2.0 * self.total() as f64;
         if n < 2.0 {
-            return 0.0;
+            return None;
         }
         let disagree: u64 = (0..3)
             .flat_map(|h| (0..3).map(move |d| (h, d)))
@@ -235,11 +254,7 @@ impl Validation {
             .map(|(c, k)| pooled[c] * pooled[k])
             .sum();
         let expected = expected_pairs / (n * (n - 1.0));
-        if expected == 0.0 {
-            1.0
-        } else {
-            1.0 - observed / expected
-        }
+        (expected > 0.0).then(|| 1.0 - observed / expected)
     }
 }
 
@@ -251,11 +266,15 @@ impl fmt::Display for Validation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "sentences: {}", self.total())?;
         writeln!(f, "accuracy: {:.3}", self.accuracy())?;
-        writeln!(f, "Cohen's kappa: {:.3}", self.cohen_kappa())?;
+        let statistic = |x: Option<f64>| match x {
+            Some(x) => format!("{x:.3}"),
+            None => "undefined (one label in all)".to_string(),
+        };
+        writeln!(f, "Cohen's kappa: {}", statistic(self.cohen_kappa()))?;
         writeln!(
             f,
-            "Krippendorff's alpha (nominal): {:.3}",
-            self.krippendorff_alpha()
+            "Krippendorff's alpha (nominal): {}",
+            statistic(self.krippendorff_alpha())
         )?;
         if self.quads.0 > 0 {
             writeln!(
@@ -324,9 +343,19 @@ mod tests {
     fn perfect_agreement() {
         let v = with([[5, 0, 0], [0, 3, 0], [0, 0, 2]]);
         assert_eq!(v.accuracy(), 1.0);
-        assert_eq!(v.cohen_kappa(), 1.0);
-        assert!((v.krippendorff_alpha() - 1.0).abs() < 1e-12);
+        assert_eq!(v.cohen_kappa(), Some(1.0));
+        assert!((v.krippendorff_alpha().unwrap() - 1.0).abs() < 1e-12);
         assert_eq!(v.class_scores(0), (1.0, 1.0, 1.0));
+    }
+
+    /// One label used by both: chance agreement is 1 and both statistics are undefined,
+    /// not a perfect 1.0.
+    #[test]
+    fn one_label_in_all_leaves_kappa_and_alpha_undefined() {
+        let v = with([[4, 0, 0], [0, 0, 0], [0, 0, 0]]);
+        assert_eq!((v.cohen_kappa(), v.krippendorff_alpha()), (None, None));
+        assert!(v.to_string().contains("Cohen's kappa: undefined"), "{v}");
+        assert_eq!(with([[0; 3]; 3]).cohen_kappa(), None);
     }
 
     #[test]
@@ -335,10 +364,10 @@ mod tests {
         let v = with([[10, 5, 0], [0, 5, 0], [0, 0, 0]]);
         assert_eq!(v.accuracy(), 0.75);
         // pe = 0.75*0.5 + 0.25*0.5 = 0.5 → kappa = 0.5
-        assert!((v.cohen_kappa() - 0.5).abs() < 1e-12);
+        assert!((v.cohen_kappa().unwrap() - 0.5).abs() < 1e-12);
         // pooled: coop 25, conflict 15, n = 40; Do = 10/40; De = 2*25*15/(40*39)
         let expected = 1.0 - (10.0 / 40.0) / (750.0 / 1560.0);
-        assert!((v.krippendorff_alpha() - expected).abs() < 1e-12);
+        assert!((v.krippendorff_alpha().unwrap() - expected).abs() < 1e-12);
         let (p, r, f1) = v.class_scores(1);
         assert_eq!((p, r), (0.5, 1.0));
         assert!((f1 - 2.0 / 3.0).abs() < 1e-12);
@@ -361,6 +390,20 @@ mod tests {
             "c.csv:2:2: label `friendly` is not cooperative, conflictual or neutral"
         );
         assert!(read_coded("c.csv", "sentence,label\n").is_err());
+        let e = read_coded("c.csv", "text,label,quad\nx,neutral,material\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("c.csv:2:3: quad `material` is not verbal_coop"),
+            "{e}"
+        );
+        let rows = read_coded(
+            "c.csv",
+            "text,label,quad\nx,neutral,Verbal_Coop\ny,neutral,\n",
+        )
+        .unwrap();
+        assert_eq!(rows[0].quad.as_deref(), Some("verbal_coop"));
+        assert_eq!(rows[1].quad, None);
     }
 
     #[test]
@@ -373,6 +416,6 @@ mod tests {
         assert_eq!(rows.len(), 80);
         let v = validate(&Lexicon::builtin(), &Gazetteer::builtin(), &rows);
         assert!(v.accuracy() > 0.8, "{v}");
-        assert!(v.cohen_kappa() > 0.6, "{v}");
+        assert!(v.cohen_kappa().is_some_and(|k| k > 0.6), "{v}");
     }
 }
