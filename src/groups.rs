@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -42,12 +43,18 @@ impl Default for GroupBy {
 pub struct Metadata {
     /// Column names after `doc_id`, in order of first appearance.
     pub columns: Vec<String>,
-    rows: FxHashMap<String, Vec<String>>,
-    /// Where each document's row was last read (file and line), to name it in warnings.
-    origins: FxHashMap<String, (String, usize)>,
+    rows: FxHashMap<String, Row>,
     /// What the tables said twice: a column or a document described again, whose later
     /// values replace the earlier ones. A mistyped table should not pass without a word.
     pub warnings: Vec<Warning>,
+}
+
+/// One document's values, and where they were last read (to name it in warnings).
+#[derive(Debug, Clone, Default)]
+struct Row {
+    values: Vec<String>,
+    file: Arc<str>,
+    line: usize,
 }
 
 impl Metadata {
@@ -110,43 +117,50 @@ impl Metadata {
                 }
             })
             .collect();
+        let file_name: Arc<str> = Arc::from(name);
         for (line, record) in &file.rows {
             let Some(id) = record.get(0).map(str::trim).filter(|id| !id.is_empty()) else {
                 continue;
             };
             let doc_id = format!("{prefix}{id}");
-            let origin = (name.to_string(), *line);
-            if let Some((first, first_line)) = self.origins.insert(doc_id.clone(), origin) {
+            let row = self.rows.entry(doc_id.clone()).or_default();
+            if row.line > 0 {
                 self.warnings.push(Warning::new(
                     name,
                     format!(
-                        "line {line}: `{doc_id}` is described again (first at {first}:{first_line}); the values given here replace those"
+                        "line {line}: `{doc_id}` is described again (first at {}:{}); the values given here replace those",
+                        row.file, row.line
                     ),
                 ));
             }
-            let row = self.rows.entry(doc_id).or_default();
+            (row.file, row.line) = (file_name.clone(), *line);
             for (value, &p) in record.iter().skip(1).zip(&positions) {
-                if row.len() <= p {
-                    row.resize(p + 1, String::new());
+                if row.values.len() <= p {
+                    row.values.resize(p + 1, String::new());
                 }
-                row[p] = value.trim().to_string();
+                row.values[p] = value.trim().to_string();
             }
         }
         Ok(())
+    }
+
+    /// True when no table described a document.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
     }
 
     /// A warning for each row that describes no document of the corpus (`is_document`
     /// says which ids are), in file and line order: a mistyped `doc_id` leaves its document
     /// without values, grouped under [`NO_VALUE`].
     pub fn unmatched(&self, is_document: impl Fn(&str) -> bool) -> Vec<Warning> {
-        let mut rows: Vec<(&String, &(String, usize))> = (self.origins.iter())
+        let mut rows: Vec<(&String, &Row)> = (self.rows.iter())
             .filter(|(id, _)| !is_document(id))
             .collect();
-        rows.sort_by(|a, b| a.1.cmp(b.1));
+        rows.sort_by(|a, b| (&a.1.file, a.1.line).cmp(&(&b.1.file, b.1.line)));
         rows.into_iter()
-            .map(|(id, (file, line))| {
+            .map(|(id, Row { file, line, .. })| {
                 Warning::new(
-                    file.as_str(),
+                    &**file,
                     format!(
                         "line {line}: `{id}` is no document of the corpus; its values are not used"
                     ),
@@ -159,7 +173,11 @@ impl Metadata {
     /// tables were read in: shares of a corpus whose metadata changed between them are not
     /// merged (their groups would mix old and new values).
     pub fn digest(&self) -> String {
-        let mut rows: Vec<(&String, &Vec<String>)> = self.rows.iter().collect();
+        let mut rows: Vec<(&String, &Vec<String>)> = self
+            .rows
+            .iter()
+            .map(|(id, row)| (id, &row.values))
+            .collect();
         rows.sort_unstable();
         let mut all = Vec::new();
         for field in self.columns.iter().chain(
@@ -174,7 +192,7 @@ impl Metadata {
 
     /// The values of every column for a document (empty strings where unknown).
     pub fn values(&self, doc_id: &str) -> Vec<&str> {
-        let row = self.rows.get(doc_id);
+        let row = self.rows.get(doc_id).map(|r| &r.values);
         (0..self.columns.len())
             .map(|i| row.and_then(|r| r.get(i)).map_or("", String::as_str))
             .collect()
@@ -185,6 +203,7 @@ impl Metadata {
         let i = self.columns.iter().position(|c| c == column)?;
         self.rows
             .get(doc_id)?
+            .values
             .get(i)
             .map(String::as_str)
             .filter(|v| !v.is_empty())

@@ -284,36 +284,17 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         });
     }
     let listing = (files.len(), partial::listing_digest(&files));
-    // Every document of the corpus, read or not, before a share keeps its own: a
-    // metadata row for any of them describes a document.
-    let corpus_ids: rustc_hash::FxHashSet<String> = (files.iter().map(|f| f.doc_id.clone()))
-        .chain(skipped.iter().map(|w| w.file.clone()))
-        .collect();
-    if let Some(share) = &config.share {
-        files.retain(|f| share.contains(&f.doc_id));
-        skipped.retain(|w| share.reports_listing_problem(&w.file));
-        warnings.retain(|w| share.reports_listing_problem(&w.file));
-    }
-    // Before the output folder is touched, like every refusal above.
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(config.threads.unwrap_or(0))
-        .build()?;
-    let mut part_documents = Vec::new();
-    let mut out = Output::new(&config.output, config.cells)?;
-    out.bom = config.excel;
-    if let Some(hook) = config.on_discovered {
-        hook(&files);
-    }
+    // Read, like the listing, before a share keeps its own documents: a metadata row for
+    // any document of the corpus, read or not, describes one. Its warnings are listing
+    // problems, reported by the share that reports those.
     let metadata = Metadata::load(&config.corpus)?;
-    let metadata_warnings = (metadata.warnings.iter().cloned())
-        .chain(metadata.unmatched(|id| corpus_ids.contains(id)))
-        .filter(|w| {
-            config
-                .share
-                .as_ref()
-                .is_none_or(|s| s.reports_listing_problem(&w.file))
-        });
-    warnings.extend(metadata_warnings);
+    warnings.extend(metadata.warnings.iter().cloned());
+    if !metadata.is_empty() {
+        let listed: rustc_hash::FxHashSet<&str> = (files.iter().map(|f| f.doc_id.as_str()))
+            .chain(skipped.iter().map(|w| w.file.as_str()))
+            .collect();
+        warnings.extend(metadata.unmatched(|id| listed.contains(id)));
+    }
     // A metadata column named like one of documents.csv's own is shown there as
     // `meta_NAME` (see `DocumentFiles::open`): `--by` takes the name shown too.
     let group_by = match &config.group_by {
@@ -333,6 +314,21 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
             field: field.clone(),
             columns: metadata.columns.join(", "),
         });
+    }
+    if let Some(share) = &config.share {
+        files.retain(|f| share.contains(&f.doc_id));
+        skipped.retain(|w| share.reports_listing_problem(&w.file));
+        warnings.retain(|w| share.reports_listing_problem(&w.file));
+    }
+    // Before the output folder is touched, like every refusal above.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads.unwrap_or(0))
+        .build()?;
+    let mut part_documents = Vec::new();
+    let mut out = Output::new(&config.output, config.cells)?;
+    out.bom = config.excel;
+    if let Some(hook) = config.on_discovered {
+        hook(&files);
     }
     let mut doc_files = DocumentFiles::open(&out, &metadata.columns)?;
     let mut totals = Totals::default();

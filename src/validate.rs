@@ -131,6 +131,7 @@ fn label_of(tone: f64, hits: usize) -> usize {
 /// found with `gazetteer` and their names left unscored, as `analyze` does.
 pub fn validate(lexicon: &Lexicon, gazetteer: &Gazetteer, rows: &[Coded]) -> Validation {
     let mut scorer = Scorer::new(lexicon);
+    let mut recognizer = Recognizer::new(gazetteer);
     let (mut mentions, mut names) = (Vec::new(), Vec::new());
     let mut norm = Normalizer::default();
     let mut tokens = Vec::new();
@@ -142,10 +143,11 @@ pub fn validate(lexicon: &Lexicon, gazetteer: &Gazetteer, rows: &[Coded]) -> Val
     for row in rows {
         tokens.clear();
         norm.tokenize(&row.text, Span::new(0, row.text.len()), &mut tokens);
-        // A recognizer of its own for each text: each is a document of its own, whose
-        // names do not resolve against another's.
+        // Each text is a document of its own, whose names do not resolve against
+        // another's.
+        recognizer.start_document();
         mentions.clear();
-        Recognizer::new(gazetteer).find(&row.text, &tokens, &norm, &mut mentions);
+        recognizer.find(&row.text, &tokens, &norm, &mut mentions);
         organisation_names(&mentions, &tokens, &mut names);
         let hits = scorer.score_outside_names(&row.text, &tokens, &norm, &names);
         let t = tone::tally(hits);

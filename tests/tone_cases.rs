@@ -51,14 +51,17 @@ fn coded_sentences_score_as_coded() {
         cases.len() >= 150,
         "the table must keep at least 150 sentences"
     );
+    let mut recognizer = Recognizer::new(&gazetteer);
     let mut wrong_polarity = Vec::new();
     let mut quad_checked = 0usize;
     let mut wrong_quad = Vec::new();
     for case in &cases {
         let mut tokens = Vec::new();
         norm.tokenize(&case.text, Span::new(0, case.text.len()), &mut tokens);
+        // Each sentence is a document of its own.
+        recognizer.start_document();
         mentions.clear();
-        Recognizer::new(&gazetteer).find(&case.text, &tokens, &norm, &mut mentions);
+        recognizer.find(&case.text, &tokens, &norm, &mut mentions);
         organisation_names(&mentions, &tokens, &mut names);
         let hits = scorer.score_outside_names(&case.text, &tokens, &norm, &names);
         let t = tone::tally(hits);

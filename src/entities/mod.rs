@@ -696,6 +696,7 @@ const NATIVE_AMERICAN_CONTEXT: &[&str] = &[
 ];
 
 /// A gazetteer name that often means something else, and what settles which it means.
+#[derive(Debug)]
 struct TwoReadings {
     /// The gazetteer entity's canonical name, its own reading.
     name: &'static str,
@@ -741,11 +742,9 @@ const TWO_READINGS: &[TwoReadings] = &[
 /// A [`TwoReadings`] rule with its two gazetteer entities.
 #[derive(Debug)]
 struct Readings<'a> {
+    rule: &'static TwoReadings,
     own: &'a KnownEntity,
     other: &'a KnownEntity,
-    other_evidence: &'static [&'static str],
-    own_next: &'static [&'static str],
-    alone_keeps_country: bool,
 }
 
 /// What a capitalised run's own words say about its type.
@@ -892,11 +891,9 @@ impl<'a> Recognizer<'a> {
             two_readings: (TWO_READINGS.iter())
                 .filter_map(|r| {
                     Some(Readings {
+                        rule: r,
                         own: entity_named(gazetteer, &[r.name])?,
                         other: entity_named(gazetteer, r.other)?,
-                        other_evidence: r.other_evidence,
-                        own_next: r.own_next,
-                        alone_keeps_country: r.alone_keeps_country,
                     })
                 })
                 .collect(),
@@ -996,7 +993,7 @@ impl<'a> Recognizer<'a> {
                     continue;
                 }
                 if to_other.is_none() && !alone_other {
-                    if !r.alone_keeps_country {
+                    if !r.rule.alone_keeps_country {
                         m.country.clear();
                     }
                 } else if m.entity == r.own.canonical {
@@ -1016,7 +1013,7 @@ impl<'a> Recognizer<'a> {
     fn shows_other(&self, r: &Readings, m: &Mention) -> bool {
         m.entity == r.other.canonical
             || self.gazetteer.named(&m.entity).is_some_and(|e| {
-                (r.other_evidence.iter()).any(|&w| w == e.role || w == e.canonical)
+                (r.rule.other_evidence.iter()).any(|&w| w == e.role || w == e.canonical)
             })
     }
 
@@ -1027,7 +1024,7 @@ impl<'a> Recognizer<'a> {
         (self.two_readings.iter()).any(|r| {
             std::ptr::eq(r.own, e)
                 && m.country == e.country
-                && !next.is_some_and(|w| r.own_next.contains(&w))
+                && !next.is_some_and(|w| r.rule.own_next.contains(&w))
         })
     }
 
