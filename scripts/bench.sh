@@ -44,17 +44,19 @@ for size in ${sizes[@]}; do
   # thread count in turn, so that the host's drift in speed over minutes falls on all of
   # them alike instead of on the ratios between them; detente's time is taken with
   # nanosecond stamps like wc's (GNU time's %e has 10 ms steps, 2.5% of a 10 MB run).
+  # "2-nophr": 2 threads with `--no-phrases`, the speed of a run that needs no phrases.
   declare -A best=() best_wc=() peak=()
-  counts=(1core 1 2)
+  counts=(1core 1 2 2-nophr)
   for n in "${counts[@]}"; do best[$n]=999999; best_wc[$n]=999999; peak[$n]=0; done
   for _ in $(seq "$runs"); do
     for threads in "${counts[@]}"; do
-      pin=(); n=$threads
+      pin=(); n=$threads; extra=()
       if [ "$threads" = 1core ]; then pin=(taskset -c 0); n=1; fi
+      if [ "$threads" = 2-nophr ]; then n=2; extra=(--no-phrases); fi
       t0=$(date +%s.%N)
       find "$corpus" -type f -name '*.txt' -print0 | xargs -0 cat | wc -w > /dev/null
       t1=$(date +%s.%N)
-      /usr/bin/time -f '%M' -o "$dir/time.txt" "${pin[@]}" "$bin" analyze "$corpus" -o "$dir/out" --threads "$n" -q 2>/dev/null || true
+      /usr/bin/time -f '%M' -o "$dir/time.txt" "${pin[@]}" "$bin" analyze "$corpus" -o "$dir/out" --threads "$n" "${extra[@]}" -q 2>/dev/null || true
       t2=$(date +%s.%N)
       read -r rss < "$dir/time.txt"
       best_wc[$threads]=$(echo "if ($t1 - $t0 < ${best_wc[$threads]}) $t1 - $t0 else ${best_wc[$threads]}" | bc -l)

@@ -238,6 +238,10 @@ struct AnalysisArgs {
     /// so and exact counts matter (they then also agree across shards).
     #[arg(long, value_name = "N", default_value_t = MAX_PHRASES, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1024..))]
     max_phrases: usize,
+    /// Count no phrases, for a run about a third faster on a large corpus: phrases.csv is
+    /// written with its header only and sections.csv's top_phrases column is empty.
+    #[arg(long, conflicts_with_all = ["min_count", "max_n", "max_phrases"])]
+    no_phrases: bool,
     /// Write text cells exactly as found, even those a spreadsheet would run as formulas.
     #[arg(long)]
     raw_cells: bool,
@@ -513,6 +517,7 @@ fn prepare(args: &AnalysisArgs, output: PathBuf, progress: bool) -> Result<(RunC
             max_n: args.max_n as usize,
             min_count: args.min_count,
             max_phrases: args.max_phrases,
+            enabled: !args.no_phrases,
         },
         untyped_names: args.untyped_names,
     };
@@ -521,6 +526,7 @@ fn prepare(args: &AnalysisArgs, output: PathBuf, progress: bool) -> Result<(RunC
         "min_count": args.min_count,
         "max_n": args.max_n,
         "max_phrases": args.max_phrases,
+        "phrases": !args.no_phrases,
         "raw_cells": args.raw_cells,
         "excel": args.excel,
         "by": args.by,

@@ -440,7 +440,10 @@ impl Analyzer {
         let mut found: Vec<Mention> = Vec::new();
         let mut names: Vec<Span> = Vec::new();
         worker.terms.clear();
-        worker.phrases.expect_document(text.len(), &self.phrases);
+        let phrases_counted = self.phrases.enabled;
+        if phrases_counted {
+            worker.phrases.expect_document(text.len(), &self.phrases);
+        }
         for (index, sentence) in seg.sentences.iter().enumerate() {
             let tokens = &mut worker.tokens;
             tokens.clear();
@@ -466,9 +469,9 @@ impl Analyzer {
                 mention,
             }));
 
-            worker
-                .phrases
-                .add_sentence(tokens, norm, sentence.section, index, &self.phrases);
+            if phrases_counted {
+                (worker.phrases).add_sentence(tokens, norm, sentence.section, index, &self.phrases);
+            }
             sentences.push(SentenceRow {
                 section: sentence.section,
                 index,
@@ -510,10 +513,12 @@ impl Analyzer {
             .map(|((name, etype), stat)| ((name.to_string(), etype), stat))
             .collect();
         totals.dyads = tally.dyads;
-        worker.phrases.add_words(&worker.terms, norm);
-        let tops = worker
-            .phrases
-            .top_per_section(text, sections.len(), TOP_PER_SECTION);
+        let tops = if phrases_counted {
+            worker.phrases.add_words(&worker.terms, norm);
+            (worker.phrases).top_per_section(text, sections.len(), TOP_PER_SECTION)
+        } else {
+            vec![Vec::new(); sections.len()]
+        };
         let phrases = worker.phrases.finish();
         for ((row, phrases), entities) in sections.iter_mut().zip(tops).zip(tally.sections) {
             row.top_phrases = phrases;

@@ -817,3 +817,56 @@ fn a_shadowed_metadata_column_groups_by_its_shown_name() {
         );
     }
 }
+
+/// `--no-phrases` leaves out the phrases and nothing else: phrases.csv has its header only,
+/// sections.csv its top_phrases column empty and every other cell as in a full run, and
+/// run.json and the report say so; phrase options beside it are a usage error.
+#[test]
+fn no_phrases_leaves_out_the_phrases_and_nothing_else() {
+    let corpus = news_corpus();
+    let (full, without) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    assert!(
+        analyze(corpus.path(), full.path(), &["-q"])
+            .status
+            .success()
+    );
+    let run = analyze(corpus.path(), without.path(), &["-q", "--no-phrases"]);
+    assert_eq!(
+        manifest_of_run(&run, without.path())["options"]["phrases"],
+        false
+    );
+
+    assert!(!read_csv(&full.path().join("phrases.csv")).is_empty());
+    let phrases = fs::read_to_string(without.path().join("phrases.csv")).unwrap();
+    assert_eq!(phrases.lines().count(), 1, "header only: {phrases}");
+    let sections = |dir: &Path| read_csv(&dir.join("sections.csv"));
+    let (mut a, b) = (sections(full.path()), sections(without.path()));
+    assert!(a.iter().any(|s| !s["top_phrases"].is_empty()));
+    for s in &mut a {
+        s.insert("top_phrases".into(), String::new());
+    }
+    assert_eq!(a, b, "sections.csv differs in more than top_phrases");
+    for name in CSV_FILES
+        .iter()
+        .filter(|n| !["phrases", "sections"].contains(n))
+    {
+        let file = format!("{name}.csv");
+        let (x, y) = (full.path().join(&file), without.path().join(&file));
+        assert!(
+            fs::read(x).unwrap() == fs::read(y).unwrap(),
+            "{file} differs"
+        );
+    }
+    let report = fs::read_to_string(without.path().join("report.html")).unwrap();
+    assert!(
+        report.contains("Phrases were not counted"),
+        "report: no word of it"
+    );
+
+    let both = analyze(
+        corpus.path(),
+        without.path(),
+        &["--no-phrases", "--max-n", "3"],
+    );
+    assert_eq!(both.status.code(), Some(2));
+}

@@ -45,6 +45,10 @@ pub struct PhraseOptions {
     /// Below it counts are exact, and so identical however the corpus is sharded; a user
     /// whose corpus prunes trades memory for exactness by raising it.
     pub max_phrases: usize,
+    /// Whether phrases are counted at all. Counting them is about a third of a run on a
+    /// large corpus (BENCHMARKS.md), so a user who needs only tone and entities can leave
+    /// them out: no phrase is then listed, in `phrases.csv` or per section.
+    pub enabled: bool,
 }
 
 impl Default for PhraseOptions {
@@ -53,6 +57,7 @@ impl Default for PhraseOptions {
             max_n: 6,
             min_count: 2,
             max_phrases: MAX_PHRASES,
+            enabled: true,
         }
     }
 }

@@ -611,7 +611,7 @@ fn render_with_phrases(
         page.push_str(&dyads_part(&dyads));
     }
     if let Some(phrases) = &phrases {
-        page.push_str(&phrases_part(phrases));
+        page.push_str(&phrases_part(phrases, folder.phrases_counted()));
     }
     page.push_str(&format!(
         "</main>\n<footer><p class=\"note\">Written by detente {} from the CSV files in this folder, which hold every row.</p></footer>\n</body></html>\n",
@@ -960,8 +960,20 @@ fn dyads_part(dyads: &[(String, Table)]) -> String {
     s
 }
 
-fn phrases_part(phrases: &Table) -> String {
+/// The phrases section; `counted` is false for a run made with `--no-phrases`.
+fn phrases_part(phrases: &Table, counted: bool) -> String {
     let mut s = String::from("<section id=\"phrases\"><h2>Repeated phrases</h2>");
+    if phrases.total() == 0 {
+        s.push_str(if counted {
+            "<p class=\"note\">No phrase was repeated often enough to be listed (see the \
+run's <code>--min-count</code>).</p>"
+        } else {
+            "<p class=\"note\">Phrases were not counted: the run was made with \
+<code>--no-phrases</code>.</p>"
+        });
+        s.push_str("</section>\n");
+        return s;
+    }
     s.push_str(&format!(
         "<p class=\"note\">The {} most repeated of {} phrases; phrases.csv has them all.</p>",
         phrases.len(),

@@ -114,6 +114,8 @@ struct RunOptions {
     /// report shows the text as it was, so it must know whether a leading apostrophe is
     /// that guard or part of the text.
     raw_cells: bool,
+    /// Whether the run counted phrases (false with `--no-phrases`; absent before it).
+    phrases: Option<bool>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -164,6 +166,12 @@ impl Folder {
 
     fn raw_cells(&self) -> bool {
         self.run.options.raw_cells
+    }
+
+    /// Whether the run counted phrases: an empty `phrases.csv` means none was repeated
+    /// only if it did.
+    fn phrases_counted(&self) -> bool {
+        self.run.options.phrases != Some(false)
     }
 }
 
