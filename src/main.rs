@@ -86,7 +86,7 @@ const EXIT_NONE_READ: u8 = 4;
     name = "detente",
     version,
     about = "Cooperative vs. conflictual tone, entities and repeated phrases in a corpus of documents",
-    after_help = "Examples:\n  detente analyze corpus -o output\n  detente analyze ~/articles -o results --threads 4 --lexicon-add my-terms.csv\n  detente explain \"Russia and the U.S. agreed to resume talks, but sanctions remain.\"\n  detente segment corpus/news/arctic-council-thaw.txt\n\nExit status: 0 all documents analysed; 1 refused before any work (missing corpus, output folder\ninside the corpus or not writable, bad lexicon or gazetteer); 2 usage error; 3 some files skipped\n(the rest written, run.json says why); 4 no file could be read."
+    after_help = "Examples:\n  detente analyze corpus -o output\n  detente analyze ~/articles -o results --threads 4 --lexicon-add my-terms.csv\n  detente explain \"Russia and the U.S. agreed to resume talks, but sanctions remain.\"\n  detente segment corpus/news/arctic-council-thaw.txt\n\nExit status: 0 all documents analysed; 1 refused before any work (missing corpus, output folder\ninside the corpus or not writable, bad lexicon or gazetteer); 2 usage error; 3 some files skipped\n(the rest written, run.json says why); 4 no file could be read (nothing written: earlier\nresults stay)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -574,15 +574,15 @@ fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
     let (mut config, analyzer) = prepare(&args.analysis, args.output.clone(), progress)?;
     config.share = args.shard.map(Share::Shard);
     let report = run(&config, &analyzer)?;
+    let none_read = report.documents == 0 && (args.shard.is_none() || !report.skipped.is_empty());
     let what = match args.shard {
         Some(shard) => format!(
             "shard {shard}: partial result in {}; combine the shards with `detente merge`",
             args.output.display()
         ),
-        None => results_in(&args.output, args.xlsx, &report.heads)?,
+        None => results_in(&args.output, args.xlsx, &report.heads, none_read)?,
     };
     summarise(&report, args.quiet, &what);
-    let none_read = report.documents == 0 && (args.shard.is_none() || !report.skipped.is_empty());
     Ok(exit_status(&report, none_read))
 }
 
@@ -624,17 +624,22 @@ fn merge(args: &MergeArgs) -> Result<ExitCode> {
     } else {
         detente::partial::merge(&args.parts, &args.output)?
     };
-    summarise(
-        &report,
-        args.quiet,
-        &results_in(&args.output, args.xlsx, &report.heads)?,
-    );
-    Ok(exit_status(&report, report.documents == 0))
+    let none_read = report.documents == 0;
+    let what = results_in(&args.output, args.xlsx, &report.heads, none_read)?;
+    summarise(&report, args.quiet, &what);
+    Ok(exit_status(&report, none_read))
 }
 
 /// Writes the reports beside the CSV files and says where they all are; `heads` as for
-/// [`detente::report::write_html`].
-fn results_in(output: &Path, xlsx: bool, heads: &[Head]) -> Result<String> {
+/// [`detente::report::write_html`]. After a run that read no file, and so wrote nothing,
+/// says that the folder's earlier results, reports included, are left as they were.
+fn results_in(output: &Path, xlsx: bool, heads: &[Head], none_read: bool) -> Result<String> {
+    if none_read {
+        return Ok(format!(
+            "no file could be read, so nothing was written: {} is as it was",
+            output.display()
+        ));
+    }
     let name = |p: &Path| {
         p.file_name()
             .map_or(String::new(), |f| f.to_string_lossy().into_owned())

@@ -255,7 +255,9 @@ pub(crate) fn pruned_warning(totals: &Totals) -> Option<Warning> {
 /// is not a folder or cannot be read, when the output folder is the corpus folder or inside
 /// it, when the output folder cannot be created or written, or when the corpus holds no
 /// file with an analysed extension. Per-file problems are reported in the returned
-/// [`RunReport`] and in `run.json`; the run goes on without the file.
+/// [`RunReport`] and in `run.json`; the run goes on without the file. When no file could
+/// be read (the report counts no document), a whole run writes nothing, so that the
+/// output folder keeps an earlier run's results; a share still writes its partial result.
 pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> {
     let started = Instant::now();
     let corpus_meta = std::fs::metadata(&config.corpus).map_err(|source| Error::Io {
@@ -434,6 +436,21 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         },
     )?;
     progress.finish();
+    if config.share.is_none() && totals.documents == 0 {
+        // Nothing could be read: results of empty files would replace an earlier run's for
+        // no gain. Dropping the output removes its temporary files, and the folder keeps
+        // what it had. A share writes its partial all the same: the merge needs its account
+        // of the files it skipped, and must not find an earlier partial in its place.
+        return Ok(RunReport::new(
+            files.len(),
+            &totals,
+            skipped,
+            warnings,
+            0,
+            Vec::new(),
+            started,
+        ));
+    }
     doc_files.finish(&mut out)?;
     let (phrases, heads) = match config.share {
         Some(_) => (totals.phrases.len(), Vec::new()),

@@ -102,6 +102,20 @@ fn read_csv_where(path: &Path, keep: impl Fn(&str) -> bool) -> Vec<Row> {
     rows
 }
 
+/// Every file in `dir` (not in sub-folders), hidden ones too, with its bytes.
+fn folder_bytes(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    (fs::read_dir(dir).unwrap())
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().unwrap().is_file())
+        .map(|e| {
+            (
+                e.file_name().into_string().unwrap(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
 fn manifest(out: &Path) -> Value {
     serde_json::from_slice(&fs::read(out.join("run.json")).unwrap()).unwrap()
 }
@@ -745,17 +759,35 @@ fn exit_statuses_and_refusals_before_any_work() {
     let o = analyze(c, &s.join("ok"), &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 
-    // 4: nothing could be read; the (empty) outputs and run.json still say why.
+    // 4: nothing could be read. Each file's problem is printed, and nothing is written:
+    // the earlier run's files stay byte for byte, with no temporary file left beside them.
     let unreadable = s.join("unreadable");
     fs::create_dir(&unreadable).unwrap();
     fs::write(unreadable.join("a.txt"), [0u8; 64]).unwrap();
     std::os::unix::fs::symlink("missing.md", unreadable.join("b.md")).unwrap();
+    let earlier = folder_bytes(&s.join("ok"));
+    assert!(earlier.contains_key("sentences.csv") && earlier.contains_key("report.html"));
+    let o = analyze(&unreadable, &s.join("ok"), &["--xlsx"]);
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("a.txt: skipped: binary file") && err.contains("b.md: skipped"),
+        "{err}"
+    );
+    assert!(
+        folder_bytes(&s.join("ok")) == earlier,
+        "earlier results changed"
+    );
+    // Into a new folder: no CSV file, run.json or report appears.
     let o = analyze(&unreadable, &s.join("none"), &[]);
     assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
-    let m = manifest(&s.join("none"));
-    assert_eq!(m["report"]["documents"], 0);
-    assert_eq!(m["report"]["skipped"].as_array().unwrap().len(), 2);
-    assert!(read_csv(&s.join("none/documents.csv")).is_empty());
+    let lock = detente::output::LOCK_FILE;
+    assert_eq!(
+        folder_bytes(&s.join("none"))
+            .into_keys()
+            .collect::<Vec<_>>(),
+        [lock]
+    );
 
     // 1, one line, nothing written: each refusal below.
     let refused = |corpus: &Path, out: &Path, needle: &str| {

@@ -332,6 +332,66 @@ fn merge_refuses_incomplete_duplicated_or_mismatched_partials_naming_them() {
 }
 
 #[test]
+fn shards_that_read_no_file_merge_into_nothing_and_keep_earlier_results() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let good = three_parts(Path::new("corpus"), &tmp.path().join("good"), &[]);
+    detente()
+        .arg("merge")
+        .args(&good)
+        .arg("-q")
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let files = |dir: &Path| -> Vec<(PathBuf, Vec<u8>)> {
+        (walk(dir).into_iter())
+            .map(|p| (p.clone(), fs::read(p).unwrap()))
+            .collect()
+    };
+    let earlier = files(&out);
+
+    // Only binary files: each share that holds one writes its partial all the same, which
+    // lists the file as skipped, and says no file could be read.
+    let corpus = tmp.path().join("binary");
+    fs::create_dir(&corpus).unwrap();
+    for i in 0..4 {
+        fs::write(corpus.join(format!("{i}.txt")), [0u8; 64]).unwrap();
+    }
+    let mut parts = Vec::new();
+    let mut skipped = 0;
+    for k in 1..=3 {
+        let part = tmp.path().join(format!("binary-{k}"));
+        let o = detente()
+            .arg("analyze")
+            .arg(&corpus)
+            .args(["--shard", &format!("{k}/3"), "-q", "-o"])
+            .arg(&part)
+            .output()
+            .unwrap();
+        let partial: serde_json::Value =
+            serde_json::from_slice(&fs::read(part.join("partial.json")).unwrap()).unwrap();
+        let own = partial["skipped"].as_array().unwrap().len();
+        assert_eq!(o.status.code(), Some(if own > 0 { 4 } else { 0 }), "{o:?}");
+        skipped += own;
+        parts.push(part);
+    }
+    assert_eq!(skipped, 4);
+    let o = detente()
+        .arg("merge")
+        .args(&parts)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert_eq!(o.status.code(), Some(4), "{err}");
+    assert_eq!(err.matches("skipped: binary file").count(), 4, "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(files(&out) == earlier, "the merge replaced earlier results");
+}
+
+#[test]
 fn a_shard_is_stable_when_unrelated_files_are_added() {
     let tmp = tempfile::tempdir().unwrap();
     let corpus = tmp.path().join("corpus");

@@ -577,7 +577,8 @@ fn open_output(identity: &Identity, output: &Path) -> Result<Output, Error> {
 }
 
 /// Writes the corpus-wide files and `run.json` of a merge whose rows are written, and
-/// commits the output. `inputs` are the documents in corpus order.
+/// commits the output; when no share read a document, writes nothing (see [`crate::run::run`]).
+/// `inputs` are the documents in corpus order.
 fn finish(
     mut out: Output,
     identity: &Identity,
@@ -590,12 +591,20 @@ fn finish(
         .and_then(|v| v.as_u64())
         .unwrap_or(2);
     let totals = &mut sums.totals;
-    totals.phrases.resolve_texts();
-    output::write_groups(&mut out, &sums.groups)?;
-    // The listings run on a pool of their own, whose failure to start (a limit on
-    // processes) is an error, as in `analyze`; rayon's global pool would panic instead.
-    let pool = rayon::ThreadPoolBuilder::new().build()?;
-    let (phrases, heads) = pool.install(|| output::write_totals(&mut out, totals, min_count))?;
+    // No share read a file: as a whole run that reads none, the merge then leaves the
+    // output folder as it was (its staged files go with `out`).
+    let none_read = totals.documents == 0;
+    let (phrases, heads) = match none_read {
+        true => (0, Vec::new()),
+        false => {
+            totals.phrases.resolve_texts();
+            output::write_groups(&mut out, &sums.groups)?;
+            // The listings run on a pool of their own, whose failure to start (a limit on
+            // processes) is an error, as in `analyze`; rayon's global pool would panic.
+            let pool = rayon::ThreadPoolBuilder::new().build()?;
+            pool.install(|| output::write_totals(&mut out, totals, min_count))?
+        }
+    };
     sums.warnings.extend(crate::run::pruned_warning(totals));
     // Shares of named documents each report the problems met while listing the corpus.
     for list in [&mut sums.skipped, &mut sums.warnings] {
@@ -611,6 +620,9 @@ fn finish(
         heads,
         started,
     );
+    if none_read {
+        return Ok(report);
+    }
     let run = Manifest {
         tool: "detente",
         version: env!("CARGO_PKG_VERSION"),
