@@ -105,8 +105,8 @@ enum Command {
         /// The file to segment (.txt, .md or .html).
         file: PathBuf,
     },
-    /// Check a lexicon, modifiers, gazetteer (.csv), LIWC (.dic) or VADER (.txt, .tsv) file
-    /// and report the first error with file, line and column.
+    /// Check a lexicon, rule-word, gazetteer (.csv), given-name, LIWC (.dic) or VADER (.txt,
+    /// .tsv) file and report the first error with file, line and column.
     Lexicon {
         #[command(subcommand)]
         action: LexiconAction,
@@ -161,10 +161,66 @@ enum LexiconAction {
     Check {
         /// The file to check.
         file: PathBuf,
+        /// What the file is, named after the option that reads it; without it, the kind is
+        /// guessed from the extension (.dic, .txt, .tsv) and the CSV header.
+        #[arg(long = "as", value_name = "KIND")]
+        kind: Option<DataKind>,
         /// For a LIWC file: CATEGORY=cooperative|conflictual (repeatable).
         #[arg(long = "map", value_name = "CATEGORY=POLARITY", value_parser = mapping_arg)]
         maps: Vec<String>,
     },
+}
+
+/// The kinds of data file `lexicon check` reads, each named after the option that takes it.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DataKind {
+    /// Lexicon terms (`--lexicon`, `--lexicon-add`).
+    Lexicon,
+    /// Rule words: negators, intensifiers, hedges… (the format of data/lexicon/modifiers.csv).
+    RuleWords,
+    /// Gazetteer entities (`--gazetteer-add`).
+    Gazetteer,
+    /// Given names, one per line (`--given-names`).
+    GivenNames,
+    /// A LIWC-style dictionary (`--dictionary`).
+    Dictionary,
+    /// A VADER-style lexicon (`--vader`).
+    Vader,
+}
+
+impl DataKind {
+    /// The kind guessed for a file named `path` whose first line is `header`.
+    fn guess(path: &Path, header: &str) -> (DataKind, String) {
+        let ext = (path.extension().and_then(|e| e.to_str()))
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        match ext.as_str() {
+            "dic" => (DataKind::Dictionary, "its .dic extension".into()),
+            "txt" | "tsv" => (DataKind::Vader, format!("its .{ext} extension")),
+            _ if header.starts_with("term,kind") => {
+                (DataKind::RuleWords, "its header `term,kind,…`".into())
+            }
+            _ if header.starts_with("canonical,") => {
+                (DataKind::Gazetteer, "its header `canonical,…`".into())
+            }
+            _ => (
+                DataKind::Lexicon,
+                "neither its extension nor its header".into(),
+            ),
+        }
+    }
+
+    /// What a person calls a file of this kind.
+    fn description(self) -> &'static str {
+        match self {
+            DataKind::Lexicon => "lexicon",
+            DataKind::RuleWords => "rule-word file",
+            DataKind::Gazetteer => "gazetteer",
+            DataKind::GivenNames => "given-name list",
+            DataKind::Dictionary => "LIWC dictionary",
+            DataKind::Vader => "VADER lexicon",
+        }
+    }
 }
 
 #[derive(Args)]
@@ -468,8 +524,8 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain(args).map(|_| ExitCode::SUCCESS),
         Command::Segment { file } => segment_file(&file).map(|_| ExitCode::SUCCESS),
         Command::Lexicon {
-            action: LexiconAction::Check { file, maps },
-        } => check_file(&file, &maps).map(|_| ExitCode::SUCCESS),
+            action: LexiconAction::Check { file, kind, maps },
+        } => check_file(&file, kind, &maps).map(|_| ExitCode::SUCCESS),
         Command::Validate(args) => validate(&args).map(|_| ExitCode::SUCCESS),
         Command::Report(args) => report(&args).map(|_| ExitCode::SUCCESS),
         Command::Merge(args) => merge(&args),
@@ -691,54 +747,48 @@ fn report(args: &ReportArgs) -> Result<()> {
     Ok(())
 }
 
-/// Checks one data file; the kind is told by its extension and header.
-fn check_file(path: &Path, maps: &[String]) -> Result<()> {
+/// Checks one data file, read as `kind` or, without it, as the kind its extension and
+/// header suggest; the guess is said, with how to choose another, on success and failure
+/// alike, since a wrong guess shows as errors about a format the file never had.
+fn check_file(path: &Path, kind: Option<DataKind>, maps: &[String]) -> Result<()> {
     let name = path.display().to_string();
     let data = read(path)?;
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let header = data
-        .trim_start_matches('\u{feff}')
-        .lines()
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_string();
-    let (kind, count) = if ext == "dic" {
-        let maps = if maps.is_empty() {
-            Vec::new()
-        } else {
-            parse_maps(maps)?
-        };
-        (
-            "LIWC dictionary",
-            dictionaries::load_liwc(&mut Lexicon::default(), &name, &data, &maps)?,
-        )
-    } else if ext == "txt" || ext == "tsv" {
-        (
-            "VADER lexicon",
-            dictionaries::load_vader(&mut Lexicon::default(), &name, &data)?,
-        )
-    } else if header.starts_with("term,kind") {
-        (
-            "rule words",
-            Lexicon::default().add_modifiers(&name, &data)?,
-        )
-    } else if header.starts_with("canonical,") {
-        (
-            "gazetteer",
-            Gazetteer::default().add_csv(&name, &data, false)?,
-        )
-    } else {
-        (
-            "lexicon",
-            Lexicon::default().add_terms(&name, &data, false)?,
-        )
+    let header = data.lines().next().unwrap_or("").trim();
+    let (kind, guessed) = match kind {
+        Some(kind) => (kind, None),
+        None => {
+            let (kind, from) = DataKind::guess(path, header);
+            let value = clap::ValueEnum::to_possible_value(&kind).expect("every kind has a name");
+            let guess = format!(
+                "read as a {} (`--as {}`), guessed from {from}; give `--as KIND` to read it as another kind (lexicon, rule-words, gazetteer, given-names, dictionary, vader)",
+                kind.description(),
+                value.get_name()
+            );
+            (kind, Some(guess))
+        }
     };
-    println!("{name}: ok, {kind} with {count} entries");
+    let count = match kind {
+        DataKind::Dictionary => {
+            let maps = parse_maps(maps)?;
+            dictionaries::load_liwc(&mut Lexicon::default(), &name, &data, &maps)
+        }
+        DataKind::Vader => dictionaries::load_vader(&mut Lexicon::default(), &name, &data),
+        DataKind::RuleWords => Lexicon::default().add_modifiers(&name, &data),
+        DataKind::Gazetteer => Gazetteer::default().add_csv(&name, &data, false),
+        DataKind::GivenNames => Ok(Gazetteer::default().add_given_names(&data)),
+        DataKind::Lexicon => Lexicon::default().add_terms(&name, &data, false),
+    };
+    let count = match (count, &guessed) {
+        (Ok(count), _) => count,
+        (Err(e), None) => return Err(e.into()),
+        (Err(e), Some(guess)) => {
+            return Err(anyhow::Error::new(e).context(format!("{name}: {guess}")));
+        }
+    };
+    println!("{name}: ok, {} with {count} entries", kind.description());
+    if let Some(guess) = guessed {
+        println!("{name}: {guess}");
+    }
     Ok(())
 }
 

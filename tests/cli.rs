@@ -383,6 +383,65 @@ fn lexicon_check_accepts_the_built_in_files_and_names_the_bad_line() {
 }
 
 #[test]
+fn lexicon_check_says_what_it_guessed_and_reads_the_kind_it_is_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = dir.path().join("names.txt");
+    fs::write(&names, "# people in our corpus\nOlusegun\nTsakhiagiin\n").unwrap();
+    let check = |extra: &[&str]| {
+        detente()
+            .args(["lexicon", "check"])
+            .arg(&names)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    // Guessed from `.txt`: a VADER lexicon, which the list is not; the error says what was
+    // assumed and how to choose.
+    let guessed = check(&[]);
+    let err = String::from_utf8_lossy(&guessed.stderr);
+    assert_eq!(guessed.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("read as a VADER lexicon (`--as vader`), guessed from its .txt extension")
+            && err.contains("--as KIND")
+            && err.contains("given-names")
+            && err.contains("names.txt:1:2:"),
+        "{err}"
+    );
+    let told = check(&["--as", "given-names"]);
+    assert!(told.status.success(), "{told:?}");
+    let out = String::from_utf8_lossy(&told.stdout);
+    assert!(out.contains("ok, given-name list with 2 entries"), "{out}");
+    assert!(!out.contains("guessed"), "{out}");
+    // A gazetteer under a name that says nothing is read as one when told.
+    let gazetteer = dir.path().join("places.data");
+    fs::write(
+        &gazetteer,
+        "canonical,type,country,role,as_of,aliases\nRivendell,GPE,,,,\n",
+    )
+    .unwrap();
+    let told = detente()
+        .args(["lexicon", "check", "--as", "gazetteer"])
+        .arg(&gazetteer)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&told.stdout);
+    assert!(out.contains("ok, gazetteer with 1 entries"), "{told:?}");
+    // A guess that works still says it was one.
+    let guessed = detente()
+        .args(["lexicon", "check"])
+        .arg(&gazetteer)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&guessed.stdout);
+    assert!(
+        out.contains("guessed from its header `canonical,…`"),
+        "{out}"
+    );
+    let bad = check(&["--as", "thesaurus"]);
+    assert_eq!(bad.status.code(), Some(2), "{bad:?}");
+}
+
+#[test]
 fn liwc_and_vader_dictionaries_replace_the_built_in_terms() {
     let dir = tempfile::tempdir().unwrap();
     let dic = dir.path().join("ir.dic");

@@ -181,14 +181,18 @@ impl Gazetteer {
     }
 
     /// Adds given names, one per line; blank lines and lines starting with `#` are skipped.
-    pub fn add_given_names(&mut self, data: &str) {
+    /// Returns how many names the lines gave (`lexicon check` reports it).
+    pub fn add_given_names(&mut self, data: &str) -> usize {
         self.stamp = fresh_stamp();
+        let mut names = 0;
         for line in data.lines() {
             let name = line.trim();
             if !name.is_empty() && !name.starts_with('#') {
                 self.given_names.insert(name.to_string());
+                names += 1;
             }
         }
+        names
     }
 
     /// Changes whenever the gazetteer does (see [`fresh_stamp`]).
