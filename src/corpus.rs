@@ -112,6 +112,19 @@ pub struct Discovery {
     pub exclude: Option<PathBuf>,
 }
 
+impl Discovery {
+    /// The files with these extensions, as given to `--ext` (any case, with or without a
+    /// dot) and recorded in `run.json`'s options.
+    pub fn of_extensions(extensions: &[String]) -> Discovery {
+        Discovery {
+            extensions: (extensions.iter())
+                .map(|e| e.trim_start_matches('.').to_ascii_lowercase())
+                .collect(),
+            exclude: None,
+        }
+    }
+}
+
 impl Default for Discovery {
     fn default() -> Self {
         Discovery {

@@ -600,14 +600,7 @@ fn prepare(args: &AnalysisArgs, output: PathBuf, progress: bool) -> Result<(RunC
         corpus: args.corpus.clone(),
         output,
         threads: args.threads,
-        discovery: Discovery {
-            extensions: args
-                .ext
-                .iter()
-                .map(|e| e.trim_start_matches('.').to_ascii_lowercase())
-                .collect(),
-            exclude: None,
-        },
+        discovery: Discovery::of_extensions(&args.ext),
         cells: CellPolicy {
             raw: args.raw_cells,
         },

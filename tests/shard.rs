@@ -5,6 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use detente::partial::Shard;
 
 /// Every file whose bytes must be the same after a merge; `run.json` differs by design
 /// (times, thread count, the partials it read).
@@ -315,11 +316,57 @@ fn merge_refuses_incomplete_duplicated_or_mismatched_partials_naming_them() {
     let e = merge_error(&[p1, &edited[1], p3], &out);
     assert!(e.contains("other metadata.csv contents"), "{e}");
 
-    // A shard cut from a corpus that has changed since.
-    fs::write(corpus.join("news/late.txt"), "Talks resumed in Geneva.\n").unwrap();
+    // A shard cut from a corpus that has changed since: a file added and a file grown, both
+    // in shares whose partials are older. Every partial is named by its manifest, with the
+    // listing it was cut from, and so are the files that changed in the stale shares.
+    let stale = |id: &str| !Shard { index: 2, count: 3 }.contains(id);
+    let late = (0..)
+        .map(|i| format!("news/late-{i}.txt"))
+        .find(|id| stale(id))
+        .unwrap();
+    fs::write(corpus.join(&late), "Talks resumed in Geneva.\n").unwrap();
+    let grown = listing(&corpus)
+        .into_iter()
+        .find(|id| stale(id) && *id != late)
+        .unwrap();
+    let before = fs::metadata(corpus.join(&grown)).unwrap().len();
+    let mut text = fs::read(corpus.join(&grown)).unwrap();
+    text.extend_from_slice(b"\nTalks resumed in Geneva.\n");
+    fs::write(corpus.join(&grown), &text).unwrap();
     let changed = three_parts(&corpus, &tmp.path().join("e"), &[]);
     let e = merge_error(&[p1, &changed[1], p3], &out);
-    assert!(e.contains("another corpus listing"), "{e}");
+    let manifest = |p: &Path| p.join("partial.json").display().to_string();
+    let files = |p: &Path| {
+        let json: serde_json::Value =
+            serde_json::from_slice(&fs::read(p.join("partial.json")).unwrap()).unwrap();
+        json["corpus_files"].as_u64().unwrap()
+    };
+    assert_eq!(files(&changed[1]), files(p1) + 1);
+    assert!(e.contains("2 different listings"), "{e}");
+    let (old, new) = (manifest(p1), manifest(&changed[1]));
+    assert!(
+        e.contains(&format!("{old}, {} ({} files)", manifest(p3), files(p1)))
+            && e.contains(&format!(
+                "{new} ({} files, as the corpus is now)",
+                files(&changed[1])
+            )),
+        "{e}"
+    );
+    let holder = |id: &str| match (Shard { index: 1, count: 3 }).contains(id) {
+        true => old.clone(),
+        false => manifest(p3),
+    };
+    let (late_in, grown_in) = (holder(&late), holder(&grown));
+    assert!(
+        e.contains(&format!("{late} (new; not in {late_in})"))
+            && e.contains(&format!(
+                "{grown} ({before} bytes in {grown_in}, {} now)",
+                text.len()
+            )),
+        "{e}"
+    );
+    // Cut from the corpus as it is now, the mismatched shard is the only one named so.
+    assert_eq!(e.matches("as the corpus is now").count(), 1, "{e}");
 
     // Not a partial at all, and a damaged one.
     let e = merge_error(&[p1, &corpus, p3], &out);

@@ -205,12 +205,24 @@ impl Identity {
         })
     }
 
+    /// Whether this share was cut from the same corpus listing as `other`'s.
+    fn same_listing(&self, other: &Identity) -> bool {
+        (&self.corpus_digest, self.corpus_files) == (&other.corpus_digest, other.corpus_files)
+    }
+
     /// Why this share cannot be merged with `other`'s (described as `what`), if it cannot.
     fn mismatch(&self, other: &Identity, what: &str) -> Option<String> {
         let (a, b) = (self, other);
-        if (&a.corpus_digest, a.corpus_files) != (&b.corpus_digest, b.corpus_files) {
+        if !a.same_listing(b) {
+            let how = match a.corpus_files.cmp(&b.corpus_files) {
+                std::cmp::Ordering::Equal => {
+                    "the same number, but a file was renamed or changed size in between"
+                }
+                std::cmp::Ordering::Less => "files were removed in between",
+                std::cmp::Ordering::Greater => "files were added in between",
+            };
             return Some(format!(
-                "cut from another corpus listing ({} files) than {what} ({} files): run every share on the same corpus, unchanged",
+                "cut from a corpus listing of {} files, {what} from one of {} ({how}): the corpus changed between the runs; run every share on the same corpus, unchanged",
                 a.corpus_files, b.corpus_files
             ));
         }
@@ -392,9 +404,119 @@ impl Part {
     }
 }
 
+/// The partial's manifest, as a person names it in a message.
+fn manifest_path(part: &Part) -> String {
+    part.dir.join(PARTIAL_FILE).display().to_string()
+}
+
+/// The refusal of partials cut from different corpus listings: the corpus changed between
+/// the shard runs. It names every partial by its manifest, grouped by listing, and, when
+/// the corpus folder is still there to list as the shards did, which listing it has now
+/// and which of each stale share's own files were added, removed or changed since.
+fn listing_mismatch(parts: &[Part]) -> Option<Error> {
+    let mut listings: Vec<(&Identity, Vec<&Part>)> = Vec::new();
+    for part in parts {
+        let identity = &part.manifest.identity;
+        match listings.iter_mut().find(|(i, _)| i.same_listing(identity)) {
+            Some((_, group)) => group.push(part),
+            None => listings.push((identity, vec![part])),
+        }
+    }
+    if listings.len() == 1 {
+        return None;
+    }
+    let identity = &parts[0].manifest.identity;
+    let extensions: Vec<String> = (identity.options.get("ext"))
+        .and_then(|e| serde_json::from_value(e.clone()).ok())
+        .unwrap_or_default();
+    let now = crate::corpus::Discovery::of_extensions(&extensions)
+        .scan(Path::new(&identity.corpus))
+        .ok()
+        .map(|scan| {
+            let listing = (scan.files.len(), listing_digest(&scan.files));
+            (scan.files, listing)
+        });
+    let mut message = format!(
+        "the partials were cut from {} different listings of the corpus {}, which changed between the shard runs:",
+        listings.len(),
+        identity.corpus
+    );
+    let mut changes = Vec::new();
+    for (listing, group) in &listings {
+        let names: Vec<String> = group.iter().map(|p| manifest_path(p)).collect();
+        let current = now.as_ref().is_some_and(|(_, (files, digest))| {
+            (*files, digest) == (listing.corpus_files, &listing.corpus_digest)
+        });
+        message.push_str(&format!(
+            " {} ({} files{});",
+            names.join(", "),
+            listing.corpus_files,
+            if current {
+                ", as the corpus is now"
+            } else {
+                ""
+            }
+        ));
+        if let (Some((files, _)), false) = (&now, current) {
+            for part in group {
+                changes.extend(changed_since(part, files));
+            }
+        }
+    }
+    message.pop();
+    if !changes.is_empty() {
+        let shown = changes.len().min(5);
+        message.push_str(&format!(
+            ". Changed since: {}{}",
+            changes[..shown].join(", "),
+            if changes.len() > shown { ", …" } else { "" }
+        ));
+    }
+    message.push_str(". Run every shard again on the corpus as it is now");
+    Some(partial_error(&parts[0].dir, message))
+}
+
+/// The files of `part`'s share that differ in `files` (the corpus listed now) from what the
+/// partial recorded: gone, of another size, or new.
+fn changed_since(part: &Part, files: &[SourceFile]) -> Vec<String> {
+    let recorded: std::collections::HashMap<&str, u64> = (part.manifest.documents.iter())
+        .map(|d| (d.doc_id.as_str(), d.bytes))
+        .collect();
+    let listed: std::collections::HashMap<&str, u64> = (files.iter())
+        .filter(|f| part.shard.contains(&f.doc_id))
+        .map(|f| (f.doc_id.as_str(), f.bytes))
+        .collect();
+    let of = manifest_path(part);
+    let mut changes = Vec::new();
+    for doc in &part.manifest.documents {
+        match listed.get(doc.doc_id.as_str()) {
+            None => changes.push(format!("{} (gone; in {of})", doc.doc_id)),
+            Some(&now) if now != doc.bytes => changes.push(format!(
+                "{} ({} bytes in {of}, {now} now)",
+                doc.doc_id, doc.bytes
+            )),
+            Some(_) => {}
+        }
+    }
+    for file in files
+        .iter()
+        .filter(|f| listed.contains_key(f.doc_id.as_str()))
+    {
+        if !recorded.contains_key(file.doc_id.as_str()) {
+            changes.push(format!("{} (new; not in {of})", file.doc_id));
+        }
+    }
+    changes
+}
+
 /// Checks that `parts` are the N shards of one run, each once.
 fn check_set(parts: &[Part]) -> Result<(), Error> {
     let first = &parts[0];
+    if parts.iter().all(|p| p.shard.count == first.shard.count)
+        && let Some(error) = listing_mismatch(parts)
+    {
+        return Err(error);
+    }
     for part in &parts[1..] {
         if let Some(why) = part.mismatch(first) {
             return Err(partial_error(&part.dir, why));
