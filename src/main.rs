@@ -405,25 +405,22 @@ impl LexiconArgs {
         if let Some(path) = &self.lexicon {
             lexicon.add_terms(&path.display().to_string(), &read(path)?, false)?;
         } else if let Some(path) = &self.dictionary {
+            let name = path.display().to_string();
             let maps = parse_maps(&self.maps)?;
-            let words = dictionaries::load_liwc(
-                &mut lexicon,
-                &path.display().to_string(),
-                &read(path)?,
-                &maps,
-            )?;
+            let loaded = dictionaries::load_liwc(&mut lexicon, &name, &read(path)?, &maps)?;
+            warn(&loaded.warnings(&name));
             // Every sentence would be neutral: a mistake, not a result.
-            if words == 0 {
+            if loaded.added == 0 {
                 bail!(
-                    "{}: no word of the dictionary is in a --map category (each word line is the word, then its category ids)",
-                    path.display()
+                    "{name}: no word of the dictionary is in a --map category (each word line is the word, then its category ids)"
                 );
             }
         } else if let Some(path) = &self.vader {
-            let words =
-                dictionaries::load_vader(&mut lexicon, &path.display().to_string(), &read(path)?)?;
-            if words == 0 {
-                bail!("{}: no token with a valence other than 0", path.display());
+            let name = path.display().to_string();
+            let loaded = dictionaries::load_vader(&mut lexicon, &name, &read(path)?)?;
+            warn(&loaded.warnings(&name));
+            if loaded.added == 0 {
+                bail!("{name}: no token with a valence other than 0");
             }
         }
         for path in &self.lexicon_add {
@@ -496,6 +493,13 @@ impl LexiconArgs {
             g.add_given_names(&read(path)?);
         }
         Ok(g)
+    }
+}
+
+/// Prints each line as a warning on standard error.
+fn warn(lines: &[String]) {
+    for line in lines {
+        eprintln!("detente: warning: {line}");
     }
 }
 
@@ -760,12 +764,19 @@ fn check_file(path: &Path, kind: Option<DataKind>, maps: &[String]) -> Result<()
             (kind, Some(guess))
         }
     };
+    // A dictionary's entries that no text can match are left out of its count, and said.
+    let loaded = |loaded: dictionaries::Loaded| {
+        warn(&loaded.warnings(&name));
+        loaded.added
+    };
     let count = match kind {
         DataKind::Dictionary => {
             let maps = parse_maps(maps)?;
-            dictionaries::load_liwc(&mut Lexicon::default(), &name, &data, &maps)
+            dictionaries::load_liwc(&mut Lexicon::default(), &name, &data, &maps).map(loaded)
         }
-        DataKind::Vader => dictionaries::load_vader(&mut Lexicon::default(), &name, &data),
+        DataKind::Vader => {
+            dictionaries::load_vader(&mut Lexicon::default(), &name, &data).map(loaded)
+        }
         DataKind::RuleWords => Lexicon::default().add_modifiers(&name, &data),
         DataKind::Gazetteer => Gazetteer::default().add_csv(&name, &data, false),
         DataKind::GivenNames => Ok(Gazetteer::default().add_given_names(&data)),

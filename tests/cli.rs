@@ -468,6 +468,55 @@ fn liwc_and_vader_dictionaries_replace_the_built_in_terms() {
         "{text}"
     );
 
+    // Entries no word can match are left out of the count, with one warning line; a
+    // LIWC2007 conditional entry counts in the categories it may take.
+    let emoticons = dir.path().join("emoticons.txt");
+    fs::write(
+        &emoticons,
+        "peace\t2.0\n:-)\t2.0\n:(\t-1.9\n<3\t1.9\nfed up\t-1.8\n",
+    )
+    .unwrap();
+    let checked = detente()
+        .args(["lexicon", "check"])
+        .arg(&emoticons)
+        .output()
+        .unwrap();
+    let (out, err) = (
+        String::from_utf8_lossy(&checked.stdout),
+        String::from_utf8_lossy(&checked.stderr),
+    );
+    assert!(out.contains("ok, VADER lexicon with 1 entries"), "{out}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("emoticons.txt: 4 entries ignored")
+            && err.contains("2 without a letter or digit, such as emoticons (`:-)`, `:(`)")
+            && err.contains("(`fed up`)"),
+        "{err}"
+    );
+    let conditional = dir.path().join("liwc2007.dic");
+    fs::write(
+        &conditional,
+        "%\n02\tpronoun\n125\taffect\n126\tposemo\n464\tfiller\n%\nlike\t(02 134)125/464\t(02)126/464\nagree*\t126\n",
+    )
+    .unwrap();
+    let result = detente()
+        .args(["explain", "We like the plan."])
+        .arg("--dictionary")
+        .arg(&conditional)
+        .args(["--map", "posemo=cooperative"])
+        .output()
+        .unwrap();
+    let (out, err) = (
+        String::from_utf8_lossy(&result.stdout),
+        String::from_utf8_lossy(&result.stderr),
+    );
+    assert!(result.status.success(), "{err}");
+    assert!(out.contains("evidence: like(+1.0)"), "{out}");
+    assert!(
+        err.contains("liwc2007.dic: 1 conditional entries (`like`) counted in every category"),
+        "{err}"
+    );
+
     let vader = dir.path().join("vader.txt");
     fs::write(&vader, "peace\t2.0\t0.5\nwar\t-3.0\t0.4\n").unwrap();
     let result = detente()

@@ -9,12 +9,142 @@
 //!   Positive valence is read as cooperative, negative as conflictual, with intensity
 //!   |valence| × 2.5 so that VADER's scale spans detente's 0–10.
 //!
-//! Words are matched on their lower-case form (not stems), as the original tools do.
+//! Words are matched on their lower-case form (not stems), as the original tools do, one
+//! word at a time: an entry that is no single word as the tokenizer cuts text (an emoticon
+//! such as `:-)`, a phrase such as `kind of`) can never match, and is left out and counted
+//! in the [`Loaded`] report instead of being counted as loaded.
 
 use rustc_hash::FxHashMap;
 
 use super::lexicon::{Class, Entry, Lexicon, Polarity};
 use crate::error::Error;
+use crate::span::Span;
+use crate::tokenize::{TokenKind, fold_case, tokens};
+
+/// How many entries something happened to, with the first few as examples.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Entries counted.
+    pub count: usize,
+    /// The first [`Tally::EXAMPLES`] of them, as written in the file.
+    pub examples: Vec<String>,
+}
+
+impl Tally {
+    /// Examples kept: enough to recognise the kind of entry in a one-line warning.
+    pub const EXAMPLES: usize = 3;
+
+    fn note(&mut self, entry: &str) {
+        self.count += 1;
+        if self.examples.len() < Tally::EXAMPLES {
+            self.examples.push(entry.to_string());
+        }
+    }
+
+    /// `N what (`a`, `b`, `c`, …)`, or nothing when no entry was counted.
+    fn describe(&self, what: &str) -> Option<String> {
+        (self.count > 0).then(|| {
+            let shown: Vec<String> = self.examples.iter().map(|e| format!("`{e}`")).collect();
+            let more = if self.count > shown.len() {
+                ", …"
+            } else {
+                ""
+            };
+            format!("{} {what} ({}{more})", self.count, shown.join(", "))
+        })
+    }
+}
+
+/// Why an entry can never match a word of a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unmatchable {
+    /// No letter or digit: an emoticon or a symbol (`:-)`, `<3`), which the tokenizer
+    /// reads as punctuation, never as a word.
+    NoWord,
+    /// Several words (`kind of`): words are looked up one at a time.
+    SeveralWords,
+    /// Punctuation that the tokenizer cuts off or splits the word at (`:D`, `(hello`).
+    SplitWord,
+}
+
+/// Why `form` (lower-case; for a `prefix`, the part before LIWC's `*`) can never match a
+/// word as the tokenizer cuts text, if it cannot.
+fn unmatchable(form: &str, prefix: bool) -> Option<Unmatchable> {
+    let cut: Vec<(Span, TokenKind)> = tokens(form, Span::new(0, form.len())).collect();
+    let word = |(_, kind): &(Span, TokenKind)| *kind != TokenKind::Punct;
+    if !cut.iter().any(word) {
+        return Some(Unmatchable::NoWord);
+    }
+    if form.contains(char::is_whitespace) {
+        return Some(Unmatchable::SeveralWords);
+    }
+    // A prefix only has to start a word ("self-*" starts "self-esteem"); a whole form has
+    // to be one.
+    let first = &cut[0];
+    let fits = word(first) && (prefix || (cut.len() == 1 && first.0.end == form.len()));
+    (!fits).then_some(Unmatchable::SplitWord)
+}
+
+/// What loading a LIWC or VADER file gave, besides the words themselves.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Loaded {
+    /// Words added to the lexicon.
+    pub added: usize,
+    /// Entries without a letter or digit (emoticons, symbols), left out.
+    pub no_word: Tally,
+    /// Entries of several words, left out.
+    pub several_words: Tally,
+    /// Entries that punctuation cuts into pieces or off, left out.
+    pub split_word: Tally,
+    /// LIWC2007 conditional entries, added in every category they may take.
+    pub conditional: Tally,
+}
+
+impl Loaded {
+    fn ignore(&mut self, why: Unmatchable, entry: &str) {
+        match why {
+            Unmatchable::NoWord => &mut self.no_word,
+            Unmatchable::SeveralWords => &mut self.several_words,
+            Unmatchable::SplitWord => &mut self.split_word,
+        }
+        .note(entry);
+    }
+
+    /// Entries left out because no text can match them.
+    pub fn ignored(&self) -> usize {
+        self.no_word.count + self.several_words.count + self.split_word.count
+    }
+
+    /// One line for each thing the user should know about the file `name`: the entries
+    /// left out, and the conditional entries read without their condition.
+    pub fn warnings(&self, name: &str) -> Vec<String> {
+        let mut lines = Vec::new();
+        let reasons: Vec<String> = [
+            self.no_word
+                .describe("without a letter or digit, such as emoticons"),
+            self.several_words
+                .describe("of several words (words are matched one at a time)"),
+            self.split_word
+                .describe("that punctuation splits or cuts off"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !reasons.is_empty() {
+            lines.push(format!(
+                "{name}: {} entries ignored, as no word of a text can match them: {}",
+                self.ignored(),
+                reasons.join("; ")
+            ));
+        }
+        if let Some(conditional) = self.conditional.describe("conditional entries") {
+            lines.push(format!(
+                "{name}: {conditional} counted in every category they may take: the word before them, which LIWC2007 checks, is not"
+            ));
+        }
+        lines
+    }
+}
 
 /// Weight of one LIWC word.
 const LIWC_WEIGHT: f64 = 1.0;
@@ -43,14 +173,18 @@ pub fn parse_mapping(spec: &str) -> Result<(String, Polarity), String> {
     Ok((category.trim().to_string(), polarity))
 }
 
-/// Adds the mapped categories of a LIWC-style dictionary to `lexicon`; returns the number of
-/// words added. `mapping` pairs category names (or ids) with a polarity.
+/// Adds the mapped categories of a LIWC-style dictionary to `lexicon`; returns the words
+/// added and those left out. `mapping` pairs category names (or ids) with a polarity.
+///
+/// A LIWC2007 conditional field, `(02 134)125/464` (category 125 after a word of category
+/// 02 or 134, else 464), puts the word in both categories: detente does not look at the
+/// word before, and a word counted in neither would lose what LIWC gives it either way.
 pub fn load_liwc(
     lexicon: &mut Lexicon,
     name: &str,
     data: &str,
     mapping: &[(String, Polarity)],
-) -> Result<usize, Error> {
+) -> Result<Loaded, Error> {
     let data = data.strip_prefix('\u{feff}').unwrap_or(data);
     let mut lines = data
         .lines()
@@ -107,7 +241,7 @@ pub fn load_liwc(
             ));
         }
     }
-    let mut added = 0;
+    let mut loaded = Loaded::default();
     for (line, text) in lines {
         if text.trim().is_empty() {
             continue;
@@ -115,35 +249,37 @@ pub fn load_liwc(
         // Tabs separate the word from its categories (a word may hold a space: "kind
         // of"); a line without a tab, as typed by hand or converted by other tools, is
         // separated by spaces.
-        let tabbed = text.contains('\t');
-        let mut fields = (text.trim_start())
-            .split(move |c: char| if tabbed { c == '\t' } else { c.is_whitespace() });
-        let word = fields.next().unwrap_or_default().trim().to_lowercase();
+        let text = text.trim_start();
+        let (word, rest) = match text.split_once('\t') {
+            Some(split) => split,
+            None => text.split_once(char::is_whitespace).unwrap_or((text, "")),
+        };
+        let word = fold_case(word.trim());
         let mut polarity: Option<Polarity> = None;
-        for (column, id) in fields
-            .enumerate()
-            .map(|(i, f)| (i + 2, f.trim()))
-            .filter(|(_, f)| !f.is_empty())
-        {
-            let mapped = categories.get(id).ok_or_else(|| {
-                error(
-                    name,
-                    line,
-                    column,
-                    format!("category id `{id}` is not in the category table"),
-                )
-            })?;
-            match (polarity, mapped) {
-                (Some(p), Some(q)) if p != *q => {
-                    return Err(error(
+        let mut conditional = false;
+        for field in category_fields(name, line, rest)? {
+            conditional |= field.conditional;
+            for id in field.ids {
+                let mapped = categories.get(id).ok_or_else(|| {
+                    error(
                         name,
                         line,
-                        column,
-                        format!("`{word}` is mapped to both cooperative and conflictual"),
-                    ));
+                        field.column,
+                        format!("category id `{id}` is not in the category table"),
+                    )
+                })?;
+                match (polarity, mapped) {
+                    (Some(p), Some(q)) if p != *q => {
+                        return Err(error(
+                            name,
+                            line,
+                            field.column,
+                            format!("`{word}` is mapped to both cooperative and conflictual"),
+                        ));
+                    }
+                    (_, Some(q)) => polarity = Some(*q),
+                    _ => {}
                 }
-                (_, Some(q)) => polarity = Some(*q),
-                _ => {}
             }
         }
         let Some(polarity) = polarity else { continue };
@@ -153,6 +289,10 @@ pub fn load_liwc(
         };
         if form.is_empty() {
             return Err(error(name, line, 1, "empty word"));
+        }
+        if let Some(why) = unmatchable(form, prefix) {
+            loaded.ignore(why, &word);
+            continue;
         }
         let entry = Entry {
             term: word.clone(),
@@ -164,17 +304,75 @@ pub fn load_liwc(
         if !lexicon.add_form(form, prefix, entry) {
             return Err(error(name, line, 1, format!("`{word}` is listed twice")));
         }
-        added += 1;
+        if conditional {
+            loaded.conditional.note(&word);
+        }
+        loaded.added += 1;
     }
-    Ok(added)
+    Ok(loaded)
+}
+
+/// One category field of a LIWC word line.
+struct CategoryField<'a> {
+    /// Its place on the line: 2 for the first field after the word.
+    column: usize,
+    /// The category ids it puts the word in.
+    ids: Vec<&'a str>,
+    /// A LIWC2007 conditional field, `(02 134)125/464`.
+    conditional: bool,
+}
+
+/// The category fields of line `line` after its word, separated by tabs or spaces; a
+/// conditional field's condition in parentheses may hold spaces.
+fn category_fields<'a>(
+    name: &str,
+    line: usize,
+    mut rest: &'a str,
+) -> Result<Vec<CategoryField<'a>>, Error> {
+    let mut fields = Vec::new();
+    loop {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            return Ok(fields);
+        }
+        let column = fields.len() + 2;
+        let (field, conditional) = match rest.strip_prefix('(') {
+            Some(condition) => {
+                let close = condition.find(')').ok_or_else(|| {
+                    error(name, line, column, "a `(` condition is not closed by `)`")
+                })?;
+                (&condition[close + 1..], true)
+            }
+            None => (rest, false),
+        };
+        let end = field.find(char::is_whitespace).unwrap_or(field.len());
+        let ids: Vec<&str> = match conditional {
+            true => field[..end].split('/').collect(),
+            false => vec![&field[..end]],
+        };
+        if conditional && (ids.len() != 2 || ids.iter().any(|id| id.is_empty())) {
+            return Err(error(
+                name,
+                line,
+                column,
+                "a conditional field is `(IDS)ID/ID`, as `(02 134)125/464`",
+            ));
+        }
+        fields.push(CategoryField {
+            column,
+            ids,
+            conditional,
+        });
+        rest = &field[end..];
+    }
 }
 
 /// Adds the words of a VADER-style lexicon (`token<TAB>mean<TAB>…`) to `lexicon`; returns the
-/// number of words added (zero-valence words are skipped; a token listed again takes its
-/// last valence).
-pub fn load_vader(lexicon: &mut Lexicon, name: &str, data: &str) -> Result<usize, Error> {
+/// words added (zero-valence words are skipped; a token listed again takes its last
+/// valence) and those left out (emoticons and other tokens no word of a text can match).
+pub fn load_vader(lexicon: &mut Lexicon, name: &str, data: &str) -> Result<Loaded, Error> {
     let data = data.strip_prefix('\u{feff}').unwrap_or(data);
-    let mut added = 0;
+    let mut loaded = Loaded::default();
     for (i, text) in data.lines().enumerate() {
         let line = i + 1;
         let text = text.trim_end_matches('\r');
@@ -182,7 +380,8 @@ pub fn load_vader(lexicon: &mut Lexicon, name: &str, data: &str) -> Result<usize
             continue;
         }
         let mut fields = text.split('\t');
-        let token = fields.next().unwrap_or_default().trim().to_lowercase();
+        let written = fields.next().unwrap_or_default().trim();
+        let token = fold_case(written);
         let raw = fields.next().ok_or_else(|| {
             error(
                 name,
@@ -206,6 +405,10 @@ pub fn load_vader(lexicon: &mut Lexicon, name: &str, data: &str) -> Result<usize
         if valence == 0.0 || token.is_empty() {
             continue;
         }
+        if let Some(why) = unmatchable(&token, false) {
+            loaded.ignore(why, written);
+            continue;
+        }
         let entry = Entry {
             term: token.clone(),
             polarity: if valence > 0.0 {
@@ -219,15 +422,14 @@ pub fn load_vader(lexicon: &mut Lexicon, name: &str, data: &str) -> Result<usize
         };
         // A token listed twice takes its last valence, as VADER reads its own file (which
         // lists "lol" twice, and ":D" and ":d" as two tokens).
-        added += usize::from(lexicon.set_form(&token, false, entry));
+        loaded.added += usize::from(lexicon.set_form(&token, false, entry));
     }
-    Ok(added)
+    Ok(loaded)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::span::Span;
     use crate::tokenize::Normalizer;
     use crate::tone::{Scorer, evidence};
 
@@ -254,7 +456,7 @@ mod tests {
             &map,
         )
         .unwrap();
-        assert_eq!(e, 2);
+        assert_eq!(e.added, 2);
         assert_eq!(
             score(&l, "They agreed, then attacked; no attack."),
             "agreed(+1.0); attack(+0.5: negated by no)"
@@ -290,7 +492,8 @@ mod tests {
                 "v.txt",
                 "peace\t2.0\t0.5\t[2, 2]\nwar\t-3.2\t0.4\nthe\t0\n"
             )
-            .unwrap(),
+            .unwrap()
+            .added,
             2
         );
         assert_eq!(
@@ -315,12 +518,13 @@ mod tests {
     fn a_vader_token_listed_twice_takes_its_last_valence() {
         let mut l = Lexicon::with_builtin_modifiers();
         let data = "peace\t-1.0\t0.5\nwar\t-3.2\t0.4\nPeace\t2.0\t0.5\n";
-        assert_eq!(load_vader(&mut l, "v.txt", data).unwrap(), 2);
+        assert_eq!(load_vader(&mut l, "v.txt", data).unwrap().added, 2);
         assert_eq!(score(&l, "Peace and war."), "Peace(+5.0); war(-8.0)");
     }
 
     /// Word lines typed with spaces instead of tabs (the category table already takes
-    /// either) are read alike; a word of several words needs the tabs.
+    /// either) are read alike; a word of several words needs the tabs, and is then left
+    /// out, as words are matched one at a time.
     #[test]
     fn liwc_word_lines_may_be_separated_by_spaces() {
         let map = vec![
@@ -329,10 +533,87 @@ mod tests {
         ];
         let mut l = Lexicon::with_builtin_modifiers();
         let data = "%\n1 coop\n2 fight\n%\nagree*  1\nattack 2\nkind of\t1\n";
-        assert_eq!(load_liwc(&mut l, "d.dic", data, &map).unwrap(), 3);
+        let loaded = load_liwc(&mut l, "d.dic", data, &map).unwrap();
+        assert_eq!(loaded.added, 2);
+        assert_eq!(loaded.several_words.examples, ["kind of"]);
         assert_eq!(
             score(&l, "They agreed, then the attack."),
             "agreed(+1.0); attack(-1.0)"
         );
+    }
+
+    /// VADER's emoticons and LIWC's phrases can never match a word of a text: they are
+    /// left out of the count, and one line says how many, why, with examples.
+    #[test]
+    fn entries_no_word_can_match_are_counted_apart() {
+        let mut l = Lexicon::with_builtin_modifiers();
+        let data = ":-)\t2.0\n</3\t-3.0\n:(\t-1.9\n:D\t2.3\n<3\t1.9\n;)\t1.0\nd:\t1.2\npeace\t2.0\nwell done\t1.5\ncan\u{2019}t\t-1.0\n";
+        let loaded = load_vader(&mut l, "v.txt", data).unwrap();
+        assert_eq!(loaded.added, 2, "{loaded:?}");
+        assert_eq!(loaded.ignored(), 8);
+        assert_eq!(loaded.no_word.examples, [":-)", ":(", ";)"]);
+        assert_eq!(loaded.split_word.examples, ["</3", ":D", "<3"]);
+        assert_eq!(
+            loaded.warnings("v.txt"),
+            [
+                "v.txt: 8 entries ignored, as no word of a text can match them: 3 without a letter or digit, such as emoticons (`:-)`, `:(`, `;)`); 1 of several words (words are matched one at a time) (`well done`); 4 that punctuation splits or cuts off (`</3`, `:D`, `<3`, …)"
+            ]
+        );
+        // A curly apostrophe is read as the text's words are: "can’t" matches "can't".
+        assert_eq!(
+            score(&l, "Peace, but they can't."),
+            "Peace(+2.5: ×0.50 contrast but); can't(-3.75: ×1.50 contrast but)"
+        );
+
+        let map = vec![parse_mapping("1=cooperative").unwrap()];
+        let data = "%\n1\tposemo\n%\nself-*\t1\n:)\t1\n(hello\t1\ngood\t1\n";
+        let loaded = load_liwc(&mut l, "d.dic", data, &map).unwrap();
+        assert_eq!(
+            loaded.added, 2,
+            "a prefix only has to start a word: {loaded:?}"
+        );
+        assert_eq!((loaded.no_word.count, loaded.split_word.count), (1, 1));
+    }
+
+    /// LIWC2007's conditional entries put the word in each category they may take (the
+    /// word before is not read), and say so; a malformed one names its line and column.
+    #[test]
+    fn liwc2007_conditional_entries_take_every_category_they_may() {
+        let table = "%\n02\tpronoun\n125\taffect\n126\tposemo\n253\tcogmech\n464\tfiller\n%\n";
+        let line = "like\t(02 134)125/464\t(02 253)126/253\t253\n";
+        let map = vec![parse_mapping("posemo=cooperative").unwrap()];
+        let mut l = Lexicon::with_builtin_modifiers();
+        let data = format!("{table}{line}");
+        // 134, in the condition only, need not be in the table: the condition is not read.
+        let loaded = load_liwc(&mut l, "d.dic", &data, &map).unwrap();
+        assert_eq!(loaded.added, 1);
+        assert_eq!(score(&l, "They like it."), "like(+1.0)");
+        assert_eq!(
+            loaded.warnings("d.dic"),
+            [
+                "d.dic: 1 conditional entries (`like`) counted in every category they may take: the word before them, which LIWC2007 checks, is not"
+            ]
+        );
+        let spaced = format!("{table}like (02 134)125/464 (02 253)126/253 253\n");
+        let mut l = Lexicon::with_builtin_modifiers();
+        assert_eq!(load_liwc(&mut l, "d.dic", &spaced, &map).unwrap().added, 1);
+        for (bad, message) in [
+            (
+                "like\t(02 134125/464\n",
+                "d.dic:8:2: a `(` condition is not closed by `)`",
+            ),
+            (
+                "like\t253\t(02)126\n",
+                "d.dic:8:3: a conditional field is `(IDS)ID/ID`, as `(02 134)125/464`",
+            ),
+            (
+                "like\t(02)126/999\n",
+                "d.dic:8:2: category id `999` is not in the category table",
+            ),
+        ] {
+            let mut l = Lexicon::with_builtin_modifiers();
+            let e = load_liwc(&mut l, "d.dic", &format!("{table}{bad}"), &map).unwrap_err();
+            assert_eq!(e.to_string(), message);
+        }
     }
 }
