@@ -11,16 +11,16 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::{Folder, Row, TOP_ROWS, Table, file_error, largest_documents};
+use super::{Folder, Row, TOP_ROWS, Table, file_error, largest_documents, largest_rows};
 use crate::error::Error;
 use crate::output::Head;
 
-/// Documents charted (those with the most sentences); a page for 100,000 documents would
-/// be too big to open, and the CSV files have them all.
+/// Documents charted (chosen group by group: see `largest_documents`); a page for 100,000
+/// documents would be too big to open, and the CSV files have them all.
 const MAX_DOCS: usize = 50;
 /// Sections charted per document.
 const MAX_SECTIONS: usize = 100;
-/// Groups charted.
+/// Groups charted (those with the most sentences).
 const MAX_GROUPS: usize = 100;
 
 /// Cooperative bars: Okabe–Ito blue.
@@ -488,7 +488,7 @@ fn render_with_phrases(
     documents: Table,
     phrases: impl FnOnce() -> Result<Option<Table>, Error>,
 ) -> Result<String, Error> {
-    let docs = largest_documents(&documents, MAX_DOCS);
+    let docs = largest_documents(folder, &documents, MAX_DOCS);
     let chosen_ids: HashSet<&str> = docs.iter().map(|r| r.text("doc_id")).collect();
     let sections = Table::read_where(folder, "sections.csv", |r| {
         chosen_ids.contains(r.text("doc_id"))
@@ -646,7 +646,7 @@ fn cut_note(shown: usize, total: usize, what: &str, file: &str) -> String {
 
 fn groups_part(groups: &Table) -> String {
     let has_ci = groups.has("tone_ci_low") && groups.has("tone_ci_high");
-    let rows: Vec<Row> = groups.rows().take(MAX_GROUPS).collect();
+    let rows = largest_rows(groups, "sentences", MAX_GROUPS);
     let bars: Vec<Bar> = rows
         .iter()
         .map(|r| {
@@ -662,12 +662,13 @@ fn groups_part(groups: &Table) -> String {
         })
         .collect();
     let mut s = String::from("<section id=\"groups\"><h2>Tone by group</h2>");
-    s.push_str(&cut_note(
-        rows.len(),
-        groups.total(),
-        "groups",
-        "groups.csv",
-    ));
+    if groups.total() > rows.len() {
+        s.push_str(&format!(
+            "<p class=\"note\">The {} groups with the most sentences, of {}, in the order of groups.csv, which has them all.</p>",
+            rows.len(),
+            count(groups.total())
+        ));
+    }
     s.push_str(&figure(
         &diverging("chart-groups", "Tone by group", &bars, ""),
         "Tone of each group of documents.",
@@ -699,7 +700,7 @@ fn documents_part(total: usize, docs: &[Row], has_ci: bool) -> String {
     let mut s = String::from("<section id=\"documents\"><h2>Tone by document</h2>");
     if total > docs.len() {
         s.push_str(&format!(
-            "<p class=\"note\">The {} documents with the most sentences, of {}, in corpus order; documents.csv has them all.</p>",
+            "<p class=\"note\">{} of {} documents, in corpus order: the largest (most sentences) of each group in turn, the largest groups first; documents.csv has them all.</p>",
             docs.len(),
             count(total)
         ));
@@ -752,7 +753,7 @@ fn sections_part(
         "<p class=\"note\">One chart per document{}, sections in document order; the lead before the first heading is section 0.</p>",
         if total_docs > docs.len() {
             format!(
-                " for the {} documents with the most sentences (of {})",
+                " for the {} documents charted above (of {})",
                 docs.len(),
                 count(total_docs)
             )

@@ -109,6 +109,10 @@ struct RunJson {
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 struct RunOptions {
+    /// The metadata column the run grouped by (`--by`), if any.
+    by: Option<String>,
+    /// The folder depth it grouped by otherwise (`--group-depth`; 1 when not recorded).
+    group_depth: Option<usize>,
     /// Whether the run wrote text cells raw (`--raw-cells`). Without raw cells, `output`
     /// put an apostrophe before text that a spreadsheet would run as a formula; the
     /// report shows the text as it was, so it must know whether a leading apostrophe is
@@ -162,6 +166,24 @@ impl Folder {
     /// Files the run skipped.
     pub fn skipped(&self) -> usize {
         self.run.report.skipped.len()
+    }
+
+    /// The group of a document of `documents.csv`, as the run grouped it: by a metadata
+    /// column (shown as `meta_NAME` when it shares a name with one of the file's own), or
+    /// by the folders of its id.
+    fn group_of(&self, document: &Row) -> String {
+        let options = &self.run.options;
+        match &options.by {
+            Some(field) => {
+                let shown = format!("{}{field}", crate::output::SHADOWED_PREFIX);
+                (document.get(&shown).or_else(|| document.get(field)))
+                    .filter(|value| !value.is_empty())
+                    .unwrap_or(crate::groups::NO_VALUE)
+                    .to_string()
+            }
+            None => crate::groups::GroupBy::Folder(options.group_depth.unwrap_or(1))
+                .group_of(document.text("doc_id"), &crate::groups::Metadata::default()),
+        }
     }
 
     fn raw_cells(&self) -> bool {
@@ -521,19 +543,54 @@ impl TopRows {
     }
 }
 
-/// The `k` documents with the most sentences, in corpus order: what the charts show when
-/// a corpus has more documents than a chart can hold.
-fn largest_documents(documents: &Table, k: usize) -> Vec<Row<'_>> {
+/// `k` documents for the charts of a corpus with more documents than a chart can hold,
+/// shown in corpus order: each group's largest (most sentences), then each group's
+/// second largest, and so on, the groups with the most sentences first. The longest
+/// documents alone would all come from the source that writes long documents, and leave
+/// the others out of a comparison.
+fn largest_documents<'t>(folder: &Folder, documents: &'t Table, k: usize) -> Vec<Row<'t>> {
     let rows: Vec<Row> = documents.rows().collect();
-    let mut by_size: Vec<(usize, f64)> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (i, r.num("n_sentences").unwrap_or(0.0)))
-        .collect();
-    by_size.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut chosen: Vec<usize> = by_size.iter().take(k).map(|p| p.0).collect();
+    let size = |i: usize| rows[i].num("n_sentences").unwrap_or(0.0);
+    let mut groups: Vec<(f64, Vec<usize>)> = Vec::new();
+    let mut index: FxHashMap<String, usize> = FxHashMap::default();
+    for (i, row) in rows.iter().enumerate() {
+        let at = *index.entry(folder.group_of(row)).or_insert_with(|| {
+            groups.push((0.0, Vec::new()));
+            groups.len() - 1
+        });
+        groups[at].0 += size(i);
+        groups[at].1.push(i);
+    }
+    // Largest first; ties in corpus order (the sorts are stable).
+    for (_, members) in &mut groups {
+        members.sort_by(|&a, &b| size(b).total_cmp(&size(a)));
+    }
+    groups.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut chosen = Vec::with_capacity(k.min(rows.len()));
+    for round in 0.. {
+        let before = chosen.len();
+        let next = (groups.iter()).filter_map(|(_, members)| members.get(round).copied());
+        chosen.extend(next.take(k - before));
+        if chosen.len() == k || chosen.len() == before {
+            break;
+        }
+    }
     chosen.sort_unstable();
     chosen.into_iter().map(|i| rows[i]).collect()
+}
+
+/// The `k` rows of `table` with the largest `column`, in the table's order: the groups a
+/// chart shows when there are too many for it.
+fn largest_rows<'t>(table: &'t Table, column: &str, k: usize) -> Vec<Row<'t>> {
+    let rows: Vec<Row> = table.rows().collect();
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&a, &b| {
+        let value = |i: usize| rows[i].num(column).unwrap_or(0.0);
+        value(b).total_cmp(&value(a))
+    });
+    order.truncate(k);
+    order.sort_unstable();
+    order.into_iter().map(|i| rows[i]).collect()
 }
 
 #[cfg(test)]
@@ -631,11 +688,60 @@ mod tests {
         let t = Table::read(&Folder::open(dir.path()), "documents.csv")
             .unwrap()
             .unwrap();
-        let ids: Vec<_> = largest_documents(&t, 3)
+        let ids: Vec<_> = largest_documents(&Folder::open(dir.path()), &t, 3)
             .iter()
             .map(|r| r.text("doc_id"))
             .collect();
         assert_eq!(ids, ["b", "c", "d"]);
+    }
+
+    /// A source of long documents does not take every place: each group gives its largest
+    /// in turn, the largest group first, and the chart keeps corpus order.
+    #[test]
+    fn documents_are_charted_group_by_group() {
+        let documents = "doc_id,n_sentences\r\n\
+            long/a,900\r\nlong/b,800\r\nlong/c,700\r\nlong/d,600\r\n\
+            news/a,9\r\nnews/b,30\r\nnews/c,20\r\nwire/a,5\r\ntop,1\r\n";
+        let dir = folder(&[("documents.csv", documents)]);
+        let out = Folder::open(dir.path());
+        let t = Table::read(&out, "documents.csv").unwrap().unwrap();
+        let ids = |k: usize| -> Vec<&str> {
+            (largest_documents(&out, &t, k).iter())
+                .map(|r| r.text("doc_id"))
+                .collect()
+        };
+        // The first round: long/a (group of 3,000 sentences), news/b (59), wire/a (5), top (1).
+        assert_eq!(ids(4), ["long/a", "news/b", "wire/a", "top"]);
+        assert_eq!(
+            ids(6),
+            ["long/a", "long/b", "news/b", "news/c", "wire/a", "top"]
+        );
+        assert_eq!(ids(20).len(), 9);
+
+        // Grouped by a metadata column, shown as `meta_source` beside the file's own.
+        let documents = "doc_id,n_sentences,source,meta_source\r\n\
+            a,900,x,long\r\nb,800,x,long\r\nc,5,x,short\r\nd,3,x,\r\n";
+        let run = r#"{"options": {"by": "source"}}"#;
+        let dir = folder(&[("documents.csv", documents), ("run.json", run)]);
+        let out = Folder::open(dir.path());
+        let t = Table::read(&out, "documents.csv").unwrap().unwrap();
+        let ids: Vec<_> = (largest_documents(&out, &t, 3).iter())
+            .map(|r| r.text("doc_id"))
+            .collect();
+        assert_eq!(ids, ["a", "c", "d"]);
+    }
+
+    #[test]
+    fn the_largest_groups_are_charted_in_the_files_order() {
+        let groups = "group,sentences\r\na,5\r\nb,50\r\nc,7\r\nd,50\r\ne,1\r\n";
+        let dir = folder(&[("groups.csv", groups)]);
+        let t = Table::read(&Folder::open(dir.path()), "groups.csv")
+            .unwrap()
+            .unwrap();
+        let names: Vec<_> = (largest_rows(&t, "sentences", 3).iter())
+            .map(|r| r.text("group"))
+            .collect();
+        assert_eq!(names, ["b", "c", "d"]);
     }
 
     #[test]

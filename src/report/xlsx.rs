@@ -26,7 +26,7 @@ pub(super) const EXCEL_MAX_ROWS: u32 = 1_048_576;
 const EXCEL_MAX_CELL: usize = 32_767;
 /// Sections in the chart: a bar chart of thousands of bars shows nothing.
 const CHART_SECTIONS: usize = 250;
-/// Documents whose sections are charted (those with the most sentences).
+/// Documents whose sections are charted (chosen group by group, as in the HTML report).
 const CHART_DOCS: usize = 50;
 /// Column widths, in characters.
 const MIN_WIDTH: f64 = 6.0;
@@ -273,8 +273,8 @@ fn chart_sheet(
     let Some(documents) = Table::read(folder, "documents.csv")? else {
         return Ok(None);
     };
-    // The documents with the most sentences, as in the HTML report.
-    let chosen: HashSet<&str> = largest_documents(&documents, CHART_DOCS)
+    // The documents the HTML report charts.
+    let chosen: HashSet<&str> = largest_documents(folder, &documents, CHART_DOCS)
         .iter()
         .map(|r| r.text("doc_id"))
         .collect();
@@ -293,7 +293,7 @@ fn chart_sheet(
     let has_ci = sections.has("tone_ci_low") && sections.has("tone_ci_high");
     if sections.len() < sections.total() {
         notes.push(format!(
-            "The chart shows {} of {} sections: those of the {} documents with the most sentences, at most {}.",
+            "The chart shows {} of {} sections: those of the {} documents that report.html charts (the largest of each group in turn), at most {}.",
             sections.len(),
             sections.total(),
             chosen.len(),
