@@ -29,6 +29,7 @@ pub mod span;
 pub mod tokenize;
 pub mod tone;
 pub mod validate;
+mod wrap;
 
 pub use error::{Error, Warning};
 pub use span::Span;

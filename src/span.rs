@@ -1,5 +1,7 @@
 //! Byte spans into a document's text, the common currency of every stage.
 
+use crate::wrap;
+
 /// A half-open byte range `start..end` into a document's UTF-8 text.
 ///
 /// Stages never copy or rewrite text; they pass spans, so that every number in the output
@@ -62,7 +64,8 @@ pub fn collapse_whitespace_cow(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The words of `s` joined by single spaces: a name, phrase or title may be wrapped over
-/// lines in the source, and is shown on one. Control characters separate words as
+/// lines in the source, and is shown on one; a word hyphenated across lines is shown whole
+/// ("Secretary-General", see [`crate::wrap`]). Control characters separate words as
 /// whitespace does: a cell should not carry them (a U+0002 sits in the middle of a
 /// sentence of an 1890 State of the Union address), and they stand for no word.
 pub fn collapse_whitespace(s: &str) -> String {
@@ -83,6 +86,7 @@ pub fn collapse_whitespace_into(out: &mut String, s: &str) {
     let mut i = 0;
     let mut first = true;
     loop {
+        let gap = i;
         while i < bytes.len() {
             match blank_len(s, i) {
                 0 => break,
@@ -92,6 +96,11 @@ pub fn collapse_whitespace_into(out: &mut String, s: &str) {
         if i == bytes.len() {
             return;
         }
+        // A word hyphenated across lines is written on one, as the tokenizer reads it.
+        let wrap = !first
+            && wrap::may_end_wrap(&bytes[..gap])
+            && wrap::ends_in_word_hyphen(&s[..gap])
+            && wrap::hyphen_wrap(&s[gap..]) == Some(i - gap);
         let start = i;
         let end = loop {
             i = skip_regular_blocks(bytes, i);
@@ -108,7 +117,7 @@ pub fn collapse_whitespace_into(out: &mut String, s: &str) {
                 _ => break i,
             }
         };
-        if !first {
+        if !first && !wrap {
             out.push(' ');
         }
         first = false;
@@ -280,6 +289,39 @@ mod tests {
             "x \u{2009}y",
         ] {
             assert_eq!(collapse_whitespace(s), by_split(s), "{s:?}");
+        }
+    }
+
+    /// A cell shows a word hyphenated across lines as the tokenizer reads it: whole.
+    #[test]
+    fn a_word_hyphenated_across_lines_is_shown_whole() {
+        assert_eq!(
+            collapse_whitespace(
+                "pleased at Secretary-\nGeneral Kofi Annan\u{2019}s winning, in this broad- \r\n\
+                 based Government of Guinea\u{2010}\n\nBissau; the war -\nand the duty- and quota-free"
+            ),
+            "pleased at Secretary-General Kofi Annan\u{2019}s winning, in this broad-based \
+             Government of Guinea\u{2010}Bissau; the war - and the duty- and quota-free"
+        );
+        // Nothing before the hyphen, or nothing after the line break, to join.
+        assert_eq!(collapse_whitespace("-\nGeneral"), "- General");
+        assert_eq!(collapse_whitespace("Secretary-\n"), "Secretary-");
+    }
+
+    proptest::proptest! {
+        /// The words of a collapsed text are the tokenizer's words of the text, folded:
+        /// what a cell shows reads as what was counted (a phrase's words are found again
+        /// in its text).
+        #[test]
+        fn collapsed_text_tokenizes_as_the_text(
+            s in "([a-zA-Z0-9]{1,5}|[-,.]|\u{2010}|é)([ \n\t]{0,3}([a-zA-Z0-9]{1,5}|[-,.]|\u{2010}|é)){0,12}",
+        ) {
+            let folded = |t: &str| -> Vec<String> {
+                crate::tokenize::tokens(t, Span::new(0, t.len()))
+                    .map(|(span, _)| crate::tokenize::fold_case(&collapse_whitespace(span.of(t))))
+                    .collect()
+            };
+            proptest::prop_assert_eq!(folded(&collapse_whitespace(&s)), folded(&s));
         }
     }
 

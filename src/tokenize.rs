@@ -17,7 +17,8 @@ use rustc_hash::FxHashMap;
 
 use crate::chars;
 use crate::index::{Index, prefetch, wide};
-use crate::span::{Span, is_blank, may_start_blank};
+use crate::span::{Span, collapse_whitespace, is_blank, may_start_blank};
+use crate::wrap;
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,7 +120,8 @@ const fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02bc}')
 }
 
-const fn is_hyphen(c: char) -> bool {
+/// Whether `c` is a hyphen, or one of its Unicode variants.
+pub(crate) const fn is_hyphen(c: char) -> bool {
     matches!(c, '-' | '\u{2010}' | '\u{2011}')
 }
 
@@ -230,15 +232,16 @@ fn word_len_slow(s: &str) -> usize {
     if let Some(len) = dotted_acronym_len(s) {
         return len;
     }
-    let mut following = s.char_indices().peekable();
     let mut end = 0;
-    while let Some((i, c)) = following.next() {
+    let mut i = 0;
+    while let Some(c) = s[i..].chars().next() {
+        let after = i + c.len_utf8();
         if chars::is_alphanumeric(c) || is_mark(c) {
-            end = i + c.len_utf8();
+            (end, i) = (after, after);
             continue;
         }
         let joiner = is_joiner(c);
-        let next = following.peek().map(|&(_, n)| n);
+        let next = s[after..].chars().next();
         let joins = match (joiner, next) {
             (true, Some(n)) if is_apostrophe(c) => chars::is_alphabetic(n),
             (true, Some(n)) if c == '.' => n.is_lowercase() || n.is_ascii_digit(),
@@ -248,14 +251,33 @@ fn word_len_slow(s: &str) -> usize {
             (true, Some(n)) => chars::is_alphanumeric(n),
             _ => false,
         };
-        if !joins {
-            break;
+        if joins {
+            i = after;
+            continue;
+        }
+        // A part that ends a line with a hyphen goes on on the next ("Secretary-" /
+        // "General").
+        match wrap_after(s, end > 0 && end == i, c, after) {
+            Some(resume) => i = resume,
+            None => break,
         }
     }
     end.max(s.chars().next().map_or(0, char::len_utf8))
 }
 
-fn is_mark(c: char) -> bool {
+/// Where a word goes on past `c`, a character of `s` that joins nothing on its line and
+/// ends at `after`, if `c` is a hyphen right after a part of the word (`after_part`) and a
+/// [`wrap::hyphen_wrap`] follows: the byte after the wrap.
+fn wrap_after(s: &str, after_part: bool, c: char, after: usize) -> Option<usize> {
+    let rest = &s[after..];
+    (after_part && is_hyphen(c) && rest.starts_with(is_blank))
+        .then(|| wrap::hyphen_wrap(rest))
+        .flatten()
+        .map(|gap| after + gap)
+}
+
+/// Whether `c` is a combining diacritic, part of the word it follows.
+pub(crate) fn is_mark(c: char) -> bool {
     // Combining diacritics (U+0300–U+036F) keep decomposed accents inside their word.
     ('\u{0300}'..='\u{036f}').contains(&c)
 }
@@ -328,19 +350,24 @@ fn number_len(s: &str) -> usize {
     i + tail
 }
 
-/// Letters and hyphenated parts directly after a number.
+/// Letters and hyphenated parts directly after a number, also over a line-end hyphen
+/// ("2001-" / "2010"): `s` follows a digit.
 fn word_tail(s: &str) -> usize {
     let mut end = 0;
-    let mut following = s.char_indices().peekable();
-    while let Some((i, c)) = following.next() {
+    let mut i = 0;
+    while let Some(c) = s[i..].chars().next() {
+        let after = i + c.len_utf8();
         if chars::is_alphanumeric(c) {
-            end = i + c.len_utf8();
+            (end, i) = (after, after);
         } else if is_hyphen(c)
-            && following
-                .peek()
-                .is_some_and(|&(_, n)| chars::is_alphanumeric(n))
+            && s[after..]
+                .chars()
+                .next()
+                .is_some_and(chars::is_alphanumeric)
         {
-            continue;
+            i = after;
+        } else if let Some(resume) = wrap_after(s, end == i, c, after) {
+            i = resume;
         } else {
             break;
         }
@@ -724,7 +751,17 @@ impl Normalizer {
     /// all but a few percent of lookups find their term (see [`word_len_slow`]).
     #[cold]
     #[inline(never)]
-    fn add_term(&mut self, surface: &str, short: Option<u128>, kind: TokenKind) -> TermId {
+    fn add_term(&mut self, written: &str, short: Option<u128>, kind: TokenKind) -> TermId {
+        // A word hyphenated across lines is read as written on one ("Secretary-General");
+        // only such a word has a line break.
+        let one_line;
+        let surface = match written.as_bytes().contains(&b'\n') {
+            true => {
+                one_line = collapse_whitespace(written);
+                &one_line
+            }
+            false => written,
+        };
         let lower = fold_case(surface);
         let hash = word_hash(&lower);
         let stem = match kind {
@@ -760,7 +797,7 @@ impl Normalizer {
         });
         match short {
             Some(key) => _ = self.short_ids.get_or_insert(wide(key), id),
-            None => _ = self.ids.insert(surface.into(), id),
+            None => _ = self.ids.insert(written.into(), id),
         };
         id
     }
@@ -1066,6 +1103,76 @@ mod tests {
                 "don’t"
             ]
         );
+    }
+
+    /// Lines of a UN speech converted from PDF (2001-GNB, 2014-BGD, 2014-JAM): a word
+    /// hyphenated at a line end is one token over both lines, read as written on one.
+    #[test]
+    fn a_word_hyphenated_across_lines_is_one_token() {
+        let text = "Allow me, on behalf of the Government of Guinea-\n\
+                    Bissau, to thank the Secretary- \r\n\
+                    General for the post-\n\n2015 framework (2001-\n2010) and capacity-\n\
+                    building; the war -\nand the duty- and quota-free access.";
+        assert_eq!(
+            words(text),
+            [
+                "Allow",
+                "me",
+                ",",
+                "on",
+                "behalf",
+                "of",
+                "the",
+                "Government",
+                "of",
+                "Guinea-\nBissau",
+                ",",
+                "to",
+                "thank",
+                "the",
+                "Secretary- \r\nGeneral",
+                "for",
+                "the",
+                "post-\n\n2015",
+                "framework",
+                "(",
+                "2001-\n2010",
+                ")",
+                "and",
+                "capacity-\nbuilding",
+                ";",
+                "the",
+                "war",
+                "-",
+                "and",
+                "the",
+                "duty",
+                "-",
+                "and",
+                "quota-free",
+                "access",
+                "."
+            ]
+        );
+        let mut n = Normalizer::default();
+        let mut tokens = Vec::new();
+        n.tokenize(text, Span::new(0, text.len()), &mut tokens);
+        let lower = |k: usize| n.term(tokens[k].term).lower.to_string();
+        assert_eq!(lower(9), "guinea-bissau");
+        assert_eq!(lower(14), "secretary-general");
+        assert_eq!(lower(17), "post-2015");
+        assert_eq!(lower(20), "2001-2010");
+        let building = &tokens[23];
+        assert_eq!(n.term(building.term).tail_stem.as_deref(), Some("build"));
+        assert!(n.info(building.term).starts_lower);
+        assert_eq!(
+            n.info(building.term).surface_hash,
+            word_hash("capacity-building"),
+            "the surface as written on one line"
+        );
+        // The same word on one line and across two is one term in the phrase counts.
+        let one_line = n.term_id("Guinea-Bissau", TokenKind::Word);
+        assert_eq!(n.info(one_line).hash, n.info(tokens[9].term).hash);
     }
 
     #[test]

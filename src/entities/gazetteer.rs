@@ -5,8 +5,9 @@ use std::borrow::Cow;
 use crate::datafile::DataFile;
 use crate::error::Error;
 use crate::matcher::PhraseTable;
-use crate::span::Span;
+use crate::span::{Span, collapse_whitespace};
 use crate::tokenize::{Token, fresh_stamp, tokens};
+use crate::wrap::may_end_wrap;
 
 /// The built-in gazetteer, compiled into the binary.
 pub const BUILTIN_GAZETTEER: &str = include_str!("../../data/gazetteer/entities.csv");
@@ -125,10 +126,11 @@ pub fn match_form(surface: &str) -> Cow<'_, str> {
 }
 
 /// The [`match_form`] of each of `tokens` of `text`, as plain slices: those of the text, or
-/// of `rewritten`, where the forms that had to be rewritten are kept. A sentence with no
-/// byte 0xE2 (the lead byte of the curly quotes, and of every character from U+2000 to
-/// U+2FFF), found with one search of the sentence, rewrites nothing and needs only each
-/// word's "'s" looked at: searching each word for the byte was most of the cost of listing
+/// of `rewritten`, where the forms that had to be rewritten are kept; a word hyphenated
+/// across lines is matched as written on one ("Guinea-\nBissau" as "Guinea-Bissau"). A
+/// sentence with no byte 0xE2 (the lead byte of the curly quotes, and of every character
+/// from U+2000 to U+2FFF) and no line break after a hyphen, found with one search of the
+/// sentence, rewrites nothing and needs only each word's "'s" looked at: searching each word for the byte was most of the cost of listing
 /// forms, and the recognizer reads its forms many times over, faster as slices.
 /// The forms are put in `forms`, emptied first.
 pub fn match_forms<'a>(
@@ -142,7 +144,17 @@ pub fn match_forms<'a>(
         return;
     };
     let sentence = &text.as_bytes()[first.span.start..last.span.end];
-    if memchr::memchr(0xE2, sentence).is_none() {
+    let (mut quotes, mut wrapped) = (false, false);
+    for at in memchr::memchr2_iter(0xE2, b'\n', sentence) {
+        match sentence[at] {
+            b'\n' => wrapped |= may_end_wrap(&sentence[..at]),
+            _ => quotes = true,
+        }
+        if quotes && wrapped {
+            break;
+        }
+    }
+    if !quotes && !wrapped {
         forms.extend(tokens.iter().map(|t| {
             let surface = t.span.of(text);
             surface.strip_suffix("'s").unwrap_or(surface)
@@ -150,7 +162,15 @@ pub fn match_forms<'a>(
         return;
     }
     rewritten.clear();
-    rewritten.extend(tokens.iter().map(|t| match_form(t.span.of(text))));
+    rewritten.extend(tokens.iter().map(|t| {
+        let surface = t.span.of(text);
+        match wrapped && surface.contains('\n') {
+            true => match_form(&collapse_whitespace(surface))
+                .into_owned()
+                .into(),
+            false => match_form(surface),
+        }
+    }));
     let rewritten: &'a [Cow<'a, str>] = rewritten;
     forms.extend(rewritten.iter().map(|form| &**form));
 }

@@ -1699,10 +1699,12 @@ impl<'a> Recognizer<'a> {
     fn compound_parts(&mut self, text: &str, token: Token, out: &mut Vec<Mention>) {
         let surface = token.span.of(text);
         let mut offset = 0;
-        for part in surface.split(['-', '\u{2010}', '\u{2011}']) {
-            let start = token.span.start + offset;
-            offset += part.len()
-                + surface[offset + part.len()..]
+        for written in surface.split(['-', '\u{2010}', '\u{2011}']) {
+            // A part after a line-end hyphen starts past the line break.
+            let wrap = crate::wrap::gap_len(written);
+            let (start, part) = (token.span.start + offset + wrap, &written[wrap..]);
+            offset += written.len()
+                + surface[offset + written.len()..]
                     .chars()
                     .next()
                     .map_or(0, char::len_utf8);

@@ -535,3 +535,24 @@ fn heads_of_international_organisations_have_no_country() {
         ]
     );
 }
+
+/// Names hyphenated at a line end in a UN speech converted from PDF (2001-GNB, 2001-BWA,
+/// 2014-UKR): found as on one line, their spans over both lines.
+#[test]
+fn a_name_hyphenated_across_lines_is_found_whole() {
+    let text = "On behalf of the Government of Guinea-\nBissau, I thank the Secretary-\n\
+                General, Mr. Kofi Annan. Sub-\nSaharan Africa and the Russia-\nUkraine \
+                talks came next.";
+    let m = mentions(text);
+    let found: Vec<(&str, &str, &str)> = (m.iter()).map(|m| (&*m.0, &*m.1, &*m.3)).collect();
+    assert_eq!(
+        found,
+        [
+            ("Guinea-\nBissau", "Guinea-Bissau", "GNB"),
+            ("Kofi Annan", "Kofi Annan", ""),
+            ("Sub-\nSaharan Africa", "Sub-Saharan Africa", ""),
+            ("Russia", "Russia", "RUS"),
+            ("Ukraine", "Ukraine", "UKR"),
+        ]
+    );
+}

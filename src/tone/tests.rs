@@ -172,6 +172,16 @@ fn neutral_terms_block_the_terms_inside_them() {
 fn hyphenated_compounds_match_on_their_last_part() {
     let (_, e) = hits("A UN-brokered ceasefire.");
     assert_eq!(e, "UN-brokered(+3.0); ceasefire(+6.0)");
+    // Hyphenated at a line end, as in a speech converted from PDF: scored and shown as on
+    // one line (the hyphen was a token of its own, between "anti" and "sanctions").
+    let (_, wrapped) = hits("A UN-\nbrokered ceasefire was not followed by anti-\nsanctions talk.");
+    let (_, one_line) = hits("A UN-brokered ceasefire was not followed by anti-sanctions talk.");
+    assert_eq!(wrapped, one_line);
+    assert_eq!(
+        wrapped,
+        "UN-brokered(+3.0); ceasefire(+6.0); anti-sanctions(+2.5: negated by not); \
+         talk(+0.0: absorbed by not)"
+    );
 }
 
 /// What a scorer learnt of each term is forgotten when the normalizer empties its cache and
