@@ -96,6 +96,10 @@ pub fn collapse_whitespace_into(out: &mut String, s: &str) {
         if i == bytes.len() {
             return;
         }
+        // A page number between lines of text is left out, as the tokenizer leaves it.
+        if !first && matches!(bytes[i], b'0'..=b'9' | b'-' | 0xE2) {
+            i = gap + wrap::gap_len(&s[gap..]);
+        }
         // A word hyphenated across lines is written on one, as the tokenizer reads it.
         let wrap = !first
             && wrap::may_end_wrap(&bytes[..gap])
@@ -308,13 +312,32 @@ mod tests {
         assert_eq!(collapse_whitespace("Secretary-\n"), "Secretary-");
     }
 
+    /// A cell leaves out a page number between lines of its text, as the tokenizer does.
+    #[test]
+    fn a_page_number_between_lines_is_not_shown() {
+        assert_eq!(
+            collapse_whitespace(
+                "Today Afghanistan finds itself in a major humanitarian crisis \u{2014} a crisis \
+                 such as the world has not\n34\n\nwitnessed in recent times, nor since\n2015\n\
+                 and\n- 7 -\nnever on its re-\n26\n\nelection in\n1945."
+            ),
+            "Today Afghanistan finds itself in a major humanitarian crisis \u{2014} a crisis such \
+             as the world has not witnessed in recent times, nor since 2015 and never on its \
+             re-election in 1945."
+        );
+        assert_eq!(
+            collapse_whitespace("\n34\nwitnessed 34\n"),
+            "34 witnessed 34"
+        );
+    }
+
     proptest::proptest! {
         /// The words of a collapsed text are the tokenizer's words of the text, folded:
         /// what a cell shows reads as what was counted (a phrase's words are found again
         /// in its text).
         #[test]
         fn collapsed_text_tokenizes_as_the_text(
-            s in "([a-zA-Z0-9]{1,5}|[-,.]|\u{2010}|é)([ \n\t]{0,3}([a-zA-Z0-9]{1,5}|[-,.]|\u{2010}|é)){0,12}",
+            s in "([a-zA-Z0-9]{1,5}|[-,.]|\u{2010}|é)([ \n\t]{0,3}([a-zA-Z0-9]{1,5}|[-,.]|\u{2010}|é|\n[0-9]{1,4}\\.?\n|\n- [0-9] -\n)){0,12}",
         ) {
             let folded = |t: &str| -> Vec<String> {
                 crate::tokenize::tokens(t, Span::new(0, t.len()))

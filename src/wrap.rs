@@ -1,6 +1,7 @@
 //! What the line wrapping of a text converted from PDF leaves inside a sentence, read
 //! through the same way by the tokenizer and by every text cell: a word hyphenated at a
-//! line end ("Secretary-" / "General") is one word, written on one line.
+//! line end ("Secretary-" / "General") is one word, written on one line, and a page
+//! number on a line of its own between two lines of a sentence is no part of it.
 //!
 //! The rule comes from the UN speeches of `../shared/corpora`: all 692 line-end hyphens
 //! there stand in compounds ("Guinea-" / "Bissau", "self-" / "determination", "post-" /
@@ -12,14 +13,72 @@ use crate::span::is_blank;
 use crate::tokenize::{is_hyphen, is_mark};
 
 /// Length of the run of blanks (whitespace and control characters) at the start of `s`.
-pub(crate) fn gap_len(s: &str) -> usize {
+pub(crate) fn blank_len(s: &str) -> usize {
     s.len() - s.trim_start_matches(is_blank).len()
+}
+
+/// Whether `c` is a dash that may frame a page number ("- 13 -", "— 13 —"). A function,
+/// not a pattern of three characters: that pattern's searcher, shared with the
+/// segmenter's, was then left out of line there (9M more instructions on 10 MB).
+fn is_dash(c: char) -> bool {
+    matches!(c, '-' | '\u{2013}' | '\u{2014}')
+}
+
+/// The digits of a page number alone on its `line`: 1 to 4 digits, perhaps with a period
+/// after them ("12", "3.") or between dashes ("- 13 -").
+pub(crate) fn page_number(line: &str) -> Option<&str> {
+    let line = line.trim();
+    // The longest: four digits and a period between two dashes of three bytes each.
+    if line.len() > 15 {
+        return None;
+    }
+    let inner = line.trim_start_matches(is_dash).trim_end_matches(is_dash);
+    // Dashes on one side only are a bullet or a sign ("- 5", "-5"), not a frame.
+    if inner.len() < line.len() && !(line.starts_with(is_dash) && line.ends_with(is_dash)) {
+        return None;
+    }
+    let digits = inner.trim().trim_end_matches('.');
+    ((1..=4).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then_some(digits)
+}
+
+/// Most digits of a page number read out of a sentence: a line of four is more likely a
+/// year wrapped alone ("signed in Paris in" / "2015") than page 1,000 of a speech.
+const PAGE_DIGITS_IN_SENTENCE: usize = 3;
+
+/// Length of the gap between two words at the start of `s`, text that comes after
+/// other text: its blanks, and any page number on a line of its own ([`page_number`], of
+/// at most [`PAGE_DIGITS_IN_SENTENCE`] digits) that text follows on a later line. The
+/// segmenter bridges a sentence over such a line ("… is a" / "32" / "" / "major …");
+/// its words are the sentence's, the number is not.
+#[inline]
+pub(crate) fn gap_len(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let mut len = blank_len(s);
+    while bytes
+        .get(len)
+        .is_some_and(|&b| b.is_ascii_digit() || b == b'-' || b == 0xE2)
+        && bytes[..len].contains(&b'\n')
+    {
+        let Some(line) = memchr::memchr(b'\n', &bytes[len..]) else {
+            break;
+        };
+        let after = len + line;
+        let next = after + blank_len(&s[after..]);
+        let page = page_number(&s[len..after]).is_some_and(|d| d.len() <= PAGE_DIGITS_IN_SENTENCE);
+        if !page || next == s.len() {
+            break;
+        }
+        len = next;
+    }
+    len
 }
 
 /// For `rest`, the text right after a hyphen that ends a part of a word: the length of the
 /// line wrap it starts, blanks that break a line before a letter or a digit, which the word
 /// goes on after ("Secretary-" / "General"); `None` if there is none.
 pub(crate) fn hyphen_wrap(rest: &str) -> Option<usize> {
+    // Over a page number too ("non-" / "22" / "" / "discriminatory").
     let len = gap_len(rest);
     let breaks_line = rest.as_bytes()[..len].contains(&b'\n');
     let goes_on = rest[len..]
@@ -51,6 +110,26 @@ pub(crate) fn ends_in_word_hyphen(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Lines of UN speeches converted from PDF (2001-MHL, 2001-ECU).
+    #[test]
+    fn a_page_number_between_lines_of_text_is_part_of_the_gap() {
+        let gap = |s: &str| s[..gap_len(s)].to_string();
+        assert_eq!(gap("\n32\n\nRepublic of China"), "\n32\n\n");
+        assert_eq!(gap(" \n- 13 -\r\n5\nmajor"), " \n- 13 -\r\n5\n");
+        assert_eq!(hyphen_wrap("\n22\n\ndiscriminatory way"), Some(5));
+        // The sentence's own numbers: on its line, at its end, a year, a signed number.
+        assert_eq!(gap(" 1373\n2\n\nand"), " ");
+        assert_eq!(gap("\n1945."), "\n");
+        assert_eq!(gap("\n2015\nand beyond"), "\n");
+        assert_eq!(gap("\n-5\ndegrees"), "\n");
+        assert_eq!(gap("\n5 States\n"), "\n");
+        assert_eq!(page_number(" 12. "), Some("12"));
+        assert_eq!(page_number("\u{2014} 7 \u{2014}"), Some("7"));
+        assert_eq!(page_number("- 5"), None);
+        assert_eq!(page_number("12345"), None);
+        assert_eq!(page_number("--"), None);
+    }
 
     #[test]
     fn a_wrap_breaks_a_line_before_a_letter_or_digit() {

@@ -1700,7 +1700,8 @@ impl<'a> Recognizer<'a> {
         let surface = token.span.of(text);
         let mut offset = 0;
         for written in surface.split(['-', '\u{2010}', '\u{2011}']) {
-            // A part after a line-end hyphen starts past the line break.
+            // A part after a line-end hyphen starts past the line break (the part before
+            // ends in no blank, so the gap is one of text after text).
             let wrap = crate::wrap::gap_len(written);
             let (start, part) = (token.span.start + offset + wrap, &written[wrap..]);
             offset += written.len()

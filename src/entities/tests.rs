@@ -556,3 +556,19 @@ fn a_name_hyphenated_across_lines_is_found_whole() {
         ]
     );
 }
+
+/// A name cut by a page number the segmenter bridged (2001-BIH, 2001-AUT) is found whole.
+#[test]
+fn a_name_over_a_page_number_is_found_whole() {
+    let text = "The people of Bosnia\n13\n\nand Herzegovina thank Chancellor Wolfgang\n- 4 -\n\
+                Schüssel.";
+    let m = mentions(text);
+    let found: Vec<(&str, &str)> = m.iter().map(|m| (&*m.0, &*m.1)).collect();
+    assert_eq!(
+        found,
+        [
+            ("Bosnia\n13\n\nand Herzegovina", "Bosnia and Herzegovina"),
+            ("Wolfgang\n- 4 -\nSchüssel", "Wolfgang Schüssel"),
+        ]
+    );
+}

@@ -155,16 +155,16 @@ fn classify(text: &str, start: usize, mut end: usize) -> Line {
     Line { span, role }
 }
 
-/// A page number ("12", "3."), a running page header of a UN record ("A/56/PV.44",
-/// "A/56/PV.44 12/11/2001") or a lower-case letter left alone on its line by a scan ("c",
-/// "i"): no paragraph of its own. A capital may be a drop cap ("I" / "am delighted").
+/// A page number ("12", "3.", "- 13 -"), a running page header of a UN record
+/// ("A/56/PV.44", "A/56/PV.44 12/11/2001") or a lower-case letter left alone on its line by
+/// a scan ("c", "i"): no paragraph of its own. A capital may be a drop cap ("I" / "am
+/// delighted").
 fn is_debris(line: &str) -> bool {
     let mut words = line.split_whitespace();
     let header = words.next().is_some_and(is_un_record_symbol)
         && words.all(|w| !w.chars().any(char::is_alphabetic))
         && line.len() <= 40;
-    let digits = line.trim_end_matches('.');
-    let number = (1..=4).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
+    let number = crate::wrap::page_number(line).is_some();
     let mut chars = line.chars();
     let letter =
         chars.next().is_some_and(char::is_lowercase) && chars.all(|c| c.is_ascii_punctuation());

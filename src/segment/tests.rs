@@ -203,6 +203,17 @@ fn page_numbers_are_dropped_and_bridged_when_they_cut_a_sentence() {
     assert!(sents[1].starts_with("There are two") && sents[1].ends_with("on the island."));
     assert_eq!(sents[2], "The session closed.");
     assert_eq!(s.paragraphs.len(), 2);
+    // Framed by dashes, as some PDF conversions write them; a bullet before a number is
+    // text.
+    assert!(is_debris("- 13 -") && is_debris("\u{2014} 7 \u{2014}"));
+    assert!(!is_debris("- 5"));
+    let text = "There are two distinct nations\n- 11 -\nwith different languages.\n";
+    let (s, text) = seg(Format::Plain, text);
+    let sents = sentence_texts(&s, &text);
+    assert_eq!(
+        sents,
+        ["There are two distinct nations\n- 11 -\nwith different languages."]
+    );
 }
 
 #[test]
