@@ -48,7 +48,8 @@ const PAGE_DIGITS_IN_SENTENCE: usize = 3;
 
 /// Length of the gap between two words at the start of `s`, text that comes after
 /// other text: its blanks, and any page number on a line of its own ([`page_number`], of
-/// at most [`PAGE_DIGITS_IN_SENTENCE`] digits) that text follows on a later line. The
+/// at most [`PAGE_DIGITS_IN_SENTENCE`] digits, framed by dashes or followed by a blank
+/// line) that text follows on a later line. The
 /// segmenter bridges a sentence over such a line ("… is a" / "32" / "" / "major …");
 /// its words are the sentence's, the number is not.
 #[inline]
@@ -65,7 +66,14 @@ pub(crate) fn gap_len(s: &str) -> usize {
         };
         let after = len + line;
         let next = after + blank_len(&s[after..]);
-        let page = page_number(&s[len..after]).is_some_and(|d| d.len() <= PAGE_DIGITS_IN_SENTENCE);
+        let number = &s[len..after];
+        // A bare number is a page number only with a blank line after it, as 496 of the
+        // 524 lone numbers between lines of ungdc's text have: one between two lines of
+        // text is the sentence's own ("120 in favour to" / "5" / "against"). Framed by
+        // dashes, it is a page number wherever it stands.
+        let apart = number.trim_start().starts_with(is_dash)
+            || bytes[after..next].iter().filter(|&&b| b == b'\n').count() >= 2;
+        let page = apart && page_number(number).is_some_and(|d| d.len() <= PAGE_DIGITS_IN_SENTENCE);
         if !page || next == s.len() {
             break;
         }
@@ -81,11 +89,22 @@ pub(crate) fn hyphen_wrap(rest: &str) -> Option<usize> {
     // Over a page number too ("non-" / "22" / "" / "discriminatory").
     let len = gap_len(rest);
     let breaks_line = rest.as_bytes()[..len].contains(&b'\n');
-    let goes_on = rest[len..]
-        .chars()
-        .next()
-        .is_some_and(chars::is_alphanumeric);
-    (breaks_line && goes_on).then_some(len)
+    let next = &rest[len..];
+    let goes_on = next.chars().next().is_some_and(chars::is_alphanumeric);
+    (breaks_line && goes_on && !is_suspended(next)).then_some(len)
+}
+
+/// Words that follow a suspended hyphen ("medium-" / "and long-term", "pre- or
+/// post-war"): the hyphen waits for a later word, and the line end joins nothing.
+const AFTER_SUSPENDED: &[&str] = &["and", "or", "nor", "to"];
+
+/// Whether `next`, the text after a line-end hyphen, starts with one of
+/// [`AFTER_SUSPENDED`] as a word of its own.
+fn is_suspended(next: &str) -> bool {
+    let end = next
+        .find(|c: char| !c.is_alphanumeric())
+        .unwrap_or(next.len());
+    AFTER_SUSPENDED.contains(&&next[..end]) && next[end..].starts_with(char::is_whitespace)
 }
 
 /// Whether the text before a line break, `before`, may end in a hyphen where a
@@ -116,7 +135,10 @@ mod tests {
     fn a_page_number_between_lines_of_text_is_part_of_the_gap() {
         let gap = |s: &str| s[..gap_len(s)].to_string();
         assert_eq!(gap("\n32\n\nRepublic of China"), "\n32\n\n");
-        assert_eq!(gap(" \n- 13 -\r\n5\nmajor"), " \n- 13 -\r\n5\n");
+        assert_eq!(gap(" \n- 13 -\r\n5\r\n\r\nmajor"), " \n- 13 -\r\n5\r\n\r\n");
+        // A bare number with text right after it is the sentence's (a vote's count).
+        assert_eq!(gap("\n5\nagainst, with"), "\n");
+        assert_eq!(gap(" \n- 13 -\r\n5\nmajor"), " \n- 13 -\r\n");
         assert_eq!(hyphen_wrap("\n22\n\ndiscriminatory way"), Some(5));
         // The sentence's own numbers: on its line, at its end, a year, a signed number.
         assert_eq!(gap(" 1373\n2\n\nand"), " ");
@@ -139,6 +161,10 @@ mod tests {
         // A suspended hyphen ("duty- and quota-free") and a dash before a new line.
         assert_eq!(hyphen_wrap(" and quota-free"), None);
         assert_eq!(hyphen_wrap("\n- the next item"), None);
+        assert_eq!(hyphen_wrap("\nand long-term plans"), None);
+        assert_eq!(hyphen_wrap("\nor post-war"), None);
+        assert_eq!(hyphen_wrap("\nto-peer"), Some(1));
+        assert_eq!(hyphen_wrap("\nandean"), Some(1));
         assert_eq!(hyphen_wrap("\n"), None);
         assert!(ends_in_word_hyphen("the Secretary-"));
         assert!(ends_in_word_hyphen("post\u{2010}"));

@@ -351,8 +351,8 @@ fn build(doc: &Document, text: &str, lines: &[Line], layout: Layout) -> Segmenta
             Role::Blank => gap = true,
             Role::PageNumber => page_break = true,
             Role::Text => {
-                let continues = paragraph.is_some_and(|(_, last)| {
-                    let last = lines[last].span.of(text);
+                let continues = paragraph.is_some_and(|(_, last_index)| {
+                    let last = lines[last_index].span.of(text);
                     // A lower-case line after an unfinished sentence continues it across a
                     // stray line break or a page number; so does any line after one that
                     // ends in a function word ("by the"), and one that starts with the
@@ -360,6 +360,16 @@ fn build(doc: &Document, text: &str, lines: &[Line], layout: Layout) -> Segmenta
                     // bridged only by a lower-case line after a line without any closing
                     // mark: a headline ("… sworn in") or a colon before a command stays.
                     let next = line.span.of(text);
+                    // A word hyphenated at the line end goes on on this line, over a blank
+                    // line or a page number too ("Secretary-" / "General"), as the
+                    // tokenizer reads it (`wrap::hyphen_wrap`).
+                    let trimmed = last.trim_end();
+                    if crate::wrap::ends_in_word_hyphen(trimmed) {
+                        let after = lines[last_index].span.start + trimmed.len();
+                        if crate::wrap::hyphen_wrap(&text[after..]).is_some() {
+                            return true;
+                        }
+                    }
                     let lower = sentences::starts_lower(next);
                     let goes_on = !ends_sentence(last)
                         && (lower
