@@ -203,6 +203,9 @@ impl DataKind {
             _ if header.starts_with("canonical,") => {
                 (DataKind::Gazetteer, "its header `canonical,…`".into())
             }
+            _ if header.starts_with("term,polarity") => {
+                (DataKind::Lexicon, "its header `term,polarity,…`".into())
+            }
             _ => (
                 DataKind::Lexicon,
                 "neither its extension nor its header".into(),

@@ -380,6 +380,10 @@ fn lexicon_check_accepts_the_built_in_files_and_names_the_bad_line() {
         err.contains("mine.csv:3:4:") && err.contains("twelve"),
         "{err}"
     );
+    assert!(
+        err.contains("guessed from its header `term,polarity,…`"),
+        "a lexicon's own header names its kind: {err}"
+    );
 }
 
 #[test]
