@@ -88,7 +88,7 @@ pub fn collapse_whitespace_into(out: &mut String, s: &str) {
     loop {
         let gap = i;
         while i < bytes.len() {
-            match blank_len(s, i) {
+            match blank_at(s, i) {
                 0 => break,
                 w => i += w,
             }
@@ -114,10 +114,10 @@ pub fn collapse_whitespace_into(out: &mut String, s: &str) {
             if i == bytes.len() {
                 break i;
             }
-            match blank_len(s, i) {
+            match blank_at(s, i) {
                 // A non-ASCII character that is not whitespace.
                 0 => i += 1,
-                1 if bytes[i] == b' ' && i + 1 < bytes.len() && blank_len(s, i + 1) == 0 => i += 1,
+                1 if bytes[i] == b' ' && i + 1 < bytes.len() && blank_at(s, i + 1) == 0 => i += 1,
                 _ => break i,
             }
         };
@@ -246,7 +246,7 @@ pub fn may_start_blank(b: u8) -> bool {
 /// The length in bytes of the whitespace or control character at byte `i` of `s`, or 0 if
 /// there is none there.
 #[inline]
-fn blank_len(s: &str, i: usize) -> usize {
+fn blank_at(s: &str, i: usize) -> usize {
     match BYTE_CLASS[s.as_bytes()[i] as usize] {
         ORDINARY => 0,
         ASCII_SPACE | CONTROL => 1,

@@ -102,7 +102,7 @@ const AFTER_SUSPENDED: &[&str] = &["and", "or", "nor", "to"];
 /// [`AFTER_SUSPENDED`] as a word of its own.
 fn is_suspended(next: &str) -> bool {
     let end = next
-        .find(|c: char| !c.is_alphanumeric())
+        .find(|c: char| !chars::is_alphanumeric(c))
         .unwrap_or(next.len());
     AFTER_SUSPENDED.contains(&&next[..end]) && next[end..].starts_with(char::is_whitespace)
 }
