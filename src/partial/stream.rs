@@ -19,7 +19,7 @@
 //! in corpus order once it has checked that every document of the listing came exactly once.
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{BufRead, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -28,7 +28,7 @@ use super::{
     finish, open_output, partial_error, read_json,
 };
 use crate::error::{Error, Warning};
-use crate::output::{DocumentFiles, DocumentRows};
+use crate::output::{self, DocumentFiles, DocumentRows};
 use crate::phrases::StoredGram;
 use crate::pipeline::Analyzer;
 use crate::run::{RunConfig, RunReport, run};
@@ -107,7 +107,7 @@ fn record<T: serde::Serialize>(out: &mut impl Write, key: &str, value: &T) -> st
 
 /// Writes the partial in `dir`, described by `manifest`, as records.
 fn write_records(dir: &Path, manifest: &PartialManifest, out: impl Write) -> std::io::Result<()> {
-    let mut out = BufWriter::with_capacity(1 << 20, out);
+    let mut out = output::buffered(out);
     record(&mut out, "h", &manifest.identity)?;
     let mut readers = RowReaders::open(dir).map_err(std::io::Error::other)?;
     let mut rows = DocumentRows::default();
@@ -171,7 +171,7 @@ pub fn merge_records(input: impl BufRead, output: &Path) -> Result<RunReport, Er
         path: std::env::temp_dir(),
         source,
     };
-    let mut spool = BufWriter::with_capacity(1 << 20, tempfile::tempfile().map_err(spool_error)?);
+    let mut spool = output::buffered(tempfile::tempfile().map_err(spool_error)?);
     let mut spooled: Vec<Spooled> = Vec::new();
     let mut offset = 0u64;
     let mut identity: Option<(Identity, u64)> = None;
@@ -270,9 +270,7 @@ pub fn merge_records(input: impl BufRead, output: &Path) -> Result<RunReport, Er
 
     let mut out = open_output(&identity, output)?;
     let mut files = DocumentFiles::open(&out, &identity.metadata_columns)?;
-    let mut spool = spool
-        .into_inner()
-        .map_err(|e| spool_error(e.into_error()))?;
+    let mut spool = output::unbuffered(spool).map_err(|e| spool_error(e.into_error()))?;
     let mut rows = DocumentRows::default();
     for doc in &spooled {
         spool
