@@ -118,6 +118,11 @@ impl Warning {
     }
 }
 
+/// `n` and its noun, `one` or `many` as `n` asks: "1 entry", "3 entries".
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.file, self.message)

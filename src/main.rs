@@ -792,7 +792,8 @@ fn check_file(path: &Path, kind: Option<DataKind>, maps: &[String]) -> Result<()
             return Err(anyhow::Error::new(e).context(format!("{name}: {guess}")));
         }
     };
-    println!("{name}: ok, {} with {count} entries", kind.description());
+    let entries = detente::error::counted(count, "entry", "entries");
+    println!("{name}: ok, {} with {entries}", kind.description());
     if let Some(guess) = guessed {
         println!("{name}: {guess}");
     }

@@ -17,7 +17,7 @@
 use rustc_hash::FxHashMap;
 
 use super::lexicon::{Class, Entry, Lexicon, Polarity};
-use crate::error::Error;
+use crate::error::{Error, counted};
 use crate::span::Span;
 use crate::tokenize::{TokenKind, fold_case, tokens};
 
@@ -43,15 +43,27 @@ impl Tally {
 
     /// `N what (`a`, `b`, `c`, …)`, or nothing when no entry was counted.
     fn describe(&self, what: &str) -> Option<String> {
+        (self.count > 0).then(|| format!("{} {what} ({})", self.count, self.examples()))
+    }
+
+    /// `N nouns (`a`, `b`, `c`, …)` with the noun that `N` takes, `nouns` being its
+    /// singular and plural; nothing when no entry was counted.
+    fn describe_as(&self, nouns: (&str, &str)) -> Option<String> {
         (self.count > 0).then(|| {
-            let shown: Vec<String> = self.examples.iter().map(|e| format!("`{e}`")).collect();
-            let more = if self.count > shown.len() {
-                ", …"
-            } else {
-                ""
-            };
-            format!("{} {what} ({}{more})", self.count, shown.join(", "))
+            let n = counted(self.count, nouns.0, nouns.1);
+            format!("{n} ({})", self.examples())
         })
+    }
+
+    /// The examples quoted, with `…` when there were more.
+    fn examples(&self) -> String {
+        let shown: Vec<String> = self.examples.iter().map(|e| format!("`{e}`")).collect();
+        let more = if self.count > shown.len() {
+            ", …"
+        } else {
+            ""
+        };
+        format!("{}{more}", shown.join(", "))
     }
 }
 
@@ -118,32 +130,58 @@ impl Loaded {
     /// One line for each thing the user should know about the file `name`: the entries
     /// left out, and the conditional entries read without their condition.
     pub fn warnings(&self, name: &str) -> Vec<String> {
-        let mut lines = Vec::new();
-        let reasons: Vec<String> = [
-            self.no_word
-                .describe("without a letter or digit, such as emoticons"),
-            self.several_words
-                .describe("of several words (words are matched one at a time)"),
-            self.split_word
-                .describe("that punctuation splits or cuts off"),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        if !reasons.is_empty() {
-            lines.push(format!(
-                "{name}: {} entries ignored, as no word of a text can match them: {}",
-                self.ignored(),
-                reasons.join("; ")
-            ));
-        }
-        if let Some(conditional) = self.conditional.describe("conditional entries") {
-            lines.push(format!(
-                "{name}: {conditional} counted in every category they may take: the word before them, which LIWC2007 checks, is not"
-            ));
-        }
-        lines
+        let left_out = left_out(
+            ("entry", "entries"),
+            "no word of a text can match",
+            &[
+                (
+                    &self.no_word,
+                    "without a letter or digit, such as emoticons",
+                ),
+                (
+                    &self.several_words,
+                    "of several words (words are matched one at a time)",
+                ),
+                (&self.split_word, "that punctuation splits or cuts off"),
+            ],
+        );
+        let conditional = self.conditional.describe_as(("conditional entry", "conditional entries")).map(|entries| {
+            let (they, them) = match self.conditional.count {
+                1 => ("it", "it"),
+                _ => ("they", "them"),
+            };
+            format!(
+                "{entries} counted in every category {they} may take: the word before {them}, which LIWC2007 checks, is not"
+            )
+        });
+        [left_out, conditional]
+            .into_iter()
+            .flatten()
+            .map(|line| format!("{name}: {line}"))
+            .collect()
     }
+}
+
+/// `N ENTRIES left out, as WHY them: REASONS`, each reason a tally of the entries left out
+/// for it, described as its text says; nothing when no entry was left out. `nouns` are the
+/// singular and plural of what an entry is.
+pub(crate) fn left_out(
+    nouns: (&str, &str),
+    why: &str,
+    reasons: &[(&Tally, &str)],
+) -> Option<String> {
+    let total: usize = reasons.iter().map(|(tally, _)| tally.count).sum();
+    let described: Vec<String> = (reasons.iter())
+        .filter_map(|(tally, what)| tally.describe(what))
+        .collect();
+    (total > 0).then(|| {
+        let them = if total == 1 { "it" } else { "them" };
+        format!(
+            "{} left out, as {why} {them}: {}",
+            counted(total, nouns.0, nouns.1),
+            described.join("; ")
+        )
+    })
 }
 
 /// Weight of one LIWC word.
@@ -556,7 +594,15 @@ mod tests {
         assert_eq!(
             loaded.warnings("v.txt"),
             [
-                "v.txt: 8 entries ignored, as no word of a text can match them: 3 without a letter or digit, such as emoticons (`:-)`, `:(`, `;)`); 1 of several words (words are matched one at a time) (`well done`); 4 that punctuation splits or cuts off (`</3`, `:D`, `<3`, …)"
+                "v.txt: 8 entries left out, as no word of a text can match them: 3 without a letter or digit, such as emoticons (`:-)`, `:(`, `;)`); 1 of several words (words are matched one at a time) (`well done`); 4 that punctuation splits or cuts off (`</3`, `:D`, `<3`, …)"
+            ]
+        );
+        // One entry is one, in the words of the README's "left out".
+        let one = load_vader(&mut Lexicon::default(), "v.txt", ":-)\t2.0\npeace\t2.0\n").unwrap();
+        assert_eq!(
+            one.warnings("v.txt"),
+            [
+                "v.txt: 1 entry left out, as no word of a text can match it: 1 without a letter or digit, such as emoticons (`:-)`)"
             ]
         );
         // A curly apostrophe is read as the text's words are: "can’t" matches "can't".
@@ -591,7 +637,7 @@ mod tests {
         assert_eq!(
             loaded.warnings("d.dic"),
             [
-                "d.dic: 1 conditional entries (`like`) counted in every category they may take: the word before them, which LIWC2007 checks, is not"
+                "d.dic: 1 conditional entry (`like`) counted in every category it may take: the word before it, which LIWC2007 checks, is not"
             ]
         );
         let spaced = format!("{table}like (02 134)125/464 (02 253)126/253 253\n");
