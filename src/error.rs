@@ -74,6 +74,18 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// `--map` names a category that the LIWC dictionary does not define.
+    #[error(
+        "--map {argument}: {file} defines no category of that name or id (it defines {defined})"
+    )]
+    UnknownCategory {
+        /// The argument as `CATEGORY=POLARITY`.
+        argument: String,
+        /// The dictionary's name as the user gave it.
+        file: String,
+        /// The category names it defines, comma-separated.
+        defined: String,
+    },
     /// A partial result (`analyze --shard`) is missing, unreadable, or does not fit with
     /// the others given to `merge`.
     #[error("{path}: {message}")]

@@ -165,7 +165,9 @@ enum LexiconAction {
         /// guessed from the extension (.dic, .txt, .tsv) and the CSV header.
         #[arg(long = "as", value_name = "KIND")]
         kind: Option<DataKind>,
-        /// For a LIWC file: CATEGORY=cooperative|conflictual (repeatable).
+        /// For a LIWC dictionary: CATEGORY=cooperative|conflictual (repeatable), to count
+        /// the entries a run with these mappings would load; without it, every word line
+        /// is checked and counted. Refused for other kinds of file.
         #[arg(long = "map", value_name = "CATEGORY=POLARITY", value_parser = mapping_arg)]
         maps: Vec<String>,
     },
@@ -532,7 +534,7 @@ fn main() -> ExitCode {
         Command::Segment { file } => segment_file(&file).map(|_| ExitCode::SUCCESS),
         Command::Lexicon {
             action: LexiconAction::Check { file, kind, maps },
-        } => check_file(&file, kind, &maps).map(|_| ExitCode::SUCCESS),
+        } => check_file(&file, kind, &maps),
         Command::Validate(args) => validate(&args).map(|_| ExitCode::SUCCESS),
         Command::Report(args) => report(&args).map(|_| ExitCode::SUCCESS),
         Command::Merge(args) => merge(&args),
@@ -748,56 +750,102 @@ fn report(args: &ReportArgs) -> Result<()> {
 }
 
 /// Checks one data file, read as `kind` or, without it, as the kind its extension and
-/// header suggest; the guess is said, with how to choose another, on success and failure
-/// alike, since a wrong guess shows as errors about a format the file never had.
-fn check_file(path: &Path, kind: Option<DataKind>, maps: &[String]) -> Result<()> {
+/// header suggest; the guess is said with the result, and with an error only where a file
+/// of another kind would fail (see [`misread`]).
+fn check_file(path: &Path, kind: Option<DataKind>, maps: &[String]) -> Result<ExitCode> {
     let name = path.display().to_string();
     let data = read(path)?;
     let header = data.lines().next().unwrap_or("").trim();
-    let (kind, guessed) = match kind {
+    let (kind, from) = match kind {
         Some(kind) => (kind, None),
         None => {
             let (kind, from) = DataKind::guess(path, header);
-            let value = clap::ValueEnum::to_possible_value(&kind).expect("every kind has a name");
-            let guess = format!(
-                "read as a {} (`--as {}`), guessed from {from}; give `--as KIND` to read it as another kind (lexicon, rule-words, gazetteer, given-names, dictionary, vader)",
-                kind.description(),
-                value.get_name()
-            );
-            (kind, Some(guess))
+            (kind, Some(from))
         }
     };
+    let value = clap::ValueEnum::to_possible_value(&kind).expect("every kind has a name");
+    let read_as = format!(
+        "read as a {} (`--as {}`)",
+        kind.description(),
+        value.get_name()
+    );
+    let guessed = from.map(|from| {
+        format!(
+            "{read_as}, guessed from {from}; give `--as KIND` to read it as another kind (lexicon, rule-words, gazetteer, given-names, dictionary, vader)"
+        )
+    });
+    if !maps.is_empty() && kind != DataKind::Dictionary {
+        // A usage error: the arguments ask for two things that do not go together.
+        eprintln!(
+            "detente: error: --map is for a LIWC dictionary, and {name} is {}: leave --map out, or give `--as dictionary`",
+            guessed.as_deref().unwrap_or(&read_as)
+        );
+        return Ok(ExitCode::from(2));
+    }
     // A dictionary's entries that no text can match are left out of its count, and said.
     let loaded = |loaded: dictionaries::Loaded| {
         warn(&loaded.warnings(&name));
-        loaded.added
+        Some(loaded.added)
+    };
+    // What a LIWC file holds, whichever categories are mapped.
+    let lines = |dic: &dictionaries::Loaded| {
+        let words = detente::error::counted(dic.words, "word line", "word lines");
+        let categories = detente::error::counted(dic.categories, "category", "categories");
+        format!("{words} in {categories}")
     };
     let count = match kind {
+        DataKind::Dictionary if maps.is_empty() => {
+            dictionaries::check_liwc(&name, &data).map(|dic| {
+                warn(&dic.warnings(&name));
+                println!(
+                    "{name}: ok, LIWC dictionary with {}; `--map CATEGORY=cooperative|conflictual` (repeatable) says how many a run would load",
+                    lines(&dic)
+                );
+                None
+            })
+        }
         DataKind::Dictionary => {
             let maps = parse_maps(maps)?;
-            dictionaries::load_liwc(&mut Lexicon::default(), &name, &data, &maps).map(loaded)
+            dictionaries::load_liwc(&mut Lexicon::default(), &name, &data, &maps).map(|dic| {
+                let of = lines(&dic);
+                let entries = detente::error::counted(dic.added, "entry", "entries");
+                warn(&dic.warnings(&name));
+                println!("{name}: ok, LIWC dictionary with {entries} in the --map categories, of {of}");
+                None
+            })
         }
         DataKind::Vader => {
             dictionaries::load_vader(&mut Lexicon::default(), &name, &data).map(loaded)
         }
-        DataKind::RuleWords => Lexicon::default().add_modifiers(&name, &data),
-        DataKind::Gazetteer => Gazetteer::default().add_csv(&name, &data, false),
-        DataKind::GivenNames => Ok(Gazetteer::default().add_given_names(&data)),
-        DataKind::Lexicon => Lexicon::default().add_terms(&name, &data, false),
+        DataKind::RuleWords => Lexicon::default().add_modifiers(&name, &data).map(Some),
+        DataKind::Gazetteer => Gazetteer::default().add_csv(&name, &data, false).map(Some),
+        DataKind::GivenNames => Ok(Some(Gazetteer::default().add_given_names(&data))),
+        DataKind::Lexicon => Lexicon::default().add_terms(&name, &data, false).map(Some),
     };
     let count = match (count, &guessed) {
         (Ok(count), _) => count,
-        (Err(e), None) => return Err(e.into()),
-        (Err(e), Some(guess)) => {
+        (Err(e), Some(guess)) if misread(&e, &data) => {
             return Err(anyhow::Error::new(e).context(format!("{name}: {guess}")));
         }
+        (Err(e), _) => return Err(e.into()),
     };
-    let entries = detente::error::counted(count, "entry", "entries");
-    println!("{name}: ok, {} with {entries}", kind.description());
+    if let Some(count) = count {
+        let entries = detente::error::counted(count, "entry", "entries");
+        println!("{name}: ok, {} with {entries}", kind.description());
+    }
     if let Some(guess) = guessed {
         println!("{name}: {guess}");
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Whether `e`, met reading `data` as the kind guessed for it, may come from a wrong
+/// guess: a file of another kind fails on its first line (a header, a LIWC `%`, a first
+/// entry), while a file of the kind guessed fails further on, at a bad line of its own,
+/// and an error about an argument (`--map`) is no file's.
+fn misread(e: &detente::Error, data: &str) -> bool {
+    let first = data.lines().position(|l| !l.trim().is_empty()).unwrap_or(0) + 1;
+    matches!(e, detente::Error::Data { line, .. } if *line == first)
 }
 
 fn validate(args: &ValidateArgs) -> Result<()> {

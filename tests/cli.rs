@@ -364,7 +364,14 @@ fn lexicon_check_accepts_the_built_in_files_and_names_the_bad_line() {
             "{file}: {}",
             String::from_utf8_lossy(&result.stderr)
         );
-        assert!(String::from_utf8_lossy(&result.stdout).contains(": ok,"));
+        let out = String::from_utf8_lossy(&result.stdout);
+        assert!(out.contains(": ok,"), "{out}");
+        if file.ends_with("lexicon.csv") {
+            assert!(
+                out.contains("guessed from its header `term,polarity,…`"),
+                "a lexicon's own header names its kind: {out}"
+            );
+        }
     }
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("mine.csv");
@@ -380,10 +387,9 @@ fn lexicon_check_accepts_the_built_in_files_and_names_the_bad_line() {
         err.contains("mine.csv:3:4:") && err.contains("twelve"),
         "{err}"
     );
-    assert!(
-        err.contains("guessed from its header `term,polarity,…`"),
-        "a lexicon's own header names its kind: {err}"
-    );
+    // Its header read as a lexicon's, the file is one: the error is a bad line of it, and
+    // the guess, which cannot be what went wrong, is not repeated before it.
+    assert!(!err.contains("guessed"), "{err}");
 }
 
 #[test]
@@ -443,6 +449,82 @@ fn lexicon_check_says_what_it_guessed_and_reads_the_kind_it_is_told() {
     );
     let bad = check(&["--as", "thesaurus"]);
     assert_eq!(bad.status.code(), Some(2), "{bad:?}");
+    // --map reads LIWC categories: with a file read as anything else it is refused, saying
+    // what the file was read as.
+    let mapped = check(&["--map", "posemo=cooperative"]);
+    let err = String::from_utf8_lossy(&mapped.stderr);
+    assert_eq!(mapped.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--map is for a LIWC dictionary, and")
+            && err.contains(
+                "read as a VADER lexicon (`--as vader`), guessed from its .txt extension"
+            ),
+        "{err}"
+    );
+    assert!(mapped.stdout.is_empty(), "{mapped:?}");
+}
+
+/// A LIWC file checked without --map: its word lines and categories, what would be left
+/// out, its conditional entries, and how to see what a run would load. An error about
+/// --map names the argument, and the guess only where the file may not be what it was
+/// taken for.
+#[test]
+fn lexicon_check_reports_a_whole_liwc_dictionary_and_names_a_bad_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let dic = dir.path().join("l7.dic");
+    fs::write(
+        &dic,
+        "%\n1\tposemo\n2\tnegemo\n02\tpronoun\n125\taffect\n464\tfiller\n%\nlike\t(02 134)125/464\t(02)1/464\ngood\t1\nwar*\t2\nkind of\t1\n:)\t1\n",
+    )
+    .unwrap();
+    let check = |extra: &[&str]| {
+        detente()
+            .args(["lexicon", "check"])
+            .arg(&dic)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let whole = check(&[]);
+    let (out, err) = (
+        String::from_utf8_lossy(&whole.stdout),
+        String::from_utf8_lossy(&whole.stderr),
+    );
+    assert!(whole.status.success(), "{err}");
+    assert!(
+        out.contains("l7.dic: ok, LIWC dictionary with 5 word lines in 5 categories; `--map"),
+        "{out}"
+    );
+    assert!(
+        err.contains("l7.dic: 2 entries left out, as no word of a text can match them")
+            && err.contains("(`:)`)")
+            && err.contains("(`kind of`)")
+            && err.contains("l7.dic: 1 conditional entry (`like`)"),
+        "{err}"
+    );
+    let mapped = check(&["--map", "posemo=cooperative"]);
+    let out = String::from_utf8_lossy(&mapped.stdout);
+    assert!(
+        out.contains("ok, LIWC dictionary with 2 entries in the --map categories, of 5 word lines in 5 categories"),
+        "{out}"
+    );
+    let unknown = check(&["--map", "nosuch=cooperative"]);
+    let err = String::from_utf8_lossy(&unknown.stderr);
+    assert_eq!(unknown.status.code(), Some(1), "{err}");
+    assert_eq!(
+        err.trim_end(),
+        format!(
+            "detente: error: --map nosuch=cooperative: {} defines no category of that name or id (it defines posemo, negemo, pronoun, affect, filler)",
+            dic.display()
+        )
+    );
+    // A file that is no LIWC dictionary fails on its first line: then the guess is said.
+    fs::write(&dic, "peace\t2.0\n").unwrap();
+    let err = String::from_utf8_lossy(&check(&[]).stderr).into_owned();
+    assert!(
+        err.contains("guessed from its .dic extension") && err.contains("l7.dic:1:1:"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -100,8 +100,13 @@ fn unmatchable(form: &str, prefix: bool) -> Option<Unmatchable> {
 /// What loading a LIWC or VADER file gave, besides the words themselves.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Loaded {
-    /// Words added to the lexicon.
+    /// Words added to the lexicon (by [`check_liwc`]: that a run would add were every
+    /// category mapped).
     pub added: usize,
+    /// Word lines read, whatever their categories (LIWC only).
+    pub words: usize,
+    /// Categories the dictionary defines (LIWC only).
+    pub categories: usize,
     /// Entries without a letter or digit (emoticons, symbols), left out.
     pub no_word: Tally,
     /// Entries of several words, left out.
@@ -212,7 +217,9 @@ pub fn parse_mapping(spec: &str) -> Result<(String, Polarity), String> {
 }
 
 /// Adds the mapped categories of a LIWC-style dictionary to `lexicon`; returns the words
-/// added and those left out. `mapping` pairs category names (or ids) with a polarity.
+/// added and those left out. `mapping` pairs category names (or ids) with a polarity; a
+/// category it names that the dictionary does not define is an
+/// [`Error::UnknownCategory`].
 ///
 /// A LIWC2007 conditional field, `(02 134)125/464` (category 125 after a word of category
 /// 02 or 134, else 464), puts the word in both categories: detente does not look at the
@@ -222,6 +229,22 @@ pub fn load_liwc(
     name: &str,
     data: &str,
     mapping: &[(String, Polarity)],
+) -> Result<Loaded, Error> {
+    read_liwc(lexicon, name, data, Some(mapping))
+}
+
+/// Checks a whole LIWC-style dictionary, as if every category were mapped (`lexicon check`
+/// without `--map`): every word line is read, and the report's tallies cover them all.
+pub fn check_liwc(name: &str, data: &str) -> Result<Loaded, Error> {
+    read_liwc(&mut Lexicon::default(), name, data, None)
+}
+
+/// [`load_liwc`] with `mapping`, or with every category read as cooperative without one.
+fn read_liwc(
+    lexicon: &mut Lexicon,
+    name: &str,
+    data: &str,
+    mapping: Option<&[(String, Polarity)]>,
 ) -> Result<Loaded, Error> {
     let data = data.strip_prefix('\u{feff}').unwrap_or(data);
     let mut lines = data
@@ -254,10 +277,12 @@ pub fn load_liwc(
         let label = fields
             .next()
             .ok_or_else(|| error(name, line, 2, format!("category `{id}` has no name")))?;
-        let polarity = mapping
-            .iter()
-            .find(|(c, _)| c == label || c == id)
-            .map(|(_, p)| *p);
+        let polarity = match mapping {
+            Some(mapping) => (mapping.iter())
+                .find(|(c, _)| c == label || c == id)
+                .map(|(_, p)| *p),
+            None => Some(Polarity::Cooperative),
+        };
         categories.insert(id.to_string(), polarity);
         names.push(label.to_string());
     }
@@ -269,21 +294,25 @@ pub fn load_liwc(
             "the category table is not closed by a second `%` line",
         ));
     }
-    for (category, _) in mapping {
+    // About the argument, not a place in the file: the error names the argument.
+    for (category, polarity) in mapping.unwrap_or_default() {
         if !categories.contains_key(category) && !names.contains(category) {
-            return Err(error(
-                name,
-                1,
-                1,
-                format!("--map names category `{category}`, which the dictionary does not define"),
-            ));
+            return Err(Error::UnknownCategory {
+                argument: format!("{category}={}", polarity.as_str()),
+                file: name.to_string(),
+                defined: names.join(", "),
+            });
         }
     }
-    let mut loaded = Loaded::default();
+    let mut loaded = Loaded {
+        categories: names.len(),
+        ..Loaded::default()
+    };
     for (line, text) in lines {
         if text.trim().is_empty() {
             continue;
         }
+        loaded.words += 1;
         // Tabs separate the word from its categories (a word may hold a space: "kind
         // of"); a line without a tab, as typed by hand or converted by other tools, is
         // separated by spaces.
@@ -516,8 +545,15 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("d.dic:1:1:"), "{e}");
+        // A category no table line defines: the error is about the argument, which it names.
         let bad = vec![parse_mapping("nosuch=cooperative").unwrap()];
-        assert!(load_liwc(&mut l, "d.dic", DIC, &bad).is_err());
+        let e = load_liwc(&mut l, "d.dic", DIC, &bad)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "--map nosuch=cooperative: d.dic defines no category of that name or id (it defines coop, fight, function)"
+        );
         assert!(parse_mapping("coop=friendly").is_err());
     }
 
@@ -619,6 +655,25 @@ mod tests {
             "a prefix only has to start a word: {loaded:?}"
         );
         assert_eq!((loaded.no_word.count, loaded.split_word.count), (1, 1));
+    }
+
+    /// Checked without a mapping, every word line counts: those a run could load, those
+    /// left out and the conditional ones, whatever their category.
+    #[test]
+    fn a_dictionary_checked_without_a_mapping_reports_every_word_line() {
+        let data = "%\n1\tposemo\n2\tnegemo\n3\tpronoun\n%\ngood\t1\nhate*\t2\n:)\t1\nkind of\t1\nwe\t3\nlike\t(3)1/2\n";
+        let loaded = check_liwc("d.dic", data).unwrap();
+        assert_eq!(
+            (loaded.words, loaded.categories, loaded.added),
+            (6, 3, 4),
+            "{loaded:?}"
+        );
+        assert_eq!(loaded.ignored(), 2);
+        assert_eq!(loaded.conditional.examples, ["like"]);
+        // A mapping narrows it to the words in the mapped categories.
+        let map = vec![parse_mapping("negemo=conflictual").unwrap()];
+        let mapped = load_liwc(&mut Lexicon::default(), "d.dic", data, &map).unwrap();
+        assert_eq!((mapped.words, mapped.added, mapped.ignored()), (6, 2, 0));
     }
 
     /// LIWC2007's conditional entries put the word in each category they may take (the

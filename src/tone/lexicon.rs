@@ -35,6 +35,14 @@ impl Polarity {
         }
     }
 
+    /// `cooperative` or `conflictual`, as `--map` takes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Polarity::Cooperative => "cooperative",
+            Polarity::Conflictual => "conflictual",
+        }
+    }
+
     /// `+` or `-`, as shown in evidence.
     pub fn sign(self) -> char {
         match self {
