@@ -495,7 +495,8 @@ impl LexiconArgs {
             g.add_csv(&path.display().to_string(), &read(path)?, true)?;
         }
         for path in &self.given_names {
-            g.add_given_names(&read(path)?);
+            let names = g.add_given_names(&read(path)?);
+            warn(&names.warnings(&path.display().to_string()));
         }
         Ok(g)
     }
@@ -819,7 +820,11 @@ fn check_file(path: &Path, kind: Option<DataKind>, maps: &[String]) -> Result<Ex
         }
         DataKind::RuleWords => Lexicon::default().add_modifiers(&name, &data).map(Some),
         DataKind::Gazetteer => Gazetteer::default().add_csv(&name, &data, false).map(Some),
-        DataKind::GivenNames => Ok(Some(Gazetteer::default().add_given_names(&data))),
+        DataKind::GivenNames => {
+            let names = Gazetteer::default().add_given_names(&data);
+            warn(&names.warnings(&name));
+            Ok(Some(names.added))
+        }
         DataKind::Lexicon => Lexicon::default().add_terms(&name, &data, false).map(Some),
     };
     let count = match (count, &guessed) {

@@ -7,6 +7,7 @@ use crate::error::Error;
 use crate::matcher::PhraseTable;
 use crate::span::{Span, collapse_whitespace};
 use crate::tokenize::{Token, fresh_stamp, tokens};
+use crate::tone::dictionaries::{Tally, Unmatchable, left_out, unmatchable};
 use crate::wrap::may_end_wrap;
 
 /// The built-in gazetteer, compiled into the binary.
@@ -14,6 +15,49 @@ pub const BUILTIN_GAZETTEER: &str = include_str!("../../data/gazetteer/entities.
 
 /// The built-in list of given names, compiled into the binary.
 pub const BUILTIN_GIVEN_NAMES: &str = include_str!("../../data/gazetteer/given_names.txt");
+
+/// What a list of given names gave: the distinct names added, and the lines left out
+/// because no name in a text can match them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GivenNames {
+    /// Distinct names added.
+    pub added: usize,
+    /// A first line that reads as a CSV header, left out.
+    pub header: Tally,
+    /// Lines of several words (`Mary Ann`), left out: a name is one word.
+    pub several_words: Tally,
+    /// Lines with punctuation that the tokenizer cuts a word at or off (`Anna,F`), or no
+    /// letter at all, left out.
+    pub split_word: Tally,
+    /// Lines that do not start with a capital letter (`anna`), left out: names are matched
+    /// as written, and only capitalised words start one.
+    pub lower_case: Tally,
+}
+
+impl GivenNames {
+    /// One line about the names of the file `name` that were left out, if any were.
+    pub fn warnings(&self, name: &str) -> Vec<String> {
+        let line = left_out(
+            ("line", "lines"),
+            "no capitalised word of a text can match",
+            &[
+                (&self.header, "a CSV header (names are one per line)"),
+                (
+                    &self.several_words,
+                    "of several words (a given name is one word)",
+                ),
+                (
+                    &self.split_word,
+                    "with punctuation that splits or cuts off the word",
+                ),
+                (&self.lower_case, "not capitalised"),
+            ],
+        );
+        line.into_iter()
+            .map(|line| format!("{name}: {line}"))
+            .collect()
+    }
+}
 
 /// Entity types, after spaCy's OntoNotes labels.
 #[derive(
@@ -201,18 +245,41 @@ impl Gazetteer {
     }
 
     /// Adds given names, one per line; blank lines and lines starting with `#` are skipped.
-    /// Returns how many names the lines gave (`lexicon check` reports it).
-    pub fn add_given_names(&mut self, data: &str) -> usize {
+    /// A name is matched against one capitalised word of a text as written, so a line that
+    /// cannot be one (several words, lower case, punctuation that cuts the word, a CSV
+    /// header) is left out and counted in the returned report, with the distinct names
+    /// added (`lexicon check` reports both).
+    pub fn add_given_names(&mut self, data: &str) -> GivenNames {
         self.stamp = fresh_stamp();
-        let mut names = 0;
+        let mut report = GivenNames::default();
+        let mut distinct = rustc_hash::FxHashSet::default();
+        let mut first = true;
         for line in data.lines() {
             let name = line.trim();
-            if !name.is_empty() && !name.starts_with('#') {
-                self.given_names.insert(name.to_string());
-                names += 1;
+            if name.is_empty() || name.starts_with('#') {
+                continue;
+            }
+            // A spreadsheet's export starts with its column names: `name,gender,count`.
+            let header = first && name.contains([',', '\t', ';']);
+            first = false;
+            let left_out = match unmatchable(name, false) {
+                _ if header => Some(&mut report.header),
+                Some(Unmatchable::SeveralWords) => Some(&mut report.several_words),
+                Some(_) => Some(&mut report.split_word),
+                None if !name.starts_with(char::is_uppercase) => Some(&mut report.lower_case),
+                None => None,
+            };
+            match left_out {
+                Some(tally) => tally.note(name),
+                None => {
+                    if distinct.insert(name) {
+                        self.given_names.insert(name.to_string());
+                    }
+                }
             }
         }
-        names
+        report.added = distinct.len();
+        report
     }
 
     /// Changes whenever the gazetteer does (see [`fresh_stamp`]).

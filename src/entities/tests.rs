@@ -572,3 +572,27 @@ fn a_name_over_a_page_number_is_found_whole() {
         ]
     );
 }
+
+/// A given-name list counts its distinct names and leaves out, with the reason, the lines
+/// no capitalised word can match; the built-in list has none of them.
+#[test]
+fn given_names_no_word_can_match_are_left_out_and_counted() {
+    let mut g = Gazetteer::default();
+    let names = g.add_given_names(
+        "name,gender\n# ours\nAnna\nMary Ann\nanna\nAnna\nO'Neil\nJean-Luc\nAnna,F\n",
+    );
+    assert_eq!(names.added, 3, "Anna once, O'Neil, Jean-Luc: {names:?}");
+    assert_eq!(names.header.examples, ["name,gender"]);
+    assert_eq!(names.several_words.examples, ["Mary Ann"]);
+    assert_eq!(names.lower_case.examples, ["anna"]);
+    assert_eq!(names.split_word.examples, ["Anna,F"]);
+    assert!(g.is_given_name("Jean-Luc") && !g.is_given_name("Mary Ann"));
+    assert_eq!(
+        names.warnings("n.txt"),
+        [
+            "n.txt: 4 lines left out, as no capitalised word of a text can match them: 1 a CSV header (names are one per line) (`name,gender`); 1 of several words (a given name is one word) (`Mary Ann`); 1 with punctuation that splits or cuts off the word (`Anna,F`); 1 not capitalised (`anna`)"
+        ]
+    );
+    let builtin = Gazetteer::default().add_given_names(gazetteer::BUILTIN_GIVEN_NAMES);
+    assert!(builtin.warnings("built-in").is_empty(), "{builtin:?}");
+}

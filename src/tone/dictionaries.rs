@@ -34,7 +34,7 @@ impl Tally {
     /// Examples kept: enough to recognise the kind of entry in a one-line warning.
     pub const EXAMPLES: usize = 3;
 
-    fn note(&mut self, entry: &str) {
+    pub(crate) fn note(&mut self, entry: &str) {
         self.count += 1;
         if self.examples.len() < Tally::EXAMPLES {
             self.examples.push(entry.to_string());
@@ -69,7 +69,7 @@ impl Tally {
 
 /// Why an entry can never match a word of a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Unmatchable {
+pub(crate) enum Unmatchable {
     /// No letter or digit: an emoticon or a symbol (`:-)`, `<3`), which the tokenizer
     /// reads as punctuation, never as a word.
     NoWord,
@@ -81,7 +81,7 @@ enum Unmatchable {
 
 /// Why `form` (lower-case; for a `prefix`, the part before LIWC's `*`) can never match a
 /// word as the tokenizer cuts text, if it cannot.
-fn unmatchable(form: &str, prefix: bool) -> Option<Unmatchable> {
+pub(crate) fn unmatchable(form: &str, prefix: bool) -> Option<Unmatchable> {
     let cut: Vec<(Span, TokenKind)> = tokens(form, Span::new(0, form.len())).collect();
     let word = |(_, kind): &(Span, TokenKind)| *kind != TokenKind::Punct;
     if !cut.iter().any(word) {
