@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 
+use detente::Warning;
 use detente::corpus::{DEFAULT_EXTENSIONS, Discovery, Document, Format};
 use detente::entities::{Gazetteer, Recognizer, gazetteer};
 use detente::groups::GroupBy;
@@ -397,7 +398,9 @@ fn read(path: &Path) -> Result<String> {
 }
 
 impl LexiconArgs {
-    fn lexicon(&self) -> Result<Lexicon> {
+    /// The lexicon, with the warnings its files gave.
+    fn lexicon(&self) -> Result<(Lexicon, Vec<Warning>)> {
+        let mut warnings = Vec::new();
         // The built-in terms, unless replaced (by one file at most: the arguments conflict):
         // then the built-in rule words alone, first.
         let replaced = [&self.lexicon, &self.dictionary, &self.vader]
@@ -413,7 +416,7 @@ impl LexiconArgs {
             let name = path.display().to_string();
             let maps = parse_maps(&self.maps)?;
             let loaded = dictionaries::load_liwc(&mut lexicon, &name, &read(path)?, &maps)?;
-            warn(&loaded.warnings(&name));
+            warnings.extend(loaded.warnings(&name));
             // Every sentence would be neutral: a mistake, not a result.
             if loaded.added == 0 {
                 bail!(
@@ -423,7 +426,7 @@ impl LexiconArgs {
         } else if let Some(path) = &self.vader {
             let name = path.display().to_string();
             let loaded = dictionaries::load_vader(&mut lexicon, &name, &read(path)?)?;
-            warn(&loaded.warnings(&name));
+            warnings.extend(loaded.warnings(&name));
             if loaded.added == 0 {
                 bail!("{name}: no token with a valence other than 0");
             }
@@ -431,7 +434,7 @@ impl LexiconArgs {
         for path in &self.lexicon_add {
             lexicon.add_terms(&path.display().to_string(), &read(path)?, true)?;
         }
-        Ok(lexicon)
+        Ok((lexicon, warnings))
     }
 
     /// Checksums of the data files in use, built-in or the user's, so that partial results
@@ -467,8 +470,9 @@ impl LexiconArgs {
     /// thread while the lexicon is built (about two fifths and three fifths of start-up's
     /// work, before any document), unless no thread can be started (a process limit:
     /// then in turn). The lexicon's error is the one reported when both fail, and in turn
-    /// the gazetteer is not built once the lexicon has failed, as before.
-    fn build(&self, beside: bool) -> Result<(Lexicon, Gazetteer)> {
+    /// the gazetteer is not built once the lexicon has failed, as before. The warnings
+    /// their files gave come with them, for a run to record or a command to print.
+    fn build(&self, beside: bool) -> Result<(Lexicon, Gazetteer, Vec<Warning>)> {
         std::thread::scope(|scope| {
             let aside = beside
                 .then(|| {
@@ -480,32 +484,35 @@ impl LexiconArgs {
             // Joined before the lexicon's error is returned, so that its own outcome (even
             // a panic) gives way to that error.
             let gazetteer = aside.map(|thread| thread.join());
-            let lexicon = lexicon?;
-            let gazetteer = match gazetteer {
+            let (lexicon, mut warnings) = lexicon?;
+            let (gazetteer, more) = match gazetteer {
                 Some(joined) => joined.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?,
                 None => self.gazetteer()?,
             };
-            Ok((lexicon, gazetteer))
+            warnings.extend(more);
+            Ok((lexicon, gazetteer, warnings))
         })
     }
 
-    fn gazetteer(&self) -> Result<Gazetteer> {
+    /// The gazetteer, with the warnings its files gave.
+    fn gazetteer(&self) -> Result<(Gazetteer, Vec<Warning>)> {
         let mut g = Gazetteer::builtin();
+        let mut warnings = Vec::new();
         for path in &self.gazetteer_add {
             g.add_csv(&path.display().to_string(), &read(path)?, true)?;
         }
         for path in &self.given_names {
             let names = g.add_given_names(&read(path)?);
-            warn(&names.warnings(&path.display().to_string()));
+            warnings.extend(names.warnings(&path.display().to_string()));
         }
-        Ok(g)
+        Ok((g, warnings))
     }
 }
 
-/// Prints each line as a warning on standard error.
-fn warn(lines: &[String]) {
-    for line in lines {
-        eprintln!("detente: warning: {line}");
+/// Prints each warning on standard error.
+fn warn(warnings: &[Warning]) {
+    for w in warnings {
+        eprintln!("detente: warning: {w}");
     }
 }
 
@@ -575,7 +582,8 @@ fn prepare(args: &AnalysisArgs, output: PathBuf, progress: bool) -> Result<(RunC
         bail!("{}: not a folder", args.corpus.display());
     }
     // Side by side unless the run is held to one thread.
-    let (lexicon, gazetteer) = args.lexicon.build(args.threads != Some(1))?;
+    // Recorded in run.json and printed with the run's other warnings, not here.
+    let (lexicon, gazetteer, data_warnings) = args.lexicon.build(args.threads != Some(1))?;
     let analyzer = Analyzer {
         lexicon,
         gazetteer,
@@ -623,6 +631,7 @@ fn prepare(args: &AnalysisArgs, output: PathBuf, progress: bool) -> Result<(RunC
         progress,
         share: None,
         data: args.lexicon.checksums()?,
+        data_warnings,
         on_discovered: None,
     };
     Ok((config, analyzer))
@@ -854,7 +863,8 @@ fn misread(e: &detente::Error, data: &str) -> bool {
 }
 
 fn validate(args: &ValidateArgs) -> Result<()> {
-    let (lexicon, gazetteer) = args.lexicon.build(true)?;
+    let (lexicon, gazetteer, warnings) = args.lexicon.build(true)?;
+    warn(&warnings);
     let name = args.coded.display().to_string();
     let rows = detente::validate::read_coded(&name, &read(&args.coded)?)?;
     if rows.is_empty() {
@@ -868,7 +878,8 @@ fn validate(args: &ValidateArgs) -> Result<()> {
 }
 
 fn explain(args: ExplainArgs) -> Result<()> {
-    let (lexicon, gazetteer) = args.lexicon.build(true)?;
+    let (lexicon, gazetteer, warnings) = args.lexicon.build(true)?;
+    warn(&warnings);
     let doc = Document::from_text("explain", Format::Plain, args.text);
     let text = doc.text.as_str();
     let seg = segment::segment(&doc);

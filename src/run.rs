@@ -52,6 +52,10 @@ pub struct RunConfig {
     pub share: Option<Share>,
     /// Checksums of the lexicon and gazetteer in use, recorded in the manifest.
     pub data: DataChecksums,
+    /// Problems found in the run's data files before it started (a dictionary's entries
+    /// left out), reported first among the run's warnings, by every share alike (the merge
+    /// keeps one of each).
+    pub data_warnings: Vec<Warning>,
     /// Called with the file list between discovery and reading; `None` in normal runs.
     /// Tests use it to delete or change files while a run is going, which is otherwise a
     /// race that cannot be timed.
@@ -322,6 +326,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         skipped.retain(|w| share.reports_listing_problem(&w.file));
         warnings.retain(|w| share.reports_listing_problem(&w.file));
     }
+    warnings.splice(0..0, config.data_warnings.iter().cloned());
     // Before the output folder is touched, like every refusal above.
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads.unwrap_or(0))

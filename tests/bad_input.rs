@@ -576,6 +576,7 @@ fn a_file_that_vanishes_or_changes_during_the_run() {
         progress: false,
         share: None,
         data: Default::default(),
+        data_warnings: Vec::new(),
         on_discovered: Some(vanish_and_change),
     };
     let report = run(&config, &analyzer).unwrap();

@@ -645,3 +645,75 @@ fn the_streaming_merge_refuses_missing_repeated_or_mismatched_documents() {
         "{stderr}"
     );
 }
+
+/// A data file's warnings (a VADER file's emoticons left out, a given-name list's lines)
+/// are the run's: printed once, counted in the summary and listed in run.json, by a whole
+/// run and by a merge of shards alike (once, though every shard records them).
+#[test]
+fn data_file_warnings_are_in_run_json_and_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    fs::create_dir(&corpus).unwrap();
+    fs::write(corpus.join("a.txt"), "Peace talks resumed in Geneva.\n").unwrap();
+    fs::write(corpus.join("b.txt"), "The war went on.\n").unwrap();
+    let vader = dir.path().join("v.txt");
+    fs::write(&vader, "peace\t2.0\n:-)\t2.0\nwar\t-3.0\n").unwrap();
+    let names = dir.path().join("names.txt");
+    fs::write(&names, "Zephyrine\nmary\n").unwrap();
+    let extra = [
+        "--vader",
+        vader.to_str().unwrap(),
+        "--given-names",
+        names.to_str().unwrap(),
+    ];
+    let listed = |out: &Path| -> Vec<String> {
+        let run: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+        (run["report"]["warnings"].as_array().unwrap().iter())
+            .map(|w| {
+                format!(
+                    "{}: {}",
+                    w["file"].as_str().unwrap(),
+                    w["message"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let expected = [
+        format!(
+            "{}: 1 entry left out, as no word of a text can match it: 1 without a letter or digit, such as emoticons (`:-)`)",
+            vader.display()
+        ),
+        format!(
+            "{}: 1 line left out, as no capitalised word of a text can match it: 1 not capitalised (`mary`)",
+            names.display()
+        ),
+    ];
+    let whole = dir.path().join("whole");
+    let run = detente()
+        .arg("analyze")
+        .arg(&corpus)
+        .arg("-o")
+        .arg(&whole)
+        .args(extra)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{err}");
+    for line in &expected {
+        assert_eq!(
+            err.matches(line.as_str()).count(),
+            1,
+            "{line} once in: {err}"
+        );
+    }
+    assert!(err.contains("0 skipped, 2 warnings"), "{err}");
+    assert_eq!(listed(&whole), expected);
+    let (merged, statuses) = sharded(&corpus, dir.path(), 2, &extra);
+    assert_eq!(statuses, [0, 0, 0]);
+    // The merge lists warnings sorted by file.
+    let (mut merged, mut expected) = (listed(&merged), expected.to_vec());
+    merged.sort();
+    expected.sort();
+    assert_eq!(merged, expected);
+}

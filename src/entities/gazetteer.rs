@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use crate::datafile::DataFile;
-use crate::error::Error;
+use crate::error::{Error, Warning};
 use crate::matcher::PhraseTable;
 use crate::span::{Span, collapse_whitespace};
 use crate::tokenize::{Token, fresh_stamp, tokens};
@@ -35,8 +35,8 @@ pub struct GivenNames {
 }
 
 impl GivenNames {
-    /// One line about the names of the file `name` that were left out, if any were.
-    pub fn warnings(&self, name: &str) -> Vec<String> {
+    /// A warning about the names of the file `name` that were left out, if any were.
+    pub fn warnings(&self, name: &str) -> Vec<Warning> {
         let line = left_out(
             ("line", "lines"),
             "no capitalised word of a text can match",
@@ -54,7 +54,7 @@ impl GivenNames {
             ],
         );
         line.into_iter()
-            .map(|line| format!("{name}: {line}"))
+            .map(|line| Warning::new(name, line))
             .collect()
     }
 }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::Warning;
 use crate::tokenize::Normalizer;
 
 fn mentions(text: &str) -> Vec<(String, String, &'static str, String)> {
@@ -588,7 +589,11 @@ fn given_names_no_word_can_match_are_left_out_and_counted() {
     assert_eq!(names.split_word.examples, ["Anna,F"]);
     assert!(g.is_given_name("Jean-Luc") && !g.is_given_name("Mary Ann"));
     assert_eq!(
-        names.warnings("n.txt"),
+        names
+            .warnings("n.txt")
+            .iter()
+            .map(Warning::to_string)
+            .collect::<Vec<_>>(),
         [
             "n.txt: 4 lines left out, as no capitalised word of a text can match them: 1 a CSV header (names are one per line) (`name,gender`); 1 of several words (a given name is one word) (`Mary Ann`); 1 with punctuation that splits or cuts off the word (`Anna,F`); 1 not capitalised (`anna`)"
         ]

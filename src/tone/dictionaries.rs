@@ -17,7 +17,7 @@
 use rustc_hash::FxHashMap;
 
 use super::lexicon::{Class, Entry, Lexicon, Polarity};
-use crate::error::{Error, counted};
+use crate::error::{Error, Warning, counted};
 use crate::span::Span;
 use crate::tokenize::{TokenKind, fold_case, tokens};
 
@@ -132,9 +132,9 @@ impl Loaded {
         self.no_word.count + self.several_words.count + self.split_word.count
     }
 
-    /// One line for each thing the user should know about the file `name`: the entries
+    /// A warning about the file `name` for each thing the user should know: the entries
     /// left out, and the conditional entries read without their condition.
-    pub fn warnings(&self, name: &str) -> Vec<String> {
+    pub fn warnings(&self, name: &str) -> Vec<Warning> {
         let left_out = left_out(
             ("entry", "entries"),
             "no word of a text can match",
@@ -162,7 +162,7 @@ impl Loaded {
         [left_out, conditional]
             .into_iter()
             .flatten()
-            .map(|line| format!("{name}: {line}"))
+            .map(|line| Warning::new(name, line))
             .collect()
     }
 }
@@ -502,6 +502,11 @@ mod tests {
 
     const DIC: &str = "%\n1\tcoop\n2\tfight\n3\tfunction\n%\nagree*\t1\nattack\t2\tthe\t3\n";
 
+    /// Warnings as printed.
+    fn shown(warnings: Vec<Warning>) -> Vec<String> {
+        warnings.iter().map(Warning::to_string).collect()
+    }
+
     fn score(l: &Lexicon, text: &str) -> String {
         let mut n = Normalizer::default();
         let mut tokens = Vec::new();
@@ -628,7 +633,7 @@ mod tests {
         assert_eq!(loaded.no_word.examples, [":-)", ":(", ";)"]);
         assert_eq!(loaded.split_word.examples, ["</3", ":D", "<3"]);
         assert_eq!(
-            loaded.warnings("v.txt"),
+            shown(loaded.warnings("v.txt")),
             [
                 "v.txt: 8 entries left out, as no word of a text can match them: 3 without a letter or digit, such as emoticons (`:-)`, `:(`, `;)`); 1 of several words (words are matched one at a time) (`well done`); 4 that punctuation splits or cuts off (`</3`, `:D`, `<3`, …)"
             ]
@@ -636,7 +641,7 @@ mod tests {
         // One entry is one, in the words of the README's "left out".
         let one = load_vader(&mut Lexicon::default(), "v.txt", ":-)\t2.0\npeace\t2.0\n").unwrap();
         assert_eq!(
-            one.warnings("v.txt"),
+            shown(one.warnings("v.txt")),
             [
                 "v.txt: 1 entry left out, as no word of a text can match it: 1 without a letter or digit, such as emoticons (`:-)`)"
             ]
@@ -690,7 +695,7 @@ mod tests {
         assert_eq!(loaded.added, 1);
         assert_eq!(score(&l, "They like it."), "like(+1.0)");
         assert_eq!(
-            loaded.warnings("d.dic"),
+            shown(loaded.warnings("d.dic")),
             [
                 "d.dic: 1 conditional entry (`like`) counted in every category it may take: the word before it, which LIWC2007 checks, is not"
             ]
