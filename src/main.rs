@@ -162,8 +162,9 @@ enum LexiconAction {
     Check {
         /// The file to check.
         file: PathBuf,
-        /// What the file is, named after the option that reads it; without it, the kind is
-        /// guessed from the extension (.dic, .txt, .tsv) and the CSV header.
+        /// What the file is: the format of the options named beside each kind below (no
+        /// option reads rule words, whose format is the built-in modifiers.csv's); without
+        /// it, the kind is guessed from the extension (.dic, .txt, .tsv) and the CSV header.
         #[arg(long = "as", value_name = "KIND")]
         kind: Option<DataKind>,
         /// For a LIWC dictionary: CATEGORY=cooperative|conflictual (repeatable), to count
@@ -174,12 +175,14 @@ enum LexiconAction {
     },
 }
 
-/// The kinds of data file `lexicon check` reads, each named after the option that takes it.
+/// The kinds of data file `lexicon check` reads: the formats of the options that read
+/// them, and of the built-in rule words.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum DataKind {
     /// Lexicon terms (`--lexicon`, `--lexicon-add`).
     Lexicon,
-    /// Rule words: negators, intensifiers, hedges… (the format of data/lexicon/modifiers.csv).
+    /// Rule words: negators, intensifiers, hedges… (the format of the built-in
+    /// data/lexicon/modifiers.csv, which no option replaces).
     RuleWords,
     /// Gazetteer entities (`--gazetteer-add`).
     Gazetteer,
@@ -595,7 +598,7 @@ fn prepare(args: &AnalysisArgs, output: PathBuf, progress: bool) -> Result<(RunC
         },
         untyped_names: args.untyped_names,
     };
-    let options = serde_json::json!({
+    let options = detente::partial::options_in_effect(&serde_json::json!({
         "ext": args.ext,
         "min_count": args.min_count,
         "max_n": args.max_n,
@@ -613,7 +616,7 @@ fn prepare(args: &AnalysisArgs, output: PathBuf, progress: bool) -> Result<(RunC
         "gazetteer_add": args.lexicon.gazetteer_add.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
         "given_names": args.lexicon.given_names.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
         "untyped_names": args.untyped_names,
-    });
+    }));
     let config = RunConfig {
         corpus: args.corpus.clone(),
         output,

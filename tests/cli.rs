@@ -1043,10 +1043,15 @@ fn no_phrases_leaves_out_the_phrases_and_nothing_else() {
             .success()
     );
     let run = analyze(corpus.path(), without.path(), &["-q", "--no-phrases"]);
-    assert_eq!(
-        manifest_of_run(&run, without.path())["options"]["phrases"],
-        false
-    );
+    let options = &manifest_of_run(&run, without.path())["options"];
+    assert_eq!(options["phrases"], false);
+    // The phrase options did nothing, and run.json does not say they did.
+    for name in ["min_count", "max_n", "max_phrases"] {
+        assert!(options[name].is_null(), "{name}: {options}");
+    }
+    let full_run: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(full.path().join("run.json")).unwrap()).unwrap();
+    assert_eq!(full_run["options"]["max_n"], 6);
 
     assert!(!read_csv(&full.path().join("phrases.csv")).is_empty());
     let phrases = fs::read_to_string(without.path().join("phrases.csv")).unwrap();

@@ -717,3 +717,50 @@ fn data_file_warnings_are_in_run_json_and_the_summary() {
     expected.sort();
     assert_eq!(merged, expected);
 }
+
+/// With `--no-phrases` the phrase options are recorded as null, in partials and in the
+/// merged run.json; a partial written when they were recorded with their defaults still
+/// merges with one written now, and phrases on and off still do not mix.
+#[test]
+fn no_phrases_partials_record_no_phrase_options_and_merge_with_older_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus"),
+        &corpus,
+    );
+    let parts = three_parts(&corpus, &dir.path().join("off"), &["--no-phrases"]);
+    let manifest = parts[0].join("partial.json");
+    let mut older: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&manifest).unwrap()).unwrap();
+    let options = older["options"].as_object_mut().unwrap();
+    for name in ["min_count", "max_n", "max_phrases"] {
+        assert!(options[name].is_null(), "{name}: {options:?}");
+    }
+    // As partial.json recorded them before.
+    options.insert("min_count".into(), 2.into());
+    options.insert("max_n".into(), 6.into());
+    options.insert("max_phrases".into(), 524288.into());
+    fs::write(&manifest, serde_json::to_vec_pretty(&older).unwrap()).unwrap();
+    let merged = dir.path().join("merged");
+    let output = detente()
+        .arg("merge")
+        .args(&parts)
+        .arg("-o")
+        .arg(&merged)
+        .arg("-q")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let run: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(merged.join("run.json")).unwrap()).unwrap();
+    assert_eq!(run["options"]["phrases"], false);
+    assert!(run["options"]["max_n"].is_null(), "{}", run["options"]);
+
+    let on = three_parts(&corpus, &dir.path().join("on"), &[]);
+    let err = merge_error(&[&parts[0], &parts[1], &on[2]], &dir.path().join("mixed"));
+    assert!(
+        err.contains("phrases true vs false") || err.contains("phrases false vs true"),
+        "{err}"
+    );
+}

@@ -237,14 +237,34 @@ impl Identity {
         if a.data.gazetteer != b.data.gazetteer {
             return Some(format!("made with another gazetteer than {what}"));
         }
-        if a.options != b.options {
+        let (x, y) = (options_in_effect(&a.options), options_in_effect(&b.options));
+        if x != y {
             return Some(format!(
                 "made with other options than {what}: {}",
-                option_differences(&a.options, &b.options)
+                option_differences(&x, &y)
             ));
         }
         None
     }
+}
+
+/// The options that only shape phrase counting, which `--no-phrases` turns off.
+const PHRASE_OPTIONS: [&str; 3] = ["min_count", "max_n", "max_phrases"];
+
+/// `options` (as `run.json` records them) as they shaped the output: with phrases off
+/// (`"phrases": false`), the phrase options are null, as they did nothing. Applied to what
+/// is compared and recorded, so that a partial written before they were nulled (with their
+/// defaults) still merges with one written after.
+pub fn options_in_effect(options: &serde_json::Value) -> serde_json::Value {
+    let mut options = options.clone();
+    if let Some(map) = options.as_object_mut()
+        && map.get("phrases") == Some(&serde_json::Value::Bool(false))
+    {
+        for name in PHRASE_OPTIONS {
+            map.insert(name.to_string(), serde_json::Value::Null);
+        }
+    }
+    options
 }
 
 /// The options that differ, as `name a vs b` (the whole objects if either is not one).
@@ -749,7 +769,7 @@ fn finish(
         tool: "detente",
         version: env!("CARGO_PKG_VERSION"),
         corpus: identity.corpus.clone(),
-        options: &identity.options,
+        options: &options_in_effect(&identity.options),
         data: &identity.data,
         inputs,
         lexicon_terms: identity.lexicon_terms,
