@@ -764,3 +764,57 @@ fn no_phrases_partials_record_no_phrase_options_and_merge_with_older_ones() {
         "{err}"
     );
 }
+
+/// A file added to the corpus between shard runs usually falls into a share whose partial
+/// was made after it (the newest): the older partials do not list that share's files, yet
+/// the merge names the file, from the older listing's digest. A change there that no one
+/// addition explains is counted, saying why it cannot be named.
+#[test]
+fn merge_names_a_file_added_in_the_share_of_the_newest_partial() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    copy_dir(Path::new("corpus"), &corpus);
+    let out = tmp.path().join("out");
+    let run = |k: u32, dir: &str| {
+        let part = tmp.path().join(dir);
+        detente()
+            .arg("analyze")
+            .arg(&corpus)
+            .args(["--shard", &format!("{k}/3"), "-q", "-o"])
+            .arg(&part)
+            .assert()
+            .success();
+        part
+    };
+    let (p1, p2) = (run(1, "p1"), run(2, "p2"));
+    let newest = Shard { index: 3, count: 3 };
+    let added = (0..)
+        .map(|i| format!("news/zz-new-{i}.txt"))
+        .find(|id| newest.contains(id))
+        .unwrap();
+    fs::write(corpus.join(&added), "Talks resumed in Geneva.\n").unwrap();
+    let p3 = run(3, "p3");
+    let e = merge_error(&[&p1, &p2, &p3], &out);
+    let old = p1.join("partial.json").display().to_string();
+    assert!(
+        e.contains(&format!("Changed since: {added} (new; not in {old})")),
+        "{e}"
+    );
+    // A file of that share removed as well: not one addition, and not nameable.
+    fs::remove_file(corpus.join(&added)).unwrap();
+    let gone = listing(&corpus)
+        .into_iter()
+        .find(|id| newest.contains(id))
+        .unwrap();
+    fs::remove_file(corpus.join(&gone)).unwrap();
+    fs::remove_dir_all(&p3).unwrap();
+    let p3 = run(3, "p3");
+    let e = merge_error(&[&p1, &p2, &p3], &out);
+    let newest_manifest = p3.join("partial.json").display().to_string();
+    assert!(
+        e.contains(&format!(
+            "Changed since: files of the share of {newest_manifest} ("
+        )) && e.contains("which cannot be told"),
+        "{e}"
+    );
+}

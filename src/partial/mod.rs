@@ -119,9 +119,28 @@ impl Share {
 /// 64-bit FNV-1a: a hash that is the same on every machine and in every version, for
 /// shard assignment and data checksums (not for security).
 pub fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    fnv1a_on(FNV_OFFSET, bytes)
+}
+
+/// FNV-1a's starting state.
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+/// FNV-1a's 64-bit prime.
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+/// FNV-1a's state `h` after `bytes`.
+fn fnv1a_on(h: u64, bytes: &[u8]) -> u64 {
+    (bytes.iter()).fold(h, |h, &b| (h ^ u64::from(b)).wrapping_mul(FNV_PRIME))
+}
+
+/// The FNV-1a state before `bytes` that leads to `h` after them: each step multiplies by an
+/// odd number, which has an inverse modulo 2⁶⁴, so a step can be undone.
+fn fnv1a_before(h: u64, bytes: &[u8]) -> u64 {
+    // Newton's iteration doubles the correct low bits each time: 3 (an odd number is its
+    // own inverse modulo 8), 6, 12, 24, 48, 96.
+    let inverse = (0..5).fold(FNV_PRIME, |x, _| {
+        x.wrapping_mul(2u64.wrapping_sub(FNV_PRIME.wrapping_mul(x)))
+    });
+    (bytes.iter().rev()).fold(h, |h, &b| h.wrapping_mul(inverse) ^ u64::from(b))
 }
 
 /// Checksums of the data a run scored and recognised with, so that partials made with
@@ -360,11 +379,37 @@ impl StoredTotals {
 pub fn listing_digest(files: &[SourceFile]) -> String {
     let mut all = Vec::new();
     for f in files {
-        all.extend_from_slice(f.doc_id.as_bytes());
-        all.push(0);
-        all.extend_from_slice(&f.bytes.to_le_bytes());
+        all.extend(listing_entry(&f.doc_id, f.bytes));
     }
     format!("{:016x}", fnv1a(&all))
+}
+
+/// One file's bytes in a listing's digest: its id, a NUL, its size.
+fn listing_entry(doc_id: &str, bytes: u64) -> impl Iterator<Item = u8> + '_ {
+    (doc_id.bytes().chain([0])).chain(bytes.to_le_bytes())
+}
+
+/// Of `entries` (ids and sizes, sorted by id), the one whose absence gives the listing
+/// digest `digest`, if one does: the file added since a listing of one file fewer. The
+/// digest of the listing without entry `i` is the state after the entries before it,
+/// carried on through those after; it is `digest` when that state is the one that the
+/// entries after `i` lead to `digest` from, found by undoing them from the end.
+fn added_entry<'a>(entries: &[(&'a str, u64)], digest: &str) -> Option<&'a str> {
+    let digest = u64::from_str_radix(digest, 16).ok()?;
+    let bytes = |(id, size): &(&str, u64)| listing_entry(id, *size).collect::<Vec<u8>>();
+    // `towards[i]`: the state from which entries i.. lead to `digest`.
+    let mut towards = vec![digest; entries.len() + 1];
+    for i in (0..entries.len()).rev() {
+        towards[i] = fnv1a_before(towards[i + 1], &bytes(&entries[i]));
+    }
+    let mut state = FNV_OFFSET;
+    for (i, entry) in entries.iter().enumerate() {
+        if state == towards[i + 1] {
+            return Some(entry.0);
+        }
+        state = fnv1a_on(state, &bytes(entry));
+    }
+    None
 }
 
 /// A partial read back.
@@ -481,6 +526,10 @@ fn listing_mismatch(parts: &[Part]) -> Option<Error> {
             for part in group {
                 changes.extend(changed_since(part, files));
             }
+            let others: Vec<&Part> = (parts.iter())
+                .filter(|p| !group.iter().any(|g| std::ptr::eq(*g, *p)))
+                .collect();
+            changes.extend(changed_elsewhere(group, &others, listing, files));
         }
     }
     message.pop();
@@ -527,6 +576,47 @@ fn changed_since(part: &Part, files: &[SourceFile]) -> Vec<String> {
         }
     }
     changes
+}
+
+/// What changed since the listing `listing` in the shares of `others`, which no partial of
+/// `group` (those cut from it) holds, judged from `files` (the corpus listed now): there
+/// the group's partials record no file, but the listing's digest tells a file added since,
+/// the usual change, when those shares' files now, less that one, give it. Other changes
+/// there cannot be named, and are said with the shares' file counts then and now.
+fn changed_elsewhere(
+    group: &[&Part],
+    others: &[&Part],
+    listing: &Identity,
+    files: &[SourceFile],
+) -> Vec<String> {
+    let held = |id: &str| group.iter().any(|p| p.shard.contains(id));
+    let recorded = (group.iter()).flat_map(|p| &p.manifest.documents);
+    let mut entries: Vec<(&str, u64)> = recorded.map(|d| (d.doc_id.as_str(), d.bytes)).collect();
+    let held_files = entries.len();
+    let elsewhere = files.iter().filter(|f| !held(&f.doc_id));
+    entries.extend(elsewhere.map(|f| (f.doc_id.as_str(), f.bytes)));
+    let then = listing.corpus_files.saturating_sub(held_files);
+    let now = entries.len() - held_files;
+    entries.sort_unstable();
+    let of = manifest_path(group[0]);
+    let mut all = Vec::new();
+    for (id, bytes) in &entries {
+        all.extend(listing_entry(id, *bytes));
+    }
+    if format!("{:016x}", fnv1a(&all)) == listing.corpus_digest {
+        return Vec::new();
+    }
+    if now == then + 1
+        && let Some(id) = added_entry(&entries, &listing.corpus_digest).filter(|id| !held(id))
+    {
+        return vec![format!("{id} (new; not in {of})")];
+    }
+    let shares: Vec<String> = others.iter().map(|p| manifest_path(p)).collect();
+    vec![format!(
+        "files of the {} of {} ({then} then, {now} now; which cannot be told, as {of} and the partials cut with it record only their own)",
+        if shares.len() == 1 { "share" } else { "shares" },
+        shares.join(", ")
+    )]
 }
 
 /// Checks that `parts` are the N shards of one run, each once.
@@ -870,6 +960,32 @@ mod tests {
                 "{sizes:?}"
             );
         }
+    }
+
+    /// Undoing FNV-1a's steps gives the state before them, so that the file added to a
+    /// listing is found from the listing's digest alone.
+    #[test]
+    fn a_file_added_to_a_listing_is_found_from_its_digest() {
+        let state = fnv1a_on(FNV_OFFSET, b"news/a.txt");
+        assert_eq!(
+            fnv1a_before(fnv1a_on(state, b"\0\x07tail"), b"\0\x07tail"),
+            state
+        );
+        let digest = |entries: &[(&str, u64)]| {
+            let mut all = Vec::new();
+            for (id, bytes) in entries {
+                all.extend(listing_entry(id, *bytes));
+            }
+            format!("{:016x}", fnv1a(&all))
+        };
+        let then = [("a.txt", 10), ("c.txt", 30), ("d.txt", 40)];
+        let now = [("a.txt", 10), ("b.txt", 20), ("c.txt", 30), ("d.txt", 40)];
+        assert_eq!(added_entry(&now, &digest(&then)), Some("b.txt"));
+        let last = [("a.txt", 10), ("c.txt", 30), ("d.txt", 40), ("e.txt", 5)];
+        assert_eq!(added_entry(&last, &digest(&then)), Some("e.txt"));
+        // A file resized as well: no single addition explains the digest.
+        let resized = [("a.txt", 11), ("b.txt", 20), ("c.txt", 30), ("d.txt", 40)];
+        assert_eq!(added_entry(&resized, &digest(&then)), None);
     }
 
     #[test]
