@@ -622,6 +622,23 @@ fn the_streaming_merge_refuses_missing_repeated_or_mismatched_documents() {
         "{err}"
     );
 
+    // Mappers given listings of the corpus before and after a file was added: the records
+    // come in any order, so the message says by how much the listings differ, not which
+    // came first.
+    let before = mappers(&corpus, &halves[..1], &[]);
+    fs::write(corpus.join("news/zz-late.txt"), "Talks resumed.\n").unwrap();
+    let after = mappers(&corpus, &halves[1..], &[]);
+    fs::remove_file(corpus.join("news/zz-late.txt")).unwrap();
+    for records in [[&after, &before], [&before, &after]] {
+        let err = refused(records.map(|r| r.concat()).concat(), "listings");
+        assert!(
+            err.contains("the listings differ by 1 file)")
+                && !err.contains("removed")
+                && !err.contains("added"),
+            "{err}"
+        );
+    }
+
     // Not records at all, and nothing at all.
     let err = refused(b"sentence_index,text\n".to_vec(), "csv");
     assert!(

@@ -233,12 +233,14 @@ impl Identity {
     fn mismatch(&self, other: &Identity, what: &str) -> Option<String> {
         let (a, b) = (self, other);
         if !a.same_listing(b) {
-            let how = match a.corpus_files.cmp(&b.corpus_files) {
-                std::cmp::Ordering::Equal => {
-                    "the same number, but a file was renamed or changed size in between"
-                }
-                std::cmp::Ordering::Less => "files were removed in between",
-                std::cmp::Ordering::Greater => "files were added in between",
+            // Which listing is the older one, nothing here tells (records come in any
+            // order): the difference is said without a direction.
+            let how = match a.corpus_files.abs_diff(b.corpus_files) {
+                0 => "the same number of files, but a file renamed or of another size".into(),
+                n => format!(
+                    "the listings differ by {}",
+                    crate::error::counted(n, "file", "files")
+                ),
             };
             return Some(format!(
                 "cut from a corpus listing of {} files, {what} from one of {} ({how}): the corpus changed between the runs; run every share on the same corpus, unchanged",
