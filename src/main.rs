@@ -644,6 +644,7 @@ fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
     let progress = !args.quiet && std::io::stderr().is_terminal();
     let (mut config, analyzer) = prepare(&args.analysis, args.output.clone(), progress)?;
     config.share = args.shard.map(Share::Shard);
+    let existed = args.output.exists();
     let report = run(&config, &analyzer)?;
     let none_read = report.documents == 0 && (args.shard.is_none() || !report.skipped.is_empty());
     let what = match args.shard {
@@ -651,7 +652,12 @@ fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
             "shard {shard}: partial result in {}; combine the shards with `detente merge`",
             args.output.display()
         ),
-        None => results_in(&args.output, args.xlsx, &report.heads, none_read)?,
+        None => results_in(
+            &args.output,
+            args.xlsx,
+            &report.heads,
+            none_read.then_some(existed),
+        )?,
     };
     summarise(&report, args.quiet, &what);
     Ok(exit_status(&report, none_read))
@@ -686,6 +692,7 @@ fn map(args: MapArgs) -> Result<ExitCode> {
 }
 
 fn merge(args: &MergeArgs) -> Result<ExitCode> {
+    let existed = args.output.exists();
     let report = if args.parts.iter().any(|p| p == Path::new("-")) {
         if args.parts.len() > 1 {
             bail!("`-` (records on standard input) cannot be merged with partial folders");
@@ -696,18 +703,35 @@ fn merge(args: &MergeArgs) -> Result<ExitCode> {
         detente::partial::merge(&args.parts, &args.output)?
     };
     let none_read = report.documents == 0;
-    let what = results_in(&args.output, args.xlsx, &report.heads, none_read)?;
+    let what = results_in(
+        &args.output,
+        args.xlsx,
+        &report.heads,
+        none_read.then_some(existed),
+    )?;
     summarise(&report, args.quiet, &what);
     Ok(exit_status(&report, none_read))
 }
 
 /// Writes the reports beside the CSV files and says where they all are; `heads` as for
-/// [`detente::report::write_html`]. After a run that read no file, and so wrote nothing,
-/// says that the folder's earlier results, reports included, are left as they were.
-fn results_in(output: &Path, xlsx: bool, heads: &[Head], none_read: bool) -> Result<String> {
-    if none_read {
+/// [`detente::report::write_html`]. After a run that read no file, and so wrote nothing
+/// (`none_read`: whether the output folder existed before it), says what became of the
+/// folder: one that existed keeps its earlier results, reports included; one the run
+/// created is removed again (see [`detente::output::Output`]).
+fn results_in(
+    output: &Path,
+    xlsx: bool,
+    heads: &[Head],
+    none_read: Option<bool>,
+) -> Result<String> {
+    if let Some(existed) = none_read {
+        let folder = match (existed, output.exists()) {
+            (true, _) => "is as it was",
+            (false, false) => "was not created",
+            (false, true) => "was created, and is left empty",
+        };
         return Ok(format!(
-            "no file could be read, so nothing was written: {} is as it was",
+            "no file could be read, so nothing was written: {} {folder}",
             output.display()
         ));
     }

@@ -632,6 +632,10 @@ pub struct Output {
     supersede_reports: bool,
     /// Held for the life of the run; the operating system releases it even on `kill -9`.
     _lock: Option<File>,
+    /// The outermost folder of `dir`'s path that this run created, if any: an output
+    /// dropped without [`Output::commit`] (a run that read no file, or failed) removes the
+    /// folders it made, so that it leaves nothing where there was nothing.
+    created: Option<PathBuf>,
 }
 
 /// A hidden temporary file in `dir` for the output file `name`, to be renamed into place
@@ -669,6 +673,11 @@ impl Output {
                 "it is a file, not a folder",
             )));
         }
+        let created = dir
+            .ancestors()
+            .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+            .last()
+            .map(Path::to_path_buf);
         std::fs::create_dir_all(dir).map_err(not_writable)?;
         // A probe: a folder we may open but not write to (read-only mount, no `w`
         // permission) is refused now, not after the analysis.
@@ -700,6 +709,7 @@ impl Output {
             staged: Vec::new(),
             supersede_reports: false,
             _lock: Some(lock),
+            created,
         })
     }
 
@@ -809,11 +819,14 @@ impl Output {
         // Every file is on disk before any is renamed: a failed sync leaves the folder as
         // the last run left it.
         let mut staged = Vec::with_capacity(self.staged.len());
+        // Committed, the folders are the results': dropping the output keeps them.
+        let mut this = self;
+        this.created = None;
         for Staged {
             temp,
             target,
             synced,
-        } in self.staged
+        } in std::mem::take(&mut this.staged)
         {
             let synced = synced.map_or(Ok(()), |thread| {
                 (thread.join())
@@ -827,11 +840,11 @@ impl Output {
             }
             staged.push((temp, target));
         }
-        let superseded: &[&str] = match self.supersede_reports {
+        let superseded: &[&str] = match this.supersede_reports {
             true => &crate::report::FILES,
             false => &[],
         };
-        for path in superseded.iter().map(|name| self.dir.join(name)) {
+        for path in superseded.iter().map(|name| this.dir.join(name)) {
             match std::fs::remove_file(&path) {
                 Err(source) if source.kind() != std::io::ErrorKind::NotFound => {
                     return Err(Error::Io { path, source });
@@ -855,12 +868,29 @@ impl Output {
             })?;
         }
         // Best effort: not every platform can open a folder to sync it.
-        if let Ok(dir) = File::open(&self.dir) {
+        if let Ok(dir) = File::open(&this.dir) {
             let _ = dir.sync_all();
         }
         // Without a thread, they are let go here.
         let _ = std::thread::Builder::new().spawn(move || drop(replaced));
         Ok(())
+    }
+}
+
+impl Drop for Output {
+    /// Unless committed, removes the folders the run created, once its staged files are
+    /// gone: only those left empty but for the lock, so nothing of anyone else's goes.
+    fn drop(&mut self) {
+        let Some(created) = self.created.take() else {
+            return;
+        };
+        self.staged.clear();
+        let _ = std::fs::remove_file(self.dir.join(LOCK_FILE));
+        for folder in self.dir.ancestors() {
+            if std::fs::remove_dir(folder).is_err() || folder == created {
+                break;
+            }
+        }
     }
 }
 

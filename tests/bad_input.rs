@@ -779,15 +779,25 @@ fn exit_statuses_and_refusals_before_any_work() {
         folder_bytes(&s.join("ok")) == earlier,
         "earlier results changed"
     );
-    // Into a new folder: no CSV file, run.json or report appears.
-    let o = analyze(&unreadable, &s.join("none"), &[]);
+    // Into a new folder, two levels deep: the folders the run made go again, and the
+    // summary says the folder was not created rather than that it is as it was.
+    let o = detente()
+        .arg("analyze")
+        .arg(&unreadable)
+        .arg("-o")
+        .arg(s.join("none/deeper"))
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
-    let lock = detente::output::LOCK_FILE;
-    assert_eq!(
+    assert!(
+        !s.join("none").exists(),
+        "a folder left: {:?}",
         folder_bytes(&s.join("none"))
-            .into_keys()
-            .collect::<Vec<_>>(),
-        [lock]
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains("nothing was written:") && err.contains("none/deeper was not created"),
+        "{err}"
     );
 
     // 1, one line, nothing written: each refusal below.

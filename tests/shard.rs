@@ -436,6 +436,19 @@ fn shards_that_read_no_file_merge_into_nothing_and_keep_earlier_results() {
     assert_eq!(err.matches("skipped: binary file").count(), 4, "{err}");
     assert!(err.contains("nothing was written"), "{err}");
     assert!(files(&out) == earlier, "the merge replaced earlier results");
+    // Into a folder that did not exist: it is not left behind.
+    let fresh = tmp.path().join("fresh");
+    let o = detente()
+        .arg("merge")
+        .args(&parts)
+        .arg("-o")
+        .arg(&fresh)
+        .output()
+        .unwrap();
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert_eq!(o.status.code(), Some(4), "{err}");
+    assert!(err.contains("fresh was not created"), "{err}");
+    assert!(!fresh.exists(), "{err}");
 }
 
 #[test]
