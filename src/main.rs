@@ -646,7 +646,12 @@ fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
     config.share = args.shard.map(Share::Shard);
     let existed = args.output.exists();
     let report = run(&config, &analyzer)?;
-    let none_read = report.documents == 0 && (args.shard.is_none() || !report.skipped.is_empty());
+    // A shard answers for the files of its own share: shard 1 also reports the listing
+    // problems of the others' (for the merge), which are not its failures, and a share
+    // that holds no file has nothing to fail at.
+    let own = |file: &str| args.shard.is_none_or(|shard| shard.contains(file));
+    let skipped = report.skipped.iter().filter(|w| own(&w.file)).count();
+    let none_read = report.documents == 0 && (report.files > 0 || skipped > 0);
     let what = match args.shard {
         Some(shard) => format!(
             "shard {shard}: partial result in {}; combine the shards with `detente merge`",
@@ -660,7 +665,7 @@ fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
         )?,
     };
     summarise(&report, args.quiet, &what);
-    Ok(exit_status(&report, none_read))
+    Ok(exit_status(none_read, skipped))
 }
 
 /// Exit status 0 even when files were skipped: an engine would retry or fail the task,
@@ -703,6 +708,7 @@ fn merge(args: &MergeArgs) -> Result<ExitCode> {
         detente::partial::merge(&args.parts, &args.output)?
     };
     let none_read = report.documents == 0;
+    let skipped = report.skipped.len();
     let what = results_in(
         &args.output,
         args.xlsx,
@@ -710,7 +716,7 @@ fn merge(args: &MergeArgs) -> Result<ExitCode> {
         none_read.then_some(existed),
     )?;
     summarise(&report, args.quiet, &what);
-    Ok(exit_status(&report, none_read))
+    Ok(exit_status(none_read, skipped))
 }
 
 /// Writes the reports beside the CSV files and says where they all are; `heads` as for
@@ -765,10 +771,11 @@ fn summarise(report: &detente::run::RunReport, quiet: bool, what: &str) {
     }
 }
 
-fn exit_status(report: &detente::run::RunReport, none_read: bool) -> ExitCode {
+/// The exit status of a run that read no file (`none_read`) or skipped `skipped` of its own.
+fn exit_status(none_read: bool, skipped: usize) -> ExitCode {
     if none_read {
         ExitCode::from(EXIT_NONE_READ)
-    } else if !report.skipped.is_empty() {
+    } else if skipped > 0 {
         ExitCode::from(EXIT_SOME_SKIPPED)
     } else {
         ExitCode::SUCCESS

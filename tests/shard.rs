@@ -848,3 +848,52 @@ fn merge_names_a_file_added_in_the_share_of_the_newest_partial() {
         "{e}"
     );
 }
+
+/// A shard answers for the files of its own share: one whose share holds no file exits 0
+/// with its partial, though shard 1 also reports the broken link of another share for the
+/// merge; the share holding only the broken link read nothing of its own and exits 4; the
+/// merge, 3 (a file skipped).
+#[test]
+fn a_shard_with_no_file_of_its_own_does_not_fail() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    fs::create_dir(&corpus).unwrap();
+    fs::write(corpus.join("a.txt"), "Talks resumed in Geneva.\n").unwrap();
+    std::os::unix::fs::symlink("/nonexistent/target", corpus.join("z.txt")).unwrap();
+    let n = 3;
+    // So that shard 1 reports the link without holding it.
+    assert!(!Shard { index: 1, count: n }.contains("z.txt"));
+    let mut parts = Vec::new();
+    let mut empty = 0;
+    for k in 1..=n {
+        let shard = Shard { index: k, count: n };
+        let part = tmp.path().join(format!("part-{k}"));
+        let o = detente()
+            .arg("analyze")
+            .arg(&corpus)
+            .args(["--shard", &format!("{k}/{n}"), "-q", "-o"])
+            .arg(&part)
+            .output()
+            .unwrap();
+        let expected = match (shard.contains("a.txt"), shard.contains("z.txt")) {
+            (false, false) => 0,
+            (true, false) => 0,
+            (false, true) => 4,
+            (true, true) => 3,
+        };
+        empty += usize::from(expected == 0 && !shard.contains("a.txt"));
+        assert_eq!(o.status.code(), Some(expected), "shard {shard}: {o:?}");
+        assert!(part.join("partial.json").exists(), "shard {shard}");
+        parts.push(part);
+    }
+    assert!(empty > 0, "two files in three shares leave one empty");
+    let o = detente()
+        .arg("merge")
+        .args(&parts)
+        .arg("-q")
+        .arg("-o")
+        .arg(tmp.path().join("merged"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{o:?}");
+}
