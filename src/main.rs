@@ -758,15 +758,17 @@ fn summarise(report: &detente::run::RunReport, quiet: bool, what: &str) {
         eprintln!("detente: warning: {w}");
     }
     if !quiet {
+        let n =
+            |count: u64, one: &str, many: &str| detente::error::counted(count as usize, one, many);
         eprintln!(
-            "detente: {} documents, {} sections, {} sentences, {} tokens in {:.2} s; {} skipped, {} warnings; {what}",
-            report.documents,
-            report.sections,
-            report.sentences,
-            report.tokens,
+            "detente: {}, {}, {}, {} in {:.2} s; {} skipped, {}; {what}",
+            n(report.documents, "document", "documents"),
+            n(report.sections, "section", "sections"),
+            n(report.sentences, "sentence", "sentences"),
+            n(report.tokens, "token", "tokens"),
             report.elapsed_seconds,
             report.skipped.len(),
-            report.warnings.len(),
+            detente::error::counted(report.warnings.len(), "warning", "warnings"),
         );
     }
 }

@@ -1087,3 +1087,27 @@ fn no_phrases_leaves_out_the_phrases_and_nothing_else() {
     );
     assert_eq!(both.status.code(), Some(2));
 }
+
+/// The end-of-run summary counts in words that agree with their numbers: a corpus of one
+/// one-sentence document is "1 document, 1 section, 1 sentence", and an empty file beside
+/// it gives "1 warning".
+#[test]
+fn the_summary_says_one_of_each_in_the_singular() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    fs::create_dir(&corpus).unwrap();
+    fs::write(corpus.join("a.txt"), "Talks resumed in Geneva.\n").unwrap();
+    let out = analyze(&corpus, &dir.path().join("out"), &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("detente: 1 document, 1 section, 1 sentence, 4 tokens in "),
+        "{err}"
+    );
+    assert!(err.contains("; 0 skipped, 0 warnings; "), "{err}");
+    fs::write(corpus.join("b.txt"), "").unwrap();
+    let out = analyze(&corpus, &dir.path().join("out"), &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("detente: 2 documents, "), "{err}");
+    assert!(err.contains("; 0 skipped, 1 warning; "), "{err}");
+}
