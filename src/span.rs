@@ -63,6 +63,21 @@ pub fn collapse_whitespace_cow(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The words of `s` (between whitespace and control characters) joined by single spaces,
+/// with none of the line-wrap rules of [`collapse_whitespace`]: for text whose line breaks
+/// are formatting, not a printed page's (an HTML `<title>`), where a number alone on a
+/// line is a word and a hyphen at a line end joins nothing.
+pub fn join_words(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split(is_blank).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 /// The words of `s` joined by single spaces: a name, phrase or title may be wrapped over
 /// lines in the source, and is shown on one; a word hyphenated across lines is shown whole
 /// ("Secretary-General", see [`crate::wrap`]). Control characters separate words as
@@ -261,14 +276,6 @@ fn blank_at(s: &str, i: usize) -> usize {
 mod tests {
     use super::*;
 
-    /// The model: words between whitespace and control characters, one space apart.
-    fn by_split(s: &str) -> String {
-        s.split(is_blank)
-            .filter(|w| !w.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-
     #[test]
     fn control_characters_separate_words_as_whitespace_does() {
         for (s, words) in [
@@ -292,7 +299,7 @@ mod tests {
             "“quoted” — dash\r\n\tnext",
             "x \u{2009}y",
         ] {
-            assert_eq!(collapse_whitespace(s), by_split(s), "{s:?}");
+            assert_eq!(collapse_whitespace(s), join_words(s), "{s:?}");
         }
     }
 
@@ -353,7 +360,7 @@ mod tests {
         fn collapsing_matches_split_whitespace(s in "[a é“\t\n\r\u{0}\u{2}\u{0b}\u{0c}\u{1f}\u{7f}\u{9f}\u{a0}\u{85}\u{1680}\u{2000}\u{200a}\u{200b}\u{2028}\u{202f}\u{205f}\u{3000}\u{3001}]{0,30}") {
             let mut out = String::from("kept");
             collapse_whitespace_into(&mut out, &s);
-            proptest::prop_assert_eq!(out, format!("kept{}", by_split(&s)));
+            proptest::prop_assert_eq!(out, format!("kept{}", join_words(&s)));
         }
 
         /// Long stretches of words one space apart (skipped a block at a time) around
@@ -365,13 +372,13 @@ mod tests {
         ) {
             let mut out = String::new();
             collapse_whitespace_into(&mut out, &s);
-            proptest::prop_assert_eq!(out, by_split(&s));
+            proptest::prop_assert_eq!(out, join_words(&s));
         }
 
         /// The fast path is taken only where it changes nothing, and on plain sentences.
         #[test]
         fn collapsed_text_is_told_exactly(s in "[ab ]{0,12}|[a “\t\u{a0}]{0,12}") {
-            let plain = by_split(&s) == s && !s.is_empty() && s.is_ascii() && !s.contains('\t');
+            let plain = join_words(&s) == s && !s.is_empty() && s.is_ascii() && !s.contains('\t');
             proptest::prop_assert_eq!(is_collapsed(s.as_bytes()), plain);
         }
     }

@@ -4,7 +4,7 @@ use ego_tree::iter::Edge;
 use scraper::{Html, Node};
 
 use super::HeadingHint;
-use crate::span::{Span, collapse_whitespace};
+use crate::span::{Span, join_words};
 
 /// The result of [`extract`].
 pub struct Extracted {
@@ -87,7 +87,9 @@ pub fn extract(source: &str) -> Extracted {
                             .children()
                             .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
                             .collect();
-                        let text = collapse_whitespace(&text);
+                        // Its line breaks are the markup's formatting: no page number
+                        // or line-end hyphen of a printed page ([`crate::wrap`]).
+                        let text = join_words(&text);
                         if !text.is_empty() {
                             title = Some(text);
                         }
@@ -211,6 +213,20 @@ mod tests {
             .map(|h| (h.span.of(&e.text), h.level))
             .collect();
         assert_eq!(titles, vec![("Main", 1), ("Sub", 2)]);
+    }
+
+    /// The title's line breaks are the markup's: a number alone on a line is one of its
+    /// words, not a page number, and a hyphen at a line end joins nothing.
+    #[test]
+    fn a_title_keeps_every_word() {
+        let e = extract(
+            "<title>\n Security Council\n resolution\n\n 242\n\n adopted by the East-\n West \
+             group\n</title><p>x</p>",
+        );
+        assert_eq!(
+            e.title.as_deref(),
+            Some("Security Council resolution 242 adopted by the East- West group")
+        );
     }
 
     #[test]

@@ -101,6 +101,13 @@ enum Role {
 pub fn segment(doc: &Document) -> Segmentation {
     let text = doc.text.as_str();
     let mut lines = split_lines(text);
+    if doc.format == Format::Html {
+        // A web page has no pages: a number in an element of its own ("<td>120</td>") is
+        // the page's content, not a page number to bridge and leave out.
+        for line in lines.iter_mut().filter(|l| l.role == Role::PageNumber) {
+            line.role = Role::Text;
+        }
+    }
     let layout = detect_layout(text, &lines);
     match doc.format {
         Format::Html => mark_html_headings(doc, &mut lines),
@@ -363,8 +370,14 @@ fn build(doc: &Document, text: &str, lines: &[Line], layout: Layout) -> Segmenta
                     // A word hyphenated at the line end goes on on this line, over a blank
                     // line or a page number too ("Secretary-" / "General"), as the
                     // tokenizer reads it (`wrap::hyphen_wrap`).
+                    // In HTML a line ends an element, and a hyphen there joins nothing
+                    // ("<li>First-</li><li>second</li>"): the next element is another
+                    // paragraph, or the tokenizer would join the two.
                     let trimmed = last.trim_end();
                     if crate::wrap::ends_in_word_hyphen(trimmed) {
+                        if doc.format == Format::Html {
+                            return false;
+                        }
                         let after = lines[last_index].span.start + trimmed.len();
                         if crate::wrap::hyphen_wrap(&text[after..]).is_some() {
                             return true;

@@ -90,6 +90,30 @@ fn html_headings_from_markup() {
     );
 }
 
+/// In HTML a line break ends an element: a number in one is content, not a page number
+/// the sentence is bridged over and the tokenizer leaves out, and a hyphen at an
+/// element's end joins nothing to the next (the tokenizer would join them in a sentence).
+#[test]
+fn html_elements_are_no_wrapped_lines() {
+    let (s, text) = seg(
+        Format::Html,
+        "<table><tr><td>Troops deployed in</td><td>120</td></tr>\
+         <tr><td>Regions of the country</td><td>45</td></tr></table>\
+         <ul><li>First-</li><li>second</li></ul>",
+    );
+    assert_eq!(
+        sentence_texts(&s, &text),
+        vec![
+            "Troops deployed in",
+            "120",
+            "Regions of the country",
+            "45",
+            "First-",
+            "second"
+        ]
+    );
+}
+
 #[test]
 fn headline_line_in_a_block_ends_its_sentence() {
     let text =
