@@ -314,6 +314,11 @@ mod tests {
             "pleased at Secretary-General Kofi Annan\u{2019}s winning, in this broad-based \
              Government of Guinea\u{2010}Bissau; the war - and the duty- and quota-free"
         );
+        // After a dotted acronym, as on one line.
+        assert_eq!(
+            collapse_whitespace("the U.S.-\nRussia treaty"),
+            "the U.S.-Russia treaty"
+        );
         // Nothing before the hyphen, or nothing after the line break, to join.
         assert_eq!(collapse_whitespace("-\nGeneral"), "- General");
         assert_eq!(collapse_whitespace("Secretary-\n"), "Secretary-");

@@ -297,7 +297,7 @@ pub(crate) fn is_mark(c: char) -> bool {
 
 /// "U.S.", "e.g.", "Ph.D.", "U.S.A.": two or more groups of one or two letters, each
 /// followed by a period.
-fn dotted_acronym_len(s: &str) -> Option<usize> {
+pub(crate) fn dotted_acronym_len(s: &str) -> Option<usize> {
     let mut groups = 0;
     let mut pos = 0;
     loop {

@@ -10,7 +10,7 @@
 
 use crate::chars;
 use crate::span::is_blank;
-use crate::tokenize::{is_hyphen, is_mark};
+use crate::tokenize::{dotted_acronym_len, is_hyphen, is_mark};
 
 /// Length of the run of blanks (whitespace and control characters) at the start of `s`.
 pub(crate) fn blank_len(s: &str) -> usize {
@@ -117,13 +117,23 @@ pub(crate) fn may_end_wrap(before: &[u8]) -> bool {
 }
 
 /// Whether `s` ends with a hyphen that ends a part of a word: one right after a letter, a
-/// digit or a combining mark, where a [`hyphen_wrap`] joins the word's parts.
+/// digit or a combining mark, where a [`hyphen_wrap`] joins the word's parts, or right
+/// after a dotted acronym ("U.S.-" / "Russia"), where the line break goes and the tokens
+/// are those of the line joined ("U.S.", "-", "Russia", as in "U.S.-Russia").
 pub(crate) fn ends_in_word_hyphen(s: &str) -> bool {
     let mut last = s.chars().rev();
-    last.next().is_some_and(is_hyphen)
-        && last
-            .next()
-            .is_some_and(|c| chars::is_alphanumeric(c) || is_mark(c))
+    let Some(hyphen) = last.next().filter(|&c| is_hyphen(c)) else {
+        return false;
+    };
+    match last.next() {
+        Some('.') => {
+            let before = &s[..s.len() - hyphen.len_utf8()];
+            let word = before.trim_end_matches(|c: char| c == '.' || chars::is_alphabetic(c));
+            let acronym = &before[word.len()..];
+            dotted_acronym_len(acronym) == Some(acronym.len())
+        }
+        c => c.is_some_and(|c| chars::is_alphanumeric(c) || is_mark(c)),
+    }
 }
 
 #[cfg(test)]
@@ -169,6 +179,10 @@ mod tests {
         assert!(ends_in_word_hyphen("the Secretary-"));
         assert!(ends_in_word_hyphen("post\u{2010}"));
         assert!(!ends_in_word_hyphen("the war -"));
-        assert!(!ends_in_word_hyphen("U.S.-"));
+        assert!(ends_in_word_hyphen("the U.S.-"));
+        assert!(ends_in_word_hyphen("(e.g.-"));
+        assert!(!ends_in_word_hyphen("the end.-"));
+        assert!(!ends_in_word_hyphen("Dr.-"));
+        assert!(!ends_in_word_hyphen(".-"));
     }
 }

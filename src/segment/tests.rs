@@ -493,19 +493,22 @@ fn a_short_first_line_of_wrapped_prose_is_no_title() {
 /// A word hyphenated at a line end keeps its sentence whole, over a blank line too (2014-JAM
 /// "post-" / "" / "2015", 2024-LSO "SELF-" / "SUFFICIENCY"), where a line-per-paragraph
 /// text would cut it; a suspended hyphen ("medium-" / "and") joins no word but keeps the
-/// sentence open as before.
+/// sentence open as before; a hyphen after a dotted acronym ("U.S.-" / "Russia") keeps it
+/// whole as one after a word does.
 #[test]
 fn a_line_end_hyphen_keeps_the_sentence_whole() {
     let text = "The Secretary-\nGeneral welcomed the agreement.\n\
                 We need a post-\n\n2015 development agenda for FOOD SELF-\nSUFFICIENCY.\n\
-                Plans for the medium-\nand long-term were adopted.\n";
+                Plans for the medium-\nand long-term were adopted.\n\
+                Talks on the U.S.-\nRussia treaty resumed.\n";
     let (s, text) = seg(Format::Plain, text);
     assert_eq!(
         sentence_texts(&s, &text),
         vec![
             "The Secretary-\nGeneral welcomed the agreement.",
             "We need a post-\n\n2015 development agenda for FOOD SELF-\nSUFFICIENCY.",
-            "Plans for the medium-\nand long-term were adopted."
+            "Plans for the medium-\nand long-term were adopted.",
+            "Talks on the U.S.-\nRussia treaty resumed."
         ]
     );
 }
