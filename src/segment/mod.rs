@@ -432,7 +432,8 @@ fn document_title(doc: &Document, text: &str, lines: &[Line], seg: &Segmentation
     };
     let s = lines[at].span.of(text).trim();
     // A headline stands on its own line: a few words, no closing punctuation, not ending
-    // in a function word, and not continued in lower case on the next line (the first
+    // in a function word or a word hyphenated at the line end ("The Secretary-" /
+    // "General …" is a sentence's start), and not continued in lower case on the next line (the first
     // line of wrapped prose or of a PDF extraction is none). Words past the 21st do not
     // matter, and the first line can be a whole 200 kB speech.
     let words: Vec<&str> = s.split_whitespace().take(21).collect();
@@ -452,6 +453,7 @@ fn document_title(doc: &Document, text: &str, lines: &[Line], seg: &Segmentation
             '.', '!', '?', ':', ';', ',', '\u{2026}', '\u{964}', '\u{3002}',
         ])
         && !crate::tokenize::StopWords::english().contains(&last)
+        && !crate::wrap::ends_in_word_hyphen(s)
         && !continued
         && alone();
     if headline {

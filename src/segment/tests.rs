@@ -191,6 +191,15 @@ fn a_wrapped_first_line_is_no_title_but_a_headline_is() {
         s.title,
         "Magnitogorsk apartment building collapses after explosion"
     );
+    // A first line ending in a word hyphenated at the line end is a sentence's start.
+    for text in [
+        "The Secretary-\r\nGeneral spoke about peace.\r\n",
+        "The delegates agreed that the post-\n\n2015 agenda is central.\n\nNext.\n",
+        "Talks on the U.S.-\nRussia treaty resumed.\n",
+    ] {
+        let (s, _) = seg(Format::Plain, text);
+        assert_eq!(s.title, "", "{text:?}");
+    }
 }
 
 #[test]
