@@ -928,18 +928,20 @@ fn explain(args: ExplainArgs) -> Result<()> {
         tokens.clear();
         worker.normalizer.tokenize(text, sentence.span, &mut tokens);
         let norm = &worker.normalizer;
+        // Text is shown as the CSV cells show it, on one line ("Secretary-General" for
+        // "Secretary-" / "General"): a line break would break the lists below.
         println!(
             "sentence {i} [{}..{}]: {}",
             sentence.span.start,
             sentence.span.end,
-            sentence.span.of(text)
+            sentence.span.collapsed(text)
         );
         let shown: Vec<String> = tokens
             .iter()
             .map(|t| {
                 let term = norm.term(t.term);
                 let stop = if norm.info(t.term).stop { "*" } else { "" };
-                format!("{}{stop}→{}", t.span.of(text), term.stem)
+                format!("{}{stop}→{}", t.span.collapsed(text), term.stem)
             })
             .collect();
         println!("  tokens (→ stem, * stop word): {}", shown.join(" "));
@@ -954,7 +956,7 @@ fn explain(args: ExplainArgs) -> Result<()> {
             let entry = lexicon.entry(hit.entry);
             println!(
                 "  hit: \"{}\" = lexicon term \"{}\" ({:?}, {:?}, intensity {:.1})",
-                hit.span.of(text),
+                hit.span.collapsed(text),
                 entry.term,
                 entry.polarity,
                 entry.class,
@@ -982,7 +984,7 @@ fn explain(args: ExplainArgs) -> Result<()> {
         for m in &mentions {
             println!(
                 "  entity: \"{}\" → {} ({}{}{}, {})",
-                m.span.of(text),
+                m.span.collapsed(text),
                 m.entity,
                 m.etype.as_str(),
                 if m.country.is_empty() { "" } else { ", " },

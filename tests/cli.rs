@@ -323,6 +323,35 @@ fn explain_shows_hits_rules_and_score() {
     assert!(text.contains("label conflictual"), "{text}");
 }
 
+/// Text spread over lines, a page number between them, is shown as the CSV cells show it:
+/// each sentence, hit and entity on one line, each token whole.
+#[test]
+fn explain_shows_text_on_one_line_as_the_cells_do() {
+    let result = detente()
+        .args([
+            "explain",
+            "We support the Secretary-\n12\n\nGeneral in his peace\nefforts in Guinea-\n- 14 -\nBissau.",
+        ])
+        .output()
+        .unwrap();
+    assert!(result.status.success());
+    let text = String::from_utf8(result.stdout).unwrap();
+    assert!(
+        text.lines()
+            .all(|l| l.starts_with("sentence ") || l.starts_with("  ")),
+        "{text}"
+    );
+    for shown in [
+        "sentence 0 [0..84]: We support the Secretary-General in his peace efforts in Guinea-Bissau.",
+        " Secretary-General→secretary-gener ",
+        " Guinea-Bissau→guinea-bissau ",
+        "hit: \"peace efforts\"",
+        "entity: \"Guinea-Bissau\"",
+    ] {
+        assert!(text.contains(shown), "{shown}: {text}");
+    }
+}
+
 #[test]
 fn validate_reports_agreement_on_the_shipped_sample() {
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/coded_sample.csv");
