@@ -94,6 +94,25 @@ pub(crate) fn hyphen_wrap(rest: &str) -> Option<usize> {
     (breaks_line && goes_on && !is_suspended(next)).then_some(len)
 }
 
+/// The parts of a hyphenated word of the text, `word` ("EU-mediated", "Guinea-" /
+/// "Bissau"), each with its offset in `word`: what lies between its hyphens, less the line
+/// wrap after a hyphen ([`gap_len`]), whose blanks and framed page number ("EU-" / "- 12 -"
+/// / "mediated") are no part and whose dashes split nothing.
+pub(crate) fn hyphen_parts(word: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut next = Some(0);
+    std::iter::from_fn(move || {
+        let start = next?;
+        let rest = &word[start..];
+        let Some((at, hyphen)) = rest.char_indices().find(|&(_, c)| is_hyphen(c)) else {
+            next = None;
+            return Some((start, rest));
+        };
+        let after = start + at + hyphen.len_utf8();
+        next = Some(after + gap_len(&word[after..]));
+        Some((start, &rest[..at]))
+    })
+}
+
 /// Words that follow a suspended hyphen ("medium-" / "and long-term", "pre- or
 /// post-war"): the hyphen waits for a later word, and the line end joins nothing.
 const AFTER_SUSPENDED: &[&str] = &["and", "or", "nor", "to"];
@@ -161,6 +180,26 @@ mod tests {
         assert_eq!(page_number("- 5"), None);
         assert_eq!(page_number("12345"), None);
         assert_eq!(page_number("--"), None);
+    }
+
+    /// A page number's dashes in the wrap after a hyphen split no part (the review's
+    /// "EU-" / "- 12 -" / "mediated" gave the parts "\n", " 12 " and "mediated").
+    #[test]
+    fn a_hyphenated_word_is_split_into_its_parts_past_any_wrap() {
+        fn parts(w: &str) -> Vec<(usize, &str)> {
+            hyphen_parts(w).collect()
+        }
+        assert_eq!(
+            parts("EU-\n- 12 -\nmediated"),
+            [(0, "EU"), (11, "mediated")]
+        );
+        assert_eq!(
+            parts("Guinea\u{2010}\n\nBissau's"),
+            [(0, "Guinea"), (11, "Bissau's")]
+        );
+        assert_eq!(parts("U.S.-Russia"), [(0, "U.S."), (5, "Russia")]);
+        assert_eq!(parts("Inter-American"), [(0, "Inter"), (6, "American")]);
+        assert_eq!(parts("self"), [(0, "self")]);
     }
 
     #[test]

@@ -1697,18 +1697,8 @@ impl<'a> Recognizer<'a> {
 
     /// Gazetteer names among the hyphen-separated parts of one token.
     fn compound_parts(&mut self, text: &str, token: Token, out: &mut Vec<Mention>) {
-        let surface = token.span.of(text);
-        let mut offset = 0;
-        for written in surface.split(['-', '\u{2010}', '\u{2011}']) {
-            // A part after a line-end hyphen starts past the line break (the part before
-            // ends in no blank, so the gap is one of text after text).
-            let wrap = crate::wrap::gap_len(written);
-            let (start, part) = (token.span.start + offset + wrap, &written[wrap..]);
-            offset += written.len()
-                + surface[offset + written.len()..]
-                    .chars()
-                    .next()
-                    .map_or(0, char::len_utf8);
+        for (offset, part) in crate::wrap::hyphen_parts(token.span.of(text)) {
+            let start = token.span.start + offset;
             let key = match_form(part);
             if let Some((1, id)) = self.gazetteer.longest(|k| (k == 0).then_some(&*key)) {
                 let span = Span::new(start, start + part.len() - possessive_len(part));
