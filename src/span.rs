@@ -90,8 +90,9 @@ pub fn collapse_whitespace(s: &str) -> String {
 }
 
 /// Appends the words of `s` joined by single spaces to `out` (words as
-/// `str::split_whitespace` has them, control characters taken for whitespace). Stretches of words already one space apart are
-/// copied whole: this runs on the text of every sentence written.
+/// `str::split_whitespace` has them, control characters taken for whitespace). Stretches
+/// of words already one space apart are copied whole: this runs on the text of every
+/// sentence written.
 pub fn collapse_whitespace_into(out: &mut String, s: &str) {
     let bytes = s.as_bytes();
     if is_collapsed(bytes) {

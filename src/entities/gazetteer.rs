@@ -174,9 +174,9 @@ pub fn match_form(surface: &str) -> Cow<'_, str> {
 /// across lines is matched as written on one ("Guinea-\nBissau" as "Guinea-Bissau"). A
 /// sentence with no byte 0xE2 (the lead byte of the curly quotes, and of every character
 /// from U+2000 to U+2FFF) and no line break after a hyphen, found with one search of the
-/// sentence, rewrites nothing and needs only each word's "'s" looked at: searching each word for the byte was most of the cost of listing
-/// forms, and the recognizer reads its forms many times over, faster as slices.
-/// The forms are put in `forms`, emptied first.
+/// sentence, rewrites nothing and needs only each word's "'s" looked at: searching each
+/// word for the byte was most of the cost of listing forms, and the recognizer reads its
+/// forms many times over, faster as slices. The forms are put in `forms`, emptied first.
 pub fn match_forms<'a>(
     text: &'a str,
     tokens: &[Token],

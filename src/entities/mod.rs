@@ -904,10 +904,10 @@ impl<'a> Recognizer<'a> {
     /// resolved is the United States in American prose, and is dropped elsewhere ("Only
     /// our Union will push them back" in a UN speech); a name of two readings ("Indian",
     /// "Georgia") takes the one the document shows nearest it; and in an American document
-    /// a bare national body that no earlier full name resolved ("the Senate", "the House of Representatives") is the United
-    /// States' own. This waits for the whole document because the addresses greet "the
-    /// Senate and House of Representatives" before they name Congress, and a "Georgia" or
-    /// "Indians" may come before what shows its reading.
+    /// a bare national body that no earlier full name resolved ("the Senate", "the House
+    /// of Representatives") is the United States' own. This waits for the whole document
+    /// because the addresses greet "the Senate and House of Representatives" before they
+    /// name Congress, and a "Georgia" or "Indians" may come before what shows its reading.
     pub fn finish_document<M: AsRef<Mention> + AsMut<Mention>>(&self, mentions: &mut Vec<M>) {
         self.settle_unions(mentions);
         self.settle_readings(mentions);

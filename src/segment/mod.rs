@@ -433,9 +433,9 @@ fn document_title(doc: &Document, text: &str, lines: &[Line], seg: &Segmentation
     let s = lines[at].span.of(text).trim();
     // A headline stands on its own line: a few words, no closing punctuation, not ending
     // in a function word or a word hyphenated at the line end ("The Secretary-" /
-    // "General …" is a sentence's start), and not continued in lower case on the next line (the first
-    // line of wrapped prose or of a PDF extraction is none). Words past the 21st do not
-    // matter, and the first line can be a whole 200 kB speech.
+    // "General …" is a sentence's start), and not continued in lower case on the next
+    // line (the first line of wrapped prose or of a PDF extraction is none). Words past
+    // the 21st do not matter, and the first line can be a whole 200 kB speech.
     let words: Vec<&str> = s.split_whitespace().take(21).collect();
     let last = words.last().map(|w| w.to_lowercase()).unwrap_or_default();
     let continued = lines.get(at + 1).is_some_and(|l| {
