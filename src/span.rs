@@ -315,6 +315,11 @@ mod tests {
             "pleased at Secretary-General Kofi Annan\u{2019}s winning, in this broad-based \
              Government of Guinea\u{2010}Bissau; the war - and the duty- and quota-free"
         );
+        // An address, as the tokenizer reads it.
+        assert_eq!(
+            collapse_whitespace("see www.un-\nwomen.org"),
+            "see www.un-women.org"
+        );
         // After a dotted acronym, as on one line.
         assert_eq!(
             collapse_whitespace("the U.S.-\nRussia treaty"),

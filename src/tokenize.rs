@@ -336,9 +336,16 @@ fn url_len(s: &str) -> Option<usize> {
     if !starts_address(s.as_bytes()) {
         return None;
     }
-    let end = s
-        .find(|c: char| c.is_whitespace() || matches!(c, '"' | '<' | '>' | '\u{201d}'))
-        .unwrap_or(s.len());
+    let ends = |c: char| c.is_whitespace() || matches!(c, '"' | '<' | '>' | '\u{201d}');
+    let mut end = s.find(ends).unwrap_or(s.len());
+    // An address hyphenated at a line end goes on on the next line, as a word does
+    // ("www.un-" / "women.org").
+    while s[..end].ends_with(is_hyphen)
+        && let Some(gap) = wrap::hyphen_wrap(&s[end..])
+    {
+        let resume = end + gap;
+        end = s[resume..].find(ends).map_or(s.len(), |len| resume + len);
+    }
     // Trailing sentence punctuation is not part of the address.
     Some(
         s[..end]
@@ -1247,6 +1254,17 @@ mod tests {
         assert_eq!(
             words("see www.un.org. Mail press@state.gov."),
             vec!["see", "www.un.org", ".", "Mail", "press@state.gov", "."]
+        );
+        // Hyphenated at a line end, an address is one token, as a word is.
+        assert_eq!(
+            words("see www.un-\nwomen.org and https://un.org/peace-\n\nbuilding."),
+            vec![
+                "see",
+                "www.un-\nwomen.org",
+                "and",
+                "https://un.org/peace-\n\nbuilding",
+                "."
+            ]
         );
         assert_eq!(
             words("Read HTTPS://state.gov/r?id=4, then: http stops"),
