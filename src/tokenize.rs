@@ -55,6 +55,10 @@ pub struct Term {
     /// For a hyphenated word, the stem of its last part ("UN-brokered" → "broker"), so that
     /// compounds can match the lexicon when the whole word does not.
     pub tail_stem: Option<Box<str>>,
+    /// For a hyphenated word, the stem of its first part ("peace-loving" → "peac"): a
+    /// compound whose last part carries no tone is scored by its first (see the tone
+    /// stage's `find_matches`).
+    pub head_stem: Option<Box<str>>,
 }
 
 /// What the stages ask of a term at every token: its hashes and flags, kept apart from
@@ -83,6 +87,8 @@ pub struct TermInfo {
     /// Whether the term has a [`Term::tail_stem`], which the tone stage asks of every
     /// word.
     pub has_tail_stem: bool,
+    /// Whether the term has a [`Term::head_stem`].
+    pub has_head_stem: bool,
 }
 
 /// Cuts `span` of `text` into tokens (kind and span only), in order.
@@ -790,13 +796,20 @@ impl Normalizer {
         };
         let stop = self.stop_words.contains(&lower);
         let contracted_negation = lower.ends_with("n't") || lower == "cannot";
-        let tail_stem = match kind {
-            TokenKind::Word => lower
-                .rsplit_once('-')
-                .map(|(_, tail)| tail)
-                .filter(|tail| tail.chars().count() >= 3 && tail.chars().all(chars::is_alphabetic))
-                .map(|tail| self.stem(tail).into_boxed_str()),
-            _ => None,
+        // A part of three letters or more ("war", not the "UN" of "UN-brokered").
+        let part_stem = |part: &str| {
+            (kind == TokenKind::Word
+                && part.chars().count() >= 3
+                && part.chars().all(chars::is_alphabetic))
+            .then(|| self.stem(part).into_boxed_str())
+        };
+        // One search for a hyphen for the many words without one.
+        let (head_stem, tail_stem) = match lower.find('-') {
+            Some(first) => {
+                let last = lower.rfind('-').unwrap_or(first);
+                (part_stem(&lower[..first]), part_stem(&lower[last + 1..]))
+            }
+            None => (None, None),
         };
         let id = self.terms.len() as TermId;
         debug_assert_eq!(self.info.len(), self.terms.len(), "one info per term");
@@ -809,11 +822,13 @@ impl Normalizer {
             contracted_negation,
             starts_lower: surface.starts_with(char::is_lowercase),
             has_tail_stem: tail_stem.is_some(),
+            has_head_stem: head_stem.is_some(),
         });
         self.terms.push(Term {
             lower: lower.into(),
             stem: stem.into(),
             tail_stem,
+            head_stem,
         });
         match short {
             Some(key) => _ = self.short_ids.get_or_insert(wide(key), id),
@@ -1301,9 +1316,13 @@ mod tests {
             assert_eq!(info.stem_hash, word_hash(&term.stem), "{surface}");
             assert_eq!(info.surface_hash, word_hash(surface), "{surface}");
             assert_eq!(info.has_tail_stem, term.tail_stem.is_some(), "{surface}");
+            assert_eq!(info.has_head_stem, term.head_stem.is_some(), "{surface}");
         }
         let brokered = n.term_id("UN-brokered", TokenKind::Word);
         assert_eq!(n.term(brokered).tail_stem.as_deref(), Some("broker"));
+        assert_eq!(n.term(brokered).head_stem, None);
+        let loving = n.term_id("peace-loving", TokenKind::Word);
+        assert_eq!(n.term(loving).head_stem.as_deref(), Some("peac"));
     }
 
     #[test]

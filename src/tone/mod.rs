@@ -190,13 +190,16 @@ const MODIFIER: u8 = 8;
 const FORM: u8 = 16;
 /// The word negates by itself ([`TermInfo::contracted_negation`]).
 const NEGATION: u8 = 32;
+/// A one-word term may be the word's [`Term::head_stem`], and its last part is no rule
+/// word ([`head_term`]).
+const HEAD_STEM: u8 = 64;
 
 /// Which keys of `lexicon` may start at a word with these hashes and flags (and these
-/// forms, read only for a word with a tail stem): most words start none and need no
+/// forms, read only for a word with a tail or head stem): most words start none and need no
 /// lookup. Asked once per term: asked of each token, the three bitmaps (8 KiB each, a
 /// word's bit anywhere in them) took a first-level cache miss for most words (cachegrind
 /// on 10 MB: 2.4M of the tone stage's 3.3M). The lookups then do not ask them again.
-fn starts_at<'t>(lexicon: &Lexicon, info: &TermInfo, forms: impl FnOnce() -> &'t Term) -> u8 {
+fn starts_at<'t>(lexicon: &Lexicon, info: &TermInfo, forms: impl Fn() -> &'t Term) -> u8 {
     let bit = |yes: bool, bit: u8| if yes { bit } else { 0 };
     let tail_may_start = || {
         let tail = forms().tail_stem.as_deref();
@@ -205,9 +208,34 @@ fn starts_at<'t>(lexicon: &Lexicon, info: &TermInfo, forms: impl FnOnce() -> &'t
     LEARNT
         | bit(lexicon.may_start_term(info.stem_hash), TERM)
         | bit(info.has_tail_stem && tail_may_start(), TAIL_STEM)
+        | bit(
+            info.has_head_stem && head_term(lexicon, forms()).is_some(),
+            HEAD_STEM,
+        )
         | bit(lexicon.may_start_modifier(info.stem_hash), MODIFIER)
         | bit(lexicon.may_start_form(info.hash), FORM)
         | bit(info.contracted_negation, NEGATION)
+}
+
+/// The one-word term a hyphenated word is scored by when neither the whole word nor its
+/// last part is a term: its first part ("peace-loving" is peace, "war-torn" war,
+/// "conflict-affected" conflict; in older text the hyphen also stands for a dash, "war-
+/// which"), as the last part says nothing of tone. Not when the last part is a rule word,
+/// which turns the first ("conflict-free", "tension-free": free ends them).
+fn head_term(lexicon: &Lexicon, forms: &Term) -> Option<u32> {
+    let head = word_hash(forms.head_stem.as_deref()?);
+    let tail = forms.tail_stem.as_deref().map(word_hash);
+    let rule_word = tail.is_some_and(|tail| {
+        lexicon
+            .match_modifier(|k| (k == 0).then_some(&tail))
+            .is_some()
+    });
+    if rule_word {
+        return None;
+    }
+    lexicon
+        .match_term(|k| (k == 0).then_some(&head))
+        .map(|(_, index)| index)
 }
 
 /// Which keys of a lexicon may start at each term (by its stem, the stem of its last part,
@@ -359,10 +387,15 @@ impl<'a> Scorer<'a> {
             let mut cue = (starts & MODIFIER != 0)
                 .then(|| lexicon.match_modifier(|k| stem(i + k)))
                 .flatten();
-            let term = term.or_else(|| {
-                let index = (starts & FORM != 0).then(|| lexicon.match_form(&forms().lower));
-                index.flatten().map(|index| (1, index))
-            });
+            let term = term
+                .or_else(|| {
+                    let index = (starts & FORM != 0).then(|| lexicon.match_form(&forms().lower));
+                    index.flatten().map(|index| (1, index))
+                })
+                .or_else(|| {
+                    let index = (starts & HEAD_STEM != 0).then(|| head_term(lexicon, forms()));
+                    index.flatten().map(|index| (1, index))
+                });
             if cue.is_none() && contracted_negator {
                 // Read as "not" and the words after it, so that "haven't yet" is the
                 // negator "not yet", not a negation followed by the contrast "yet".

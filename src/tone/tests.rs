@@ -184,6 +184,19 @@ fn hyphenated_compounds_match_on_their_last_part() {
     );
 }
 
+/// A compound whose whole and last part are no term is scored by its first part, with the
+/// rules as for any hit; not when its last part is a rule word, which turns the first.
+#[test]
+fn a_compound_with_a_toneless_last_part_is_scored_by_its_first() {
+    let (_, e) = hits("The war-torn land welcomed a ceasefire-monitoring mission.");
+    assert_eq!(e, "war-torn(-9.0); ceasefire-monitoring(+6.0)");
+    let (_, e) = hits("It was not a war-torn land.");
+    assert_eq!(e, "war-torn(+4.5: negated by not)");
+    // The last part first ("UN-brokered"), and a rule word there scores nothing.
+    let (_, e) = hits("A war-ending, UN-brokered deal.");
+    assert_eq!(e, "UN-brokered(+3.0)");
+}
+
 /// What a scorer learnt of each term is forgotten when the normalizer empties its cache and
 /// hands the same ids to other words: "sanctions" takes the id that the plain "they" had,
 /// and a scorer handed what an earlier document's learnt still scores it.
