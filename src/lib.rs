@@ -29,6 +29,7 @@ pub mod span;
 pub mod tokenize;
 pub mod tone;
 pub mod validate;
+pub mod wordlist;
 mod wrap;
 
 pub use error::{Error, Warning};

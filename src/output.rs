@@ -495,10 +495,11 @@ impl<W: Write> Rows<W> {
 ///
 /// A buffered write of a file's pages is copied into page-cache folios as large as the
 /// write (and its offset's alignment) allows, and on this project's benchmark machine (a
-/// 2-core VM) folios of 512 KiB or more cost seven times the system time of smaller ones
-/// (`dd` of 1 GB: 1.9 s in 1 MiB writes, 0.25 s in 256 KiB ones): a 1 GB corpus writes
-/// 2.3 GB of CSV, and its 1 MiB writes were a tenth of the run. On other systems the size
-/// makes no difference at all, as a system call per 256 KiB is nothing.
+/// 2-core VM) folios of 512 KiB or more cost several times the system time of smaller ones
+/// (`dd` of 2 GB: 2.8–5.5 s in 1 MiB writes, 1.1–1.5 s in 256 KiB ones). A 1 GB corpus
+/// writes 2.3 GB of CSV, and its 1 MiB writes were 4–10% of a run's samples (2–4% in 256
+/// KiB ones; BENCHMARKS.md). Elsewhere the size should make no difference: a system call
+/// per 256 KiB is nothing.
 pub const WRITE_CHUNK: usize = 1 << 18;
 
 /// A writer that hands its inner writer at most [`WRITE_CHUNK`] bytes per write.

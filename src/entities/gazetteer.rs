@@ -7,7 +7,7 @@ use crate::error::{Error, Warning};
 use crate::matcher::PhraseTable;
 use crate::span::{Span, collapse_whitespace};
 use crate::tokenize::{Token, fresh_stamp, tokens};
-use crate::tone::dictionaries::{Tally, Unmatchable, left_out, unmatchable};
+use crate::wordlist::{Tally, Unmatchable, left_out, unmatchable};
 use crate::wrap::may_end_wrap;
 
 /// The built-in gazetteer, compiled into the binary.

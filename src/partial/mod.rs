@@ -379,9 +379,14 @@ impl StoredTotals {
 
 /// The digest of a corpus listing: every shard must have been cut from the same one.
 pub fn listing_digest(files: &[SourceFile]) -> String {
+    entries_digest(files.iter().map(|f| (f.doc_id.as_str(), f.bytes)))
+}
+
+/// The digest of a listing of files given as ids and sizes, in listing order.
+fn entries_digest<'a>(entries: impl IntoIterator<Item = (&'a str, u64)>) -> String {
     let mut all = Vec::new();
-    for f in files {
-        all.extend(listing_entry(&f.doc_id, f.bytes));
+    for (doc_id, bytes) in entries {
+        all.extend(listing_entry(doc_id, bytes));
     }
     format!("{:016x}", fnv1a(&all))
 }
@@ -601,11 +606,7 @@ fn changed_elsewhere(
     let now = entries.len() - held_files;
     entries.sort_unstable();
     let of = manifest_path(group[0]);
-    let mut all = Vec::new();
-    for (id, bytes) in &entries {
-        all.extend(listing_entry(id, *bytes));
-    }
-    if format!("{:016x}", fnv1a(&all)) == listing.corpus_digest {
+    if entries_digest(entries.iter().copied()) == listing.corpus_digest {
         return Vec::new();
     }
     if now == then + 1
@@ -973,13 +974,7 @@ mod tests {
             fnv1a_before(fnv1a_on(state, b"\0\x07tail"), b"\0\x07tail"),
             state
         );
-        let digest = |entries: &[(&str, u64)]| {
-            let mut all = Vec::new();
-            for (id, bytes) in entries {
-                all.extend(listing_entry(id, *bytes));
-            }
-            format!("{:016x}", fnv1a(&all))
-        };
+        let digest = |entries: &[(&str, u64)]| entries_digest(entries.iter().copied());
         let then = [("a.txt", 10), ("c.txt", 30), ("d.txt", 40)];
         let now = [("a.txt", 10), ("b.txt", 20), ("c.txt", 30), ("d.txt", 40)];
         assert_eq!(added_entry(&now, &digest(&then)), Some("b.txt"));

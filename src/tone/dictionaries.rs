@@ -17,85 +17,10 @@
 use rustc_hash::FxHashMap;
 
 use super::lexicon::{Class, Entry, Lexicon, Polarity};
-use crate::error::{Error, Warning, counted};
-use crate::span::Span;
-use crate::tokenize::{TokenKind, fold_case, tokens};
-
-/// How many entries something happened to, with the first few as examples.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Tally {
-    /// Entries counted.
-    pub count: usize,
-    /// The first [`Tally::EXAMPLES`] of them, as written in the file.
-    pub examples: Vec<String>,
-}
-
-impl Tally {
-    /// Examples kept: enough to recognise the kind of entry in a one-line warning.
-    pub const EXAMPLES: usize = 3;
-
-    pub(crate) fn note(&mut self, entry: &str) {
-        self.count += 1;
-        if self.examples.len() < Tally::EXAMPLES {
-            self.examples.push(entry.to_string());
-        }
-    }
-
-    /// `N what (`a`, `b`, `c`, …)`, or nothing when no entry was counted.
-    fn describe(&self, what: &str) -> Option<String> {
-        (self.count > 0).then(|| format!("{} {what} ({})", self.count, self.examples()))
-    }
-
-    /// `N nouns (`a`, `b`, `c`, …)` with the noun that `N` takes, `nouns` being its
-    /// singular and plural; nothing when no entry was counted.
-    fn describe_as(&self, nouns: (&str, &str)) -> Option<String> {
-        (self.count > 0).then(|| {
-            let n = counted(self.count, nouns.0, nouns.1);
-            format!("{n} ({})", self.examples())
-        })
-    }
-
-    /// The examples quoted, with `…` when there were more.
-    fn examples(&self) -> String {
-        let shown: Vec<String> = self.examples.iter().map(|e| format!("`{e}`")).collect();
-        let more = if self.count > shown.len() {
-            ", …"
-        } else {
-            ""
-        };
-        format!("{}{more}", shown.join(", "))
-    }
-}
-
-/// Why an entry can never match a word of a text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Unmatchable {
-    /// No letter or digit: an emoticon or a symbol (`:-)`, `<3`), which the tokenizer
-    /// reads as punctuation, never as a word.
-    NoWord,
-    /// Several words (`kind of`): words are looked up one at a time.
-    SeveralWords,
-    /// Punctuation that the tokenizer cuts off or splits the word at (`:D`, `(hello`).
-    SplitWord,
-}
-
-/// Why `form` (lower-case; for a `prefix`, the part before LIWC's `*`) can never match a
-/// word as the tokenizer cuts text, if it cannot.
-pub(crate) fn unmatchable(form: &str, prefix: bool) -> Option<Unmatchable> {
-    let cut: Vec<(Span, TokenKind)> = tokens(form, Span::new(0, form.len())).collect();
-    let word = |(_, kind): &(Span, TokenKind)| *kind != TokenKind::Punct;
-    if !cut.iter().any(word) {
-        return Some(Unmatchable::NoWord);
-    }
-    if form.contains(char::is_whitespace) {
-        return Some(Unmatchable::SeveralWords);
-    }
-    // A prefix only has to start a word ("self-*" starts "self-esteem"); a whole form has
-    // to be one.
-    let first = &cut[0];
-    let fits = word(first) && (prefix || (cut.len() == 1 && first.0.end == form.len()));
-    (!fits).then_some(Unmatchable::SplitWord)
-}
+use crate::error::{Error, Warning};
+use crate::tokenize::fold_case;
+pub use crate::wordlist::Tally;
+use crate::wordlist::{Unmatchable, left_out, unmatchable};
 
 /// What loading a LIWC or VADER file gave, besides the words themselves.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -165,28 +90,6 @@ impl Loaded {
             .map(|line| Warning::new(name, line))
             .collect()
     }
-}
-
-/// `N ENTRIES left out, as WHY them: REASONS`, each reason a tally of the entries left out
-/// for it, described as its text says; nothing when no entry was left out. `nouns` are the
-/// singular and plural of what an entry is.
-pub(crate) fn left_out(
-    nouns: (&str, &str),
-    why: &str,
-    reasons: &[(&Tally, &str)],
-) -> Option<String> {
-    let total: usize = reasons.iter().map(|(tally, _)| tally.count).sum();
-    let described: Vec<String> = (reasons.iter())
-        .filter_map(|(tally, what)| tally.describe(what))
-        .collect();
-    (total > 0).then(|| {
-        let them = if total == 1 { "it" } else { "them" };
-        format!(
-            "{} left out, as {why} {them}: {}",
-            counted(total, nouns.0, nouns.1),
-            described.join("; ")
-        )
-    })
 }
 
 /// Weight of one LIWC word.
@@ -497,6 +400,7 @@ pub fn load_vader(lexicon: &mut Lexicon, name: &str, data: &str) -> Result<Loade
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::span::Span;
     use crate::tokenize::Normalizer;
     use crate::tone::{Scorer, evidence};
 
