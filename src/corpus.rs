@@ -8,6 +8,7 @@ mod html;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::dates::DocDate;
 use crate::error::{Error, Warning};
 use crate::span::Span;
 
@@ -74,6 +75,9 @@ pub struct Document {
     /// Headings given by markup; empty for plain text and Markdown, whose headings are
     /// found by the segmenter.
     pub headings: Vec<HeadingHint>,
+    /// When it was written, if known (see [`crate::dates`]): names are read as they were
+    /// meant then.
+    pub date: Option<DocDate>,
 }
 
 impl Document {
@@ -89,6 +93,7 @@ impl Document {
                     text: extracted.text,
                     title: extracted.title,
                     headings: extracted.headings,
+                    date: None,
                 }
             }
             _ => Document {
@@ -97,6 +102,7 @@ impl Document {
                 text,
                 title: None,
                 headings: Vec::new(),
+                date: None,
             },
         }
     }

@@ -59,6 +59,16 @@ pub enum Error {
         /// The columns found.
         columns: String,
     },
+    /// `--date-field` names a column no `metadata.csv` of the corpus has.
+    #[error(
+        "--date-field {field}: no metadata.csv in the corpus has that column (columns: {columns}); `--date-field none` dates no document"
+    )]
+    UnknownDateField {
+        /// The field asked for.
+        field: String,
+        /// The columns found.
+        columns: String,
+    },
     /// A file holds NUL bytes and is not text.
     #[error("{0}: binary file (NUL bytes), skipped")]
     Binary(String),

@@ -11,6 +11,7 @@
 mod chars;
 pub mod corpus;
 pub mod datafile;
+pub mod dates;
 pub mod entities;
 pub mod error;
 pub mod groups;

@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 
 use detente::Warning;
 use detente::corpus::{DEFAULT_EXTENSIONS, Discovery, Document, Format};
+use detente::dates::Dating;
 use detente::entities::{Gazetteer, Recognizer, gazetteer};
 use detente::groups::GroupBy;
 use detente::output::{CellPolicy, Head, fixed};
@@ -320,6 +321,12 @@ struct AnalysisArgs {
     /// Group documents by a column of the corpus's metadata.csv instead (e.g. source, year).
     #[arg(long, value_name = "FIELD")]
     by: Option<String>,
+    /// The metadata.csv column that dates documents (default: a column named `date` or
+    /// `year`, else a year that starts the file name, as in 1962-Kennedy.txt); `none` dates
+    /// nothing. A document's date decides which state a name spoke for then: "Moscow" in
+    /// 1962 is coded SUN, the Soviet Union (data/gazetteer/periods.csv).
+    #[arg(long, value_name = "FIELD")]
+    date_field: Option<String>,
     /// Also list capitalised names that nothing types (no gazetteer entry, title, given
     /// name or head word such as Bank, River, Treaty) as OTHER; most are not names.
     #[arg(long)]
@@ -456,6 +463,7 @@ impl LexiconArgs {
         let mut gazetteer = vec![
             gazetteer::BUILTIN_GAZETTEER.to_string(),
             gazetteer::BUILTIN_GIVEN_NAMES.to_string(),
+            detente::entities::periods::BUILTIN_PERIODS.to_string(),
         ];
         for path in self.gazetteer_add.iter().chain(&self.given_names) {
             gazetteer.push(read(path)?);
@@ -616,6 +624,7 @@ fn prepare(args: &AnalysisArgs, output: PathBuf, progress: bool) -> Result<(RunC
         "gazetteer_add": args.lexicon.gazetteer_add.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
         "given_names": args.lexicon.given_names.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
         "untyped_names": args.untyped_names,
+        "date_field": args.date_field,
     }));
     let config = RunConfig {
         corpus: args.corpus.clone(),
@@ -630,6 +639,11 @@ fn prepare(args: &AnalysisArgs, output: PathBuf, progress: bool) -> Result<(RunC
         group_by: match &args.by {
             Some(field) => GroupBy::Field(field.clone()),
             None => GroupBy::Folder(args.group_depth),
+        },
+        dating: match args.date_field.as_deref() {
+            None => Dating::Auto,
+            Some("none") => Dating::Off,
+            Some(field) => Dating::Field(field.to_string()),
         },
         progress,
         share: None,

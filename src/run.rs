@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::corpus::{self, Discovery, SourceFile};
+use crate::dates::{Dating, DatingReport};
 use crate::error::{Error, Warning};
 use crate::groups::{GroupBy, Groups, Metadata};
 use crate::ordered::{self, Window};
@@ -45,6 +46,8 @@ pub struct RunConfig {
     pub options: serde_json::Value,
     /// How documents are grouped in `groups.csv`.
     pub group_by: GroupBy,
+    /// Where documents' dates are read from.
+    pub dating: Dating,
     /// Show a progress bar on standard error (for runs longer than a second).
     pub progress: bool,
     /// Analyse only this share of the documents and write a partial result for
@@ -198,6 +201,9 @@ pub(crate) struct Manifest<'a> {
     pub lexicon_terms: usize,
     pub gazetteer_entities: usize,
     pub report: &'a RunReport,
+    /// How documents were dated (not recorded by a merge, which has no metadata at hand).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dates: Option<&'a DatingReport>,
     /// The partial results a `merge` read.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub merged_from: Vec<String>,
@@ -326,6 +332,18 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         skipped.retain(|w| share.reports_listing_problem(&w.file));
         warnings.retain(|w| share.reports_listing_problem(&w.file));
     }
+    if let Dating::Field(field) = &config.dating
+        && config.dating.fields(&metadata).is_empty()
+    {
+        return Err(Error::UnknownDateField {
+            field: field.clone(),
+            columns: metadata.columns.join(", "),
+        });
+    }
+    let dates = config
+        .dating
+        .report(files.iter().map(|f| f.doc_id.as_str()), &metadata);
+    warnings.extend(dates.warning());
     warnings.splice(0..0, config.data_warnings.iter().cloned());
     // Before the output folder is touched, like every refusal above.
     let pool = rayon::ThreadPoolBuilder::new()
@@ -357,7 +375,10 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         IN_FLIGHT,
         || Worker::sharing(&stems),
         |worker, file| -> Loaded {
-            let (doc, warnings) = corpus::load(file).map_err(|e| (skip_reason(file, e), file))?;
+            let (mut doc, warnings) =
+                corpus::load(file).map_err(|e| (skip_reason(file, e), file))?;
+            doc.date = (config.dating.date_of(&doc.doc_id, &metadata).ok().flatten())
+                .map(|(date, _)| date);
             if let Some(table) = spent.take() {
                 worker.recycle(table);
             }
@@ -516,6 +537,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         lexicon_terms: analyzer.lexicon.len(),
         gazetteer_entities: analyzer.gazetteer.len(),
         report: &report,
+        dates: Some(&dates),
         merged_from: Vec::new(),
         runtime: Runtime {
             threads: pool.current_num_threads(),

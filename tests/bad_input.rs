@@ -573,6 +573,7 @@ fn a_file_that_vanishes_or_changes_during_the_run() {
         excel: false,
         options: Value::Null,
         group_by: detente::groups::GroupBy::default(),
+        dating: detente::dates::Dating::default(),
         progress: false,
         share: None,
         data: Default::default(),

@@ -1140,3 +1140,72 @@ fn the_summary_says_one_of_each_in_the_singular() {
     assert!(err.contains("detente: 2 documents, "), "{err}");
     assert!(err.contains("; 0 skipped, 1 warning; "), "{err}");
 }
+
+/// The country each mention of `entity` in `doc_id` is coded with, in order.
+fn countries_of(out: &Path, doc_id: &str, entity: &str) -> Vec<String> {
+    (read_csv(&out.join("mentions.csv")).into_iter())
+        .filter(|m| m["doc_id"] == doc_id && m["entity"] == entity)
+        .map(|m| m["country"].clone())
+        .collect()
+}
+
+#[test]
+fn a_documents_date_decides_which_state_its_names_speak_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    fs::create_dir(&corpus).unwrap();
+    let text = "Moscow and Washington agreed to resume the talks. The Soviet Union welcomed \
+                the agreement. The Russian Empire had signed an earlier treaty.\n";
+    for name in ["cold.txt", "now.txt", "1962-speech.txt", "undated.txt"] {
+        fs::write(corpus.join(name), text).unwrap();
+    }
+    fs::write(
+        corpus.join("metadata.csv"),
+        "doc_id,date\ncold.txt,1962-10-22\nnow.txt,2014-03-18\nundated.txt,soon\n",
+    )
+    .unwrap();
+
+    let out = dir.path().join("out");
+    let run = analyze(&corpus, &out, &[]);
+    assert!(run.status.success(), "{run:?}");
+    // In 1962 Moscow spoke for the Soviet Union, as the speech's "Soviet Union" does; the
+    // Russian Empire keeps its own code. A year that starts the file name dates it too.
+    for doc in ["cold.txt", "1962-speech.txt"] {
+        assert_eq!(countries_of(&out, doc, "Moscow"), ["SUN"], "{doc}");
+        assert_eq!(countries_of(&out, doc, "Soviet Union"), ["SUN"]);
+        assert_eq!(countries_of(&out, doc, "Russian Empire"), ["RUS"]);
+    }
+    for doc in ["now.txt", "undated.txt"] {
+        assert_eq!(countries_of(&out, doc, "Moscow"), ["RUS"], "{doc}");
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("run.json")).unwrap()).unwrap();
+    let dates = &manifest["dates"];
+    assert_eq!(dates["from_metadata"], 2, "{dates}");
+    assert_eq!(dates["from_file_name"], 1, "{dates}");
+    assert_eq!(dates["undated"], 1, "{dates}");
+    let warnings = manifest["report"]["warnings"].to_string();
+    assert!(
+        warnings.contains("undated.txt") && warnings.contains("`date` value `soon` is not a date"),
+        "{warnings}"
+    );
+
+    // `--date-field none` dates nothing: names are coded as today.
+    let off = dir.path().join("off");
+    assert!(
+        analyze(&corpus, &off, &["--date-field", "none"])
+            .status
+            .success()
+    );
+    assert_eq!(countries_of(&off, "cold.txt", "Moscow"), ["RUS"]);
+    assert_eq!(countries_of(&off, "1962-speech.txt", "Moscow"), ["RUS"]);
+
+    // A column the metadata does not have is refused, naming those it has.
+    let run = analyze(&corpus, &dir.path().join("bad"), &["--date-field", "when"]);
+    assert_eq!(run.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        err.contains("--date-field when: no metadata.csv") && err.contains("columns: date"),
+        "{err}"
+    );
+}

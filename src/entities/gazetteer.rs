@@ -2,7 +2,9 @@
 
 use std::borrow::Cow;
 
+use super::Periods;
 use crate::datafile::DataFile;
+use crate::dates::DocDate;
 use crate::error::{Error, Warning};
 use crate::matcher::PhraseTable;
 use crate::span::{Span, collapse_whitespace};
@@ -143,6 +145,8 @@ pub struct Gazetteer {
     names: PhraseTable<u32>,
     /// First names that make an unknown capitalised run a person ("Herman Cain").
     given_names: rustc_hash::FxHashSet<String>,
+    /// Country codes read as another's in a document of a given date.
+    periods: Periods,
     /// A new [`fresh_stamp`] at every change, so that what a recognizer learnt of each
     /// word from this gazetteer is not read once it has changed (0 for an empty one).
     stamp: u64,
@@ -241,7 +245,20 @@ impl Gazetteer {
         )
         .expect("built-in gazetteer is valid");
         g.add_given_names(BUILTIN_GIVEN_NAMES);
+        g.periods = Periods::builtin();
         g
+    }
+
+    /// The country a mention of `entity`, coded `country`, speaks for in a document of
+    /// `date`, when a period says it is another ([`Periods`]). An entity of the past (a
+    /// role saying `historic`: the Russian Empire, Boris Yeltsin) keeps its own code,
+    /// which already says when it stood.
+    pub fn country_on(&self, entity: &str, country: &str, date: DocDate) -> Option<&str> {
+        let code = self.periods.code_on(country, date)?;
+        let historic = self
+            .named(entity)
+            .is_some_and(|e| e.role.contains("historic"));
+        (!historic).then_some(code)
     }
 
     /// Adds given names, one per line; blank lines and lines starting with `#` are skipped.

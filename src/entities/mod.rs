@@ -17,12 +17,14 @@
 //!    heading, not a name.
 
 pub mod gazetteer;
+pub mod periods;
 
 use std::sync::LazyLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use gazetteer::{EntityType, Gazetteer, KnownEntity};
+pub use periods::Periods;
 
 use crate::matcher::{PhraseTable, WordList};
 use crate::span::{Span, collapse_whitespace};

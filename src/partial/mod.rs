@@ -868,6 +868,7 @@ fn finish(
         lexicon_terms: identity.lexicon_terms,
         gazetteer_entities: identity.gazetteer_entities,
         report: &report,
+        dates: None,
         merged_from,
         runtime: Runtime { threads: 1 },
     };
