@@ -2,8 +2,12 @@
 //!
 //! A sentence's tokens are matched against the lexicon (longest multiword term first, on
 //! stems) and against the rule words; where a term and a rule word overlap, the longer
-//! wins. Each lexicon hit then passes through the rules, within its clause (clauses end at
-//! `, ; : ( ) —` and at contrast words):
+//! wins. A hyphenated word that is no term is read as its two parts written apart
+//! ("exchange-rate" as the neutral "exchange rate"), else by its last part, turned by a
+//! prefix ("non-cooperative" negated, "de-radicalized" ended, "anti-terrorism" no hit), else
+//! by its first when the last says nothing of tone ("peace-loving"); a verb and particle
+//! ("trade-off", "cut-off") is none of these. Each lexicon hit then passes through the
+//! rules, within its clause (clauses end at `, ; : ( ) —` and at contrast words):
 //!
 //! 1. **negation**: the first hit up to five words after a negator ("no sign of
 //!    cooperation", "did not agree") flips its polarity at 0.75 weight (0.5 for a conflict
@@ -149,6 +153,23 @@ impl Hit {
     pub fn weight(&self) -> f64 {
         self.intensity * self.factor
     }
+
+    /// Flips the hit as negated by `by`.
+    fn negate(&mut self, by: String) {
+        self.factor *= match self.polarity {
+            Polarity::Cooperative => NEGATION_FACTOR,
+            Polarity::Conflictual => NEGATED_CONFLICT_FACTOR,
+        };
+        self.polarity = self.polarity.flipped();
+        self.rules.push(Rule::Negated { by });
+    }
+
+    /// Flips the hit as ended by the cessation word `by`.
+    fn end(&mut self, by: String) {
+        self.polarity = self.polarity.flipped();
+        self.factor *= CESSATION_FACTOR;
+        self.rules.push(Rule::Ceased { by });
+    }
 }
 
 /// A matched rule word in a sentence, by token index.
@@ -194,6 +215,9 @@ const NEGATION: u8 = 32;
 /// word ([`head_term`]).
 const HEAD_STEM: u8 = 64;
 
+/// A multiword term may start with the parts of a word of two parts ([`two_parts`]).
+const PARTS: u8 = 128;
+
 /// Which keys of `lexicon` may start at a word with these hashes and flags (and these
 /// forms, read only for a word with a tail or head stem): most words start none and need no
 /// lookup. Asked once per term: asked of each token, the three bitmaps (8 KiB each, a
@@ -212,17 +236,50 @@ fn starts_at<'t>(lexicon: &Lexicon, info: &TermInfo, forms: impl Fn() -> &'t Ter
             info.has_head_stem && head_term(lexicon, forms()).is_some(),
             HEAD_STEM,
         )
+        | bit(
+            info.has_head_stem && info.has_tail_stem && two_parts(lexicon, forms()),
+            PARTS,
+        )
         | bit(lexicon.may_start_modifier(info.stem_hash), MODIFIER)
         | bit(lexicon.may_start_form(info.hash), FORM)
         | bit(info.contracted_negation, NEGATION)
+}
+
+/// Particles that make a noun of the verb before them ("trade-off", "cut-off", "fall-out",
+/// "break-up"): the compound is neither the phrasal verb ("cut off" ties, "fall out" with
+/// an ally) nor its first part (trade).
+const PARTICLES: &[&str] = &["off", "out", "up", "down"];
+
+/// Whether a hyphenated word's last part is one of the [`PARTICLES`].
+fn ends_in_particle(forms: &Term) -> bool {
+    forms
+        .tail_stem
+        .as_deref()
+        .is_some_and(|tail| PARTICLES.contains(&tail))
+}
+
+/// Whether a hyphenated word has two parts, the last no particle, and a term may start with
+/// the first: then it may be read as its parts written apart ("exchange-rate" as "exchange
+/// rate").
+fn two_parts(lexicon: &Lexicon, forms: &Term) -> bool {
+    forms.lower.matches('-').count() == 1
+        && !ends_in_particle(forms)
+        && forms
+            .head_stem
+            .as_deref()
+            .is_some_and(|head| lexicon.may_start_term(word_hash(head)))
 }
 
 /// The one-word term a hyphenated word is scored by when neither the whole word nor its
 /// last part is a term: its first part ("peace-loving" is peace, "war-torn" war,
 /// "conflict-affected" conflict; in older text the hyphen also stands for a dash, "war-
 /// which"), as the last part says nothing of tone. Not when the last part is a rule word,
-/// which turns the first ("conflict-free", "tension-free": free ends them).
+/// which turns the first ("conflict-free", "tension-free": free ends them), nor a particle
+/// ("trade-off").
 fn head_term(lexicon: &Lexicon, forms: &Term) -> Option<u32> {
+    if ends_in_particle(forms) {
+        return None;
+    }
     let head = word_hash(forms.head_stem.as_deref()?);
     let tail = forms.tail_stem.as_deref().map(word_hash);
     let rule_word = tail.is_some_and(|tail| {
@@ -236,6 +293,43 @@ fn head_term(lexicon: &Lexicon, forms: &Term) -> Option<u32> {
     lexicon
         .match_term(|k| (k == 0).then_some(&head))
         .map(|(_, index)| index)
+}
+
+/// A prefix that changes the term a hyphenated word is read as by its last part: the
+/// compound is not that term ("anti-trust" is no trust, "non-cooperative" no cooperation).
+/// A compound whose tone is its own is a lexicon row, read whole before its last part
+/// ("anti-war", "non-violence", "counter-attack").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Prefix {
+    /// "non-": the last part negated, as by "not" ("non-cooperative" is not cooperative,
+    /// "non-annexation" no annexation).
+    Not,
+    /// "anti-": against the last part, which is neither it nor its opposite ("anti-terrorism
+    /// conventions", "anti-trust law", "the Anti-Ballistic Missile Treaty"): no hit.
+    Against,
+    /// "de-": the last part undone, as by a cessation word ("de-radicalization").
+    Undone,
+}
+
+impl Prefix {
+    /// The prefix of a hyphenated word's lower-case form, if it is one of these.
+    fn of(lower: &str) -> Option<Prefix> {
+        match lower.split_once('-')?.0 {
+            "non" => Some(Prefix::Not),
+            "anti" => Some(Prefix::Against),
+            "de" => Some(Prefix::Undone),
+            _ => None,
+        }
+    }
+
+    /// Turns the hit read from the last part as the rule the prefix stands for does.
+    fn turn(self, hit: &mut Hit) {
+        match self {
+            Prefix::Not => hit.negate("non-".into()),
+            Prefix::Undone => hit.end("de-".into()),
+            Prefix::Against => {}
+        }
+    }
 }
 
 /// Which keys of a lexicon may start at each term (by its stem, the stem of its last part,
@@ -373,16 +467,38 @@ impl<'a> Scorer<'a> {
             // Each kind of key looked up only where one may start: the three lookups were
             // a tenth of the tone stage, most of them certain to fail.
             let lexicon = &self.lexicon;
+            let mut prefix = None;
             let term = (starts & TERM != 0)
                 .then(|| lexicon.match_term(|k| stem(i + k)))
                 .flatten()
+                .or_else(|| {
+                    // A word of two parts as the two words of a term, and the words after
+                    // it: "exchange-rate" is the neutral "exchange rate", "trade-union" the
+                    // neutral "trade union", not trade, as they are written apart.
+                    if starts & PARTS == 0 {
+                        return None;
+                    }
+                    let forms = forms();
+                    let head = word_hash(forms.head_stem.as_deref()?);
+                    let tail = word_hash(forms.tail_stem.as_deref()?);
+                    let (n, index) = lexicon.match_term(|k| match k {
+                        0 => Some(&head),
+                        1 => Some(&tail),
+                        k => stem(i + k - 1),
+                    })?;
+                    (n >= 2).then_some((n - 1, index))
+                })
                 .or_else(|| {
                     // The flag first: it spares reading the forms of every other word.
                     if starts & TAIL_STEM == 0 {
                         return None;
                     }
-                    let tail = word_hash(forms().tail_stem.as_deref()?);
-                    lexicon.match_term(|k| if k == 0 { Some(&tail) } else { stem(i + k) })
+                    let forms = forms();
+                    let tail = word_hash(forms.tail_stem.as_deref()?);
+                    let found =
+                        lexicon.match_term(|k| if k == 0 { Some(&tail) } else { stem(i + k) });
+                    prefix = found.and_then(|_| Prefix::of(&forms.lower));
+                    found
                 });
             let mut cue = (starts & MODIFIER != 0)
                 .then(|| lexicon.match_modifier(|k| stem(i + k)))
@@ -428,8 +544,8 @@ impl<'a> Scorer<'a> {
             }
             if let Some((n, index)) = term.filter(|_| agent || term_len >= cue_len) {
                 let entry = self.lexicon.entry(index);
-                if !entry.blocks {
-                    let hit = Hit {
+                if !entry.blocks && prefix != Some(Prefix::Against) {
+                    let mut hit = Hit {
                         span: Span::new(tokens[i].span.start, tokens[i + n - 1].span.end),
                         entry: index,
                         polarity: entry.polarity,
@@ -438,6 +554,9 @@ impl<'a> Scorer<'a> {
                         factor: 1.0,
                         rules: Vec::new(),
                     };
+                    if let Some(prefix) = prefix {
+                        prefix.turn(&mut hit);
+                    }
                     matches.push(Match {
                         start: i,
                         end: i + n,
@@ -607,12 +726,7 @@ impl Sentence<'_> {
                 m.hit.rules.push(Rule::Absorbed { by });
             } else if self.words(cues[n].end, m.start) < NEGATION_WINDOW {
                 cues[n].negated = Some(index);
-                m.hit.factor *= match m.hit.polarity {
-                    Polarity::Cooperative => NEGATION_FACTOR,
-                    Polarity::Conflictual => NEGATED_CONFLICT_FACTOR,
-                };
-                m.hit.polarity = m.hit.polarity.flipped();
-                m.hit.rules.push(Rule::Negated { by });
+                m.hit.negate(by);
             }
         }
     }
@@ -699,11 +813,10 @@ impl Sentence<'_> {
                 .collect();
             for i in same {
                 let hit = &mut matches[i].hit;
-                hit.polarity = hit.polarity.flipped();
                 if kind == ModifierKind::Cessation {
-                    hit.factor *= CESSATION_FACTOR;
-                    hit.rules.push(Rule::Ceased { by: by.clone() });
+                    hit.end(by.clone());
                 } else {
+                    hit.polarity = hit.polarity.flipped();
                     hit.rules.push(Rule::Reversed { by: by.clone() });
                 }
             }

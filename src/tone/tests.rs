@@ -174,12 +174,13 @@ fn hyphenated_compounds_match_on_their_last_part() {
     assert_eq!(e, "UN-brokered(+3.0); ceasefire(+6.0)");
     // Hyphenated at a line end, as in a speech converted from PDF: scored and shown as on
     // one line (the hyphen was a token of its own, between "anti" and "sanctions").
-    let (_, wrapped) = hits("A UN-\nbrokered ceasefire was not followed by anti-\nsanctions talk.");
-    let (_, one_line) = hits("A UN-brokered ceasefire was not followed by anti-sanctions talk.");
+    let (_, wrapped) =
+        hits("A UN-\nbrokered ceasefire was not followed by counter-\nsanctions talk.");
+    let (_, one_line) = hits("A UN-brokered ceasefire was not followed by counter-sanctions talk.");
     assert_eq!(wrapped, one_line);
     assert_eq!(
         wrapped,
-        "UN-brokered(+3.0); ceasefire(+6.0); anti-sanctions(+2.5: negated by not); \
+        "UN-brokered(+3.0); ceasefire(+6.0); counter-sanctions(+2.5: negated by not); \
          talk(+0.0: absorbed by not)"
     );
 }
@@ -195,6 +196,84 @@ fn a_compound_with_a_toneless_last_part_is_scored_by_its_first() {
     // The last part first ("UN-brokered"), and a rule word there scores nothing.
     let (_, e) = hits("A war-ending, UN-brokered deal.");
     assert_eq!(e, "UN-brokered(+3.0)");
+}
+
+/// A compound read by its last part is not that term when its prefix says so (sentences of
+/// ../shared/corpora): "non-" negates it as "not" would, "anti-" is against it (neither it
+/// nor its opposite: no hit) and "de-" undoes it as a cessation word would. A counter-attack
+/// is still an attack; a compound with a tone of its own is a lexicon row, read whole.
+#[test]
+fn a_prefix_turns_or_cancels_the_last_part() {
+    for (text, expected) in [
+        (
+            "Today, efforts to alleviate the suffering and reconstruction are being hampered \
+             by the non-cooperative stance of certain nations.",
+            "reconstruction(-4.5: reversed by hampered); \
+             non-cooperative(-3.0: negated by non-)",
+        ),
+        (
+            "It was the principle of non-annexation of territories.",
+            "non-annexation(+4.0: negated by non-)",
+        ),
+        ("The anti-trust act of 1890.", ""),
+        (
+            "Mongolia will be party to all the United Nations anti-terrorism conventions.",
+            "",
+        ),
+        (
+            "By progress, I mean such fundamentally important arrangements as the \
+             Anti-Ballistic Missile Treaty.",
+            "Treaty(+5.0)",
+        ),
+        (
+            "What we seek is a demilitarized and de-radicalized Gaza.",
+            "demilitarized(+5.0); de-radicalized(+3.0: ended by de-)",
+        ),
+        (
+            "Due to sanctions and counter-sanctions, all humankind is being punished.",
+            "sanctions(-5.0); counter-sanctions(-5.0)",
+        ),
+        ("They stressed non-violence.", "non-violence(+3.0)"),
+        (
+            "Non-tariff barriers remain a major impediment.",
+            "Non-tariff(-3.5)",
+        ),
+    ] {
+        assert_eq!(builtin_evidence(text), expected, "{text}");
+    }
+}
+
+/// A word of two parts is read as its parts written apart when they make a term, before its
+/// last or first part alone: "exchange-rate" is the neutral "exchange rate", "cold-war" the
+/// cold war (not war), "trade-union" a trade union (not trade). A verb and a particle make a
+/// noun of their own, neither the phrasal verb nor the verb: a "cut-off" cuts nothing off and
+/// a "trade-off" is no trade.
+#[test]
+fn a_compound_reads_as_its_parts_written_apart() {
+    for (text, expected) in [
+        (
+            "Other important objectives are a higher degree of exchange-rate stability.",
+            "",
+        ),
+        ("The first trade-unions came into being.", ""),
+        ("The first trade unions came into being.", ""),
+        (
+            "It was the rigidity of the polarized cold-war diplomacy.",
+            "cold-war(-5.0); diplomacy(+3.0)",
+        ),
+        (
+            "There is no simple trade-off between the protection of the environment and the \
+             production of wealth.",
+            "",
+        ),
+        ("The cut-off for a category 4 hurricane is 130 mph.", ""),
+        (
+            "They must cease because of the harmful effects of radioactive fall-out.",
+            "",
+        ),
+    ] {
+        assert_eq!(builtin_evidence(text), expected, "{text}");
+    }
 }
 
 /// What a scorer learnt of each term is forgotten when the normalizer empties its cache and
