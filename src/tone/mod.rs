@@ -18,8 +18,9 @@
 //!    collapsed", "threaten to upend the fragile peace") counts as conflict;
 //! 3. **cessation**: a hit near a word that ends it flips ("sanctions were eased", "the
 //!    war ended", "suspended the talks"), unless the word's object (or subject) is a
-//!    person or group (an agent word: "police stopped the protesters") or a reversal
-//!    governs it ("failed to stop the attacks");
+//!    person or group (an agent word: "police stopped the protesters", though no person is
+//!    ended: "the reign of terrorists is coming to an end") or a reversal governs it
+//!    ("failed to stop the attacks");
 //! 4. **intensifiers and diminishers** up to two words before multiply it; **hedges**
 //!    earlier in the clause ("may", "could", "hopes to") weaken it; a **topic** word
 //!    ("talks on the border dispute", "amid tensions") marks a hit as background;
@@ -655,6 +656,14 @@ impl Sentence<'_> {
         })
     }
 
+    /// Whether a cessation word is a form of "end" ("ended", "put an end to", "coming to an
+    /// end"): a person or group is stopped or freed but never ended, so an agent word that
+    /// it turns stands for what the agent does ("the reign of terrorists is coming to an
+    /// end").
+    fn ends_an_event(&self, c: &Cue) -> bool {
+        (c.start..c.end).any(|k| &*self.norm.term(self.tokens[k].term).stem == "end")
+    }
+
     fn has_conjunction(&self, from: usize, to: usize) -> bool {
         (from..to).any(|k| matches!(&*self.norm.term(self.tokens[k].term).lower, "and" | "or"))
     }
@@ -757,6 +766,7 @@ impl Sentence<'_> {
                 .collect();
             // A cessation word whose object (or else subject) is a person or group does not
             // end a conflict: "police stopped the protesters", "the protesters were stopped".
+            // "End" always ends an event ([`Sentence::ends_an_event`]).
             let agent_in = |from: usize, to: usize| {
                 cues.iter().any(|a| {
                     a.modifier.kind == ModifierKind::Agent
@@ -766,7 +776,8 @@ impl Sentence<'_> {
                         && self.heads_phrase(a)
                 })
             };
-            if kind == ModifierKind::Cessation {
+            let stops_a_person = kind == ModifierKind::Cessation && !self.ends_an_event(&cue);
+            if stops_a_person {
                 let person = match object.first() {
                     Some(&first) => agent_in(cue.end, matches[first].end),
                     None => cues.iter().any(|a| {
@@ -799,10 +810,7 @@ impl Sentence<'_> {
             let Some(&nearest) = targets.first() else {
                 continue;
             };
-            if kind == ModifierKind::Cessation
-                && from_subject
-                && agent_in(matches[nearest].start, cue.start)
-            {
+            if stops_a_person && from_subject && agent_in(matches[nearest].start, cue.start) {
                 continue;
             }
             let polarity = matches[nearest].hit.polarity;

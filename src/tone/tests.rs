@@ -276,6 +276,25 @@ fn a_compound_reads_as_its_parts_written_apart() {
     }
 }
 
+/// A person or group is stopped but never ended: beside "end" an agent word stands for
+/// what the agent does, and its end is the end of a conflict. "Stop" still leaves a person.
+#[test]
+fn an_end_ends_what_an_agent_does() {
+    for (text, expected) in [
+        (
+            "The reign of terrorists in Afghanistan is coming to an end.",
+            "terrorists(+6.0: ended by end)",
+        ),
+        (
+            "Last year he led an infantry unit that stopped a mob of extremists from taking \
+             over a radio station.",
+            "extremists(-4.5)",
+        ),
+    ] {
+        assert_eq!(builtin_evidence(text), expected, "{text}");
+    }
+}
+
 /// What a scorer learnt of each term is forgotten when the normalizer empties its cache and
 /// hands the same ids to other words: "sanctions" takes the id that the plain "they" had,
 /// and a scorer handed what an earlier document's learnt still scores it.
