@@ -697,6 +697,15 @@ const NATIVE_AMERICAN_CONTEXT: &[&str] = &[
     "problem",
 ];
 
+/// Words that end a list of names of seas ("the Pacific and Indian oceans"), see
+/// [`Recognizer::ocean`].
+const SEA_WORDS: &[&str] = &[
+    "ocean", "oceans", "sea", "seas", "Ocean", "Oceans", "Sea", "Seas",
+];
+
+/// How many tokens after a name [`Recognizer::ocean`] looks for the word that ends its list.
+const LIST_REACH: usize = 6;
+
 /// A gazetteer name that often means something else, and what settles which it means.
 #[derive(Debug)]
 struct TwoReadings {
@@ -707,14 +716,19 @@ struct TwoReadings {
     /// Roles or canonical names of entities whose mention in the document shows the other
     /// reading (besides the other entity itself).
     other_evidence: &'static [&'static str],
-    /// Words right after the name that settle its own reading ("Indian troops").
+    /// Words right after the name that settle its own reading ("Indian troops", "Indian
+    /// immigrants", "Indian-born").
     own_next: &'static [&'static str],
+    /// Roles or canonical names of entities that, listed beside the name, show its own
+    /// reading ("Georgia and Ukraine": a state among states).
+    own_peers: &'static [&'static str],
     /// Whether, in a document that shows neither reading, the name keeps its own country
     /// (else it keeps the name without one).
     alone_keeps_country: bool,
 }
 
-/// Names whose country the document as a whole decides ([`Recognizer::finish_document`]):
+/// Names whose country the document as a whole decides ([`Recognizer::finish_document`]),
+/// unless the word after it or its own sentence does ([`Recognizer::settle_by_sentence`]):
 /// a mention takes the reading of the nearest mention that shows one (an unambiguous
 /// mention of the own country, or one of the other reading's evidence), its own on a tie;
 /// with neither shown, the other (American) reading in an American document.
@@ -729,7 +743,17 @@ const TWO_READINGS: &[TwoReadings] = &[
         name: "Indian",
         other: &["Native", "American"],
         other_evidence: &["Native American nation"],
-        own_next: &["troops", "Prime", "nationals"],
+        own_next: &[
+            "troops",
+            "Prime",
+            "nationals",
+            "immigrants",
+            "immigrant",
+            "born",
+        ],
+        // In the addresses "Indian" is listed beside "Mexican" and "African" as one of the
+        // continent's peoples: a nationality beside it shows no reading.
+        own_peers: &[],
         alone_keeps_country: false,
     },
     TwoReadings {
@@ -737,6 +761,7 @@ const TWO_READINGS: &[TwoReadings] = &[
         other: &["Georgia", "(", "US", "state", ")"],
         other_evidence: &["US state", "Congress"],
         own_next: &[],
+        own_peers: &["state"],
         alone_keeps_country: true,
     },
 ];
@@ -1214,32 +1239,35 @@ impl<'a> Recognizer<'a> {
                     && form(i + n) == Some("of")
                     && is_cap(i + n + 1))
                 .then(|| name_run(i + n + 1, &is_cap, &starts_name, &forms, tokens));
-                let mention = extended
-                    .and_then(|end| self.pattern(text, tokens, &forms, i, end))
-                    .or_else(|| {
-                        let (mut end, etype) =
-                            head_end(text, i + n, &is_cap, &starts_known, &forms, tokens)?;
-                        // The complement of an organisation or a document: "U.S. Department
-                        // of Defense", "UN Decade on Ecosystem Restoration", "United Nations
-                        // Convention on the Law of the Sea".
-                        let complement = matches!(etype, EntityType::Org | EntityType::Other)
-                            && form(end).is_some_and(|f| COMPLEMENTS.contains(&f));
-                        let article = usize::from(form(end + 1) == Some("the"));
-                        if complement && is_cap(end + 1 + article) {
-                            let start = end + 1 + article;
-                            end = name_run(start, &is_cap, &starts_name, &forms, tokens);
-                            // A gazetteer name there is whole, "and" and all: "Uruguay
-                            // Round of the General Agreement on Tariffs and Trade".
-                            if let Some((n, _)) = gazetteer.longest(|k| form(start + k)) {
-                                end = end.max(start + n);
-                            }
+                let ocean = self.ocean(known_entity, &forms, i + n);
+                let mention = match ocean {
+                    Some((ocean, taken)) => Some(known(ocean, span_of(i, i + n + taken))),
+                    None => extended.and_then(|end| self.pattern(text, tokens, &forms, i, end)),
+                }
+                .or_else(|| {
+                    let (mut end, etype) =
+                        head_end(text, i + n, &is_cap, &starts_known, &forms, tokens)?;
+                    // The complement of an organisation or a document: "U.S. Department
+                    // of Defense", "UN Decade on Ecosystem Restoration", "United Nations
+                    // Convention on the Law of the Sea".
+                    let complement = matches!(etype, EntityType::Org | EntityType::Other)
+                        && form(end).is_some_and(|f| COMPLEMENTS.contains(&f));
+                    let article = usize::from(form(end + 1) == Some("the"));
+                    if complement && is_cap(end + 1 + article) {
+                        let start = end + 1 + article;
+                        end = name_run(start, &is_cap, &starts_name, &forms, tokens);
+                        // A gazetteer name there is whole, "and" and all: "Uruguay
+                        // Round of the General Agreement on Tariffs and Trade".
+                        if let Some((n, _)) = gazetteer.longest(|k| form(start + k)) {
+                            end = end.max(start + n);
                         }
-                        longer_name(text, tokens, known_entity, i, (end, etype))
-                    })
-                    .unwrap_or_else(|| {
-                        let sense = self.native_american(known_entity, form(i + n));
-                        known(sense.unwrap_or(known_entity), span_of(i, i + n))
-                    });
+                    }
+                    longer_name(text, tokens, known_entity, i, (end, etype))
+                })
+                .unwrap_or_else(|| {
+                    let sense = self.native_american(known_entity, form(i + n));
+                    known(sense.unwrap_or(known_entity), span_of(i, i + n))
+                });
                 let mut mention = mention;
                 mention.pending |= self.is_pending(known_entity, &mention, form(i + n));
                 i = mention_end(tokens, mention.span, i + n);
@@ -1350,6 +1378,7 @@ impl<'a> Recognizer<'a> {
             i += 1;
         }
         self.resolve_us_states(text, &mut out[first_mention..], us_state_named);
+        self.settle_by_sentence(text, &mut out[first_mention..]);
         for (k, t) in tokens.iter().enumerate() {
             if Some(k) != first_word && t.kind == TokenKind::Word && is_cap(k) {
                 // A form as long as its surface is the surface (a rewritten one is shorter,
@@ -1383,6 +1412,67 @@ impl<'a> Recognizer<'a> {
                 *m = known(twin, m.span);
             }
         }
+    }
+
+    /// Settles a pending name of two readings by its own sentence, before the document
+    /// does: it takes its own reading when it is listed beside an entity of its
+    /// [`TwoReadings::own_peers`] ("citizens in Georgia and Ukraine", in an address whose
+    /// nearest cue is Congress), or when the sentence names the other reading apart ("the
+    /// Indians, Indonesians, Pakistanis, South-East Asians and Native Americans": two
+    /// peoples). Only the name itself, not a longer name built on it ("Indian Territory").
+    fn settle_by_sentence(&self, text: &str, mentions: &mut [Mention]) {
+        for r in &self.two_readings {
+            let apart = mentions.iter().any(|m| {
+                m.entity == r.other.canonical && !m.span.of(text).starts_with(r.rule.name)
+            });
+            let peer = |j: usize, k: usize| {
+                let (a, b) = (&mentions[j.min(k)], &mentions[j.max(k)]);
+                let other = &mentions[j];
+                is_list_gap(&text[a.span.end..b.span.start])
+                    && !other.pending
+                    && self.gazetteer.named(&other.entity).is_some_and(|e| {
+                        e.canonical != r.own.canonical
+                            && (r.rule.own_peers.iter()).any(|&w| w == e.role || w == e.canonical)
+                    })
+            };
+            let settled: Vec<usize> = (0..mentions.len())
+                .filter(|&k| {
+                    let m = &mentions[k];
+                    m.pending
+                        && m.entity == r.own.canonical
+                        && (apart
+                            || (k > 0 && peer(k - 1, k))
+                            || (k + 1 < mentions.len() && peer(k + 1, k)))
+                })
+                .collect();
+            for k in settled {
+                mentions[k].pending = false;
+            }
+        }
+    }
+
+    /// The ocean a name is part of in a list of names that ends in "oceans" or "seas":
+    /// "the Pacific and Indian oceans", "the Indian and China seas", "the Indian Sea" are
+    /// the gazetteer's "Indian Ocean", not the people; with the number of tokens after the
+    /// name that the mention takes (a capitalised sea word right after it).
+    fn ocean(
+        &self,
+        e: &KnownEntity,
+        forms: &[&str],
+        after: usize,
+    ) -> Option<(&'a KnownEntity, usize)> {
+        let in_list = |w: &str| {
+            matches!(w, "and" | "or" | "," | "the")
+                || (w.starts_with(char::is_uppercase) && !SEA_WORDS.contains(&w))
+        };
+        let end = forms.len().min(after + LIST_REACH);
+        let k = (after..end).find(|&k| !in_list(forms[k]))?;
+        if !SEA_WORDS.contains(&forms[k]) {
+            return None;
+        }
+        let ocean = entity_named(self.gazetteer, &[e.canonical.as_str(), "Ocean"])?;
+        let sea_word_taken = usize::from(k == after && forms[k].starts_with(char::is_uppercase));
+        Some((ocean, sea_word_taken))
     }
 
     /// The Native American group, when "Indian(s)" is followed by a word of that sense
@@ -1699,14 +1789,17 @@ impl<'a> Recognizer<'a> {
 
     /// Gazetteer names among the hyphen-separated parts of one token.
     fn compound_parts(&mut self, text: &str, token: Token, out: &mut Vec<Mention>) {
-        for (offset, part) in crate::wrap::hyphen_parts(token.span.of(text)) {
+        let mut parts = crate::wrap::hyphen_parts(token.span.of(text)).peekable();
+        while let Some((offset, part)) = parts.next() {
             let start = token.span.start + offset;
             let key = match_form(part);
             if let Some((1, id)) = self.gazetteer.longest(|k| (k == 0).then_some(&*key)) {
                 let span = Span::new(start, start + part.len() - possessive_len(part));
                 let e = self.gazetteer.entity(id);
                 let mut mention = known(e, span);
-                mention.pending = self.is_pending(e, &mention, None);
+                // The next part settles a reading as the next word does ("Indian-born").
+                let next = parts.peek().map(|&(_, p)| p);
+                mention.pending = self.is_pending(e, &mention, next);
                 self.remember(&mention);
                 out.push(mention);
             }
@@ -1933,6 +2026,18 @@ fn month_surname(forms: &[&str], tokens: &[Token], i: usize, gazetteer: &Gazette
 /// [`Recognizer::finish_document`].
 fn is_bare_union(m: &Mention) -> bool {
     m.source == Source::Pattern && m.country.is_empty() && m.entity == "Union"
+}
+
+/// Whether the text between two mentions joins them in a list: commas, "and", "or" and
+/// articles only, at least one of the first three ("Georgia and Ukraine", "Indians,
+/// Indonesians").
+fn is_list_gap(gap: &str) -> bool {
+    let words = || {
+        gap.split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|w| !w.is_empty())
+    };
+    words().all(|w| matches!(w, "and" | "or" | "the"))
+        && (gap.contains(',') || words().any(|w| w != "the"))
 }
 
 /// The distance from byte `at` to the nearest of `starts` (ascending), if any.

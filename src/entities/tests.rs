@@ -483,6 +483,81 @@ fn georgia_in_american_news_is_the_us_state() {
     assert_eq!(readings(both, "Georgia"), pairs(&[("Georgia", "GEO")]));
 }
 
+/// A name of two readings listed beside a state, or in a sentence that names the other
+/// reading apart, is its own: the 2008 address names Congress nearer to "Georgia" than
+/// anything of the country, and a UN speech lists Indians beside Native Americans.
+#[test]
+fn a_list_or_its_sentence_settles_a_name_of_two_readings() {
+    let bush = "The Congress must pass the bill. We've seen citizens in Georgia and Ukraine \
+                stand up for their right to free and fair elections.";
+    assert_eq!(readings(bush, "Georgia"), pairs(&[("Georgia", "GEO")]));
+    let uganda = "Some formerly colonized peoples, such as the Indians, Indonesians, \
+                  Pakistanis, South-East Asians and Native Americans, have made upward \
+                  movements.";
+    assert_eq!(readings(uganda, "Indians"), pairs(&[("Indian", "IND")]));
+    // A US state in the list still makes it the US state.
+    let states = "The Congress met. Troops were called out from Alabama, Tennessee, and \
+                  Georgia.";
+    assert_eq!(
+        readings(states, "Georgia"),
+        pairs(&[("Georgia (US state)", "USA")])
+    );
+}
+
+/// Names built on Georgia's that belong elsewhere: the bay is Canada's, the university
+/// American, in a text that names neither country.
+#[test]
+fn the_georgian_bay_and_georgia_tech_are_not_georgias() {
+    let text = "The boundary runs to the Georgian Bay. Researchers from the Georgia \
+                Institute of Technology reported warming seas.";
+    assert_eq!(
+        readings(text, "Georgian Bay"),
+        pairs(&[("Georgian Bay", "CAN")])
+    );
+    let tech = "Georgia Institute of Technology";
+    assert_eq!(readings(text, tech), pairs(&[(tech, "USA")]));
+}
+
+/// Immigrants and the born are of India's "Indian", even in an American document where
+/// "Indian" alone is Native American.
+#[test]
+fn indian_immigrants_and_the_indian_born_are_indias() {
+    let news = "The Congress of the United States is in recess. Patel, the son of Indian \
+                immigrants, is a teacher. Harris was born to an Indian-born mother. The \
+                phrase referred to children born to Indian tribes.";
+    assert_eq!(
+        readings(news, "Indian"),
+        pairs(&[
+            ("Indian", "IND"),
+            ("Indian", "IND"),
+            ("Native American", "USA")
+        ])
+    );
+}
+
+/// "Indian" in a list of names that ends in "oceans" or "seas" is the Indian Ocean, not a
+/// people: the addresses protect commerce "in the Pacific and Indian oceans".
+#[test]
+fn indian_before_oceans_or_seas_is_the_indian_ocean() {
+    let address = "The Congress will provide for the Navy. Our commerce in the Pacific and \
+                   Indian oceans needs protection, and so does the trade of the Indian and \
+                   China seas and of the Indian Sea. The Indian tribes are at peace.";
+    let found = document(address);
+    let oceans: Vec<_> = (found.iter())
+        .filter(|(_, e, _)| e == "Indian Ocean")
+        .map(|(s, _, c)| (s.as_str(), c.as_str()))
+        .collect();
+    assert_eq!(oceans, [("Indian", ""), ("Indian", ""), ("Indian Sea", "")]);
+    assert_eq!(
+        readings(address, "Indian"),
+        pairs(&[
+            ("Indian Ocean", ""),
+            ("Indian Ocean", ""),
+            ("Native American", "USA")
+        ])
+    );
+}
+
 /// "The Union" with no union named before is the United States only in American prose:
 /// a speech at the UN that names the United States means by "our Union" something else.
 #[test]
