@@ -558,6 +558,43 @@ fn indian_before_oceans_or_seas_is_the_indian_ocean() {
     );
 }
 
+/// "Korea" alone is Korea as a whole, a state of no country code: the kingdom of the
+/// treaties, the nation whose reunification the UN speeches ask for; the two states and the
+/// peninsula have names of their own.
+#[test]
+fn korea_alone_is_korea_as_a_whole() {
+    let text = "The treaty lately concluded with Korea awaits the action of the Senate. We \
+                support the peaceful reunification of Korea through dialogue between the \
+                Republic of Korea and the Democratic People's Republic of Korea on the \
+                Korean peninsula, as The Korea Herald reported.";
+    let m = mentions(text);
+    let korea = (
+        "Korea".to_string(),
+        "Korea".to_string(),
+        "GPE",
+        String::new(),
+    );
+    assert_eq!(m[0], korea);
+    assert_eq!(m[2], korea);
+    let found: Vec<_> = (m.iter().skip(3))
+        .map(|(s, e, t, c)| (s.as_str(), e.as_str(), *t, c.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("Republic of Korea", "South Korea", "GPE", "KOR"),
+            (
+                "Democratic People's Republic of Korea",
+                "North Korea",
+                "GPE",
+                "PRK"
+            ),
+            ("Korean peninsula", "Korean Peninsula", "LOC", ""),
+            ("Korea Herald", "Korea Herald", "ORG", "KOR"),
+        ]
+    );
+}
+
 /// "The Union" with no union named before is the United States only in American prose:
 /// a speech at the UN that names the United States means by "our Union" something else.
 #[test]
