@@ -174,6 +174,22 @@ static TITLES: WordList = WordList::new(&[
     "Mme",
 ]);
 
+/// Ranks and offices that are no [`TITLES`], as they also start names that are no person's
+/// ("Chief Executive", "Major Powers", "Private Sector", "Agent Orange"): before a surname
+/// met earlier in the document they are that person's ("Agent Ortiz").
+const RANKS: &[&str] = &[
+    "Agent",
+    "Chief",
+    "Private",
+    "Major",
+    "Lieutenant",
+    "Corporal",
+    "Sheriff",
+    "Detective",
+    "Trooper",
+    "Deputy",
+];
+
 /// Letters and suffixes written after a person's name that are no surname: "Durham Hall
 /// QC" is a Hall, and not the same person as "Kama Melly QC" (abbreviations without their
 /// dot).
@@ -1601,7 +1617,14 @@ impl<'a> Recognizer<'a> {
         // all ("Regarding Trump's call"): unless it is a given name or seen capitalised
         // inside a sentence, the caller moves on and finds the surname alone.
         if let Some((canonical, country)) = self.surnames.get(last).filter(|_| words.len() <= 2) {
-            if same_person(canonical, words.iter().copied()) {
+            // A rank before the surname is no other given name: "Agent Ortiz" and "Chief
+            // Ortiz" after "Chief Patrol Agent Raul Ortiz" are he, written "Ortiz".
+            let rank = words.len() == 2 && RANKS.contains(&words[0]);
+            if rank || same_person(canonical, words.iter().copied()) {
+                let span = match rank {
+                    true => name_span(text, tokens, b - 1, b),
+                    false => span,
+                };
                 return Some(Mention {
                     span,
                     entity: canonical.clone(),

@@ -595,6 +595,29 @@ fn korea_alone_is_korea_as_a_whole() {
     );
 }
 
+/// A rank before a surname met earlier is that person's, written as the surname (the
+/// 2020 address's Border Patrol agent was three entities); without the surname met it
+/// makes no person, and another given name before it is still someone else.
+#[test]
+fn a_rank_before_a_known_surname_is_that_person() {
+    let text = "I met Chief Patrol Agent Raul Ortiz. Since then, Agent Ortiz and his team \
+                seized narcotics. Chief Ortiz: please stand. Maria Ortiz, his sister, \
+                watched. The Major Powers met.";
+    let found: Vec<_> = (document(text).into_iter())
+        .map(|(s, e, _)| (s, e))
+        .collect();
+    let pair = |s: &str, e: &str| (s.to_string(), e.to_string());
+    assert_eq!(
+        found,
+        [
+            pair("Raul Ortiz", "Raul Ortiz"),
+            pair("Ortiz", "Raul Ortiz"),
+            pair("Ortiz", "Raul Ortiz"),
+            pair("Maria Ortiz", "Maria Ortiz"),
+        ]
+    );
+}
+
 /// "The Union" with no union named before is the United States only in American prose:
 /// a speech at the UN that names the United States means by "our Union" something else.
 #[test]
