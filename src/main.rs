@@ -231,6 +231,14 @@ impl DataKind {
             DataKind::Vader => "VADER lexicon",
         }
     }
+
+    /// What one entry of a file of this kind is, in the singular and the plural.
+    fn entry_nouns(self) -> (&'static str, &'static str) {
+        match self {
+            DataKind::GivenNames => ("name", "names"),
+            _ => ("entry", "entries"),
+        }
+    }
 }
 
 #[derive(Args)]
@@ -894,7 +902,8 @@ fn check_file(path: &Path, kind: Option<DataKind>, maps: &[String]) -> Result<Ex
         (Err(e), _) => return Err(e.into()),
     };
     if let Some(count) = count {
-        let entries = detente::error::counted(count, "entry", "entries");
+        let (one, many) = kind.entry_nouns();
+        let entries = detente::error::counted(count, one, many);
         println!("{name}: ok, {} with {entries}", kind.description());
     }
     if let Some(guess) = guessed {

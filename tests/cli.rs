@@ -449,7 +449,7 @@ fn lexicon_check_says_what_it_guessed_and_reads_the_kind_it_is_told() {
     let told = check(&["--as", "given-names"]);
     assert!(told.status.success(), "{told:?}");
     let out = String::from_utf8_lossy(&told.stdout);
-    assert!(out.contains("ok, given-name list with 2 entries"), "{out}");
+    assert!(out.contains("ok, given-name list with 2 names\n"), "{out}");
     assert!(!out.contains("guessed"), "{out}");
     // Distinct names are counted; a line no capitalised word can match is left out, why said.
     fs::write(&names, "Anna\nMary Ann\nanna\nAnna\nterm,polarity\n").unwrap();
@@ -458,7 +458,7 @@ fn lexicon_check_says_what_it_guessed_and_reads_the_kind_it_is_told() {
         String::from_utf8_lossy(&told.stdout),
         String::from_utf8_lossy(&told.stderr),
     );
-    assert!(out.contains("ok, given-name list with 1 entry\n"), "{out}");
+    assert!(out.contains("ok, given-name list with 1 name\n"), "{out}");
     assert!(
         err.contains(
             "names.txt: 3 lines left out, as no capitalised word of a text can match them"
