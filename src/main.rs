@@ -675,10 +675,20 @@ fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
     let skipped = report.skipped.iter().filter(|w| own(&w.file)).count();
     let none_read = report.documents == 0 && (report.files > 0 || skipped > 0);
     let what = match args.shard {
-        Some(shard) => format!(
-            "shard {shard}: partial result in {}; combine the shards with `detente merge`",
-            args.output.display()
-        ),
+        Some(shard) => {
+            // Recorded for the merge, but not this shard's to count (see `own`).
+            let others = match report.skipped.len() - skipped {
+                0 => String::new(),
+                n => format!(
+                    ", which also records for the merge {} of the other shards",
+                    detente::error::counted(n, "skipped file", "skipped files")
+                ),
+            };
+            format!(
+                "shard {shard}: partial result in {}{others}; combine the shards with `detente merge`",
+                args.output.display()
+            )
+        }
         None => results_in(
             &args.output,
             args.xlsx,
@@ -686,7 +696,7 @@ fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
             none_read.then_some(existed),
         )?,
     };
-    summarise(&report, args.quiet, &what);
+    summarise(&report, args.quiet, skipped, &what);
     Ok(exit_status(none_read, skipped))
 }
 
@@ -737,7 +747,7 @@ fn merge(args: &MergeArgs) -> Result<ExitCode> {
         &report.heads,
         none_read.then_some(existed),
     )?;
-    summarise(&report, args.quiet, &what);
+    summarise(&report, args.quiet, skipped, &what);
     Ok(exit_status(none_read, skipped))
 }
 
@@ -774,8 +784,9 @@ fn results_in(
     Ok(format!("results in {} ({files})", output.display()))
 }
 
-/// Prints the warnings and, unless `quiet`, a one-line summary ending with `what`.
-fn summarise(report: &detente::run::RunReport, quiet: bool, what: &str) {
+/// Prints the warnings and, unless `quiet`, a one-line summary ending with `what`, with
+/// `skipped` files skipped: those the exit status counts.
+fn summarise(report: &detente::run::RunReport, quiet: bool, skipped: usize, what: &str) {
     for w in report.warnings.iter().chain(&report.skipped) {
         eprintln!("detente: warning: {w}");
     }
@@ -789,7 +800,7 @@ fn summarise(report: &detente::run::RunReport, quiet: bool, what: &str) {
             n(report.sentences, "sentence", "sentences"),
             n(report.tokens, "token", "tokens"),
             report.elapsed_seconds,
-            report.skipped.len(),
+            skipped,
             detente::error::counted(report.warnings.len(), "warning", "warnings"),
         );
     }

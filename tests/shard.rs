@@ -897,3 +897,47 @@ fn a_shard_with_no_file_of_its_own_does_not_fail() {
         .unwrap();
     assert_eq!(o.status.code(), Some(3), "{o:?}");
 }
+
+/// A shard's summary counts the skipped files its exit status counts, those of its own
+/// share: shard 1, which reads its file and records another share's broken link for the
+/// merge, exits 0 and says 0 skipped, naming the link apart; the link's own shard says 1.
+#[test]
+fn a_shard_summary_counts_only_its_own_skipped_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    fs::create_dir(&corpus).unwrap();
+    fs::write(corpus.join("a.txt"), "Talks resumed in Geneva.\n").unwrap();
+    fs::write(corpus.join("b.txt"), "Peace was agreed in Oslo.\n").unwrap();
+    std::os::unix::fs::symlink("/nonexistent/target", corpus.join("z.txt")).unwrap();
+    let (first, second) = (Shard { index: 1, count: 2 }, Shard { index: 2, count: 2 });
+    assert!(first.contains("a.txt") && second.contains("b.txt") && second.contains("z.txt"));
+    let run = |shard: Shard| {
+        let o = detente()
+            .arg("analyze")
+            .arg(&corpus)
+            .args(["--shard", &shard.to_string(), "-o"])
+            .arg(tmp.path().join(format!("part-{}", shard.index)))
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let (status, err) = run(first);
+    assert_eq!(status, Some(0), "{err}");
+    assert!(
+        err.contains("z.txt: skipped: broken symbolic link")
+            && err.contains("; 0 skipped, 0 warnings; shard 1/2: partial result in ")
+            && err.contains(
+                ", which also records for the merge 1 skipped file of the other shards; "
+            ),
+        "{err}"
+    );
+    let (status, err) = run(second);
+    assert_eq!(status, Some(3), "{err}");
+    assert!(
+        err.contains("; 1 skipped, 0 warnings; shard 2/2: ") && !err.contains("other shards"),
+        "{err}"
+    );
+}
