@@ -8,7 +8,7 @@
 //! | key | one per | value |
 //! |---|---|---|
 //! | `h` | mapper | the run's [`Identity`] (version, options, data checksums, listing) |
-//! | `d` + 10-digit ordinal | document | its rows in the four per-document files, or that it was skipped |
+//! | `d` + 10-digit ordinal | document | its rows in the four row files, or that it was skipped |
 //! | `n` | mapper | its skipped files and warnings |
 //! | `t` | mapper | its totals (entities, dyads, groups, word counts), without the phrases |
 //! | `p` + 16 hex digits | phrase | one phrase's counts and surface forms, keyed by its hash |

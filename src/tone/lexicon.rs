@@ -124,9 +124,9 @@ pub struct Modifier {
 pub struct Lexicon {
     entries: Vec<Entry>,
     /// The [`word_hash`]es of the word forms modulo 2¹⁶: a set with false positives that
-    /// rules out most words as a form (the scorer asks it once per word). The terms and the rule words have
-    /// theirs in their tables ([`PhraseTable::may_start`]); each kind is asked apart, as
-    /// some words start keys of one kind only (rule words such as "on" or "not" are
+    /// rules out most words as a form (the scorer asks it once per word). The terms and the
+    /// rule words have theirs in their tables ([`PhraseTable::may_start`]); each kind is asked
+    /// apart, as some words start keys of one kind only (rule words such as "on" or "not" are
     /// frequent, and start no term).
     form_starts: Box<BitSet<1024>>,
     /// Terms and rule words by the [`word_hash`]es of their stems, which every token's
@@ -372,10 +372,10 @@ impl Lexicon {
     }
 
     /// Longest term matching the stems whose [`word_hash`]es are `at(0), at(1), …` (as in
-    /// [`TermInfo::stem_hash`](crate::tokenize::TermInfo::stem_hash)): its length and index. Asked only where
-    /// [`Lexicon::may_start_term`] has let the first stem through (the scorer learns that
-    /// once per word), so the table's quick refusal is not asked again; asked elsewhere, it
-    /// finds the same, more slowly.
+    /// [`TermInfo::stem_hash`](crate::tokenize::TermInfo::stem_hash)): its length and index.
+    /// Asked only where [`Lexicon::may_start_term`] has let the first stem through (the scorer
+    /// learns that once per word), so the table's quick refusal is not asked again; asked
+    /// elsewhere, it finds the same, more slowly.
     pub fn match_term<'s>(&self, at: impl Fn(usize) -> Option<&'s u64>) -> Option<(usize, u32)> {
         self.terms.longest_let_through(at).map(|(n, &i)| (n, i))
     }

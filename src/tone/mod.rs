@@ -575,8 +575,8 @@ impl<'a> Scorer<'a> {
     }
 }
 
-/// Prepositions and subordinators that end a rule word's reach to the right: in "ended with the signing of
-/// an armistice" the armistice is not what ended, the war before it is.
+/// Prepositions and subordinators that end a rule word's reach to the right: in "ended with the
+/// signing of an armistice" the armistice is not what ended, the war before it is.
 const PREPOSITIONS: &[&str] = &[
     "with",
     "after",
