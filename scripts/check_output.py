@@ -12,7 +12,22 @@ import json
 import pathlib
 import sys
 
-FILES = ["sentences", "sections", "documents", "mentions", "entities", "dyads", "phrases", "groups"]
+# Each CSV file, by what one of its rows is.
+FILES = {
+    "sentences": "sentence",
+    "sections": "section",
+    "documents": "document",
+    "mentions": "mention",
+    "entities": "entity",
+    "dyads": "dyad",
+    "phrases": "phrase",
+    "groups": "group",
+}
+
+
+def counted(n, one, many):
+    """`n` with the noun it takes: "1 document", "2 documents" (as detente's error::counted)."""
+    return f"{n} {one if n == 1 else many}"
 
 
 def read(out, name):
@@ -21,7 +36,7 @@ def read(out, name):
         rows = list(csv.reader(f))
     header, body = rows[0], rows[1:]
     for i, row in enumerate(body, start=2):
-        assert len(row) == len(header), f"{path}:{i}: {len(row)} fields, header has {len(header)}"
+        assert len(row) == len(header), f"{path}:{i}: {counted(len(row), 'field', 'fields')}, header has {len(header)}"
         for cell in row:
             assert not cell.startswith(("=", "+", "@", "\t", "\r")), f"{path}:{i}: formula-like cell {cell!r}"
             if cell.startswith("-"):
@@ -37,7 +52,7 @@ def main():
     assert tables["sentences"], "no sentences"
     if "--seed" in sys.argv:
         check_seed(tables)
-    print(f"{out}: " + ", ".join(f"{len(rows)} {name}" for name, rows in tables.items()))
+    print(f"{out}: " + ", ".join(counted(len(rows), FILES[name], name) for name, rows in tables.items()))
 
 
 def check_seed(t):

@@ -1209,3 +1209,36 @@ fn a_documents_date_decides_which_state_its_names_speak_for() {
         "{err}"
     );
 }
+
+/// scripts/check_output.py, which CI runs on every output it makes, counts in words that
+/// agree with their numbers: "1 sentence", "0 dyads", and "1 field" for a short row. Not
+/// run where there is no python3 (CI has it).
+#[test]
+fn check_output_says_one_of_each_in_the_singular() {
+    let (_dir, out) = analyze_one("a.txt", "Talks resumed in Geneva.\n");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/check_output.py");
+    let check = || {
+        std::process::Command::new("python3")
+            .arg(&script)
+            .arg(&out)
+            .output()
+    };
+    let Ok(checked) = check() else {
+        eprintln!("no python3: scripts/check_output.py not run");
+        return;
+    };
+    let said = String::from_utf8_lossy(&checked.stdout);
+    assert!(checked.status.success(), "{checked:?}");
+    assert!(
+        said.ends_with(
+            ": 1 sentence, 1 section, 1 document, 1 mention, 1 entity, 0 dyads, 0 phrases, 1 group\n"
+        ),
+        "{said}"
+    );
+    let mut groups = fs::read_to_string(out.join("groups.csv")).unwrap();
+    groups.push_str("x\r\n");
+    fs::write(out.join("groups.csv"), groups).unwrap();
+    let checked = check().unwrap();
+    let err = String::from_utf8_lossy(&checked.stderr);
+    assert!(err.contains("groups.csv:3: 1 field, header has "), "{err}");
+}
