@@ -78,6 +78,10 @@ pub struct Document {
     /// When it was written, if known (see [`crate::dates`]): names are read as they were
     /// meant then.
     pub date: Option<DocDate>,
+    /// Where markup holds only a page number (HTML: an element of its own outside tables
+    /// and lists, as a PDF's conversion leaves one between two paragraphs); empty for
+    /// plain text and Markdown, whose page numbers the segmenter finds on their lines.
+    pub page_numbers: Vec<Span>,
 }
 
 impl Document {
@@ -94,6 +98,7 @@ impl Document {
                     title: extracted.title,
                     headings: extracted.headings,
                     date: None,
+                    page_numbers: extracted.page_numbers,
                 }
             }
             _ => Document {
@@ -103,6 +108,7 @@ impl Document {
                 title: None,
                 headings: Vec::new(),
                 date: None,
+                page_numbers: Vec::new(),
             },
         }
     }

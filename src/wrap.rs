@@ -46,6 +46,12 @@ pub(crate) fn page_number(line: &str) -> Option<&str> {
 /// year wrapped alone ("signed in Paris in" / "2015") than page 1,000 of a speech.
 const PAGE_DIGITS_IN_SENTENCE: usize = 3;
 
+/// Whether `line`, standing on its own, holds a page number that a sentence is read through
+/// ([`page_number`] of at most [`PAGE_DIGITS_IN_SENTENCE`] digits: "12", "3.", "- 13 -").
+pub(crate) fn is_page_number_in_sentence(line: &str) -> bool {
+    page_number(line).is_some_and(|d| d.len() <= PAGE_DIGITS_IN_SENTENCE)
+}
+
 /// Length of the gap between two words at the start of `s`, text that comes after
 /// other text: its blanks, and any page number on a line of its own ([`page_number`], of
 /// at most [`PAGE_DIGITS_IN_SENTENCE`] digits, framed by dashes or followed by a blank
@@ -73,7 +79,7 @@ pub(crate) fn gap_len(s: &str) -> usize {
         // dashes, it is a page number wherever it stands.
         let apart = number.trim_start().starts_with(is_dash)
             || bytes[after..next].iter().filter(|&&b| b == b'\n').count() >= 2;
-        let page = apart && page_number(number).is_some_and(|d| d.len() <= PAGE_DIGITS_IN_SENTENCE);
+        let page = apart && is_page_number_in_sentence(number);
         if !page || next == s.len() {
             break;
         }

@@ -1242,3 +1242,56 @@ fn check_output_says_one_of_each_in_the_singular() {
     let err = String::from_utf8_lossy(&checked.stderr);
     assert!(err.contains("groups.csv:3: 1 field, header has "), "{err}");
 }
+
+/// A page converted from PDF to HTML keeps each printed page's number in an element of its
+/// own between two parts of a sentence (`<p>- 12 -</p>`, a `<div>13</div>`, a line between
+/// `<br>`): it is left out, as on a line of plain text, and the elements around it join as
+/// they would without it, so the sentence reads whole and the number is no token; a number
+/// in a table cell is still the table's.
+#[test]
+fn a_page_number_element_inside_a_sentence_is_left_out() {
+    let page = r#"<!DOCTYPE html>
+<html><head><meta charset="utf-8">
+<title>General Assembly, fifty-sixth session, 44th plenary meeting</title></head>
+<body>
+<div class="page" id="page12">
+<p class="ft01">Today the Organization finds itself in a</p>
+<p class="ft02" style="text-align:center">- 12 -</p>
+</div>
+<div class="page" id="page13">
+<p class="ft01">major crisis, and my delegation believes that the Security Council must act.</p>
+<p class="ft01">We support the efforts of the Secretary-General in his</p>
+<div class="footer">13</div>
+<p class="ft01">mission of good offices in Cyprus. We call on both parties to<br>
+14<br>
+resume the negotiations without delay.</p>
+<table><tr><td>Troops deployed in</td><td>120</td></tr></table>
+</div>
+</body></html>
+"#;
+    let (_dir, out) = analyze_one("A-56-PV.44.html", page);
+    let rows = read_csv(&out.join("sentences.csv"));
+    let texts: Vec<&str> = rows.iter().map(|r| r["text"].as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "Today the Organization finds itself in a major crisis, and my delegation believes \
+             that the Security Council must act.",
+            "We support the efforts of the Secretary-General in his mission of good offices in Cyprus.",
+            "We call on both parties to resume the negotiations without delay.",
+            "Troops deployed in",
+            "120",
+        ]
+    );
+    // Every word of the cell is a token, and the page number none.
+    for row in &rows {
+        let words = row["text"].split_whitespace().count();
+        assert_eq!(row["tokens"], words.to_string(), "{}", row["text"]);
+    }
+    let mentions = read_csv(&out.join("mentions.csv"));
+    let surfaces: Vec<&str> = mentions.iter().map(|r| r["surface"].as_str()).collect();
+    assert!(
+        surfaces.contains(&"Security Council") && surfaces.contains(&"Cyprus"),
+        "{surfaces:?}"
+    );
+}

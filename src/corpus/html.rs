@@ -14,6 +14,10 @@ pub struct Extracted {
     pub title: Option<String>,
     /// `h1`–`h6` blocks with their spans in `text`.
     pub headings: Vec<HeadingHint>,
+    /// Spans in `text` of the blocks that hold only a page number of the forms a sentence
+    /// of plain text is read through ("12", "3.", "- 12 -"), but for those inside a table
+    /// or a list, which are its data.
+    pub page_numbers: Vec<Span>,
 }
 
 /// Elements whose content is never visible text.
@@ -63,6 +67,24 @@ const BLOCKS: &[&str] = &[
     "summary",
 ];
 
+/// Elements whose content is the page's data, where a number in a block of its own is a
+/// value ("<td>120</td>", "<li>3</li>", a Word table's "<td><p>120</p></td>"), never the
+/// number of a printed page that a PDF's conversion left between two paragraphs.
+const DATA: &[&str] = &[
+    "table",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "figcaption",
+];
+
 /// Parses `source` with an HTML5 parser and returns its visible text.
 ///
 /// The tree is walked iteratively (not recursively), so pathologically deep nesting cannot
@@ -77,6 +99,8 @@ pub fn extract(source: &str) -> Extracted {
     // the rest of the page inside the heading, and it must not all become titles.
     let mut heading_done = false;
     let mut title: Option<String> = None;
+    // Open elements of [`DATA`]: a block ended inside one is no page number.
+    let mut data_depth = 0usize;
     for edge in page.tree.root().traverse() {
         match edge {
             Edge::Open(node) => match node.value() {
@@ -99,7 +123,9 @@ pub fn extract(source: &str) -> Extracted {
                         continue;
                     }
                     if BLOCKS.contains(&name) {
-                        heading_done |= out.end_block(heading.filter(|_| !heading_done));
+                        heading_done |=
+                            out.end_block(heading.filter(|_| !heading_done), data_depth > 0);
+                        data_depth += usize::from(DATA.contains(&name));
                         if let Some(level) = heading_level(name) {
                             heading = Some(level);
                             heading_done = false;
@@ -117,7 +143,9 @@ pub fn extract(source: &str) -> Extracted {
                         continue;
                     }
                     if BLOCKS.contains(&name) {
-                        heading_done |= out.end_block(heading.filter(|_| !heading_done));
+                        heading_done |=
+                            out.end_block(heading.filter(|_| !heading_done), data_depth > 0);
+                        data_depth -= usize::from(DATA.contains(&name));
                         if heading_level(name).is_some() {
                             heading = None;
                         }
@@ -126,12 +154,13 @@ pub fn extract(source: &str) -> Extracted {
             }
         }
     }
-    out.end_block(heading.filter(|_| !heading_done));
+    out.end_block(heading.filter(|_| !heading_done), false);
     let text = out.text.trim_end().to_string();
     Extracted {
         text,
         title,
         headings: out.headings,
+        page_numbers: out.page_numbers,
     }
 }
 
@@ -153,6 +182,7 @@ struct Builder {
     text: String,
     block: String,
     headings: Vec<HeadingHint>,
+    page_numbers: Vec<Span>,
 }
 
 impl Builder {
@@ -172,8 +202,9 @@ impl Builder {
         }
     }
 
-    /// Ends the current block; returns whether it held text and was a heading.
-    fn end_block(&mut self, heading: Option<u8>) -> bool {
+    /// Ends the current block, `in_data` when it stands inside an element of [`DATA`];
+    /// returns whether it held text and was a heading.
+    fn end_block(&mut self, heading: Option<u8>, in_data: bool) -> bool {
         let block = self.block.trim();
         let mut was_heading = false;
         if !block.is_empty() {
@@ -188,6 +219,8 @@ impl Builder {
                     level,
                 });
                 was_heading = true;
+            } else if !in_data && crate::wrap::is_page_number_in_sentence(block) {
+                self.page_numbers.push(Span::new(start, self.text.len()));
             }
         }
         self.block.clear();
@@ -227,6 +260,20 @@ mod tests {
             e.title.as_deref(),
             Some("Security Council resolution 242 adopted by the East- West group")
         );
+    }
+
+    /// A block holding only a page number, as a PDF's conversion leaves one in a `<p>`, a
+    /// `<div>` or between two `<br>`, is found; a number in a table or a list is data, and
+    /// a heading, "Page 9" or a year (four digits, as in plain text) is none.
+    #[test]
+    fn page_numbers_are_found_outside_tables_and_lists() {
+        let e = extract(
+            "<p>believes that the</p><p>- 12 -</p><div>13</div><p>to<br>\n14.<br>resume</p>\
+             <table><tr><td>120</td><td><p>45</p></td></tr></table><ul><li>3</li></ul>\
+             <dl><dt>7</dt></dl><h2>8</h2><p>Page 9</p><p>2015.</p>",
+        );
+        let found: Vec<&str> = e.page_numbers.iter().map(|s| s.of(&e.text)).collect();
+        assert_eq!(found, ["- 12 -", "13", "14."]);
     }
 
     #[test]

@@ -102,10 +102,13 @@ pub fn segment(doc: &Document) -> Segmentation {
     let text = doc.text.as_str();
     let mut lines = split_lines(text);
     if doc.format == Format::Html {
-        // A web page has no pages: a number in an element of its own ("<td>120</td>") is
-        // the page's content, not a page number to bridge and leave out.
+        // A number in an element of its own is the page's content ("<td>120</td>"), not a
+        // page number to leave out, unless the extraction found it to be one
+        // (`Document::page_numbers`: "<p>- 12 -</p>" from a PDF's printed page).
         for line in lines.iter_mut().filter(|l| l.role == Role::PageNumber) {
-            line.role = Role::Text;
+            if doc.page_numbers.binary_search(&line.span).is_err() {
+                line.role = Role::Text;
+            }
         }
     }
     let layout = detect_layout(text, &lines);
@@ -356,7 +359,9 @@ fn build(doc: &Document, text: &str, lines: &[Line], layout: Layout) -> Segmenta
             }
             Role::Marker | Role::Skip => flush(&mut seg, paragraph.take()),
             Role::Blank => gap = true,
-            Role::PageNumber => page_break = true,
+            // In HTML the elements around a page number's are apart already (the blank
+            // lines between them): they join over it as they would were it not there.
+            Role::PageNumber => page_break = doc.format != Format::Html,
             Role::Text => {
                 let continues = paragraph.is_some_and(|(_, last_index)| {
                     let last = lines[last_index].span.of(text);

@@ -114,6 +114,32 @@ fn html_elements_are_no_wrapped_lines() {
     );
 }
 
+/// An element holding only a page number outside a table is left out (its span is in
+/// `Document::page_numbers`), and the elements around it join as they would without it: a
+/// lower-case one goes on the sentence, while a capitalised one after a web page's line of
+/// its own ("Share this article" / "12" / "Officials …") starts another, as it would after
+/// any element, where a page number of plain text would have joined them.
+#[test]
+fn an_html_page_number_is_left_out_and_joins_nothing_itself() {
+    let (s, text) = seg(
+        Format::Html,
+        "<p>Talks began in a</p><p>- 12 -</p><p>major crisis.</p><p>Share this article</p>\
+         <div>12</div><p>Officials said so.</p><table><tr><td>Troops</td><td>120</td></tr></table>",
+    );
+    assert_eq!(
+        sentence_texts(&s, &text),
+        [
+            "Talks began in a\n\n- 12 -\n\nmajor crisis.",
+            "Share this article",
+            "Officials said so.",
+            "Troops",
+            "120"
+        ]
+    );
+    let paragraphs: Vec<usize> = s.sentences.iter().map(|x| x.paragraph).collect();
+    assert_eq!(paragraphs, [0, 1, 2, 3, 4]);
+}
+
 #[test]
 fn headline_line_in_a_block_ends_its_sentence() {
     let text =
