@@ -1437,6 +1437,10 @@ impl<'a> Recognizer<'a> {
     /// Indians, Indonesians, Pakistanis, South-East Asians and Native Americans": two
     /// peoples). Only the name itself, not a longer name built on it ("Indian Territory").
     fn settle_by_sentence(&self, text: &str, mentions: &mut [Mention]) {
+        // Almost every sentence has no such name: nothing to compare its mentions with.
+        if !mentions.iter().any(|m| m.pending) {
+            return;
+        }
         for r in &self.two_readings {
             let apart = mentions.iter().any(|m| {
                 m.entity == r.other.canonical && !m.span.of(text).starts_with(r.rule.name)
