@@ -112,11 +112,21 @@ pub struct DatingReport {
     pub from_file_name: u64,
     /// Documents without a date.
     pub undated: u64,
-    /// Documents whose metadata value is not a date (the first few, with the column and
-    /// the value).
-    pub unreadable: Vec<(String, String, String)>,
+    /// Documents whose metadata value is not a date (the first few).
+    pub unreadable: Vec<Unreadable>,
     /// How many values were not dates in all.
     pub unreadable_count: u64,
+}
+
+/// A metadata value that is not a date.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Unreadable {
+    /// The document it describes.
+    pub doc_id: String,
+    /// Its column.
+    pub column: String,
+    /// The value.
+    pub value: String,
 }
 
 /// Values listed in [`DatingReport::unreadable`], at most.
@@ -126,7 +136,11 @@ impl DatingReport {
     /// The run's warning about metadata values that are not dates, naming the first
     /// document: those documents are read as undated.
     pub fn warning(&self) -> Option<Warning> {
-        let (doc_id, field, value) = self.unreadable.first()?;
+        let Unreadable {
+            doc_id,
+            column,
+            value,
+        } = self.unreadable.first()?;
         let others = match self.unreadable_count - 1 {
             0 => String::new(),
             1 => ", nor is 1 other document's".into(),
@@ -135,7 +149,7 @@ impl DatingReport {
         Some(Warning::new(
             doc_id,
             format!(
-                "metadata `{field}` value `{value}` is not a date (YYYY, YYYY-MM or YYYY-MM-DD){others}; undated, names are coded as today"
+                "metadata `{column}` value `{value}` is not a date (YYYY, YYYY-MM or YYYY-MM-DD){others}; undated, names are coded as today"
             ),
         ))
     }
@@ -198,11 +212,15 @@ impl Dating {
                 Ok(Some((_, DateSource::Metadata))) => report.from_metadata += 1,
                 Ok(Some((_, DateSource::FileName))) => report.from_file_name += 1,
                 Ok(None) => report.undated += 1,
-                Err((field, value)) => {
+                Err((column, value)) => {
                     report.undated += 1;
                     report.unreadable_count += 1;
                     if report.unreadable.len() < UNREADABLE_LISTED {
-                        report.unreadable.push((doc_id.to_string(), field, value));
+                        (report.unreadable).push(Unreadable {
+                            doc_id: doc_id.to_string(),
+                            column,
+                            value,
+                        });
                     }
                 }
             }
@@ -313,10 +331,12 @@ mod tests {
             (report.from_metadata, report.from_file_name, report.undated),
             (1, 1, 2)
         );
-        assert_eq!(
-            report.unreadable,
-            [("bad.txt".into(), "Year".into(), "soon".into())]
-        );
+        let unreadable = Unreadable {
+            doc_id: "bad.txt".into(),
+            column: "Year".into(),
+            value: "soon".into(),
+        };
+        assert_eq!(report.unreadable, [unreadable]);
         let warning = report.warning().unwrap();
         assert_eq!(warning.file, "bad.txt");
         assert!(

@@ -1184,6 +1184,7 @@ fn a_documents_date_decides_which_state_its_names_speak_for() {
     assert_eq!(dates["from_metadata"], 2, "{dates}");
     assert_eq!(dates["from_file_name"], 1, "{dates}");
     assert_eq!(dates["undated"], 1, "{dates}");
+    assert_eq!(dates["unreadable"][0]["value"], "soon", "{dates}");
     let warnings = manifest["report"]["warnings"].to_string();
     assert!(
         warnings.contains("undated.txt") && warnings.contains("`date` value `soon` is not a date"),
