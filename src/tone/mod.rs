@@ -305,9 +305,11 @@ enum Prefix {
     /// "non-": the last part negated, as by "not" ("non-cooperative" is not cooperative,
     /// "non-annexation" no annexation).
     Not,
-    /// "anti-": against the last part, which is neither it nor its opposite ("anti-terrorism
-    /// conventions", "anti-trust law", "the Anti-Ballistic Missile Treaty"): no hit.
-    Against,
+    /// "anti-", "post-", "pre-", "ex-": against the last part, after it, before it or no
+    /// longer it, which is neither it nor its opposite ("anti-terrorism conventions", "the
+    /// Anti-Ballistic Missile Treaty", "the post-war order", "post-conflict reconstruction",
+    /// "ex-combatants"): no hit, as "postwar" written whole has none.
+    Beside,
     /// "de-": the last part undone, as by a cessation word ("de-radicalization").
     Undone,
 }
@@ -317,7 +319,7 @@ impl Prefix {
     fn of(lower: &str) -> Option<Prefix> {
         match lower.split_once('-')?.0 {
             "non" => Some(Prefix::Not),
-            "anti" => Some(Prefix::Against),
+            "anti" | "post" | "pre" | "ex" => Some(Prefix::Beside),
             "de" => Some(Prefix::Undone),
             _ => None,
         }
@@ -328,7 +330,7 @@ impl Prefix {
         match self {
             Prefix::Not => hit.negate("non-".into()),
             Prefix::Undone => hit.end("de-".into()),
-            Prefix::Against => {}
+            Prefix::Beside => {}
         }
     }
 }
@@ -545,7 +547,7 @@ impl<'a> Scorer<'a> {
             }
             if let Some((n, index)) = term.filter(|_| agent || term_len >= cue_len) {
                 let entry = self.lexicon.entry(index);
-                if !entry.blocks && prefix != Some(Prefix::Against) {
+                if !entry.blocks && prefix != Some(Prefix::Beside) {
                     let mut hit = Hit {
                         span: Span::new(tokens[i].span.start, tokens[i + n - 1].span.end),
                         entry: index,

@@ -235,6 +235,19 @@ fn a_prefix_turns_or_cancels_the_last_part() {
         ),
         ("They stressed non-violence.", "non-violence(+3.0)"),
         (
+            "That constitutes an important part of the post-war international order.",
+            "",
+        ),
+        (
+            "Along with inter-state process of normalization, Azerbaijan has embarked on \
+             large-scale post-conflict rehabilitation and reconstruction efforts.",
+            "reconstruction(+4.5)",
+        ),
+        (
+            "The Paris Agreement of the four ex-belligerents.",
+            "Agreement(+3.5)",
+        ),
+        (
             "Non-tariff barriers remain a major impediment.",
             "Non-tariff(-3.5)",
         ),
