@@ -1485,6 +1485,12 @@ impl<'a> Recognizer<'a> {
             matches!(w, "and" | "or" | "," | "the")
                 || (w.starts_with(char::is_uppercase) && !SEA_WORDS.contains(&w))
         };
+        // The name ends the list or is joined to the next name: "Indian Navy and Arabian
+        // Sea" is the navy's.
+        let next = *forms.get(after)?;
+        if !matches!(next, "and" | "or" | ",") && !SEA_WORDS.contains(&next) {
+            return None;
+        }
         let end = forms.len().min(after + LIST_REACH);
         let k = (after..end).find(|&k| !in_list(forms[k]))?;
         if !SEA_WORDS.contains(&forms[k]) {

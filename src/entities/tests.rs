@@ -533,6 +533,12 @@ fn indian_immigrants_and_the_indian_born_are_indias() {
             ("Native American", "USA")
         ])
     );
+    // A name joined to no list is none: the Indian Navy beside the Arabian Sea.
+    let patrols = document("The Indian Navy and Arabian Sea patrols were discussed.");
+    assert!(
+        !patrols.iter().any(|(_, e, _)| e == "Indian Ocean"),
+        "{patrols:?}"
+    );
 }
 
 /// "Indian" in a list of names that ends in "oceans" or "seas" is the Indian Ocean, not a
