@@ -251,12 +251,14 @@ fn starts_at<'t>(lexicon: &Lexicon, info: &TermInfo, forms: impl Fn() -> &'t Ter
 /// an ally) nor its first part (trade).
 const PARTICLES: &[&str] = &["off", "out", "up", "down"];
 
-/// Whether a hyphenated word's last part is one of the [`PARTICLES`].
+/// Whether a hyphenated word's last part is one of the [`PARTICLES`]: its stem ("trade-offs"),
+/// or as written, for a part of two letters, which has no stem ("trade-up").
 fn ends_in_particle(forms: &Term) -> bool {
-    forms
-        .tail_stem
-        .as_deref()
-        .is_some_and(|tail| PARTICLES.contains(&tail))
+    let last = forms.lower.rsplit_once('-').map(|(_, last)| last);
+    [forms.tail_stem.as_deref(), last]
+        .into_iter()
+        .flatten()
+        .any(|part| PARTICLES.contains(&part))
 }
 
 /// Whether a hyphenated word has two parts, the last no particle, and a term may start with
@@ -659,9 +661,9 @@ impl Sentence<'_> {
     }
 
     /// Whether a cessation word is a form of "end" ("ended", "put an end to", "coming to an
-    /// end"): a person or group is stopped or freed but never ended, so an agent word that
-    /// it turns stands for what the agent does ("the reign of terrorists is coming to an
-    /// end").
+    /// end"): what comes to an end is never a person or group, so an agent word before it
+    /// stands for what the agent does ("the reign of terrorists is coming to an end"); one
+    /// after it is still its object ("put an end to the protesters").
     fn ends_an_event(&self, c: &Cue) -> bool {
         (c.start..c.end).any(|k| &*self.norm.term(self.tokens[k].term).stem == "end")
     }
@@ -778,8 +780,10 @@ impl Sentence<'_> {
                         && self.heads_phrase(a)
                 })
             };
+            // "End" never has a person for subject ("the reign of terrorists is coming to an
+            // end"), but may for object: "put an end to the protesters" is a crackdown.
             let stops_a_person = kind == ModifierKind::Cessation && !self.ends_an_event(&cue);
-            if stops_a_person {
+            if kind == ModifierKind::Cessation {
                 let person = match object.first() {
                     Some(&first) => agent_in(cue.end, matches[first].end),
                     None => cues.iter().any(|a| {

@@ -289,6 +289,21 @@ fn a_compound_reads_as_its_parts_written_apart() {
     }
 }
 
+/// A particle of two letters ends a compound as one of three does: "trade-up", like
+/// "trade-off", is no trade (a part that short has no stem, and the particle was once
+/// looked for only among stems).
+#[test]
+fn a_short_particle_ends_a_compound_too() {
+    for text in [
+        "They agreed a trade-off.",
+        "They agreed two trade-offs.",
+        "They agreed a trade-up.",
+    ] {
+        assert_eq!(hits(text).1, "", "{text}");
+    }
+    assert_eq!(hits("They agreed a trade-deal.").1, "trade-deal(+2.0)");
+}
+
 /// A person or group is stopped but never ended: beside "end" an agent word stands for
 /// what the agent does, and its end is the end of a conflict. "Stop" still leaves a person.
 #[test]
@@ -302,6 +317,11 @@ fn an_end_ends_what_an_agent_does() {
             "Last year he led an infantry unit that stopped a mob of extremists from taking \
              over a radio station.",
             "extremists(-4.5)",
+        ),
+        // A person after "end" is still its object: a crackdown, not a cessation.
+        (
+            "The soldiers put an end to the protesters.",
+            "protesters(-3.0)",
         ),
     ] {
         assert_eq!(builtin_evidence(text), expected, "{text}");
