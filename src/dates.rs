@@ -21,56 +21,65 @@ pub struct DocDate {
 }
 
 impl DocDate {
-    /// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (with `-`, `/` or `.` between), the
-    /// forms metadata tables and file names use; whatever follows a full date (a time,
-    /// "T12:00") is ignored. `None` for anything else.
+    /// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (with `-`, `/`, `.` or `_` between, a month
+    /// or day of one or two digits), the forms metadata tables use; a time after a full
+    /// date ("T12:00", " 12:00") is ignored, and so is the ".0" a spreadsheet adds to a year
+    /// it stored as a number. `None` for anything else, a month or day out of range
+    /// included ("1962-13"): such a value is reported, not read as its year.
     pub fn parse(text: &str) -> Option<DocDate> {
-        let (date, rest) = DocDate::leading(text.trim())?;
-        // A year followed by more digits or letters is some other number ("19621", "1962a").
-        match rest.chars().next() {
-            Some(c) if c.is_ascii_alphanumeric() && !rest.starts_with('T') => None,
-            _ => Some(date),
+        let (date, parts, rest) = DocDate::leading(text.trim())?;
+        match (parts, rest) {
+            (_, "") | (1, ".0") => Some(date),
+            (3, _) if rest.starts_with(['T', ' ']) => Some(date),
+            _ => None,
         }
     }
 
     /// The date a file name starts with ("1962-Kennedy.txt", "2019-01-04-Summit.txt",
-    /// "1946_ARG.txt"), if any: a year is followed by `-`, `_`, `.` or a space. Only the
-    /// last part of a path is read.
+    /// "1990_01_05_speech.txt", "1946_ARG.txt"), if any: the date is followed by `-`, `_`,
+    /// `.` or a space. Only the last part of a path is read.
     pub fn from_file_name(doc_id: &str) -> Option<DocDate> {
         let name = doc_id.rsplit(['/', '\\']).next().unwrap_or(doc_id);
-        let (date, rest) = DocDate::leading(name)?;
+        let (date, _, rest) = DocDate::leading(name)?;
         rest.starts_with(['-', '_', '.', ' ']).then_some(date)
     }
 
-    /// The date at the start of `text`, and what follows it.
-    fn leading(text: &str) -> Option<(DocDate, &str)> {
-        let digits = |s: &str, n: usize| {
-            (s.len() >= n && s.as_bytes()[..n].iter().all(u8::is_ascii_digit))
-                .then(|| s[..n].parse::<u16>().ok())
-                .flatten()
-        };
-        let year = digits(text, 4).filter(|y| (1000..3000).contains(y))?;
+    /// The date at the start of `text`, how many of its parts were read (1: the year, 2:
+    /// and the month, 3: and the day), and what follows it.
+    fn leading(text: &str) -> Option<(DocDate, u8, &str)> {
+        let year_digits = text.bytes().take_while(u8::is_ascii_digit).count();
+        let year = (year_digits == 4)
+            .then(|| text[..4].parse::<u16>().ok())
+            .flatten()
+            .filter(|y| (1000..3000).contains(y))?;
         let mut date = DocDate {
             year,
             month: 7,
             day: 1,
         };
         let rest = &text[4..];
-        let part = |s: &'_ str| -> Option<u16> {
-            let s = s.strip_prefix(['-', '/', '.'])?;
-            digits(s, 2).filter(|_| !s[2..].starts_with(|c: char| c.is_ascii_digit()))
+        let Some((month, after_month)) = part(rest).filter(|(m, _)| (1..=12).contains(m)) else {
+            return Some((date, 1, rest));
         };
-        let Some(month) = part(rest).filter(|m| (1..=12).contains(m)) else {
-            return Some((date, rest));
+        (date.month, date.day) = (month, 15);
+        let Some((day, after_day)) = part(after_month).filter(|(d, _)| (1..=31).contains(d)) else {
+            return Some((date, 2, after_month));
         };
-        (date.month, date.day) = (month as u8, 15);
-        let rest = &rest[3..];
-        let Some(day) = part(rest).filter(|d| (1..=31).contains(d)) else {
-            return Some((date, rest));
-        };
-        date.day = day as u8;
-        Some((date, &rest[3..]))
+        date.day = day;
+        Some((date, 3, after_day))
     }
+}
+
+/// A month or day at the start of `s`: a separator and one or two digits; with what
+/// follows.
+fn part(s: &str) -> Option<(u8, &str)> {
+    let s = s.strip_prefix(['-', '/', '.', '_'])?;
+    let n = s.bytes().take_while(u8::is_ascii_digit).count();
+    let value = (1..=2)
+        .contains(&n)
+        .then(|| s[..n].parse().ok())
+        .flatten()?;
+    Some((value, &s[n..]))
 }
 
 impl fmt::Display for DocDate {
@@ -112,47 +121,8 @@ pub struct DatingReport {
     pub from_file_name: u64,
     /// Documents without a date.
     pub undated: u64,
-    /// Documents whose metadata value is not a date (the first few).
-    pub unreadable: Vec<Unreadable>,
-    /// How many values were not dates in all.
-    pub unreadable_count: u64,
-}
-
-/// A metadata value that is not a date.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Unreadable {
-    /// The document it describes.
-    pub doc_id: String,
-    /// Its column.
-    pub column: String,
-    /// The value.
-    pub value: String,
-}
-
-/// Values listed in [`DatingReport::unreadable`], at most.
-const UNREADABLE_LISTED: usize = 5;
-
-impl DatingReport {
-    /// The run's warning about metadata values that are not dates, naming the first
-    /// document: those documents are read as undated.
-    pub fn warning(&self) -> Option<Warning> {
-        let Unreadable {
-            doc_id,
-            column,
-            value,
-        } = self.unreadable.first()?;
-        let others = match self.unreadable_count - 1 {
-            0 => String::new(),
-            1 => ", nor is 1 other document's".into(),
-            n => format!(", nor are {n} other documents'"),
-        };
-        Some(Warning::new(
-            doc_id,
-            format!(
-                "metadata `{column}` value `{value}` is not a date (YYYY, YYYY-MM or YYYY-MM-DD){others}; undated, names are coded as today"
-            ),
-        ))
-    }
+    /// Documents undated because their metadata value is not a date (each is a warning).
+    pub unreadable: u64,
 }
 
 impl Dating {
@@ -165,13 +135,19 @@ impl Dating {
         };
         match self {
             Dating::Auto => ["date", "year"].into_iter().filter_map(find).collect(),
-            Dating::Field(name) => find(name).into_iter().collect(),
+            // As `--by` takes a column: by its exact name.
+            Dating::Field(name) => (metadata.columns.iter())
+                .filter(|c| *c == name)
+                .map(String::as_str)
+                .collect(),
             Dating::Off => Vec::new(),
         }
     }
 
-    /// The date of document `doc_id`, and where it came from; `Err` with the column and
-    /// its value when the metadata holds something that is not a date.
+    /// The date of document `doc_id`, and where it came from: the first of the columns'
+    /// values that is a date, else (with [`Dating::Auto`]) the file name's. `Err` with the
+    /// column and its value when nothing dates the document but the metadata holds a
+    /// value that is not a date.
     pub fn date_of(
         &self,
         doc_id: &str,
@@ -180,27 +156,37 @@ impl Dating {
         if *self == Dating::Off {
             return Ok(None);
         }
-        let value = (self.fields(metadata).into_iter())
-            .filter_map(|field| Some((field, metadata.value(doc_id, field)?.trim())))
-            .find(|(_, value)| !value.is_empty());
-        if let Some((field, value)) = value {
-            return match DocDate::parse(value) {
-                Some(date) => Ok(Some((date, DateSource::Metadata))),
-                None => Err((field.to_string(), value.to_string())),
+        let mut unreadable = None;
+        for field in self.fields(metadata) {
+            let Some(value) = metadata.value(doc_id, field).map(str::trim) else {
+                continue;
             };
+            match DocDate::parse(value) {
+                Some(date) => return Ok(Some((date, DateSource::Metadata))),
+                None => {
+                    unreadable.get_or_insert_with(|| (field.to_string(), value.to_string()));
+                }
+            }
         }
-        Ok((*self == Dating::Auto)
+        let named = (*self == Dating::Auto)
             .then(|| DocDate::from_file_name(doc_id))
-            .flatten()
-            .map(|date| (date, DateSource::FileName)))
+            .flatten();
+        match (named, unreadable) {
+            (Some(date), _) => Ok(Some((date, DateSource::FileName))),
+            (None, Some(unreadable)) => Err(unreadable),
+            (None, None) => Ok(None),
+        }
     }
 
-    /// Dates every one of `doc_ids` as [`Dating::date_of`] does and counts how.
+    /// Dates every one of `doc_ids` as [`Dating::date_of`] does and counts how, with a
+    /// warning for each document whose metadata value is not a date (one per document, so
+    /// that shards merged give the warnings of one run).
     pub fn report<'a>(
         &self,
         doc_ids: impl IntoIterator<Item = &'a str>,
         metadata: &Metadata,
-    ) -> DatingReport {
+    ) -> (DatingReport, Vec<Warning>) {
+        let mut warnings = Vec::new();
         let mut report = DatingReport {
             fields: (self.fields(metadata).into_iter())
                 .map(str::to_string)
@@ -214,18 +200,17 @@ impl Dating {
                 Ok(None) => report.undated += 1,
                 Err((column, value)) => {
                     report.undated += 1;
-                    report.unreadable_count += 1;
-                    if report.unreadable.len() < UNREADABLE_LISTED {
-                        (report.unreadable).push(Unreadable {
-                            doc_id: doc_id.to_string(),
-                            column,
-                            value,
-                        });
-                    }
+                    report.unreadable += 1;
+                    warnings.push(Warning::new(
+                        doc_id,
+                        format!(
+                            "metadata `{column}` value `{value}` is not a date (YYYY, YYYY-MM or YYYY-MM-DD); undated, its names are coded as today"
+                        ),
+                    ));
                 }
             }
         }
-        report
+        (report, warnings)
     }
 }
 
@@ -244,6 +229,10 @@ mod tests {
         assert_eq!(DocDate::parse("1962-10-22"), Some(date(1962, 10, 22)));
         assert_eq!(DocDate::parse(" 1991/12/26 "), Some(date(1991, 12, 26)));
         assert_eq!(DocDate::parse("2019.01.04"), Some(date(2019, 1, 4)));
+        assert_eq!(DocDate::parse("1990-1-5"), Some(date(1990, 1, 5)));
+        assert_eq!(DocDate::parse("1990_01"), Some(date(1990, 1, 15)));
+        assert_eq!(DocDate::parse("1962.0"), Some(date(1962, 7, 1)));
+        assert_eq!(DocDate::parse("1962-10-22 12:00"), Some(date(1962, 10, 22)));
         assert_eq!(
             DocDate::parse("2019-01-04T12:00:00Z"),
             Some(date(2019, 1, 4))
@@ -261,12 +250,15 @@ mod tests {
             "0962",
             "3001",
             "October 1962",
+            // A month or day out of range is reported, not read as the year alone.
+            "1962-13",
+            "1962-10-32",
+            "1962-100",
+            "1962 AD",
+            "22/10/1962",
         ] {
             assert_eq!(DocDate::parse(text), None, "{text}");
         }
-        // A month or day out of range is not read as one: the year alone stands.
-        assert_eq!(DocDate::parse("1962-13"), Some(date(1962, 7, 1)));
-        assert_eq!(DocDate::parse("1962-10-32"), Some(date(1962, 10, 15)));
     }
 
     #[test]
@@ -278,6 +270,8 @@ mod tests {
             Some(date(2019, 1, 4))
         );
         assert_eq!(of("ungdc/1946_ARG.txt"), Some(date(1946, 7, 1)));
+        assert_eq!(of("1990_01_05_speech.txt"), Some(date(1990, 1, 5)));
+        assert_eq!(of("1990-1-5-speech.txt"), Some(date(1990, 1, 5)));
         assert_eq!(of("1984.txt"), Some(date(1984, 7, 1)));
         for name in [
             "2019/report.txt",
@@ -314,16 +308,30 @@ mod tests {
         assert_eq!(named.date_of("1990-x.txt", &metadata), Ok(None));
         assert_eq!(Dating::Off.date_of("1946-ARG.txt", &metadata), Ok(None));
 
-        // Of `date` and `year`, the first with a value for the document.
+        // A column is taken by its exact name, as `--by` takes it.
+        assert_eq!(
+            Dating::Field("year".into()).fields(&metadata),
+            [] as [&str; 0]
+        );
+
+        // Of `date` and `year`, the first whose value is a date, then the file name; a
+        // value that is no date is reported only when nothing dates the document.
         let mut both = Metadata::default();
-        let table = "doc_id,year,date\na.txt,1946,1946-10-24\nb.txt,1962,\n";
+        let table = "doc_id,year,date\na.txt,1946,1946-10-24\nb.txt,1962,\n\
+                     c.txt,1962,unknown\n1963-d.txt,,unknown\ne.txt,,unknown\n";
         both.add("metadata.csv", "", table).unwrap();
         assert_eq!(auto.fields(&both), ["date", "year"]);
-        let dated = |id| auto.date_of(id, &both).unwrap().map(|(d, _)| d.to_string());
-        assert_eq!(dated("a.txt").as_deref(), Some("1946-10-24"));
-        assert_eq!(dated("b.txt").as_deref(), Some("1962-07-01"));
+        let dated = |id| {
+            auto.date_of(id, &both)
+                .map(|d| d.map(|(d, _)| d.to_string()))
+        };
+        assert_eq!(dated("a.txt"), Ok(Some("1946-10-24".into())));
+        assert_eq!(dated("b.txt"), Ok(Some("1962-07-01".into())));
+        assert_eq!(dated("c.txt"), Ok(Some("1962-07-01".into())));
+        assert_eq!(dated("1963-d.txt"), Ok(Some("1963-07-01".into())));
+        assert_eq!(dated("e.txt"), Err(("date".into(), "unknown".into())));
 
-        let report = auto.report(
+        let (report, warnings) = auto.report(
             ["1946-ARG.txt", "1990-x.txt", "none.txt", "bad.txt"],
             &metadata,
         );
@@ -331,16 +339,11 @@ mod tests {
             (report.from_metadata, report.from_file_name, report.undated),
             (1, 1, 2)
         );
-        let unreadable = Unreadable {
-            doc_id: "bad.txt".into(),
-            column: "Year".into(),
-            value: "soon".into(),
-        };
-        assert_eq!(report.unreadable, [unreadable]);
-        let warning = report.warning().unwrap();
-        assert_eq!(warning.file, "bad.txt");
+        assert_eq!(report.unreadable, 1);
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].file, "bad.txt");
         assert!(
-            warning
+            warnings[0]
                 .message
                 .contains("`Year` value `soon` is not a date")
         );

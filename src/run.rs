@@ -340,10 +340,10 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
             columns: metadata.columns.join(", "),
         });
     }
-    let dates = config
+    let (dates, date_warnings) = config
         .dating
         .report(files.iter().map(|f| f.doc_id.as_str()), &metadata);
-    warnings.extend(dates.warning());
+    warnings.extend(date_warnings);
     warnings.splice(0..0, config.data_warnings.iter().cloned());
     // Before the output folder is touched, like every refusal above.
     let pool = rayon::ThreadPoolBuilder::new()

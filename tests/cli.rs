@@ -1155,7 +1155,8 @@ fn a_documents_date_decides_which_state_its_names_speak_for() {
     let corpus = dir.path().join("corpus");
     fs::create_dir(&corpus).unwrap();
     let text = "Moscow and Washington agreed to resume the talks. The Soviet Union welcomed \
-                the agreement. The Russian Empire had signed an earlier treaty.\n";
+                the agreement. The Russian Empire had signed an earlier treaty. Boris \
+                Yeltsin spoke in Moscow.\n";
     for name in ["cold.txt", "now.txt", "1962-speech.txt", "undated.txt"] {
         fs::write(corpus.join(name), text).unwrap();
     }
@@ -1169,14 +1170,16 @@ fn a_documents_date_decides_which_state_its_names_speak_for() {
     let run = analyze(&corpus, &out, &[]);
     assert!(run.status.success(), "{run:?}");
     // In 1962 Moscow spoke for the Soviet Union, as the speech's "Soviet Union" does; the
-    // Russian Empire keeps its own code. A year that starts the file name dates it too.
+    // Russian Empire keeps its own code, a person the period's. A year that starts the
+    // file name dates the document too.
     for doc in ["cold.txt", "1962-speech.txt"] {
-        assert_eq!(countries_of(&out, doc, "Moscow"), ["SUN"], "{doc}");
+        assert_eq!(countries_of(&out, doc, "Moscow"), ["SUN", "SUN"], "{doc}");
+        assert_eq!(countries_of(&out, doc, "Boris Yeltsin"), ["SUN"], "{doc}");
         assert_eq!(countries_of(&out, doc, "Soviet Union"), ["SUN"]);
         assert_eq!(countries_of(&out, doc, "Russian Empire"), ["RUS"]);
     }
     for doc in ["now.txt", "undated.txt"] {
-        assert_eq!(countries_of(&out, doc, "Moscow"), ["RUS"], "{doc}");
+        assert_eq!(countries_of(&out, doc, "Moscow"), ["RUS", "RUS"], "{doc}");
     }
     let manifest: serde_json::Value =
         serde_json::from_slice(&fs::read(out.join("run.json")).unwrap()).unwrap();
@@ -1184,7 +1187,7 @@ fn a_documents_date_decides_which_state_its_names_speak_for() {
     assert_eq!(dates["from_metadata"], 2, "{dates}");
     assert_eq!(dates["from_file_name"], 1, "{dates}");
     assert_eq!(dates["undated"], 1, "{dates}");
-    assert_eq!(dates["unreadable"][0]["value"], "soon", "{dates}");
+    assert_eq!(dates["unreadable"], 1, "{dates}");
     let warnings = manifest["report"]["warnings"].to_string();
     assert!(
         warnings.contains("undated.txt") && warnings.contains("`date` value `soon` is not a date"),
@@ -1198,8 +1201,11 @@ fn a_documents_date_decides_which_state_its_names_speak_for() {
             .status
             .success()
     );
-    assert_eq!(countries_of(&off, "cold.txt", "Moscow"), ["RUS"]);
-    assert_eq!(countries_of(&off, "1962-speech.txt", "Moscow"), ["RUS"]);
+    assert_eq!(countries_of(&off, "cold.txt", "Moscow"), ["RUS", "RUS"]);
+    assert_eq!(
+        countries_of(&off, "1962-speech.txt", "Moscow"),
+        ["RUS", "RUS"]
+    );
 
     // A column the metadata does not have is refused, naming those it has.
     let run = analyze(&corpus, &dir.path().join("bad"), &["--date-field", "when"]);

@@ -250,14 +250,15 @@ impl Gazetteer {
     }
 
     /// The country a mention of `entity`, coded `country`, speaks for in a document of
-    /// `date`, when a period says it is another ([`Periods`]). An entity of the past (a
-    /// role saying `historic`: the Russian Empire, Boris Yeltsin) keeps its own code,
-    /// which already says when it stood.
+    /// `date`, when a period says it is another ([`Periods`]). A state or body of the past
+    /// (a role saying `historic`: the Russian Empire) keeps its own code, which already
+    /// says when it stood; a person of the past takes the period's, as every other name
+    /// does (Václav Havel in a speech of 1990 spoke for Czechoslovakia).
     pub fn country_on(&self, entity: &str, country: &str, date: DocDate) -> Option<&str> {
         let code = self.periods.code_on(country, date)?;
         let historic = self
             .named(entity)
-            .is_some_and(|e| e.role.contains("historic"));
+            .is_some_and(|e| e.etype != EntityType::Person && e.role.contains("historic"));
         (!historic).then_some(code)
     }
 
