@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use rustc_hash::FxHashMap;
+
 use crate::error::Warning;
 use crate::groups::Metadata;
 
@@ -125,6 +127,17 @@ pub struct DatingReport {
     pub unreadable: u64,
 }
 
+/// The dates of a corpus's documents, as [`Dating::date_all`] found them.
+#[derive(Debug, Clone, Default)]
+pub struct Dated {
+    /// How they were dated, for run.json.
+    pub report: DatingReport,
+    /// A warning for each document whose metadata value is not a date.
+    pub warnings: Vec<Warning>,
+    /// Each dated document's date, by id.
+    pub dates: FxHashMap<String, DocDate>,
+}
+
 impl Dating {
     /// The metadata columns this dating reads that `metadata` has, in order of preference.
     pub fn fields<'m>(&self, metadata: &'m Metadata) -> Vec<&'m str> {
@@ -178,15 +191,16 @@ impl Dating {
         }
     }
 
-    /// Dates every one of `doc_ids` as [`Dating::date_of`] does and counts how, with a
-    /// warning for each document whose metadata value is not a date (one per document, so
-    /// that shards merged give the warnings of one run).
-    pub fn report<'a>(
+    /// Dates every one of `doc_ids` as [`Dating::date_of`] does, once, and counts how,
+    /// with a warning for each document whose metadata value is not a date (one per
+    /// document, so that shards merged give the warnings of one run).
+    pub fn date_all<'a>(
         &self,
         doc_ids: impl IntoIterator<Item = &'a str>,
         metadata: &Metadata,
-    ) -> (DatingReport, Vec<Warning>) {
+    ) -> Dated {
         let mut warnings = Vec::new();
+        let mut dates = FxHashMap::default();
         let mut report = DatingReport {
             fields: (self.fields(metadata).into_iter())
                 .map(str::to_string)
@@ -195,8 +209,13 @@ impl Dating {
         };
         for doc_id in doc_ids {
             match self.date_of(doc_id, metadata) {
-                Ok(Some((_, DateSource::Metadata))) => report.from_metadata += 1,
-                Ok(Some((_, DateSource::FileName))) => report.from_file_name += 1,
+                Ok(Some((date, source))) => {
+                    dates.insert(doc_id.to_string(), date);
+                    match source {
+                        DateSource::Metadata => report.from_metadata += 1,
+                        DateSource::FileName => report.from_file_name += 1,
+                    }
+                }
                 Ok(None) => report.undated += 1,
                 Err((column, value)) => {
                     report.undated += 1;
@@ -210,7 +229,11 @@ impl Dating {
                 }
             }
         }
-        (report, warnings)
+        Dated {
+            report,
+            warnings,
+            dates,
+        }
     }
 }
 
@@ -331,10 +354,16 @@ mod tests {
         assert_eq!(dated("1963-d.txt"), Ok(Some("1963-07-01".into())));
         assert_eq!(dated("e.txt"), Err(("date".into(), "unknown".into())));
 
-        let (report, warnings) = auto.report(
+        let Dated {
+            report,
+            warnings,
+            dates,
+        } = auto.date_all(
             ["1946-ARG.txt", "1990-x.txt", "none.txt", "bad.txt"],
             &metadata,
         );
+        assert_eq!(dates.len(), 2);
+        assert_eq!(dates["1990-x.txt"], date(1990, 7, 1));
         assert_eq!(
             (report.from_metadata, report.from_file_name, report.undated),
             (1, 1, 2)

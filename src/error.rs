@@ -51,19 +51,11 @@ pub enum Error {
     /// Another run holds the output folder's lock.
     #[error("{0}: another detente run is writing to this output folder")]
     OutputBusy(PathBuf),
-    /// `--by` names a column no `metadata.csv` of the corpus has.
-    #[error("--by {field}: no metadata.csv in the corpus has that column (columns: {columns})")]
+    /// `--by` or `--date-field` names a column no `metadata.csv` of the corpus has.
+    #[error("{option} {field}: no metadata.csv in the corpus has that column (columns: {columns})")]
     UnknownField {
-        /// The field asked for.
-        field: String,
-        /// The columns found.
-        columns: String,
-    },
-    /// `--date-field` names a column no `metadata.csv` of the corpus has.
-    #[error(
-        "--date-field {field}: no metadata.csv in the corpus has that column (columns: {columns}); `--date-field none` dates no document"
-    )]
-    UnknownDateField {
+        /// The option that named it.
+        option: &'static str,
         /// The field asked for.
         field: String,
         /// The columns found.

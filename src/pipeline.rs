@@ -481,14 +481,7 @@ impl Analyzer {
             });
         }
         let norm = &worker.normalizer;
-        recognizer.finish_document(&mut mentions);
-        if let Some(date) = doc.date {
-            for m in mentions.iter_mut().map(|row| &mut row.mention) {
-                if let Some(code) = self.gazetteer.country_on(&m.entity, &m.country, date) {
-                    m.country = code.to_string();
-                }
-            }
-        }
+        recognizer.finish_document(&mut mentions, doc.date);
         worker.word_classes = recognizer.take_word_classes();
         worker.key_starts = scorer.take_key_starts();
         // Case-folded words seen in lower case: a capitalised word that also occurs in

@@ -323,6 +323,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         && !metadata.columns.contains(field)
     {
         return Err(Error::UnknownField {
+            option: "--by",
             field: field.clone(),
             columns: metadata.columns.join(", "),
         });
@@ -335,15 +336,14 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
     if let Dating::Field(field) = &config.dating
         && config.dating.fields(&metadata).is_empty()
     {
-        return Err(Error::UnknownDateField {
+        return Err(Error::UnknownField {
+            option: "--date-field",
             field: field.clone(),
             columns: metadata.columns.join(", "),
         });
     }
-    let (dates, date_warnings) = config
-        .dating
-        .report(files.iter().map(|f| f.doc_id.as_str()), &metadata);
-    warnings.extend(date_warnings);
+    let dated = (config.dating).date_all(files.iter().map(|f| f.doc_id.as_str()), &metadata);
+    warnings.extend(dated.warnings.iter().cloned());
     warnings.splice(0..0, config.data_warnings.iter().cloned());
     // Before the output folder is touched, like every refusal above.
     let pool = rayon::ThreadPoolBuilder::new()
@@ -377,8 +377,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         |worker, file| -> Loaded {
             let (mut doc, warnings) =
                 corpus::load(file).map_err(|e| (skip_reason(file, e), file))?;
-            doc.date = (config.dating.date_of(&doc.doc_id, &metadata).ok().flatten())
-                .map(|(date, _)| date);
+            doc.date = dated.dates.get(&doc.doc_id).copied();
             if let Some(table) = spent.take() {
                 worker.recycle(table);
             }
@@ -537,7 +536,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         lexicon_terms: analyzer.lexicon.len(),
         gazetteer_entities: analyzer.gazetteer.len(),
         report: &report,
-        dates: Some(&dates),
+        dates: Some(&dated.report),
         merged_from: Vec::new(),
         runtime: Runtime {
             threads: pool.current_num_threads(),

@@ -30,7 +30,7 @@ fn mentions(recognizer: &mut Recognizer, norm: &mut Normalizer, text: &str) -> V
         norm.tokenize(text, span, &mut tokens);
         recognizer.find(text, &tokens, norm, &mut out);
     }
-    recognizer.finish_document(&mut out);
+    recognizer.finish_document(&mut out, None);
     out
 }
 

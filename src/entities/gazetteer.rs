@@ -223,7 +223,8 @@ pub fn match_forms<'a>(
     forms.extend(rewritten.iter().map(|form| &**form));
 }
 
-fn is_alpha3(code: &str) -> bool {
+/// Whether `code` has the form of an ISO 3166 alpha-3 code (three capital letters).
+pub(crate) fn is_alpha3(code: &str) -> bool {
     code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
 }
 

@@ -26,6 +26,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 pub use gazetteer::{EntityType, Gazetteer, KnownEntity};
 pub use periods::Periods;
 
+use crate::dates::DocDate;
 use crate::matcher::{PhraseTable, WordList};
 use crate::span::{Span, collapse_whitespace};
 use crate::tokenize::{Normalizer, TermMarks, Token, TokenKind, fold_case, word_hash};
@@ -951,12 +952,27 @@ impl<'a> Recognizer<'a> {
     /// of Representatives") is the United States' own. This waits for the whole document
     /// because the addresses greet "the Senate and House of Representatives" before they
     /// name Congress, and a "Georgia" or "Indians" may come before what shows its reading.
-    pub fn finish_document<M: AsRef<Mention> + AsMut<Mention>>(&self, mentions: &mut Vec<M>) {
+    /// Last, in a document of a known `date`, countries are coded as its names meant then
+    /// ("Moscow" in 1962 is the Soviet Union's).
+    pub fn finish_document<M: AsRef<Mention> + AsMut<Mention>>(
+        &self,
+        mentions: &mut Vec<M>,
+        date: Option<DocDate>,
+    ) {
         self.settle_unions(mentions);
         self.settle_readings(mentions);
         if self.is_american(mentions.iter().map(AsRef::as_ref)) {
-            for m in mentions {
+            for m in mentions.iter_mut() {
                 self.american_body(m.as_mut());
+            }
+        }
+        // Last, once every mention has its country: the codes the document's date reads
+        // them as ([`Gazetteer::country_on`]).
+        if let Some(date) = date {
+            for m in mentions.iter_mut().map(AsMut::as_mut) {
+                if let Some(code) = self.gazetteer.country_on(&m.entity, &m.country, date) {
+                    m.country = code.to_string();
+                }
             }
         }
     }

@@ -43,7 +43,7 @@ impl Periods {
             let field = |i: usize| record.get(i).unwrap_or("").trim();
             let code = |i: usize| {
                 let code = field(i);
-                match code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+                match super::gazetteer::is_alpha3(code) {
                     true => Ok(code.to_string()),
                     false => Err(file.error(
                         *line,

@@ -382,7 +382,7 @@ fn document(text: &str) -> Vec<(String, String, String)> {
         n.tokenize(text, s, &mut tokens);
         r.find(text, &tokens, &n, &mut out);
     }
-    r.finish_document(&mut out);
+    r.finish_document(&mut out, None);
     assert!(out.iter().all(|m| !m.pending), "{out:?}");
     (out.into_iter())
         .map(|m| (m.span.of(text).to_string(), m.entity, m.country))
