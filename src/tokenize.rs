@@ -89,6 +89,10 @@ pub struct TermInfo {
     pub has_tail_stem: bool,
     /// Whether the term has a [`Term::head_stem`].
     pub has_head_stem: bool,
+    /// Whether the word ends in a possessive "'s" ("Russia's", "Kremlin‘s"): a phrase may
+    /// start on it ("Russia's aggression") but not end on it, as "South Africa's" is
+    /// "South Africa" waiting for its noun.
+    pub possessive: bool,
 }
 
 /// Cuts `span` of `text` into tokens (kind and span only), in order.
@@ -823,6 +827,7 @@ impl Normalizer {
             starts_lower: surface.starts_with(char::is_lowercase),
             has_tail_stem: tail_stem.is_some(),
             has_head_stem: head_stem.is_some(),
+            possessive: kind == TokenKind::Word && lower.ends_with("'s"),
         });
         self.terms.push(Term {
             lower: lower.into(),
