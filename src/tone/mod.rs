@@ -284,18 +284,34 @@ fn head_term(lexicon: &Lexicon, forms: &Term) -> Option<u32> {
         return None;
     }
     let head = word_hash(forms.head_stem.as_deref()?);
-    let tail = forms.tail_stem.as_deref().map(word_hash);
-    let rule_word = tail.is_some_and(|tail| {
-        lexicon
-            .match_modifier(|k| (k == 0).then_some(&tail))
-            .is_some()
-    });
-    if rule_word {
+    if tail_modifier(lexicon, forms).is_some() {
         return None;
     }
     lexicon
         .match_term(|k| (k == 0).then_some(&head))
         .map(|(_, index)| index)
+}
+
+/// The rule word a hyphenated word's last part is by itself ("conflict-free": free), if any.
+fn tail_modifier(lexicon: &Lexicon, forms: &Term) -> Option<Modifier> {
+    let tail = word_hash(forms.tail_stem.as_deref()?);
+    let found = lexicon.match_modifier(|k| (k == 0).then_some(&tail));
+    found.map(|(_, modifier)| modifier)
+}
+
+/// Endings that make a doer of a word's stem ("supporters": support, "aggressor").
+const DOER_ENDINGS: &[&str] = &["er", "ers", "or", "ors"];
+
+/// Whether a hyphenated word's last part names a person or group: an agent word
+/// ("non-terrorists") or its stem and a doer's ending ("non-supporters"). "Non-" before it
+/// names those who are not it, which is neither it nor its opposite.
+fn names_someone(lexicon: &Lexicon, forms: &Term) -> bool {
+    let last = forms.lower.rsplit_once('-').map(|(_, last)| last);
+    let doer = (forms.tail_stem.as_deref())
+        .zip(last)
+        .and_then(|(stem, last)| last.strip_prefix(stem))
+        .is_some_and(|ending| DOER_ENDINGS.contains(&ending));
+    doer || tail_modifier(lexicon, forms).is_some_and(|m| m.kind == ModifierKind::Agent)
 }
 
 /// A prefix that changes the term a hyphenated word is read as by its last part: the
@@ -310,16 +326,19 @@ enum Prefix {
     /// "anti-", "post-", "pre-", "ex-": against the last part, after it, before it or no
     /// longer it, which is neither it nor its opposite ("anti-terrorism conventions", "the
     /// Anti-Ballistic Missile Treaty", "the post-war order", "post-conflict reconstruction",
-    /// "ex-combatants"): no hit, as "postwar" written whole has none.
+    /// "ex-combatants"): no hit, as "postwar" written whole has none. So is "non-" before a
+    /// person or group: "non-supporters" are not opponents.
     Beside,
     /// "de-": the last part undone, as by a cessation word ("de-radicalization").
     Undone,
 }
 
 impl Prefix {
-    /// The prefix of a hyphenated word's lower-case form, if it is one of these.
-    fn of(lower: &str) -> Option<Prefix> {
-        match lower.split_once('-')?.0 {
+    /// The prefix of a hyphenated word, if it is one of these. "Non-" before a person or
+    /// group ("non-supporters", "non-terrorists") names those who are not it: beside it.
+    fn of(lexicon: &Lexicon, forms: &Term) -> Option<Prefix> {
+        match forms.lower.split_once('-')?.0 {
+            "non" if names_someone(lexicon, forms) => Some(Prefix::Beside),
             "non" => Some(Prefix::Not),
             "anti" | "post" | "pre" | "ex" => Some(Prefix::Beside),
             "de" => Some(Prefix::Undone),
@@ -502,7 +521,7 @@ impl<'a> Scorer<'a> {
                     let tail = word_hash(forms.tail_stem.as_deref()?);
                     let found =
                         lexicon.match_term(|k| if k == 0 { Some(&tail) } else { stem(i + k) });
-                    prefix = found.and_then(|_| Prefix::of(&forms.lower));
+                    prefix = found.and_then(|_| Prefix::of(lexicon, forms));
                     found
                 });
             let mut cue = (starts & MODIFIER != 0)

@@ -656,3 +656,57 @@ fn fire_fighting_and_the_verb_combat_are_not_conflict() {
         assert_eq!(builtin_evidence(text), expected, "{text}");
     }
 }
+
+/// "Non-" before a person or group names those who are not it, a category that is neither
+/// the term nor its opposite: non-supporters oppose nothing, non-terrorists make no peace.
+/// So does "non-" before war (parties, or a state, neither at war nor at peace) and before
+/// trade (what is other than trade). An act or state is still negated (sentences of
+/// ../shared/corpora).
+#[test]
+fn non_before_a_person_or_group_names_who_is_not_it() {
+    for (text, expected) in [
+        (
+            "Experience has taught us that, in war, everyone loses, including the non-warring \
+             parties.",
+            "war(-9.0)",
+        ),
+        (
+            "Come together as one people to work with my Government, supporters and \
+             non-supporters alike, to further develop this country.",
+            "supporters(+1.5)",
+        ),
+        (
+            "The major Powers too often and too easily seesaw from the concept of friend to \
+             enemy, and terrorist to non-terrorist.",
+            "friend(+2.0); enemy(-4.0); terrorist(-8.0)",
+        ),
+        (
+            "The terms of trade as well as non-trade concerns are tilted too much in favour of \
+             the developed countries, which are still denying market access.",
+            "trade(+2.0); market access(+3.0)",
+        ),
+        (
+            "We know that a state of non-war through nuclear deterrence cannot be the \
+             ultimate method of securing peace.",
+            "peace(+4.5)",
+        ),
+        // Acts and states: negated, or rows of their own.
+        (
+            "As part of a non-peaceful approach, aggression and occupation target the lives \
+             and livelihoods of ordinary people.",
+            "non-peaceful(-3.375: negated by non-); aggression(-6.0)",
+        ),
+        // A participle is no person: the countries are blamed for not cooperating.
+        (
+            "Nauru is disappointed not to have graduated from the list of special \
+             non-cooperating countries.",
+            "non-cooperating(-3.0: negated by non-)",
+        ),
+        (
+            "They signed a non-aggression pact and upheld non-interference.",
+            "non-aggression pact(+7.0); non-interference(+2.5)",
+        ),
+    ] {
+        assert_eq!(builtin_evidence(text), expected, "{text}");
+    }
+}
