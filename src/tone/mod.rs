@@ -4,10 +4,11 @@
 //! stems) and against the rule words; where a term and a rule word overlap, the longer
 //! wins. A hyphenated word that is no term is read as its two parts written apart
 //! ("exchange-rate" as the neutral "exchange rate"), else by its last part, turned by a
-//! prefix ("non-cooperative" negated, "de-radicalized" ended, "anti-terrorism" no hit), else
-//! by its first when the last says nothing of tone ("peace-loving"); a verb and particle
-//! ("trade-off", "cut-off") is none of these. Each lexicon hit then passes through the
-//! rules, within its clause (clauses end at `, ; : ( ) —` and at contrast words):
+//! prefix ("non-cooperative" negated, "de-radicalized" ended, "anti-terrorism" and
+//! "self-criticism" no hit), else by its first when the last says nothing of tone
+//! ("peace-loving"); a verb and particle ("trade-off", "cut-off") is none of these. Each
+//! lexicon hit then passes through the rules, within its clause (clauses end at
+//! `, ; : ( ) —` and at contrast words):
 //!
 //! 1. **negation**: the first hit up to five words after a negator ("no sign of
 //!    cooperation", "did not agree") flips its polarity at 0.75 weight (0.5 for a conflict
@@ -327,7 +328,9 @@ enum Prefix {
     /// longer it, which is neither it nor its opposite ("anti-terrorism conventions", "the
     /// Anti-Ballistic Missile Treaty", "the post-war order", "post-conflict reconstruction",
     /// "ex-combatants"): no hit, as "postwar" written whole has none. So is "non-" before a
-    /// person or group: "non-supporters" are not opponents.
+    /// person or group: "non-supporters" are not opponents. "Self-" turns the act on the
+    /// one who does it, no relation between two parties: "self-criticism", "self-supporting
+    /// tribes", "self-congratulation".
     Beside,
     /// "de-": the last part undone, as by a cessation word ("de-radicalization").
     Undone,
@@ -340,7 +343,7 @@ impl Prefix {
         match forms.lower.split_once('-')?.0 {
             "non" if names_someone(lexicon, forms) => Some(Prefix::Beside),
             "non" => Some(Prefix::Not),
-            "anti" | "post" | "pre" | "ex" => Some(Prefix::Beside),
+            "anti" | "post" | "pre" | "ex" | "self" => Some(Prefix::Beside),
             "de" => Some(Prefix::Undone),
             _ => None,
         }

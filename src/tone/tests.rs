@@ -710,3 +710,38 @@ fn non_before_a_person_or_group_names_who_is_not_it() {
         assert_eq!(builtin_evidence(text), expected, "{text}");
     }
 }
+
+/// "Self-" turns the act on the one who does it, which is no relation between two parties:
+/// self-criticism criticises no one and a self-supporting tribe supports no one (sentences
+/// of ../shared/corpora). Restraint is always one's own, so self-restraint is restraint, a
+/// row; self-defence and self-determination are no term.
+#[test]
+fn self_turns_the_act_on_oneself() {
+    for (text, expected) in [
+        ("Much of this self-criticism has had a healthy effect.", ""),
+        (
+            "Many of the tribes which are now quiet and orderly and self-supporting were once \
+             as savage as any.",
+            "",
+        ),
+        (
+            "But this is not an occasion only, or even primarily, for self-congratulation.",
+            "",
+        ),
+        (
+            "In order to avoid exacerbation of an already tense situation, the Pakistan \
+             Government has shown great self-restraint.",
+            "self-restraint(+3.5: ×1.40 by great)",
+        ),
+        (
+            "The right of a State to self-defence is absolute and sacred.",
+            "",
+        ),
+        (
+            "They upheld the right of peoples to self-determination.",
+            "",
+        ),
+    ] {
+        assert_eq!(builtin_evidence(text), expected, "{text}");
+    }
+}
