@@ -2,13 +2,13 @@
 //!
 //! A sentence's tokens are matched against the lexicon (longest multiword term first, on
 //! stems) and against the rule words; where a term and a rule word overlap, the longer
-//! wins. A hyphenated word that is no term is read as its two parts written apart
-//! ("exchange-rate" as the neutral "exchange rate"), else by its last part, turned by a
-//! prefix ("non-cooperative" negated, "de-radicalized" ended, "anti-terrorism" and
-//! "self-criticism" no hit), else by its first when the last says nothing of tone
-//! ("peace-loving"); a verb and particle ("trade-off", "cut-off") is none of these. Each
-//! lexicon hit then passes through the rules, within its clause (clauses end at
-//! `, ; : ( ) —` and at contrast words):
+//! wins. A hyphenated word that is no term is read as its parts written apart
+//! ("exchange-rate" as the neutral "exchange rate", "nuclear-test-ban"), else by its last
+//! part, turned by a prefix ("non-cooperative" negated, "de-radicalized" ended,
+//! "anti-terrorism" and "self-criticism" no hit), else by its first when the last says
+//! nothing of tone ("peace-loving"); a verb and particle ("trade-off", "cut-off") is none
+//! of these. Each lexicon hit then passes through the rules, within its clause (clauses
+//! end at `, ; : ( ) —` and at contrast words):
 //!
 //! 1. **negation**: the first hit up to five words after a negator ("no sign of
 //!    cooperation", "did not agree") flips its polarity at 0.75 weight (0.5 for a conflict
@@ -217,7 +217,7 @@ const NEGATION: u8 = 32;
 /// word ([`head_term`]).
 const HEAD_STEM: u8 = 64;
 
-/// A multiword term may start with the parts of a word of two parts ([`two_parts`]).
+/// A multiword term may start with the parts of a hyphenated word ([`in_parts`]).
 const PARTS: u8 = 128;
 
 /// Which keys of `lexicon` may start at a word with these hashes and flags (and these
@@ -239,7 +239,7 @@ fn starts_at<'t>(lexicon: &Lexicon, info: &TermInfo, forms: impl Fn() -> &'t Ter
             HEAD_STEM,
         )
         | bit(
-            info.has_head_stem && info.has_tail_stem && two_parts(lexicon, forms()),
+            info.has_head_stem && info.has_tail_stem && in_parts(lexicon, forms()),
             PARTS,
         )
         | bit(lexicon.may_start_modifier(info.stem_hash), MODIFIER)
@@ -262,12 +262,11 @@ fn ends_in_particle(forms: &Term) -> bool {
         .any(|part| PARTICLES.contains(&part))
 }
 
-/// Whether a hyphenated word has two parts, the last no particle, and a term may start with
-/// the first: then it may be read as its parts written apart ("exchange-rate" as "exchange
-/// rate").
-fn two_parts(lexicon: &Lexicon, forms: &Term) -> bool {
-    forms.lower.matches('-').count() == 1
-        && !ends_in_particle(forms)
+/// Whether a hyphenated word's last part is no particle and a term may start with its
+/// first: then it may be read as its parts written apart ("exchange-rate" as "exchange
+/// rate", "nuclear-test-ban" as "nuclear test ban").
+fn in_parts(lexicon: &Lexicon, forms: &Term) -> bool {
+    !ends_in_particle(forms)
         && forms
             .head_stem
             .as_deref()
@@ -378,6 +377,8 @@ pub struct Scorer<'a> {
     cues: Vec<Cue>,
     clause: Vec<u32>,
     hits: Vec<Hit>,
+    /// The stem hashes of a hyphenated word's parts, read as the words of a term.
+    parts: Vec<u64>,
     /// The stem hash of "not", which a contracted negation is read as (see
     /// `find_matches`): worked out once, not at every contraction.
     not: u64,
@@ -393,6 +394,7 @@ impl<'a> Scorer<'a> {
             cues: Vec::new(),
             clause: Vec::new(),
             hits: Vec::new(),
+            parts: Vec::new(),
             not: word_hash("not"),
         }
     }
@@ -471,7 +473,7 @@ impl<'a> Scorer<'a> {
     /// longer one wins and equal ones both stay.
     fn find_matches(&mut self, tokens: &[Token], norm: &Normalizer) {
         let stem = |i: usize| tokens.get(i).map(|t| &norm.info(t.term).stem_hash);
-        let (matches, cues) = (&mut self.matches, &mut self.cues);
+        let (matches, cues, parts) = (&mut self.matches, &mut self.cues, &mut self.parts);
         matches.clear();
         cues.clear();
         let mut i = 0;
@@ -499,21 +501,26 @@ impl<'a> Scorer<'a> {
                 .then(|| lexicon.match_term(|k| stem(i + k)))
                 .flatten()
                 .or_else(|| {
-                    // A word of two parts as the two words of a term, and the words after
-                    // it: "exchange-rate" is the neutral "exchange rate", "trade-union" the
-                    // neutral "trade union", not trade, as they are written apart.
+                    // A word's parts as the words of a term that has them all, and the
+                    // words after it: "exchange-rate" is the neutral "exchange rate",
+                    // "trade-union" the neutral "trade union", not trade, as they are
+                    // written apart; "nuclear-test-ban" is "nuclear test ban".
                     if starts & PARTS == 0 {
                         return None;
                     }
                     let forms = forms();
-                    let head = word_hash(forms.head_stem.as_deref()?);
-                    let tail = word_hash(forms.tail_stem.as_deref()?);
-                    let (n, index) = lexicon.match_term(|k| match k {
-                        0 => Some(&head),
-                        1 => Some(&tail),
-                        k => stem(i + k - 1),
-                    })?;
-                    (n >= 2).then_some((n - 1, index))
+                    // The first and last parts' stems are the word's; the middle ones, of a
+                    // few words only, are stemmed here.
+                    let mut middle = forms.lower.split('-');
+                    middle.next();
+                    middle.next_back();
+                    parts.clear();
+                    parts.push(word_hash(forms.head_stem.as_deref()?));
+                    parts.extend(middle.map(|part| word_hash(&norm.stem(part))));
+                    parts.push(word_hash(forms.tail_stem.as_deref()?));
+                    let (n, index) = lexicon
+                        .match_term(|k| parts.get(k).or_else(|| stem(i + 1 + k - parts.len())))?;
+                    (n >= parts.len()).then(|| (n + 1 - parts.len(), index))
                 })
                 .or_else(|| {
                     // The flag first: it spares reading the forms of every other word.

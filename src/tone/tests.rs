@@ -745,3 +745,23 @@ fn self_turns_the_act_on_oneself() {
         assert_eq!(builtin_evidence(text), expected, "{text}");
     }
 }
+
+/// A word of three parts reads as its parts written apart as one of two does, when they all
+/// make a term: the nuclear-test-ban treaty is the cooperative "nuclear test ban", a
+/// prisoner-of-war the neutral "prisoners of war" (sentences of ../shared/corpora).
+#[test]
+fn a_compound_of_three_parts_reads_as_its_parts_too() {
+    for (text, expected) in [
+        (
+            "He support the early conclusion of a comprehensive nuclear-test-ban treaty.",
+            "support(+1.5); nuclear-test-ban(+6.0); treaty(+5.0)",
+        ),
+        (
+            "Turkey has contributed to the exchange of prisoners-of-war between the two \
+             countries.",
+            "exchange(+3.0)",
+        ),
+    ] {
+        assert_eq!(builtin_evidence(text), expected, "{text}");
+    }
+}
