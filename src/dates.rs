@@ -112,8 +112,10 @@ pub enum DateSource {
     FileName,
 }
 
-/// How a run dated its documents, for run.json.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+/// How a run dated its documents, for run.json. Only documents analysed count: a file
+/// skipped as unreadable is no document of the run, so that the counts add up to the
+/// report's `documents`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatingReport {
     /// The metadata columns dates were read from, in order of preference.
     pub fields: Vec<String>,
@@ -127,15 +129,59 @@ pub struct DatingReport {
     pub unreadable: u64,
 }
 
-/// The dates of a corpus's documents, as [`Dating::date_all`] found them.
+impl DatingReport {
+    /// Adds the counts of another share of the same run, so that a merge reports what one
+    /// run over the whole corpus does. The shares of a run read the same metadata with the
+    /// same options, so their `fields` are the same; a share's are kept.
+    pub fn add(&mut self, other: DatingReport) {
+        if self.fields.is_empty() {
+            self.fields = other.fields;
+        }
+        self.from_metadata += other.from_metadata;
+        self.from_file_name += other.from_file_name;
+        self.undated += other.undated;
+        self.unreadable += other.unreadable;
+    }
+}
+
+/// The dates of a corpus's documents, as [`Dating::date_all`] found them, counted as the
+/// documents are analysed ([`Dated::count`]).
 #[derive(Debug, Clone, Default)]
 pub struct Dated {
-    /// How they were dated, for run.json.
-    pub report: DatingReport,
-    /// A warning for each document whose metadata value is not a date.
-    pub warnings: Vec<Warning>,
-    /// Each dated document's date, by id.
-    pub dates: FxHashMap<String, DocDate>,
+    /// The metadata columns dates were read from, in order of preference.
+    pub fields: Vec<String>,
+    /// Each dated document's date and where it came from, by id.
+    pub dates: FxHashMap<String, (DocDate, DateSource)>,
+    /// The warning for each document whose metadata value is not a date, by id.
+    pub unreadable: FxHashMap<String, Warning>,
+}
+
+impl Dated {
+    /// The date of document `doc_id`, if it has one.
+    pub fn date(&self, doc_id: &str) -> Option<DocDate> {
+        self.dates.get(doc_id).map(|&(date, _)| date)
+    }
+
+    /// An empty report of this dating, for [`Dated::count`] to count documents in.
+    pub fn report(&self) -> DatingReport {
+        DatingReport {
+            fields: self.fields.clone(),
+            ..DatingReport::default()
+        }
+    }
+
+    /// Counts the analysed document `doc_id` in `report`, and gives its warning if its
+    /// metadata value is not a date (so that each such warning is one of `unreadable`).
+    pub fn count(&self, doc_id: &str, report: &mut DatingReport) -> Option<Warning> {
+        match self.dates.get(doc_id) {
+            Some((_, DateSource::Metadata)) => report.from_metadata += 1,
+            Some((_, DateSource::FileName)) => report.from_file_name += 1,
+            None => report.undated += 1,
+        }
+        let warning = self.unreadable.get(doc_id).cloned();
+        report.unreadable += u64::from(warning.is_some());
+        warning
+    }
 }
 
 impl Dating {
@@ -191,49 +237,38 @@ impl Dating {
         }
     }
 
-    /// Dates every one of `doc_ids` as [`Dating::date_of`] does, once, and counts how,
-    /// with a warning for each document whose metadata value is not a date (one per
-    /// document, so that shards merged give the warnings of one run).
+    /// Dates every one of `doc_ids` as [`Dating::date_of`] does, once, with a warning for
+    /// each document whose metadata value is not a date (one per document, so that shards
+    /// merged give the warnings of one run).
     pub fn date_all<'a>(
         &self,
         doc_ids: impl IntoIterator<Item = &'a str>,
         metadata: &Metadata,
     ) -> Dated {
-        let mut warnings = Vec::new();
-        let mut dates = FxHashMap::default();
-        let mut report = DatingReport {
+        let mut dated = Dated {
             fields: (self.fields(metadata).into_iter())
                 .map(str::to_string)
                 .collect(),
-            ..DatingReport::default()
+            ..Dated::default()
         };
         for doc_id in doc_ids {
             match self.date_of(doc_id, metadata) {
-                Ok(Some((date, source))) => {
-                    dates.insert(doc_id.to_string(), date);
-                    match source {
-                        DateSource::Metadata => report.from_metadata += 1,
-                        DateSource::FileName => report.from_file_name += 1,
-                    }
+                Ok(Some(date)) => {
+                    dated.dates.insert(doc_id.to_string(), date);
                 }
-                Ok(None) => report.undated += 1,
+                Ok(None) => {}
                 Err((column, value)) => {
-                    report.undated += 1;
-                    report.unreadable += 1;
-                    warnings.push(Warning::new(
+                    let warning = Warning::new(
                         doc_id,
                         format!(
                             "metadata `{column}` value `{value}` is not a date (YYYY, YYYY-MM or YYYY-MM-DD); undated, its names are coded as today"
                         ),
-                    ));
+                    );
+                    dated.unreadable.insert(doc_id.to_string(), warning);
                 }
             }
         }
-        Dated {
-            report,
-            warnings,
-            dates,
-        }
+        dated
     }
 }
 
@@ -354,16 +389,16 @@ mod tests {
         assert_eq!(dated("1963-d.txt"), Ok(Some("1963-07-01".into())));
         assert_eq!(dated("e.txt"), Err(("date".into(), "unknown".into())));
 
-        let Dated {
-            report,
-            warnings,
-            dates,
-        } = auto.date_all(
-            ["1946-ARG.txt", "1990-x.txt", "none.txt", "bad.txt"],
-            &metadata,
-        );
-        assert_eq!(dates.len(), 2);
-        assert_eq!(dates["1990-x.txt"], date(1990, 7, 1));
+        let ids = ["1946-ARG.txt", "1990-x.txt", "none.txt", "bad.txt"];
+        let dated = auto.date_all(ids, &metadata);
+        assert_eq!(dated.dates.len(), 2);
+        assert_eq!(dated.date("1990-x.txt"), Some(date(1990, 7, 1)));
+        assert_eq!(dated.date("none.txt"), None);
+        let mut report = dated.report();
+        assert_eq!(report.fields, ["Year"]);
+        let warnings: Vec<Warning> = (ids.iter())
+            .filter_map(|id| dated.count(id, &mut report))
+            .collect();
         assert_eq!(
             (report.from_metadata, report.from_file_name, report.undated),
             (1, 1, 2)
@@ -375,6 +410,22 @@ mod tests {
             warnings[0]
                 .message
                 .contains("`Year` value `soon` is not a date")
+        );
+        // Only what is counted is reported: a document left out (a file skipped as
+        // unreadable) is in no count, and its value gives no warning.
+        let mut report = dated.report();
+        assert!(dated.count("1946-ARG.txt", &mut report).is_none());
+        assert_eq!(
+            (report.from_metadata, report.undated, report.unreadable),
+            (1, 0, 0)
+        );
+        // Shares' counts add up to the whole's.
+        let mut share = dated.report();
+        dated.count("bad.txt", &mut share);
+        report.add(share);
+        assert_eq!(
+            (report.from_metadata, report.undated, report.unreadable),
+            (1, 1, 1)
         );
     }
 }

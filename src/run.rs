@@ -201,9 +201,8 @@ pub(crate) struct Manifest<'a> {
     pub lexicon_terms: usize,
     pub gazetteer_entities: usize,
     pub report: &'a RunReport,
-    /// How documents were dated (not recorded by a merge, which has no metadata at hand).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dates: Option<&'a DatingReport>,
+    /// How the documents analysed were dated.
+    pub dates: &'a DatingReport,
     /// The partial results a `merge` read.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub merged_from: Vec<String>,
@@ -343,7 +342,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         });
     }
     let dated = (config.dating).date_all(files.iter().map(|f| f.doc_id.as_str()), &metadata);
-    warnings.extend(dated.warnings.iter().cloned());
+    let mut dating = dated.report();
     warnings.splice(0..0, config.data_warnings.iter().cloned());
     // Before the output folder is touched, like every refusal above.
     let pool = rayon::ThreadPoolBuilder::new()
@@ -377,7 +376,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         |worker, file| -> Loaded {
             let (mut doc, warnings) =
                 corpus::load(file).map_err(|e| (skip_reason(file, e), file))?;
-            doc.date = dated.dates.get(&doc.doc_id).copied();
+            doc.date = dated.date(&doc.doc_id);
             if let Some(table) = spent.take() {
                 worker.recycle(table);
             }
@@ -400,6 +399,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
             match result {
                 Ok((mut doc, rows, text, doc_warnings, file)) => {
                     warnings.extend(doc_warnings);
+                    warnings.extend(dated.count(&doc.doc_id, &mut dating));
                     if config.share.is_some() {
                         part_documents.push(PartDocument {
                             doc_id: doc.doc_id.to_string(),
@@ -517,7 +517,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
             skipped: report.skipped.clone(),
             warnings: report.warnings.clone(),
         };
-        let stored = StoredTotals::new(totals, &groups);
+        let stored = StoredTotals::new(totals, &groups, dating);
         out.file_with(partial::TOTALS_FILE, |w| {
             serde_json::to_writer(w, &stored).map_err(std::io::Error::other)
         })?;
@@ -536,7 +536,7 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         lexicon_terms: analyzer.lexicon.len(),
         gazetteer_entities: analyzer.gazetteer.len(),
         report: &report,
-        dates: Some(&dated.report),
+        dates: &dating,
         merged_from: Vec::new(),
         runtime: Runtime {
             threads: pool.current_num_threads(),

@@ -1217,6 +1217,44 @@ fn a_documents_date_decides_which_state_its_names_speak_for() {
     );
 }
 
+/// run.json's `dates` count the documents analysed, so that they add up to its report's
+/// `documents`: a file skipped as unreadable is dated by nothing, whatever its metadata or
+/// name say, and a metadata value of its that is no date is no warning.
+#[test]
+fn run_json_dates_count_only_the_documents_analysed() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    fs::create_dir(&corpus).unwrap();
+    let text = "Moscow and Washington agreed to resume the talks.\n";
+    for name in ["cold.txt", "1962-speech.txt", "undated.txt", "plain.txt"] {
+        fs::write(corpus.join(name), text).unwrap();
+    }
+    fs::write(corpus.join("image.txt"), b"GIF89a\0\0\x01").unwrap();
+    fs::write(corpus.join("1963-scan.txt"), b"\0\0binary").unwrap();
+    fs::write(corpus.join("garbled.txt"), b"PK\0\x03").unwrap();
+    fs::write(
+        corpus.join("metadata.csv"),
+        "doc_id,date\ncold.txt,1962-10-22\nundated.txt,soon\n\
+         image.txt,1962\ngarbled.txt,never\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let run = analyze(&corpus, &out, &[]);
+    assert_eq!(run.status.code(), Some(3), "{run:?}");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(manifest["report"]["documents"], 4);
+    assert_eq!(manifest["report"]["skipped"].as_array().unwrap().len(), 3);
+    let dates = &manifest["dates"];
+    assert_eq!(dates["from_metadata"], 1, "{dates}");
+    assert_eq!(dates["from_file_name"], 1, "{dates}");
+    assert_eq!(dates["undated"], 2, "{dates}");
+    assert_eq!(dates["unreadable"], 1, "{dates}");
+    let warnings = manifest["report"]["warnings"].to_string();
+    assert!(warnings.contains("`date` value `soon`"), "{warnings}");
+    assert!(!warnings.contains("garbled.txt"), "{warnings}");
+}
+
 /// scripts/check_output.py, which CI runs on every output it makes, counts in words that
 /// agree with their numbers: "1 sentence", "0 dyads", and "1 field" for a short row. Not
 /// run where there is no python3 (CI has it).

@@ -41,7 +41,9 @@ fn copy_dir(from: &Path, to: &Path) {
 /// A corpus of `n` documents made from the paragraphs of the bundled corpus, mixed by a
 /// fixed pseudo-random sequence, some in capitals (so phrases have several surface
 /// forms), in nested folders with a metadata table; plus an empty file, a binary file
-/// and a file name that needs quoting in CSV.
+/// and a file name that needs quoting in CSV. Documents are dated by the table's `date`
+/// column (some by a value that is no date), by a year starting their file name, or not
+/// at all; the binary file has a date too, which its being skipped must not count.
 fn generated_corpus(root: &Path, n: usize) {
     let mut paragraphs = Vec::new();
     for entry in walk(Path::new("corpus")) {
@@ -62,10 +64,11 @@ fn generated_corpus(root: &Path, n: usize) {
             .wrapping_add(1442695040888963407);
         (state >> 33) as usize % m
     };
-    let mut metadata = String::from("doc_id,source\n");
+    let mut metadata = String::from("doc_id,source,date\n");
     for d in 0..n {
         let folder = ["wire", "wire/europe", "speeches"][next(3)];
-        let name = format!("{folder}/doc-{d:03}.txt");
+        let year = if d % 10 == 1 { "1990-" } else { "" };
+        let name = format!("{folder}/{year}doc-{d:03}.txt");
         let mut text = String::new();
         for _ in 0..3 + next(6) {
             let p = &paragraphs[next(paragraphs.len())];
@@ -80,8 +83,11 @@ fn generated_corpus(root: &Path, n: usize) {
         let path = root.join(&name);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, text).unwrap();
-        metadata.push_str(&format!("{name},{}\n", ["AP", "Reuters", "UN"][next(3)]));
+        let source = ["AP", "Reuters", "UN"][next(3)];
+        let date = ["1962-10-22", "", "2014", "", "unknown"][d % 5];
+        metadata.push_str(&format!("{name},{source},{date}\n"));
     }
+    metadata.push_str("wire/image.txt,AP,1962\n");
     fs::write(root.join("metadata.csv"), metadata).unwrap();
     fs::write(root.join("wire/empty.txt"), "").unwrap();
     fs::write(root.join("wire/image.txt"), b"GIF89a\0\0\x01\x02").unwrap();
@@ -160,6 +166,23 @@ fn assert_same_files(whole: &Path, merged: &Path, what: &str) {
     }
 }
 
+/// `run.json` of the output in `out`.
+fn run_json(out: &Path) -> serde_json::Value {
+    serde_json::from_slice(&fs::read(out.join("run.json")).unwrap()).unwrap()
+}
+
+/// The merge's `run.json` says how the documents were dated as the whole run's does, and
+/// the generated corpus dates them every way.
+fn assert_same_dates(whole: &Path, merged: &Path, what: &str) {
+    let (whole, merged) = (run_json(whole), run_json(merged));
+    let dates = &whole["dates"];
+    assert_eq!(merged["dates"], *dates, "{what}");
+    assert_eq!(dates["fields"], serde_json::json!(["date"]), "{what}");
+    for count in ["from_metadata", "from_file_name", "undated", "unreadable"] {
+        assert!(dates[count].as_u64().unwrap() > 0, "{what}: {dates}");
+    }
+}
+
 fn whole_run(corpus: &Path, out: &Path, extra: &[&str]) -> i32 {
     let output = detente()
         .arg("analyze")
@@ -183,6 +206,7 @@ fn merged_shards_of_the_bundled_corpus_equal_one_run() {
         let (merged, statuses) = sharded(&corpus, &tmp.path().join(format!("n{n}")), n, &[]);
         assert!(statuses.iter().all(|&s| s == 0), "{statuses:?}");
         assert_same_files(&whole, &merged, &format!("{n} shards"));
+        assert_eq!(run_json(&merged)["dates"], run_json(&whole)["dates"]);
         assert!(merged.join("report.html").is_file());
     }
 }
@@ -218,8 +242,8 @@ fn merged_shards_of_a_generated_corpus_equal_one_run_with_the_same_options() {
             assert_eq!(skipping, 1, "{statuses:?}");
             assert_eq!(statuses[n as usize], 3, "merge status");
             assert_same_files(&whole, &merged, &format!("{label}, {n} shards"));
-            let run: serde_json::Value =
-                serde_json::from_slice(&fs::read(merged.join("run.json")).unwrap()).unwrap();
+            assert_same_dates(&whole, &merged, &format!("{label}, {n} shards"));
+            let run = run_json(&merged);
             assert_eq!(run["report"]["skipped"].as_array().unwrap().len(), 1);
         }
     }
@@ -582,8 +606,8 @@ fn mapped_and_reduced_like_a_streaming_engine_equals_one_run() {
                 &unsorted,
                 &format!("{label}, {n} mappers, in any order"),
             );
-            let run: serde_json::Value =
-                serde_json::from_slice(&fs::read(sorted.join("run.json")).unwrap()).unwrap();
+            assert_same_dates(&whole, &sorted, &format!("{label}, {n} mappers"));
+            let run = run_json(&sorted);
             assert_eq!(run["report"]["skipped"].as_array().unwrap().len(), 1);
             assert_eq!(run["inputs"].as_array().unwrap().len(), ids.len());
         }

@@ -5,7 +5,8 @@
 //! writes a **partial result**: the four per-document CSV files exactly as a whole run
 //! writes them, `partial.json` (tool version, options, data checksums, the corpus listing
 //! it was cut from, and each document's place and row counts) and `totals.json` (the raw
-//! sums behind the corpus-wide files, phrases with the text of every surface form).
+//! sums behind the corpus-wide files, phrases with the text of every surface form, and
+//! how the share's documents were dated, for run.json).
 //!
 //! [`merge`] checks that the partials fit together (same version, options, lexicon,
 //! gazetteer and corpus listing; every shard once), copies their rows in corpus order,
@@ -21,6 +22,7 @@ use std::str::FromStr;
 use std::time::Instant;
 
 use crate::corpus::SourceFile;
+use crate::dates::DatingReport;
 use crate::entities::EntityType;
 use crate::error::{Error, Warning};
 use crate::groups::Groups;
@@ -45,8 +47,9 @@ const ROW_FILES: [&str; 4] = [
 ];
 /// Version of the partial format; partials of another format are refused. Format 3: word
 /// and phrase hashes are XXH3, the same whatever compiler built detente (SipHash before).
-/// Format 4: the identity holds the metadata's digest.
-pub(crate) const FORMAT: u32 = 4;
+/// Format 4: the identity holds the metadata's digest. Format 5: the totals hold how the
+/// documents were dated.
+pub(crate) const FORMAT: u32 = 5;
 
 /// Shard `index` of `count` (1-based), as given to `--shard K/N`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -333,12 +336,14 @@ pub struct StoredTotals {
     entities: Vec<(String, EntityType, EntityStat)>,
     dyads: Vec<(DyadLevel, String, String, DyadStat)>,
     groups: Groups,
+    dates: DatingReport,
     phrases: StoredPhrases,
 }
 
 impl StoredTotals {
-    /// A shard's totals and groups, sorted so that a shard gives the same file each time.
-    pub fn new(totals: Totals, groups: &Groups) -> StoredTotals {
+    /// A shard's totals, groups and dating counts, sorted so that a shard gives the same
+    /// file each time.
+    pub fn new(totals: Totals, groups: &Groups, dates: DatingReport) -> StoredTotals {
         let mut entities: Vec<_> = (totals.entities.into_iter())
             .map(|((name, t), s)| (name, t, s))
             .collect();
@@ -355,11 +360,12 @@ impl StoredTotals {
             entities,
             dyads,
             groups: groups.clone(),
+            dates,
             phrases: totals.phrases.into_stored(),
         }
     }
 
-    fn into_totals(self) -> (Totals, Groups) {
+    fn into_totals(self) -> (Totals, Groups, DatingReport) {
         let totals = Totals {
             counts: self.counts,
             documents: self.documents,
@@ -373,7 +379,7 @@ impl StoredTotals {
                 .collect(),
             phrases: PhraseCounts::from_stored(self.phrases),
         };
-        (totals, self.groups)
+        (totals, self.groups, self.dates)
     }
 }
 
@@ -763,6 +769,7 @@ impl RowReaders {
 struct Sums {
     totals: Totals,
     groups: Groups,
+    dates: DatingReport,
     skipped: Vec<Warning>,
     warnings: Vec<Warning>,
 }
@@ -774,6 +781,7 @@ impl Sums {
         Sums {
             totals,
             groups: Groups::default(),
+            dates: DatingReport::default(),
             skipped: Vec::new(),
             warnings: Vec::new(),
         }
@@ -781,8 +789,9 @@ impl Sums {
 
     /// Adds one share's totals.
     fn add(&mut self, stored: StoredTotals) {
-        let (totals, groups) = stored.into_totals();
+        let (totals, groups, dates) = stored.into_totals();
         self.totals.merge(totals);
+        self.dates.add(dates);
         for (name, g) in groups {
             let mine = self.groups.entry(name).or_default();
             mine.documents += g.documents;
@@ -868,7 +877,7 @@ fn finish(
         lexicon_terms: identity.lexicon_terms,
         gazetteer_entities: identity.gazetteer_entities,
         report: &report,
-        dates: None,
+        dates: &sums.dates,
         merged_from,
         runtime: Runtime { threads: 1 },
     };

@@ -10,7 +10,7 @@
 //! | `h` | mapper | the run's [`Identity`] (version, options, data checksums, listing) |
 //! | `d` + 10-digit ordinal | document | its rows in the four row files, or that it was skipped |
 //! | `n` | mapper | its skipped files and warnings |
-//! | `t` | mapper | its totals (entities, dyads, groups, word counts), without the phrases |
+//! | `t` | mapper | its totals but the phrases (entities, dyads, groups, word counts, dating) |
 //! | `p` + 16 hex digits | phrase | one phrase's counts and surface forms, keyed by its hash |
 //!
 //! Sorted by key, the documents come in corpus order and each phrase's records sit
