@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use detente::Warning;
 use detente::corpus::{DEFAULT_EXTENSIONS, Discovery, Document, Format};
 use detente::dates::Dating;
-use detente::entities::{Gazetteer, Recognizer, gazetteer};
+use detente::entities::{Gazetteer, Periods, Recognizer, gazetteer};
 use detente::groups::GroupBy;
 use detente::output::{CellPolicy, Head, fixed};
 use detente::partial::{DataChecksums, Shard, Share};
@@ -189,6 +189,8 @@ enum DataKind {
     Gazetteer,
     /// Given names, one per line (`--given-names`).
     GivenNames,
+    /// Periods in which a country code is read as another (`--periods-add`).
+    Periods,
     /// A LIWC-style dictionary (`--dictionary`).
     Dictionary,
     /// A VADER-style lexicon (`--vader`).
@@ -210,6 +212,10 @@ impl DataKind {
             _ if header.starts_with("canonical,") => {
                 (DataKind::Gazetteer, "its header `canonical,…`".into())
             }
+            _ if header.starts_with("country,from,until,as") => (
+                DataKind::Periods,
+                "its header `country,from,until,as`".into(),
+            ),
             _ if header.starts_with("term,polarity") => {
                 (DataKind::Lexicon, "its header `term,polarity,…`".into())
             }
@@ -227,6 +233,7 @@ impl DataKind {
             DataKind::RuleWords => "rule-word file",
             DataKind::Gazetteer => "gazetteer",
             DataKind::GivenNames => "given-name list",
+            DataKind::Periods => "periods file",
             DataKind::Dictionary => "LIWC dictionary",
             DataKind::Vader => "VADER lexicon",
         }
@@ -236,6 +243,7 @@ impl DataKind {
     fn entry_nouns(self) -> (&'static str, &'static str) {
         match self {
             DataKind::GivenNames => ("name", "names"),
+            DataKind::Periods => ("period", "periods"),
             _ => ("entry", "entries"),
         }
     }
@@ -287,6 +295,11 @@ struct LexiconArgs {
     /// repeatable).
     #[arg(long, value_name = "FILE")]
     given_names: Vec<PathBuf>,
+    /// Add or redraw the periods in which a dated document's country codes are read as
+    /// another's (country,from,until,as; repeatable): a file's rows for a country replace
+    /// the built-in ones for it.
+    #[arg(long, value_name = "FILE")]
+    periods_add: Vec<PathBuf>,
 }
 
 /// What is read and how it is analysed: the options `analyze` and `map` share.
@@ -473,7 +486,8 @@ impl LexiconArgs {
             gazetteer::BUILTIN_GIVEN_NAMES.to_string(),
             detente::entities::periods::BUILTIN_PERIODS.to_string(),
         ];
-        for path in self.gazetteer_add.iter().chain(&self.given_names) {
+        let added = [&self.gazetteer_add, &self.given_names, &self.periods_add];
+        for path in added.into_iter().flatten() {
             gazetteer.push(read(path)?);
         }
         let of = |files: &[String]| {
@@ -523,6 +537,9 @@ impl LexiconArgs {
         for path in &self.given_names {
             let names = g.add_given_names(&read(path)?);
             warnings.extend(names.warnings(&path.display().to_string()));
+        }
+        for path in &self.periods_add {
+            g.add_periods(&path.display().to_string(), &read(path)?)?;
         }
         Ok((g, warnings))
     }
@@ -631,6 +648,7 @@ fn prepare(args: &AnalysisArgs, output: PathBuf, progress: bool) -> Result<(RunC
         "lexicon_add": args.lexicon.lexicon_add.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
         "gazetteer_add": args.lexicon.gazetteer_add.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
         "given_names": args.lexicon.given_names.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "periods_add": args.lexicon.periods_add.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
         "untyped_names": args.untyped_names,
         "date_field": args.date_field,
     }));
@@ -848,9 +866,15 @@ fn check_file(path: &Path, kind: Option<DataKind>, maps: &[String]) -> Result<Ex
         kind.description(),
         value.get_name()
     );
+    let kinds: Vec<clap::builder::PossibleValue> =
+        (<DataKind as clap::ValueEnum>::value_variants().iter())
+            .filter_map(clap::ValueEnum::to_possible_value)
+            .collect();
+    let kinds: Vec<&str> = kinds.iter().map(|k| k.get_name()).collect();
     let guessed = from.map(|from| {
         format!(
-            "{read_as}, guessed from {from}; give `--as KIND` to read it as another kind (lexicon, rule-words, gazetteer, given-names, dictionary, vader)"
+            "{read_as}, guessed from {from}; give `--as KIND` to read it as another kind ({})",
+            kinds.join(", ")
         )
     });
     if !maps.is_empty() && kind != DataKind::Dictionary {
@@ -903,6 +927,7 @@ fn check_file(path: &Path, kind: Option<DataKind>, maps: &[String]) -> Result<Ex
             warn(&names.warnings(&name));
             Ok(Some(names.added))
         }
+        DataKind::Periods => Periods::default().add(&name, &data).map(Some),
         DataKind::Lexicon => Lexicon::default().add_terms(&name, &data, false).map(Some),
     };
     let count = match (count, &guessed) {

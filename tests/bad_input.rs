@@ -1198,9 +1198,10 @@ fn with_data_file(flag: &str, content: &[u8]) -> (std::process::Output, PathBuf)
 }
 
 #[test]
-fn bad_lexicon_and_gazetteer_files_are_refused_with_file_and_line() {
+fn bad_lexicon_gazetteer_and_periods_files_are_refused_with_file_and_line() {
     const LEX: &str = "term,polarity,class,intensity,notes\n";
     const GAZ: &str = "canonical,type,country,role,as_of,aliases\n";
+    const PER: &str = "country,from,until,as\n";
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         (
             "--lexicon",
@@ -1275,6 +1276,34 @@ fn bad_lexicon_and_gazetteer_files_are_refused_with_file_and_line() {
             "--gazetteer-add",
             b"canonical,type,country,role,as_of,aliases\nR\xe9union,GPE,REU,,,\n".to_vec(),
             ":2:2: not valid UTF-8",
+        ),
+        (
+            "--periods-add",
+            format!("{PER}Serbia,1992-04-27,2006-06-05,SCG\n").into_bytes(),
+            ":2:1:",
+        ),
+        (
+            "--periods-add",
+            format!("{PER}SRB,1992-04-27,2006-06-05,Serbia and Montenegro\n").into_bytes(),
+            ":2:4:",
+        ),
+        (
+            "--periods-add",
+            format!("{PER}SRB,1992-04-27,later,SCG\n").into_bytes(),
+            ":2:3:",
+        ),
+        (
+            "--periods-add",
+            format!("{PER}SRB,1918-12-01,1992-04-27,YUG\nSRB,1992-04-27,2006-06-05,SCG\n")
+                .into_bytes(),
+            ":3:2:",
+        ),
+        (
+            "--periods-add",
+            "country,start,end,as\nSRB,1992-04-27,2006-06-05,SCG\n"
+                .as_bytes()
+                .to_vec(),
+            ":1:2:",
         ),
     ];
     for (flag, content, needle) in cases {

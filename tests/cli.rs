@@ -382,6 +382,7 @@ fn lexicon_check_accepts_the_built_in_files_and_names_the_bad_line() {
         "data/lexicon/lexicon.csv",
         "data/lexicon/modifiers.csv",
         "data/gazetteer/entities.csv",
+        "data/gazetteer/periods.csv",
     ] {
         let result = detente()
             .args(["lexicon", "check"])
@@ -395,6 +396,13 @@ fn lexicon_check_accepts_the_built_in_files_and_names_the_bad_line() {
         );
         let out = String::from_utf8_lossy(&result.stdout);
         assert!(out.contains(": ok,"), "{out}");
+        if file.ends_with("periods.csv") {
+            assert!(
+                out.contains("ok, periods file with 3 periods\n")
+                    && out.contains("guessed from its header `country,from,until,as`"),
+                "{out}"
+            );
+        }
         if file.ends_with("lexicon.csv") {
             assert!(
                 out.contains("guessed from its header `term,polarity,…`"),
@@ -1214,6 +1222,55 @@ fn a_documents_date_decides_which_state_its_names_speak_for() {
     assert!(
         err.contains("--date-field when: no metadata.csv") && err.contains("columns: date"),
         "{err}"
+    );
+}
+
+/// `--periods-add` redraws a built-in period and adds new ones: a file's rows for a
+/// country replace the built-in ones for it, and run.json records the file.
+#[test]
+fn added_periods_redraw_the_built_in_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    fs::create_dir(&corpus).unwrap();
+    let text = "Moscow and Belgrade agreed to resume the talks.\n";
+    for name in ["1991-08-20-coup.txt", "1985-talks.txt", "1999-kosovo.txt"] {
+        fs::write(corpus.join(name), text).unwrap();
+    }
+    fs::write(corpus.join("1968-spring.txt"), "Prague and Moscow met.\n").unwrap();
+    let periods = dir.path().join("periods.csv");
+    fs::write(
+        &periods,
+        "country,from,until,as,why\n\
+         RUS,1922-12-30,1991-12-25,SUN,to the end of the union\n\
+         SRB,1992-04-27,2006-06-05,SCG,Serbia and Montenegro\n",
+    )
+    .unwrap();
+    let (before, after) = (dir.path().join("before"), dir.path().join("after"));
+    assert!(analyze(&corpus, &before, &[]).status.success());
+    let run = analyze(
+        &corpus,
+        &after,
+        &["--periods-add", periods.to_str().unwrap()],
+    );
+    assert!(run.status.success(), "{run:?}");
+    let coup = "1991-08-20-coup.txt";
+    assert_eq!(countries_of(&before, coup, "Moscow"), ["RUS"]);
+    assert_eq!(countries_of(&after, coup, "Moscow"), ["SUN"]);
+    // Serbia's row replaces the built-in one: Belgrade of 1985 is no longer Yugoslavia's.
+    assert_eq!(countries_of(&before, "1985-talks.txt", "Belgrade"), ["YUG"]);
+    assert_eq!(countries_of(&after, "1985-talks.txt", "Belgrade"), ["SRB"]);
+    assert_eq!(
+        countries_of(&before, "1999-kosovo.txt", "Belgrade"),
+        ["SRB"]
+    );
+    assert_eq!(countries_of(&after, "1999-kosovo.txt", "Belgrade"), ["SCG"]);
+    // A country the file does not name keeps its built-in period.
+    assert_eq!(countries_of(&after, "1968-spring.txt", "Prague"), ["CSK"]);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(after.join("run.json")).unwrap()).unwrap();
+    assert_eq!(
+        manifest["options"]["periods_add"],
+        serde_json::json!([periods.display().to_string()])
     );
 }
 

@@ -263,6 +263,13 @@ impl Gazetteer {
         (!historic).then_some(code)
     }
 
+    /// Adds or redraws the periods of a periods CSV named `name` in errors (see
+    /// [`Periods::add`]); how many rows it read. The words of a text read as before (the
+    /// stamp stays): only the country a document's mentions are coded with changes.
+    pub fn add_periods(&mut self, name: &str, data: &str) -> Result<usize, Error> {
+        self.periods.add(name, data)
+    }
+
     /// Adds given names, one per line; blank lines and lines starting with `#` are skipped.
     /// A name is matched against one capitalised word of a text as written, so a line that
     /// cannot be one (several words, lower case, punctuation that cuts the word, a CSV
