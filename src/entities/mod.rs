@@ -742,6 +742,10 @@ struct TwoReadings {
     /// Whether, in a document that shows neither reading, the name keeps its own country
     /// (else it keeps the name without one).
     alone_keeps_country: bool,
+    /// When the own reading's state came to be, if the other reading held before: in an
+    /// American document dated earlier, only the name's own sentence shows the own reading
+    /// ([`Recognizer::settle_by_sentence`]), and its country named elsewhere shows nothing.
+    own_from: Option<DocDate>,
 }
 
 /// Names whose country the document as a whole decides ([`Recognizer::finish_document`]),
@@ -753,8 +757,11 @@ struct TwoReadings {
 /// "Indian(s)" in the State of the Union addresses is nearly always Native American
 /// ("tribes of Indians"), and in UN speeches that never name India it is as often the
 /// peoples of the Americas, South Africa's Indians or the Indian Ocean as India's: alone
-/// there, it keeps no country. "Georgia" in American prose is the US state (beside a US
-/// state, Congress), and alone, as in UN speeches, the country.
+/// there, it keeps no country. Before India's independence (15 August 1947) an address
+/// that names India elsewhere names its trade or famines, and its "Indians" are Native
+/// Americans still ("The exports of silver from London to India …" in 1891, and later
+/// "the project of enlisting Indians" in the army). "Georgia" in American prose is the US
+/// state (beside a US state, Congress), and alone, as in UN speeches, the country.
 const TWO_READINGS: &[TwoReadings] = &[
     TwoReadings {
         name: "Indian",
@@ -772,6 +779,11 @@ const TWO_READINGS: &[TwoReadings] = &[
         // continent's peoples: a nationality beside it shows no reading.
         own_peers: &[],
         alone_keeps_country: false,
+        own_from: Some(DocDate {
+            year: 1947,
+            month: 8,
+            day: 15,
+        }),
     },
     TwoReadings {
         name: "Georgia",
@@ -780,6 +792,7 @@ const TWO_READINGS: &[TwoReadings] = &[
         own_next: &[],
         own_peers: &["state"],
         alone_keeps_country: true,
+        own_from: None,
     },
 ];
 
@@ -960,7 +973,7 @@ impl<'a> Recognizer<'a> {
         date: Option<DocDate>,
     ) {
         self.settle_unions(mentions);
-        self.settle_readings(mentions);
+        self.settle_readings(mentions, date);
         if self.is_american(mentions.iter().map(AsRef::as_ref)) {
             for m in mentions.iter_mut() {
                 self.american_body(m.as_mut());
@@ -1019,11 +1032,16 @@ impl<'a> Recognizer<'a> {
     /// tribes", "Cherokees"; a US state, Congress), its own on a tie. With none, it takes
     /// the other reading in an American document ([`Recognizer::is_american`]: the other
     /// readings are American), and elsewhere its own country or none
-    /// ([`TwoReadings::alone_keeps_country`]). A name the other
-    /// reading takes becomes that entity ("Indians" → Native American); a longer name
-    /// built on it keeps its name and takes the other's country ("Indian Territory",
-    /// USA).
-    fn settle_readings<M: AsRef<Mention> + AsMut<Mention>>(&self, mentions: &mut [M]) {
+    /// ([`TwoReadings::alone_keeps_country`]). In an American document dated before the own
+    /// reading's state was ([`TwoReadings::own_from`]), its country shows nothing here. A
+    /// name the other reading takes becomes that entity ("Indians" → Native American); a
+    /// longer name built on it keeps its name and takes the other's country ("Indian
+    /// Territory", USA).
+    fn settle_readings<M: AsRef<Mention> + AsMut<Mention>>(
+        &self,
+        mentions: &mut [M],
+        date: Option<DocDate>,
+    ) {
         if !mentions.iter().any(|m| m.as_ref().pending) {
             return;
         }
@@ -1033,11 +1051,19 @@ impl<'a> Recognizer<'a> {
         for r in &self.two_readings {
             // Neither reading shown: an American document means the American one.
             let alone_other = american && r.other.country == "USA";
+            // Before the own reading's state was, an American document names it for other
+            // things (India's silver trade), and only the name's sentence shows its reading.
+            let before_own = (r.rule.own_from)
+                .zip(date)
+                .is_some_and(|(from, d)| d < from);
+            let own_shown = !(american && before_own);
             own.clear();
             other.clear();
             for m in mentions.iter().map(AsRef::as_ref).filter(|m| !m.pending) {
                 if m.country == r.own.country {
-                    own.push(m.span.start);
+                    if own_shown {
+                        own.push(m.span.start);
+                    }
                 } else if m.country == r.other.country && self.shows_other(r, m) {
                     other.push(m.span.start);
                 }
@@ -1449,17 +1475,21 @@ impl<'a> Recognizer<'a> {
     /// Settles a pending name of two readings by its own sentence, before the document
     /// does: it takes its own reading when it is listed beside an entity of its
     /// [`TwoReadings::own_peers`] ("citizens in Georgia and Ukraine", in an address whose
-    /// nearest cue is Congress), or when the sentence names the other reading apart ("the
+    /// nearest cue is Congress), when the sentence names the other reading apart ("the
     /// Indians, Indonesians, Pakistanis, South-East Asians and Native Americans": two
-    /// peoples). Only the name itself, not a longer name built on it ("Indian Territory").
+    /// peoples), or when it names the own reading's country ("famine in India … Indian
+    /// farmers"), the one cue that holds before that state was ([`TwoReadings::own_from`]).
+    /// Only the name itself, not a longer name built on it ("Indian Territory").
     fn settle_by_sentence(&self, text: &str, mentions: &mut [Mention]) {
         // Almost every sentence has no such name: nothing to compare its mentions with.
         if !mentions.iter().any(|m| m.pending) {
             return;
         }
         for r in &self.two_readings {
-            let apart = mentions.iter().any(|m| {
-                m.entity == r.other.canonical && !m.span.of(text).starts_with(r.rule.name)
+            // The other reading named apart, or the own reading's country named.
+            let shown = mentions.iter().any(|m| {
+                (m.entity == r.other.canonical && !m.span.of(text).starts_with(r.rule.name))
+                    || (!m.pending && m.country == r.own.country)
             });
             let peer = |j: usize, k: usize| {
                 let (a, b) = (&mentions[j.min(k)], &mentions[j.max(k)]);
@@ -1476,7 +1506,7 @@ impl<'a> Recognizer<'a> {
                     let m = &mentions[k];
                     m.pending
                         && m.entity == r.own.canonical
-                        && (apart
+                        && (shown
                             || (k > 0 && peer(k - 1, k))
                             || (k + 1 < mentions.len() && peer(k + 1, k)))
                 })

@@ -372,6 +372,11 @@ fn a_treaty_named_after_a_compound_is_whole_and_other() {
 /// The mentions of `text` read as one document, settled at its end
 /// ([`Recognizer::finish_document`]): (surface, entity, country).
 fn document(text: &str) -> Vec<(String, String, String)> {
+    document_of(text, None)
+}
+
+/// [`document`] for a document of `date`.
+fn document_of(text: &str, date: Option<DocDate>) -> Vec<(String, String, String)> {
     let g = Gazetteer::builtin();
     let mut r = Recognizer::new(&g);
     let mut n = Normalizer::default();
@@ -382,7 +387,7 @@ fn document(text: &str) -> Vec<(String, String, String)> {
         n.tokenize(text, s, &mut tokens);
         r.find(text, &tokens, &n, &mut out);
     }
-    r.finish_document(&mut out, None);
+    r.finish_document(&mut out, date);
     assert!(out.iter().all(|m| !m.pending), "{out:?}");
     (out.into_iter())
         .map(|m| (m.span.of(text).to_string(), m.entity, m.country))
@@ -392,7 +397,12 @@ fn document(text: &str) -> Vec<(String, String, String)> {
 /// The (entity, country) of each mention of `text` read as one document whose surface is
 /// `surface`.
 fn readings(text: &str, surface: &str) -> Vec<(String, String)> {
-    (document(text).into_iter())
+    readings_of(text, surface, None)
+}
+
+/// [`readings`] in a document of `date`.
+fn readings_of(text: &str, surface: &str, date: Option<DocDate>) -> Vec<(String, String)> {
+    (document_of(text, date).into_iter())
         .filter(|(s, ..)| s == surface)
         .map(|(_, e, c)| (e, c))
         .collect()
@@ -442,6 +452,41 @@ fn indian_takes_the_reading_shown_nearest_it() {
     // A word after it that settles India's sense: no other cue needed.
     assert_eq!(
         readings("Indian troops crossed the border.", "Indian"),
+        pairs(&[("Indian", "IND")])
+    );
+}
+
+/// Before India's independence an address that names India elsewhere still means by
+/// "Indians" the Native Americans: Harrison's of 1891 names India's silver trade, then the
+/// enlisting of Indians in the army. Its own sentence still shows India's reading, and so
+/// does India named nearest in an address after 1947.
+#[test]
+fn indians_before_1947_are_native_americans_unless_their_sentence_names_india() {
+    let harrison = "It would, I believe, be entirely competent for Congress to make \
+                    offenses against the treaty rights of foreigners domiciled in the \
+                    United States cognizable in the Federal courts. An appropriation is \
+                    necessary to enable the United States to fulfill its treaty obligations \
+                    in this respect. The exports of silver \
+                    from London to India during the first nine months of this calendar \
+                    year fell off over 50 per cent. The project of enlisting Indians and \
+                    organizing them into separate companies upon the same basis as other \
+                    soldiers was made the subject of very careful study by the Secretary.";
+    let on = |year| DocDate::parse(year);
+    let indians = |text, date| readings_of(text, "Indians", date);
+    let native = pairs(&[("Native American", "USA")]);
+    assert_eq!(indians(harrison, on("1891")), native);
+    assert_eq!(indians(harrison, on("1947-08-14")), native);
+    assert_eq!(indians(harrison, on("1952")), pairs(&[("Indian", "IND")]));
+    // Undated, the document's nearest cue decides as before.
+    assert_eq!(indians(harrison, None), pairs(&[("Indian", "IND")]));
+    // Truman's words of 1952, dated 1946: the sentence names India.
+    let truman = "The United States and the whole free world are passing through a period \
+                  of grave danger. Congress has a tremendous responsibility in this matter. \
+                  But far more \
+                  important, in the long run, is the work Americans are doing in India to \
+                  help the Indian farmers themselves raise more grain.";
+    assert_eq!(
+        readings_of(truman, "Indian", on("1946")),
         pairs(&[("Indian", "IND")])
     );
 }
