@@ -165,6 +165,37 @@ static TITLES: WordList = WordList::new(&[
     "Commander",
     "Generalissimo",
     "Sergeant",
+    // A rank of several words is one title: "Sergeant First Class Townsend Williams" is
+    // Townsend Williams, not "First Class Townsend Williams", nor "Sergeant Major Ray
+    // Lee" a "Major Ray Lee".
+    "Sergeant First Class",
+    "Private First Class",
+    "Airman First Class",
+    "Petty Officer First Class",
+    "Petty Officer Second Class",
+    "Petty Officer Third Class",
+    "Staff Sergeant",
+    "Master Sergeant",
+    "First Sergeant",
+    "Sergeant Major",
+    "Command Sergeant Major",
+    "Gunnery Sergeant",
+    "Lance Corporal",
+    "Petty Officer",
+    "Chief Petty Officer",
+    "Senior Chief Petty Officer",
+    "Master Chief Petty Officer",
+    "Warrant Officer",
+    "Chief Warrant Officer",
+    "First Lieutenant",
+    "Second Lieutenant",
+    "Lieutenant Colonel",
+    "Lieutenant General",
+    "Lieutenant Commander",
+    "Major General",
+    "Brigadier General",
+    "Rear Admiral",
+    "Vice Admiral",
     "Officer",
     "Reverend",
     "Rev",
@@ -1651,17 +1682,20 @@ impl<'a> Recognizer<'a> {
             .rposition(|w| TITLES.contains(w))
             .filter(|&t| t + 1 < words.len() && t > 0)
         {
+            // The whole title that starts there: "Army Sergeant First Class Cory Remsburg".
+            let start =
+                (self.after_titles(a + t, &|k| (k < b).then(|| forms[k]))).unwrap_or(a + t + 1);
             let end = person_run(
                 text,
-                a + t + 1,
+                start,
                 &|k| k < b && forms[k].starts_with(char::is_uppercase),
                 forms,
                 tokens,
             );
-            if end == a + t + 1 || CONNECTORS.contains(&words[t + 1]) {
+            if end == start || CONNECTORS.contains(&forms[start]) {
                 return None;
             }
-            let mut m = self.person(text, tokens, forms, a + t + 1, end);
+            let mut m = self.person(text, tokens, forms, start, end);
             m.source = Source::Title;
             return Some(m);
         }

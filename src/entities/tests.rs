@@ -92,6 +92,31 @@ fn stacked_titles_and_a_title_inside_a_run() {
     assert_eq!(persons, vec!["Marcus Reid", "Tom Hadley"]);
 }
 
+/// A rank of several words is one title, the name after it the person's: the State of the
+/// Union addresses' guests, named with their ranks, alone or after their service.
+#[test]
+fn a_rank_of_several_words_is_one_title() {
+    let persons = |text| -> Vec<(String, String)> {
+        (mentions(text).into_iter())
+            .filter(|(_, _, t, _)| *t == "PERSON")
+            .map(|(s, e, ..)| (s, e))
+            .collect()
+    };
+    let williams = "For the past 7 months, she has done it all while her husband, Sergeant \
+                    First Class Townsend Williams, is in Afghanistan on his fourth \
+                    deployment to the Middle East.";
+    let name = "Townsend Williams";
+    assert_eq!(persons(williams), [(name.into(), name.into())]);
+    let remsburg = "And like the Army he loves, like the America he serves, Sergeant First \
+                    Class Cory Remsburg never gives up, and he does not quit.";
+    let name = "Cory Remsburg";
+    assert_eq!(persons(remsburg), [(name.into(), name.into())]);
+    // The rank inside a longer run, after the service as the addresses write it ("Army
+    // Staff Sergeant Justin Peck").
+    let army = remsburg.replace("serves, Sergeant", "serves, Army Sergeant");
+    assert_eq!(persons(&army), [(name.into(), name.into())]);
+}
+
 #[test]
 fn untyped_runs_are_kept_only_when_asked_for() {
     let g = Gazetteer::builtin();
