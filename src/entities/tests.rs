@@ -748,6 +748,25 @@ fn heads_of_international_organisations_have_no_country() {
     );
 }
 
+/// The fifth Secretary-General is one person however the UN speeches write him: with his
+/// accents (2024-PER), without them, and with the "Peres" of the 1991 speeches; a misspelt
+/// full name after them is he too (1985-POL).
+#[test]
+fn perez_de_cuellar_is_one_person_in_every_spelling() {
+    let text = "Our Secretary-General, Mr. Perez de Cuellar, is nearing the end of a \
+                dedicated and distinguished period of service to the United Nations. I want \
+                also to pay a warn tribute to the Secretary-General, Mr. Javier Peres de \
+                Cuellar, for his courage and patience. This tradition is exemplified by \
+                **Javier Pérez de Cuéllar**, the fifth **UN Secretary-General**. I salute Mr. \
+                Javier Perez da Cuellar with esteem and personal satisfaction.";
+    let persons: Vec<(String, String)> = (mentions(text).into_iter())
+        .filter(|(_, _, t, _)| *t == "PERSON")
+        .map(|(_, e, _, c)| (e, c))
+        .collect();
+    let he = ("Javier Perez de Cuellar".to_string(), String::new());
+    assert_eq!(persons, vec![he; 4]);
+}
+
 /// Names hyphenated at a line end in a UN speech converted from PDF (2001-GNB, 2001-BWA,
 /// 2014-UKR): found as on one line, their spans over both lines.
 #[test]
