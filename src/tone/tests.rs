@@ -765,3 +765,19 @@ fn a_compound_of_three_parts_reads_as_its_parts_too() {
         assert_eq!(builtin_evidence(text), expected, "{text}");
     }
 }
+
+/// Export controls are a policy instrument, in ../shared/corpora named as one (strengthened,
+/// reformed, harmonised with the multilateral regimes, items removed from them) and never
+/// as a measure imposed on someone: no hit, nor the export inside them.
+#[test]
+fn export_controls_are_no_conflict() {
+    for text in [
+        "We have strengthened our export controls and have established multi-layered \
+         custodial controls on all our nuclear assets.",
+        "We have removed more than 400 nonstrategic items from export control.",
+        "Pakistan also has a stringent national export-control system that is fully \
+         harmonized with international export-control regimes.",
+    ] {
+        assert_eq!(builtin_evidence(text), "", "{text}");
+    }
+}
