@@ -611,6 +611,19 @@ fn indian_immigrants_and_the_indian_born_are_indias() {
     );
 }
 
+/// The subcontinent, written with a hyphen or without, is the region, not India's people:
+/// Angola's speech of 2024 names "the Indian sub-continent" beside Latin America.
+#[test]
+fn the_indian_sub_continent_is_south_asia() {
+    let angola = "The reform of the United Nations Security Council is urgent in order to \
+                  give a voice to the countries of the global south, namely Africa, Latin \
+                  America, the Middle East and the Indian sub-continent.";
+    let south_asia = pairs(&[("South Asia", "")]);
+    assert_eq!(readings(angola, "Indian sub-continent"), south_asia);
+    let spelt = angola.replace("sub-continent", "subcontinent");
+    assert_eq!(readings(&spelt, "Indian subcontinent"), south_asia);
+}
+
 /// "Indian" in a list of names that ends in "oceans" or "seas" is the Indian Ocean, not a
 /// people: the addresses protect commerce "in the Pacific and Indian oceans".
 #[test]
