@@ -252,11 +252,15 @@ fn starts_at<'t>(lexicon: &Lexicon, info: &TermInfo, forms: impl Fn() -> &'t Ter
 /// an ally) nor its first part (trade).
 const PARTICLES: &[&str] = &["off", "out", "up", "down"];
 
+/// A hyphenated word's last part as written, lower-cased.
+fn last_part(forms: &Term) -> Option<&str> {
+    forms.lower.rsplit_once('-').map(|(_, last)| last)
+}
+
 /// Whether a hyphenated word's last part is one of the [`PARTICLES`]: its stem ("trade-offs"),
 /// or as written, for a part of two letters, which has no stem ("trade-up").
 fn ends_in_particle(forms: &Term) -> bool {
-    let last = forms.lower.rsplit_once('-').map(|(_, last)| last);
-    [forms.tail_stem.as_deref(), last]
+    [forms.tail_stem.as_deref(), last_part(forms)]
         .into_iter()
         .flatten()
         .any(|part| PARTICLES.contains(&part))
@@ -306,9 +310,8 @@ const DOER_ENDINGS: &[&str] = &["er", "ers", "or", "ors"];
 /// ("non-terrorists") or its stem and a doer's ending ("non-supporters"). "Non-" before it
 /// names those who are not it, which is neither it nor its opposite.
 fn names_someone(lexicon: &Lexicon, forms: &Term) -> bool {
-    let last = forms.lower.rsplit_once('-').map(|(_, last)| last);
     let doer = (forms.tail_stem.as_deref())
-        .zip(last)
+        .zip(last_part(forms))
         .and_then(|(stem, last)| last.strip_prefix(stem))
         .is_some_and(|ending| DOER_ENDINGS.contains(&ending));
     doer || tail_modifier(lexicon, forms).is_some_and(|m| m.kind == ModifierKind::Agent)
