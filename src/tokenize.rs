@@ -89,10 +89,22 @@ pub struct TermInfo {
     pub has_tail_stem: bool,
     /// Whether the term has a [`Term::head_stem`].
     pub has_head_stem: bool,
-    /// Whether the word ends in a possessive "'s" ("Russia's", "Kremlin‘s"): a phrase may
-    /// start on it ("Russia's aggression") but not end on it, as "South Africa's" is
-    /// "South Africa" waiting for its noun.
+    /// Whether the word ends in "'s", a possessive ("Russia's", "Kremlin‘s") or a
+    /// contraction ("that's"): phrases end on it only where they read it as the word it is
+    /// the possessive of ([`Normalizer::possessor`]).
     pub possessive: bool,
+}
+
+/// A possessive word ("Russia's", "Guinea’s") as the word it is the possessive of, which
+/// a phrase ending on it may read it as ("South Africa's policy" holds "South Africa").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Possessor {
+    /// [`word_hash`] of the lower-cased word without its "'s".
+    pub hash: u64,
+    /// [`word_hash`] of the surface without its "'s".
+    pub surface_hash: u64,
+    /// Bytes of the "'s" as written (2, or 4 with a typographic apostrophe).
+    pub suffix_len: u8,
 }
 
 /// Cuts `span` of `text` into tokens (kind and span only), in order.
@@ -480,6 +492,14 @@ fn plain_word_hashes_into(text: &str, hashes: &mut Vec<u64>) -> bool {
     }
 }
 
+/// The word a case-folded word ending in "'s" is the possessive of ("russia" of
+/// "russia's"), if it is one: not a contraction of a stop word ("it's", "that's",
+/// "there's") or of "let's".
+fn possessor_of(folded: &str) -> Option<&str> {
+    (folded.strip_suffix("'s"))
+        .filter(|base| !base.is_empty() && *base != "let" && !StopWords::english().contains(base))
+}
+
 /// Lower-cases `surface`, reading ’ ‘ ʼ as ' and hyphen variants as -.
 pub fn fold_case(surface: &str) -> String {
     let mut folded = String::with_capacity(surface.len());
@@ -678,6 +698,9 @@ pub struct Normalizer {
     terms: Vec<Term>,
     /// By term id, as `terms`.
     info: Vec<TermInfo>,
+    /// The [`Possessor`] of each possessive term, by id: a few terms in a hundred, asked
+    /// for only by the phrase stage.
+    possessors: FxHashMap<TermId, Possessor>,
     /// A [`fresh_stamp`], taken again whenever the cache is emptied: ids from before are
     /// not those after, nor those of another normalizer.
     generation: u64,
@@ -748,6 +771,7 @@ impl Normalizer {
             ids: FxHashMap::default(),
             terms: Vec::new(),
             info: Vec::new(),
+            possessors: FxHashMap::default(),
             generation: fresh_stamp(),
         }
     }
@@ -815,6 +839,7 @@ impl Normalizer {
             }
             None => (None, None),
         };
+        let possessive = kind == TokenKind::Word && lower.ends_with("'s");
         let id = self.terms.len() as TermId;
         debug_assert_eq!(self.info.len(), self.terms.len(), "one info per term");
         let stem_hash = word_hash(&stem);
@@ -827,8 +852,18 @@ impl Normalizer {
             starts_lower: surface.starts_with(char::is_lowercase),
             has_tail_stem: tail_stem.is_some(),
             has_head_stem: head_stem.is_some(),
-            possessive: kind == TokenKind::Word && lower.ends_with("'s"),
+            possessive,
         });
+        if let Some(base) = possessor_of(&lower).filter(|_| possessive) {
+            // An apostrophe of any kind, then "s".
+            let apostrophe = surface.char_indices().rev().nth(1).map_or(0, |(at, _)| at);
+            let possessor = Possessor {
+                hash: word_hash(base),
+                surface_hash: word_hash(&surface[..apostrophe]),
+                suffix_len: (surface.len() - apostrophe) as u8,
+            };
+            self.possessors.insert(id, possessor);
+        }
         self.terms.push(Term {
             lower: lower.into(),
             stem: stem.into(),
@@ -866,6 +901,15 @@ impl Normalizer {
         &self.info[id as usize]
     }
 
+    /// What a possessive term is the possessive of; `None`, without a lookup, for a term
+    /// that is not [`TermInfo::possessive`], and for a contraction.
+    pub fn possessor(&self, id: TermId) -> Option<&Possessor> {
+        match self.info(id).possessive {
+            true => self.possessors.get(&id),
+            false => None,
+        }
+    }
+
     /// Tokens of `span`, normalized.
     pub fn tokenize(&mut self, text: &str, span: Span, out: &mut Vec<Token>) {
         // The span is cut into tokens first, each surface's cache bucket fetched as it is
@@ -900,6 +944,7 @@ impl Normalizer {
             self.ids.clear();
             self.terms.clear();
             self.info.clear();
+            self.possessors.clear();
             self.generation = fresh_stamp();
         }
     }
@@ -1540,5 +1585,25 @@ mod tests {
         ] {
             assert!(!plain_word_hashes_into(other, &mut hashes), "{other}");
         }
+    }
+
+    #[test]
+    fn a_possessive_knows_its_possessor_and_a_contraction_has_none() {
+        let mut n = Normalizer::default();
+        let mut possessor = |surface: &str| {
+            let id = n.term_id(surface, TokenKind::Word);
+            assert!(n.info(id).possessive, "{surface}");
+            n.possessor(id).copied()
+        };
+        let guinea = possessor("Guinea\u{2019}s").unwrap();
+        assert_eq!(guinea.hash, word_hash("guinea"));
+        assert_eq!(guinea.surface_hash, word_hash("Guinea"));
+        assert_eq!(guinea.suffix_len, 4);
+        assert_eq!(possessor("RUSSIA'S").unwrap().suffix_len, 2);
+        for contraction in ["that's", "It's", "there's", "Let's"] {
+            assert_eq!(possessor(contraction), None, "{contraction}");
+        }
+        let russia = n.term_id("Russia", TokenKind::Word);
+        assert_eq!(n.possessor(russia), None);
     }
 }

@@ -48,8 +48,9 @@ const ROW_FILES: [&str; 4] = [
 /// Version of the partial format; partials of another format are refused. Format 3: word
 /// and phrase hashes are XXH3, the same whatever compiler built detente (SipHash before).
 /// Format 4: the identity holds the metadata's digest. Format 5: the totals hold how the
-/// documents were dated.
-pub(crate) const FORMAT: u32 = 5;
+/// documents were dated. Format 6: a possessive counts in phrases as the word it is the
+/// possessive of.
+pub(crate) const FORMAT: u32 = 6;
 
 /// Shard `index` of `count` (1-based), as given to `--shard K/N`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
