@@ -173,12 +173,75 @@ pub fn match_form(surface: &str) -> Cow<'_, str> {
     }
 }
 
+/// The ASCII letter each of U+00C0..=U+017F is written as without its accent, `.` for a
+/// letter of its own ("Æ", "ß", "Œ") or a sign ("×"), which [`fold_accents`] keeps.
+const LATIN_BASES: &str = concat!(
+    "AAAAAA.CEEEEIIIIDNOOOOO.OUUUUY..aaaaaa.ceeeeiiiidnooooo.ouuuuy.y",
+    "AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIi..JjKk.LlLlLlL",
+    "lLlNnNnNn...OoOoOo..RrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZz.",
+);
+
+/// What a character is written as without its accent: its ASCII letter, nothing for a
+/// combining accent (text in decomposed form), else itself.
+fn unaccented(c: char) -> Option<char> {
+    match c as u32 {
+        cp @ 0xC0..=0x17F => match LATIN_BASES.as_bytes()[(cp - 0xC0) as usize] {
+            b'.' => Some(c),
+            base => Some(char::from(base)),
+        },
+        // Romanian "ș" and "ț", written with a comma below.
+        0x218 => Some('S'),
+        0x219 => Some('s'),
+        0x21A => Some('T'),
+        0x21B => Some('t'),
+        0x300..=0x36F => None,
+        _ => Some(c),
+    }
+}
+
+/// `name` without the accents of its Latin letters ("Sékou Touré" → "Sekou Toure"), so
+/// that a name written with and without them matches and is listed as one entity. Each
+/// accented letter becomes one ASCII letter, so a folded name is shorter than the name.
+/// Borrowed when nothing changes, after one look at the bytes of an ASCII name.
+pub fn fold_accents(name: &str) -> Cow<'_, str> {
+    if name.is_ascii() || name.chars().all(|c| unaccented(c) == Some(c)) {
+        return name.into();
+    }
+    name.chars()
+        .filter_map(unaccented)
+        .collect::<String>()
+        .into()
+}
+
+/// `form` without accents ([`fold_accents`]), kept as it is when it has none.
+fn folded(form: Cow<'_, str>) -> Cow<'_, str> {
+    let changed = match fold_accents(&form) {
+        Cow::Owned(folded) => Some(folded),
+        Cow::Borrowed(_) => None,
+    };
+    changed.map_or(form, Cow::Owned)
+}
+
+/// How many letters a word needs to be matched without its accents: folded, a shorter one
+/// becomes another word or an acronym ("Malé" the word "Male", "MİT" the university "MIT"),
+/// and is matched as written.
+const SHORTEST_FOLDED: usize = 5;
+
+/// The form a word is matched by, in the text and in names alike: `form` without accents
+/// ([`fold_accents`]) when it has [`SHORTEST_FOLDED`] letters or more, else as it is.
+pub fn match_fold(form: Cow<'_, str>) -> Cow<'_, str> {
+    if form.is_ascii() || form.chars().count() < SHORTEST_FOLDED {
+        return form;
+    }
+    folded(form)
+}
+
 /// The [`match_form`] of each of `tokens` of `text`, as plain slices: those of the text, or
 /// of `rewritten`, where the forms that had to be rewritten are kept; a word hyphenated
-/// across lines is matched as written on one ("Guinea-\nBissau" as "Guinea-Bissau"). A
-/// sentence with no byte 0xE2 (the lead byte of the curly quotes, and of every character
-/// from U+2000 to U+2FFF) and no line break after a hyphen, found with one search of the
-/// sentence, rewrites nothing and needs only each word's "'s" looked at: searching each
+/// across lines is matched as written on one ("Guinea-\nBissau" as "Guinea-Bissau"), and
+/// a word with accents as written without them ([`match_fold`]). A sentence in ASCII
+/// with no line break after a hyphen, found with one search of the sentence and one look
+/// at its bytes, rewrites nothing and needs only each word's "'s" looked at: searching each
 /// word for the byte was most of the cost of listing forms, and the recognizer reads its
 /// forms many times over, faster as slices. The forms are put in `forms`, emptied first.
 pub fn match_forms<'a>(
@@ -202,7 +265,7 @@ pub fn match_forms<'a>(
             break;
         }
     }
-    if !quotes && !wrapped {
+    if !quotes && !wrapped && sentence.is_ascii() {
         forms.extend(tokens.iter().map(|t| {
             let surface = t.span.of(text);
             surface.strip_suffix("'s").unwrap_or(surface)
@@ -212,12 +275,12 @@ pub fn match_forms<'a>(
     rewritten.clear();
     rewritten.extend(tokens.iter().map(|t| {
         let surface = t.span.of(text);
-        match wrapped && surface.contains('\n') {
+        match_fold(match wrapped && surface.contains('\n') {
             true => match_form(&collapse_whitespace(surface))
                 .into_owned()
                 .into(),
             false => match_form(surface),
-        }
+        })
     }));
     let rewritten: &'a [Cow<'a, str>] = rewritten;
     forms.extend(rewritten.iter().map(|form| &**form));
@@ -228,10 +291,10 @@ pub(crate) fn is_alpha3(code: &str) -> bool {
     code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
 }
 
-/// The match forms of a name's tokens.
+/// The match forms of a name's tokens, without accents as the text's are ([`match_fold`]).
 pub fn name_key(name: &str) -> Vec<String> {
     tokens(name, Span::new(0, name.len()))
-        .map(|(span, _)| match_form(span.of(name)).into_owned())
+        .map(|(span, _)| match_fold(match_form(span.of(name))).into_owned())
         .collect()
 }
 
@@ -299,7 +362,8 @@ impl Gazetteer {
                 Some(tally) => tally.note(name),
                 None => {
                     if distinct.insert(name) {
-                        self.given_names.insert(name.to_string());
+                        // Without accents, as they are looked up.
+                        self.given_names.insert(fold_accents(name).into_owned());
                     }
                 }
             }
@@ -313,9 +377,11 @@ impl Gazetteer {
         self.stamp
     }
 
-    /// Whether `word` is a known given name (case-sensitive: "Herman", not "herman").
+    /// Whether `word` is a known given name (case-sensitive: "Herman", not "herman"), with
+    /// accents or without ("José" is "Jose"): short as they are, given names are no
+    /// other word once folded.
     pub fn is_given_name(&self, word: &str) -> bool {
-        self.given_names.contains(word)
+        self.given_names.contains(&*fold_accents(word))
     }
 
     /// Adds the rows of a gazetteer CSV (`canonical,type,country,role,as_of,aliases`).

@@ -19,6 +19,7 @@
 pub mod gazetteer;
 pub mod periods;
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -30,7 +31,7 @@ use crate::dates::DocDate;
 use crate::matcher::{PhraseTable, WordList};
 use crate::span::{Span, collapse_whitespace};
 use crate::tokenize::{Normalizer, TermMarks, Token, TokenKind, fold_case, word_hash};
-use gazetteer::{match_form, match_forms};
+use gazetteer::{fold_accents, match_fold, match_form, match_forms};
 
 /// How a mention was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -521,7 +522,8 @@ const NAME_HEADS: &[(&str, EntityType)] = &[
     ("Declaration", EntityType::Other),
     ("Treaty", EntityType::Other),
     ("Charter", EntityType::Other),
-    ("Communiqué", EntityType::Other),
+    // Without its accent, as a word of its length is matched ([`match_fold`]).
+    ("Communique", EntityType::Other),
     ("Memorandum", EntityType::Other),
     ("Initiative", EntityType::Other),
     ("Process", EntityType::Other),
@@ -933,7 +935,8 @@ pub struct Recognizer<'a> {
     gazetteer: &'a Gazetteer,
     /// Classes of the words met so far.
     classes: WordClasses,
-    /// Surname → (canonical, country) of persons met in the current document.
+    /// Surname (without accents) → (canonical, country) of persons met in the current
+    /// document.
     surnames: FxHashMap<String, (String, String)>,
     /// Words seen capitalised inside a sentence in the current document: evidence that
     /// the same word at the start of a sentence is a name too. Kept by [`word_hash`], as
@@ -1471,7 +1474,7 @@ impl<'a> Recognizer<'a> {
         for (k, t) in tokens.iter().enumerate() {
             if Some(k) != first_word && t.kind == TokenKind::Word && is_cap(k) {
                 // A form as long as its surface is the surface (a rewritten one is shorter,
-                // see `match_form`), whose hash the term holds.
+                // see `match_form` and `fold_accents`), whose hash the term holds.
                 let hash = match forms[k].len() == t.span.len() {
                     true => norm.info(t.term).surface_hash,
                     false => word_hash(forms[k]),
@@ -1629,7 +1632,8 @@ impl<'a> Recognizer<'a> {
     /// Whether a capitalised word is known as a name in this document: a surname met
     /// earlier or a word seen capitalised inside a sentence.
     fn is_name(&self, word: &str) -> bool {
-        self.surnames.contains_key(word) || self.seen_capitalised.contains(&word_hash(word))
+        self.surnames.contains_key(&*fold_accents(word))
+            || self.seen_capitalised.contains(&word_hash(word))
     }
 
     /// A PERSON named by tokens `a..b` after a title: the gazetteer entity if the whole
@@ -1706,7 +1710,8 @@ impl<'a> Recognizer<'a> {
         // "Joe Biden") is someone else. At a sentence's start that word may be no name at
         // all ("Regarding Trump's call"): unless it is a given name or seen capitalised
         // inside a sentence, the caller moves on and finds the surname alone.
-        if let Some((canonical, country)) = self.surnames.get(last).filter(|_| words.len() <= 2) {
+        let surname = self.surnames.get(&*fold_accents(last));
+        if let Some((canonical, country)) = surname.filter(|_| words.len() <= 2) {
             // A rank before the surname is no other given name: "Agent Ortiz" and "Chief
             // Ortiz" after "Chief Patrol Agent Raul Ortiz" are he, written "Ortiz".
             let rank = words.len() == 2 && RANKS.contains(&words[0]);
@@ -1730,7 +1735,7 @@ impl<'a> Recognizer<'a> {
             }
             return Some(Mention {
                 span,
-                entity: span.collapsed(text),
+                entity: discovered_name(text, span),
                 etype: EntityType::Person,
                 country: String::new(),
                 source: Source::Pattern,
@@ -1760,7 +1765,7 @@ impl<'a> Recognizer<'a> {
             .flatten();
         let mut m = Mention {
             span,
-            entity: span.collapsed(text),
+            entity: discovered_name(text, span),
             etype,
             country: inside.map(|e| e.country.clone()).unwrap_or_default(),
             source: Source::Pattern,
@@ -1905,7 +1910,7 @@ impl<'a> Recognizer<'a> {
         let mut parts = crate::wrap::hyphen_parts(token.span.of(text)).peekable();
         while let Some((offset, part)) = parts.next() {
             let start = token.span.start + offset;
-            let key = match_form(part);
+            let key = match_fold(match_form(part));
             if let Some((1, id)) = self.gazetteer.longest(|k| (k == 0).then_some(&*key)) {
                 let span = Span::new(start, start + part.len() - possessive_len(part));
                 let e = self.gazetteer.entity(id);
@@ -1923,7 +1928,7 @@ impl<'a> Recognizer<'a> {
     /// the name is theirs ("Trump", "Kamala D. Harris"), else a person of that name ("First
     /// Lady Melania Trump" is not Donald Trump).
     fn person_by_title(&self, name: &str) -> Mention {
-        let name = collapse_whitespace(name);
+        let name = fold_accents(&collapse_whitespace(name)).into_owned();
         let own = without_post_nominals(&name);
         let last = own.rsplit(' ').next().unwrap_or(own);
         let (entity, country) = self
@@ -1972,7 +1977,7 @@ impl<'a> Recognizer<'a> {
         let own = without_post_nominals(&m.entity);
         if let Some(last) = own.rsplit(' ').next().filter(|l| *l != own) {
             self.surnames
-                .entry(last.to_string())
+                .entry(fold_accents(last).into_owned())
                 .or_insert_with(|| (m.entity.clone(), m.country.clone()));
         }
     }
@@ -1999,9 +2004,19 @@ fn same_person<'w>(
     canonical: &str,
     name: impl DoubleEndedIterator<Item = &'w str> + Clone,
 ) -> bool {
-    let given = name.clone().next() == canonical.split(' ').next();
-    let canonical = without_post_nominals(canonical).rsplit(' ');
-    given || (name.rev().zip(canonical)).all(|(a, b)| a.eq_ignore_ascii_case(b))
+    // Written with accents or not, as surnames are remembered ([`Recognizer::remember`]).
+    let canonical = fold_accents(canonical);
+    let given = name.clone().next().map(fold_accents) == canonical.split(' ').next().map(Cow::from);
+    let canonical = without_post_nominals(&canonical).rsplit(' ');
+    given || (name.rev().zip(canonical)).all(|(a, b)| fold_accents(a).eq_ignore_ascii_case(b))
+}
+
+/// The entity name of a mention found without the gazetteer, tokens `span` of `text`: its
+/// words on one line and without accents, so that "Philémon Yang" and "Philemon Yang" are
+/// one person in every document (the files are written a document at a time, so the name
+/// cannot wait to learn which spelling is the more frequent).
+fn discovered_name(text: &str, span: Span) -> String {
+    fold_accents(&span.collapsed(text)).into_owned()
 }
 
 /// A person's name without the post-nominals that end it ([`POST_NOMINALS`]): "Durham
@@ -2065,7 +2080,7 @@ fn longer_name(
     };
     Some(Mention {
         span,
-        entity: span.collapsed(text),
+        entity: discovered_name(text, span),
         etype,
         country: if country {
             e.country.clone()

@@ -812,7 +812,7 @@ fn a_name_over_a_page_number_is_found_whole() {
         found,
         [
             ("Bosnia\n13\n\nand Herzegovina", "Bosnia and Herzegovina"),
-            ("Wolfgang\n- 4 -\nSchüssel", "Wolfgang Schüssel"),
+            ("Wolfgang\n- 4 -\nSchüssel", "Wolfgang Schussel"),
         ]
     );
 }
@@ -843,4 +843,30 @@ fn given_names_no_word_can_match_are_left_out_and_counted() {
     );
     let builtin = Gazetteer::default().add_given_names(gazetteer::BUILTIN_GIVEN_NAMES);
     assert!(builtin.warnings("built-in").is_empty(), "{builtin:?}");
+}
+
+#[test]
+fn a_name_written_with_and_without_accents_is_one_entity() {
+    let m = mentions(
+        "We welcome Mr. Philémon Yang to the presidency. We thank Mr. Philemon Yang for his \
+         leadership. José Martí taught us that the homeland is humanity.",
+    );
+    let names: Vec<&str> = m.iter().map(|m| m.1.as_str()).collect();
+    assert_eq!(names, ["Philemon Yang", "Philemon Yang", "Jose Marti"]);
+    assert_eq!(m[2].0, "José Martí");
+    // In another document, with another spelling, it is the same entity.
+    let m = mentions("President Sékou Touré of Guinea spoke; Sekou Toure was applauded.");
+    assert_eq!(m[0].1, "Sekou Toure");
+    assert_eq!(m[2].1, "Sekou Toure");
+}
+
+#[test]
+fn a_gazetteer_name_matches_the_text_written_with_other_accents() {
+    let m = mentions("The fall of Milosević opened the way to elections.");
+    assert_eq!(m[0].0, "Milosević");
+    assert_eq!(m[0].1, "Slobodan Milošević");
+    // A short word is matched as written: "Male" is no Malé.
+    let m = mentions("Male penguins court their partners near Malé.");
+    assert_eq!(m.len(), 1);
+    assert_eq!((m[0].0.as_str(), m[0].3.as_str()), ("Malé", "MDV"));
 }
