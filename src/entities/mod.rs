@@ -597,6 +597,8 @@ static NOT_PERSON_ENDS: WordList = WordList::new(&[
     "Summit",
     "Agenda",
     "Corps",
+    // "the General Staff" is the army's planning body, not a General named Staff.
+    "Staff",
     "Government",
     "Plan",
     "Act",

@@ -870,3 +870,11 @@ fn a_gazetteer_name_matches_the_text_written_with_other_accents() {
     assert_eq!(m.len(), 1);
     assert_eq!((m[0].0.as_str(), m[0].3.as_str()), ("Malé", "MDV"));
 }
+
+#[test]
+fn the_general_staff_is_no_person() {
+    let m = mentions(
+        "The effect of the laws providing a General Staff for the Army has been beneficial.",
+    );
+    assert!(m.iter().all(|m| m.2 != "PERSON"), "{m:?}");
+}
