@@ -295,11 +295,6 @@ struct LexiconArgs {
     /// repeatable).
     #[arg(long, value_name = "FILE")]
     given_names: Vec<PathBuf>,
-    /// Add or redraw the periods in which a dated document's country codes are read as
-    /// another's (country,from,until,as; repeatable): a file's rows for a country replace
-    /// the built-in ones for it.
-    #[arg(long, value_name = "FILE")]
-    periods_add: Vec<PathBuf>,
 }
 
 /// What is read and how it is analysed: the options `analyze` and `map` share.
@@ -348,12 +343,52 @@ struct AnalysisArgs {
     /// 1962 is coded SUN, the Soviet Union (data/gazetteer/periods.csv).
     #[arg(long, value_name = "FIELD")]
     date_field: Option<String>,
+    /// Add or redraw the periods in which a dated document's country codes are read as
+    /// another's (country,from,until,as; repeatable): a file's rows for a country replace
+    /// the built-in ones for it. An option of the commands that date documents only:
+    /// `explain` and `validate` read text without a date.
+    #[arg(long, value_name = "FILE")]
+    periods_add: Vec<PathBuf>,
     /// Also list capitalised names that nothing types (no gazetteer entry, title, given
     /// name or head word such as Bank, River, Treaty) as OTHER; most are not names.
     #[arg(long)]
     untyped_names: bool,
     #[command(flatten)]
     lexicon: LexiconArgs,
+}
+
+impl AnalysisArgs {
+    /// Checksums of the data files in use, built-in or the user's (the periods among the
+    /// gazetteer's), so that partial results made with different data are not merged.
+    fn checksums(&self) -> Result<DataChecksums> {
+        let given = &self.lexicon;
+        let mut lexicon = vec![tone::lexicon::BUILTIN_MODIFIERS.to_string()];
+        let replacement = [&given.lexicon, &given.dictionary, &given.vader];
+        match replacement.into_iter().flatten().next() {
+            Some(path) => lexicon.push(read(path)?),
+            None => lexicon.push(tone::lexicon::BUILTIN_LEXICON.to_string()),
+        }
+        lexicon.extend(given.maps.iter().cloned());
+        for path in &given.lexicon_add {
+            lexicon.push(read(path)?);
+        }
+        let mut gazetteer = vec![
+            gazetteer::BUILTIN_GAZETTEER.to_string(),
+            gazetteer::BUILTIN_GIVEN_NAMES.to_string(),
+            detente::entities::periods::BUILTIN_PERIODS.to_string(),
+        ];
+        let added = [&given.gazetteer_add, &given.given_names, &self.periods_add];
+        for path in added.into_iter().flatten() {
+            gazetteer.push(read(path)?);
+        }
+        let of = |files: &[String]| {
+            DataChecksums::of(&files.iter().map(String::as_str).collect::<Vec<_>>())
+        };
+        Ok(DataChecksums {
+            lexicon: of(&lexicon),
+            gazetteer: of(&gazetteer),
+        })
+    }
 }
 
 /// `--threads`: a whole number of at least one (rayon would read 0 as "one per core", which
@@ -468,37 +503,6 @@ impl LexiconArgs {
         Ok((lexicon, warnings))
     }
 
-    /// Checksums of the data files in use, built-in or the user's, so that partial results
-    /// made with different data are not merged.
-    fn checksums(&self) -> Result<DataChecksums> {
-        let mut lexicon = vec![tone::lexicon::BUILTIN_MODIFIERS.to_string()];
-        let replacement = [&self.lexicon, &self.dictionary, &self.vader];
-        match replacement.into_iter().flatten().next() {
-            Some(path) => lexicon.push(read(path)?),
-            None => lexicon.push(tone::lexicon::BUILTIN_LEXICON.to_string()),
-        }
-        lexicon.extend(self.maps.iter().cloned());
-        for path in &self.lexicon_add {
-            lexicon.push(read(path)?);
-        }
-        let mut gazetteer = vec![
-            gazetteer::BUILTIN_GAZETTEER.to_string(),
-            gazetteer::BUILTIN_GIVEN_NAMES.to_string(),
-            detente::entities::periods::BUILTIN_PERIODS.to_string(),
-        ];
-        let added = [&self.gazetteer_add, &self.given_names, &self.periods_add];
-        for path in added.into_iter().flatten() {
-            gazetteer.push(read(path)?);
-        }
-        let of = |files: &[String]| {
-            DataChecksums::of(&files.iter().map(String::as_str).collect::<Vec<_>>())
-        };
-        Ok(DataChecksums {
-            lexicon: of(&lexicon),
-            gazetteer: of(&gazetteer),
-        })
-    }
-
     /// The lexicon and the gazetteer. With `beside`, the gazetteer is built on a second
     /// thread while the lexicon is built (about two fifths and three fifths of start-up's
     /// work, before any document), unless no thread can be started (a process limit:
@@ -537,9 +541,6 @@ impl LexiconArgs {
         for path in &self.given_names {
             let names = g.add_given_names(&read(path)?);
             warnings.extend(names.warnings(&path.display().to_string()));
-        }
-        for path in &self.periods_add {
-            g.add_periods(&path.display().to_string(), &read(path)?)?;
         }
         Ok((g, warnings))
     }
@@ -619,7 +620,10 @@ fn prepare(args: &AnalysisArgs, output: PathBuf, progress: bool) -> Result<(RunC
     }
     // Side by side unless the run is held to one thread.
     // Recorded in run.json and printed with the run's other warnings, not here.
-    let (lexicon, gazetteer, data_warnings) = args.lexicon.build(args.threads != Some(1))?;
+    let (lexicon, mut gazetteer, data_warnings) = args.lexicon.build(args.threads != Some(1))?;
+    for path in &args.periods_add {
+        gazetteer.add_periods(&path.display().to_string(), &read(path)?)?;
+    }
     let analyzer = Analyzer {
         lexicon,
         gazetteer,
@@ -648,7 +652,7 @@ fn prepare(args: &AnalysisArgs, output: PathBuf, progress: bool) -> Result<(RunC
         "lexicon_add": args.lexicon.lexicon_add.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
         "gazetteer_add": args.lexicon.gazetteer_add.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
         "given_names": args.lexicon.given_names.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
-        "periods_add": args.lexicon.periods_add.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "periods_add": args.periods_add.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
         "untyped_names": args.untyped_names,
         "date_field": args.date_field,
     }));
@@ -673,7 +677,7 @@ fn prepare(args: &AnalysisArgs, output: PathBuf, progress: bool) -> Result<(RunC
         },
         progress,
         share: None,
-        data: args.lexicon.checksums()?,
+        data: args.checksums()?,
         data_warnings,
         on_discovered: None,
     };

@@ -1274,6 +1274,58 @@ fn added_periods_redraw_the_built_in_ones() {
     );
 }
 
+/// `--periods-add` is an option of the commands that date documents (`analyze`, `map`):
+/// `explain` and `validate` read text with no date, where a periods file would change
+/// nothing, so they refuse it as a usage error instead of taking it in silence.
+#[test]
+fn periods_are_refused_where_no_document_is_dated() {
+    let dir = tempfile::tempdir().unwrap();
+    let periods = dir.path().join("periods.csv");
+    fs::write(
+        &periods,
+        "country,from,until,as\nRUS,1922-12-30,1991-12-25,SUN\n",
+    )
+    .unwrap();
+    let coded = dir.path().join("coded.csv");
+    fs::write(
+        &coded,
+        "text,label\n\"Moscow and Washington signed the treaty.\",cooperative\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("1962-talks.txt"),
+        "Moscow agreed to talk.\n",
+    )
+    .unwrap();
+    let periods = periods.to_str().unwrap();
+    let text = "In 1962 Moscow and Washington agreed to talk.";
+    for args in [
+        vec!["explain", text, "--periods-add", periods],
+        vec![
+            "validate",
+            coded.to_str().unwrap(),
+            "--periods-add",
+            periods,
+        ],
+    ] {
+        let run = detente().args(&args).output().unwrap();
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {run:?}");
+        let err = String::from_utf8_lossy(&run.stderr);
+        assert!(err.contains("'--periods-add'"), "{args:?}: {err}");
+    }
+    let mapper = detente()
+        .args([
+            "map",
+            dir.path().to_str().unwrap(),
+            "--list",
+            "--periods-add",
+            periods,
+        ])
+        .output()
+        .unwrap();
+    assert!(mapper.status.success(), "{mapper:?}");
+}
+
 /// run.json's `dates` count the documents analysed, so that they add up to its report's
 /// `documents`: a file skipped as unreadable is dated by nothing, whatever its metadata or
 /// name say, and a metadata value of its that is no date is no warning.
