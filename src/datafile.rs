@@ -32,11 +32,17 @@ impl DataFile {
         // Lines are counted from the records' byte offsets: the csv crate's own line count
         // misses a line at every CRLF line end (as Excel saves) and every blank line.
         let mut lines = LineCounter::default();
+        // Where the last record starts: only it can hold a quoted field left open, which
+        // runs to the end of the file.
+        let mut last_start = 0;
         for record in reader.records() {
             let record = record.map_err(|e| {
                 let line = e.position().map_or(0, |p| lines.line_at(data, p.byte()));
                 file.error(line, 1, e.to_string())
             })?;
+            if let Some(position) = record.position() {
+                last_start = position.byte() as usize;
+            }
             if record.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }
@@ -44,6 +50,17 @@ impl DataFile {
                 .position()
                 .map_or(0, |p| lines.line_at(data, p.byte()));
             file.rows.push((line, record));
+        }
+        let tail = (data.get(last_start..).unwrap_or("")).trim_start_matches(['\r', '\n']);
+        if let Some((line, column)) = unclosed_quote(tail) {
+            let line = line + lines.line_at(data, (data.len() - tail.len()) as u64) - 1;
+            return Err(file.error(
+                line,
+                column,
+                "a quoted field is never closed: its `\"` opens a cell that would run to \
+                 the end of the file, taking in every row after it (close it, or double a \
+                 quote inside a cell as `\"\"`)",
+            ));
         }
         Ok(file)
     }
@@ -84,6 +101,37 @@ impl DataFile {
             message: message.into(),
         }
     }
+}
+
+/// The line and column (1-based, within `record`) of a quoted field that `record`, the
+/// rest of a CSV file from a record's start, opens and never closes. The csv crate reads
+/// such a field to the end of the file without an error, so one stray `"` would silently
+/// turn every later row into text of one cell. Quoting is read as the csv crate reads it:
+/// a `"` opens a field only at the field's start, and `""` inside one is a quote.
+fn unclosed_quote(record: &str) -> Option<(usize, usize)> {
+    let (mut line, mut column) = (1, 1);
+    let mut field_start = true;
+    let mut opened = None;
+    let mut bytes = record.bytes().peekable();
+    while let Some(byte) = bytes.next() {
+        if byte == b'\n' {
+            line += 1;
+        }
+        if opened.is_some() {
+            if byte == b'"' && bytes.next_if_eq(&b'"').is_none() {
+                opened = None;
+            }
+            continue;
+        }
+        match byte {
+            b'"' if field_start => opened = Some((line, column)),
+            b',' => column += 1,
+            b'\n' | b'\r' => column = 1,
+            _ => {}
+        }
+        field_start = matches!(byte, b',' | b'\n' | b'\r');
+    }
+    opened
 }
 
 /// The 1-based line of byte offsets met in increasing order, counted on from the last.
@@ -140,5 +188,36 @@ mod tests {
         let lf = DataFile::parse("x.csv", "a,b\n\n\n1,2\n\n3,4\n").unwrap();
         let lines: Vec<usize> = lf.rows.iter().map(|(l, _)| *l).collect();
         assert_eq!(lines, vec![4, 6]);
+    }
+
+    /// A note that opens a quote and never closes it, as a hand-edited lexicon has it: the
+    /// csv crate would read the two rows after it into the note, and the file would load
+    /// one term of three without a word. It is named where the quote opens instead.
+    #[test]
+    fn a_quoted_field_left_open_is_named_where_it_opens() {
+        let head = "term,polarity,class,intensity,notes\r\n";
+        let open = format!(
+            "{head}rapprochement,cooperative,verbal,3,\"as in \"\"thaw\r\n\r\n\
+             blockade,conflictual,material,5,\r\nembargo,conflictual,material,5,\r\n"
+        );
+        let e = DataFile::parse("lex.csv", &open).err().unwrap().to_string();
+        assert!(
+            e.starts_with("lex.csv:2:5: a quoted field is never closed"),
+            "{e}"
+        );
+        let header = DataFile::parse("h.csv", "text,\"label\nx,y\n")
+            .err()
+            .unwrap();
+        assert!(header.to_string().starts_with("h.csv:1:2: "), "{header}");
+        // Closed quotes, doubled quotes, line breaks inside quotes and a quote inside an
+        // unquoted cell (12" guns) are read as before.
+        let fine = format!(
+            "{head}\"cease-fire\",cooperative,verbal,3,\"a \"\"truce\"\",\nspan\"\r\n\
+             shelling,conflictual,material,6,12\" guns\r\n\"\"\"quoted\"\"\",neutral,verbal,1,\r\n"
+        );
+        let f = DataFile::parse("fine.csv", &fine).unwrap();
+        let lines: Vec<usize> = f.rows.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, vec![2, 4, 5]);
+        assert_eq!(&f.rows[1].1[4], "12\" guns");
     }
 }

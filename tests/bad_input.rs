@@ -1243,6 +1243,19 @@ fn bad_lexicon_gazetteer_and_periods_files_are_refused_with_file_and_line() {
             ":3:1:",
         ),
         (
+            "--lexicon-add",
+            format!(
+                "{LEX}truce,cooperative,verbal,3,\"as in \"\"cease-fire\ntruces,neutral,verbal,1,\n"
+            )
+            .into_bytes(),
+            ":2:5: a quoted field is never closed",
+        ),
+        (
+            "--gazetteer-add",
+            format!("{GAZ}Atlantis,GPE,,\"sunken state,,\nLemuria,GPE,,state,,\n").into_bytes(),
+            ":2:4: a quoted field is never closed",
+        ),
+        (
             "--lexicon",
             b"term,polarity,class,intensity,notes\nd\xe9tente,cooperative,verbal,3,\n".to_vec(),
             ":2:2: not valid UTF-8",
