@@ -49,7 +49,7 @@ const ROW_FILES: [&str; 4] = [
 /// and phrase hashes are XXH3, the same whatever compiler built detente (SipHash before).
 /// Format 4: the identity holds the metadata's digest. Format 5: the totals hold how the
 /// documents were dated. Format 6: a possessive counts in phrases as the word it is the
-/// possessive of.
+/// possessive of, and phrases are stored by their hashes' bits read backwards.
 pub(crate) const FORMAT: u32 = 6;
 
 /// Shard `index` of `count` (1-based), as given to `--shard K/N`.
