@@ -781,3 +781,22 @@ fn export_controls_are_no_conflict() {
         assert_eq!(builtin_evidence(text), "", "{text}");
     }
 }
+
+/// Two things that "go hand in hand" come together, which is no relation between actors:
+/// no hit, however "go" is written (sentences of ../shared/corpora). Actors who work hand in
+/// hand still cooperate.
+#[test]
+fn going_hand_in_hand_is_no_cooperation() {
+    for text in [
+        "In every case power and responsibility must go hand in hand.",
+        "Ensuring energy security goes hand in hand with the green transition.",
+        "But the expansion of education has gone hand in hand with industrial development.",
+        "Reform must go hand-in-hand with economic growth.",
+    ] {
+        assert_eq!(builtin_evidence(text), "", "{text}");
+    }
+    assert_eq!(
+        builtin_evidence("We will work hand in hand with the Global South."),
+        "hand in hand(+3.0)"
+    );
+}
