@@ -800,3 +800,38 @@ fn going_hand_in_hand_is_no_cooperation() {
         "hand in hand(+3.0)"
     );
 }
+
+/// The test-ban treaty reads as the cooperative ban on nuclear tests however its hyphens
+/// fall, and the cold-war era as the cold war, as each reads written apart (sentences of
+/// ../shared/corpora).
+#[test]
+fn hyphenated_spellings_read_as_written_apart() {
+    for (text, expected) in [
+        (
+            "New Zealand urges all that a test-ban treaty be concluded.",
+            "test-ban(+6.0); treaty(+5.0)",
+        ),
+        (
+            "Australia ratified the nuclear test-ban Treaty in 1963.",
+            "ratified(+5.0); test-ban(+6.0); Treaty(+5.0)",
+        ),
+        (
+            "We call for the conclusion of a comprehensive test ban.",
+            "test ban(+6.0)",
+        ),
+        (
+            "The cold-war-era international relations have collapsed.",
+            "cold-war-era(-5.0)",
+        ),
+        (
+            "It was one of its key Cold War-era institutions.",
+            "Cold War-era(-5.0)",
+        ),
+        (
+            "The cold war era has ended.",
+            "cold war(+3.75: ended by ended)",
+        ),
+    ] {
+        assert_eq!(builtin_evidence(text), expected, "{text}");
+    }
+}
