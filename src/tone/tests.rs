@@ -835,3 +835,20 @@ fn hyphenated_spellings_read_as_written_apart() {
         assert_eq!(builtin_evidence(text), expected, "{text}");
     }
 }
+
+/// An alien is a foreigner, and "alien to" foreign to: no alienation, though Snowball gives
+/// both the stem "alien" (192 hits in ../shared/corpora). Alienating someone still is.
+#[test]
+fn an_alien_is_no_alienation() {
+    for text in [
+        "The Congress should act against illegal aliens entering the country.",
+        "Such ideas are totally alien to our traditions.",
+        "It stands for the independence of that non-aliened country.",
+    ] {
+        assert_eq!(builtin_evidence(text), "", "{text}");
+    }
+    assert_eq!(
+        builtin_evidence("Such a policy alienates America from its allies."),
+        "alienates(-2.5); allies(+4.0)"
+    );
+}
