@@ -852,3 +852,15 @@ fn an_alien_is_no_alienation() {
         "alienates(-2.5); allies(+4.0)"
     );
 }
+
+/// "All-embracing" is comprehensive, which embraces no one: no hit, where its last part
+/// read as embrace (sentences of ../shared/corpora).
+#[test]
+fn all_embracing_is_no_embrace() {
+    for text in [
+        "It is the comprehensive and all-embracing framework of the international community.",
+        "A single, all-embracing State of the Union Message would not appear to be adequate.",
+    ] {
+        assert_eq!(builtin_evidence(text), "", "{text}");
+    }
+}
