@@ -494,10 +494,10 @@ fn plain_word_hashes_into(text: &str, hashes: &mut Vec<u64>) -> bool {
 
 /// The word a case-folded word ending in "'s" is the possessive of ("russia" of
 /// "russia's"), if it is one: not a contraction of a stop word ("it's", "that's",
-/// "there's") or of "let's".
-fn possessor_of(folded: &str) -> Option<&str> {
+/// "there's", by `stop_words`) or of "let's".
+fn possessor_of<'a>(folded: &'a str, stop_words: &StopWords) -> Option<&'a str> {
     (folded.strip_suffix("'s"))
-        .filter(|base| !base.is_empty() && *base != "let" && !StopWords::english().contains(base))
+        .filter(|base| !base.is_empty() && *base != "let" && !stop_words.contains(base))
 }
 
 /// Lower-cases `surface`, reading ’ ‘ ʼ as ' and hyphen variants as -.
@@ -854,7 +854,7 @@ impl Normalizer {
             has_head_stem: head_stem.is_some(),
             possessive,
         });
-        if let Some(base) = possessor_of(&lower).filter(|_| possessive) {
+        if let Some(base) = possessor_of(&lower, self.stop_words).filter(|_| possessive) {
             // An apostrophe of any kind, then "s".
             let apostrophe = surface.char_indices().rev().nth(1).map_or(0, |(at, _)| at);
             let possessor = Possessor {

@@ -213,15 +213,6 @@ pub fn fold_accents(name: &str) -> Cow<'_, str> {
         .into()
 }
 
-/// `form` without accents ([`fold_accents`]), kept as it is when it has none.
-fn folded(form: Cow<'_, str>) -> Cow<'_, str> {
-    let changed = match fold_accents(&form) {
-        Cow::Owned(folded) => Some(folded),
-        Cow::Borrowed(_) => None,
-    };
-    changed.map_or(form, Cow::Owned)
-}
-
 /// How many letters a word needs to be matched without its accents: folded, a shorter one
 /// becomes another word or an acronym ("Malé" the word "Male", "MİT" the university "MIT"),
 /// and is matched as written.
@@ -233,7 +224,10 @@ pub fn match_fold(form: Cow<'_, str>) -> Cow<'_, str> {
     if form.is_ascii() || form.chars().count() < SHORTEST_FOLDED {
         return form;
     }
-    folded(form)
+    match fold_accents(&form) {
+        Cow::Owned(folded) => Cow::Owned(folded),
+        Cow::Borrowed(_) => form,
+    }
 }
 
 /// The [`match_form`] of each of `tokens` of `text`, as plain slices: those of the text, or

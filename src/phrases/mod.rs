@@ -351,12 +351,13 @@ impl PhraseCounter {
     fn mark_possessors(words: &mut [RunWord], norm: &Normalizer) {
         let capitalised = |w: &RunWord| w.starts && !norm.info(w.term).starts_lower;
         for i in 0..words.len() {
+            if !words[i].possessive {
+                continue;
+            }
             let before = i.checked_sub(1).is_some_and(|b| capitalised(&words[b]));
             let after = words.get(i + 1).is_some_and(capitalised);
             let w = &mut words[i];
-            if w.possessive
-                && reads_as_possessor(before, capitalised(w), after)
-                && norm.possessor(w.term).is_some()
+            if reads_as_possessor(before, capitalised(w), after) && norm.possessor(w.term).is_some()
             {
                 w.ends_as_possessor = true;
                 w.ends = w.starts;
