@@ -799,11 +799,32 @@ fn results_in(
         p.file_name()
             .map_or(String::new(), |f| f.to_string_lossy().into_owned())
     };
-    let mut files = name(&detente::report::write_html(output, heads)?);
+    let files: Vec<String> = (write_reports(output, heads, xlsx)?.iter())
+        .map(|p| name(p))
+        .collect();
+    Ok(format!(
+        "results in {} ({})",
+        output.display(),
+        files.join(", ")
+    ))
+}
+
+/// Writes `report.html` (and with `xlsx` the workbook) into the output folder `dir`, prints
+/// what they found amiss in its CSV files once, and returns their paths.
+fn write_reports(dir: &Path, heads: &[Head], xlsx: bool) -> Result<Vec<PathBuf>> {
+    let mut written = vec![detente::report::write_html(dir, heads)?];
     if xlsx {
-        files = format!("{files}, {}", name(&detente::report::write_xlsx(output)?));
+        written.push(detente::report::write_xlsx(dir)?);
     }
-    Ok(format!("results in {} ({files})", output.display()))
+    // Both reports chart the sections' tone: a bad cell is said once.
+    let mut warnings: Vec<Warning> = Vec::new();
+    for w in written.iter().flat_map(|w| &w.warnings) {
+        if warnings.iter().all(|said| said.file != w.file) {
+            warnings.push(w.clone());
+        }
+    }
+    warn(&warnings);
+    Ok(written.into_iter().map(|w| w.path).collect())
 }
 
 /// Prints the warnings and, unless `quiet`, a one-line summary ending with `what`, with
@@ -843,9 +864,8 @@ fn report(args: &ReportArgs) -> Result<()> {
     if !args.dir.is_dir() {
         bail!("{}: output folder not found", args.dir.display());
     }
-    println!("{}", detente::report::write_html(&args.dir, &[])?.display());
-    if args.xlsx {
-        println!("{}", detente::report::write_xlsx(&args.dir)?.display());
+    for path in write_reports(&args.dir, &[], args.xlsx)? {
+        println!("{}", path.display());
     }
     Ok(())
 }

@@ -431,3 +431,60 @@ fn a_table_resaved_with_semicolons_is_refused() {
         "{err}"
     );
 }
+
+/// A hand-edited table whose charted numbers hold text (saved by Excel, with CRLF line
+/// ends) is still reported, and each column with such cells gets one warning naming the
+/// first one's row and column as a spreadsheet numbers them, said once for both reports.
+#[test]
+fn a_cell_charted_as_a_number_that_is_not_one_is_named() {
+    let corpus = small_corpus();
+    let out = analyze_and_report(corpus.path());
+    let sections = out.path().join("sections.csv");
+    let mut reader = csv::Reader::from_path(&sections).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let mut rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let tone = header.iter().position(|h| h == "tone").unwrap();
+    let edit = |row: &csv::StringRecord, value: &str| -> csv::StringRecord {
+        (row.iter().enumerate())
+            .map(|(i, cell)| if i == tone { value } else { cell })
+            .collect()
+    };
+    // Rows 3 and 4 of the spreadsheet (the header is row 1).
+    rows[1] = edit(&rows[1], "n/a");
+    rows[2] = edit(&rows[2], "high");
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_path(&sections)
+        .unwrap();
+    writer.write_record(&header).unwrap();
+    for row in &rows {
+        writer.write_record(row).unwrap();
+    }
+    writer.flush().unwrap();
+
+    let run = detente()
+        .arg("report")
+        .arg(out.path())
+        .arg("--xlsx")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{err}");
+    let place = format!("sections.csv:3:{}:", tone + 1);
+    let warnings: Vec<&str> = err.lines().filter(|l| l.contains("warning")).collect();
+    assert_eq!(warnings.len(), 1, "{err}");
+    assert!(
+        warnings[0].contains(&place)
+            && warnings[0].contains("column tone holds \"n/a\", not a number")
+            && warnings[0].contains("as do 1 more"),
+        "{err}"
+    );
+    // The untouched folder gives no warning.
+    let clean = analyze_and_report(corpus.path());
+    let run = detente().arg("report").arg(clean.path()).output().unwrap();
+    assert!(
+        run.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}

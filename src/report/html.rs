@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::{Folder, Row, TOP_ROWS, Table, file_error, largest_documents, largest_rows};
-use crate::error::Error;
+use crate::error::{Error, Warning};
 use crate::output::Head;
 
 /// Documents charted (chosen group by group: see `largest_documents`); a page for 100,000
@@ -447,7 +447,7 @@ fn charted(
 ///
 /// Fails when `documents.csv` or `sections.csv` is missing or unreadable; `groups.csv`,
 /// `entities.csv`, `dyads.csv`, `phrases.csv` and the interval columns are optional.
-pub fn render_html(out_dir: &Path, heads: &[Head]) -> Result<String, Error> {
+pub fn render_html(out_dir: &Path, heads: &[Head]) -> Result<(String, Vec<Warning>), Error> {
     let need = |name: &str| -> Result<(), Error> {
         if out_dir.join(name).is_file() {
             Ok(())
@@ -479,6 +479,7 @@ pub fn render_html(out_dir: &Path, heads: &[Head]) -> Result<String, Error> {
         };
         render_with_phrases(&folder, heads, documents, phrases)
     })
+    .map(|page| (page, folder.not_numbers()))
 }
 
 /// [`render_html`] once `documents.csv` is read; `phrases` waits for `phrases.csv`.

@@ -15,11 +15,13 @@ mod xlsx;
 
 use rustc_hash::FxHashMap;
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
-use crate::error::Error;
+use crate::error::{Error, Warning};
 use crate::output::{CellPolicy, Head, Output};
 
 pub use html::render_html;
@@ -38,20 +40,33 @@ pub const FILES: [&str; 2] = [HTML_FILE, XLSX_FILE];
 /// handed them over ([`crate::run::RunReport::heads`]), else from the files. The file is
 /// written to a temporary name and renamed into place, so a reader never sees a
 /// half-written report.
-pub fn write_html(out_dir: &Path, heads: &[Head]) -> Result<PathBuf, Error> {
-    let page = render_html(out_dir, heads)?;
+pub fn write_html(out_dir: &Path, heads: &[Head]) -> Result<Written, Error> {
+    let (page, warnings) = render_html(out_dir, heads)?;
     let mut out = Output::new(out_dir, CellPolicy::default())?;
     out.file(HTML_FILE, page.as_bytes())?;
     out.commit()?;
-    Ok(out_dir.join(HTML_FILE))
+    Ok(Written {
+        path: out_dir.join(HTML_FILE),
+        warnings,
+    })
 }
 
 /// Writes `detente.xlsx` into `out_dir` (a finished output folder) and returns its path.
 ///
 /// One worksheet per CSV file found, a tone chart and an `about` sheet; written to a
 /// temporary name and renamed into place.
-pub fn write_xlsx(out_dir: &Path) -> Result<PathBuf, Error> {
+pub fn write_xlsx(out_dir: &Path) -> Result<Written, Error> {
     xlsx::write(out_dir, xlsx::EXCEL_MAX_ROWS)
+}
+
+/// A report file written, and what it found amiss in the CSV files it was made from.
+#[derive(Debug)]
+pub struct Written {
+    /// The file's path.
+    pub path: PathBuf,
+    /// One warning per column of a file where a cell charted as a number held something
+    /// else (a hand-edited file): the report drew it as 0 or left its row out.
+    pub warnings: Vec<Warning>,
 }
 
 /// Writes a file through a temporary file in the same folder and renames it into place,
@@ -93,6 +108,7 @@ pub const TOP_ROWS: usize = 30;
 pub struct Folder {
     dir: PathBuf,
     run: RunJson,
+    not_numbers: Arc<NotNumbers>,
 }
 
 /// What the report takes from `run.json`. An absent or unreadable file, or an absent
@@ -140,7 +156,30 @@ impl Folder {
         Folder {
             dir: dir.to_path_buf(),
             run,
+            not_numbers: Arc::default(),
         }
+    }
+
+    /// A warning for each file and column in which a cell read as a number so far was
+    /// not one, naming the first such cell's row and column (`FILE:ROW:COLUMN`, as a
+    /// spreadsheet numbers them); in file and column order.
+    pub fn not_numbers(&self) -> Vec<Warning> {
+        let seen = self.not_numbers.0.lock().unwrap_or_else(|e| e.into_inner());
+        (seen.iter())
+            .map(|((path, name), first)| {
+                let cell = &first.cell;
+                let message = match first.others {
+                    0 => format!(
+                        "column {name} holds {cell:?}, not a number: the report reads it as empty"
+                    ),
+                    n => format!(
+                        "column {name} holds {cell:?}, not a number, as do {n} more of the cells the report read in it: it reads them as empty"
+                    ),
+                };
+                let place = format!("{}:{}:{}", path.display(), first.row, first.column);
+                Warning::new(place, message)
+            })
+            .collect()
     }
 
     /// The folder's path.
@@ -206,6 +245,49 @@ fn unguard(cell: &str) -> &str {
     }
 }
 
+/// Cells read as numbers that held something else, by file and column name: a
+/// hand-edited CSV file ("n/a" in a tone column) would otherwise be charted as 0 without a
+/// word. Shared by the readers of one [`Folder`], some on threads of their own.
+#[derive(Debug, Default)]
+struct NotNumbers(Mutex<BTreeMap<(PathBuf, String), NotNumber>>);
+
+/// The first cell of a column that was not a number, and how many others followed.
+#[derive(Debug)]
+struct NotNumber {
+    /// As a spreadsheet numbers rows, the header being row 1.
+    row: u64,
+    /// 1-based, as a spreadsheet counts.
+    column: usize,
+    cell: String,
+    others: u64,
+}
+
+/// Where a row was read from, for [`Row::num`] to say where a cell is not a number.
+#[derive(Debug)]
+struct Origin {
+    path: PathBuf,
+    not_numbers: Arc<NotNumbers>,
+}
+
+impl Origin {
+    /// Notes that `cell`, in column `i` (named `name`) of `record`, is not a number.
+    fn not_a_number(&self, record: &csv::StringRecord, i: usize, name: &str, cell: &str) {
+        let mut seen = self.not_numbers.0.lock().unwrap_or_else(|e| e.into_inner());
+        // The row as a spreadsheet numbers it (the csv reader's record index counts the
+        // header from 0). Not its line: the reader counts the lines of a file with CRLF
+        // line ends, as Excel saves it, one short (rust-csv issue 395).
+        let row = record.position().map_or(0, |p| p.record() + 1);
+        (seen.entry((self.path.clone(), name.to_string())))
+            .and_modify(|first| first.others += 1)
+            .or_insert_with(|| NotNumber {
+                row,
+                column: i + 1,
+                cell: cell.to_string(),
+                others: 0,
+            });
+    }
+}
+
 /// The header of one CSV file: column names and where each one is.
 #[derive(Debug, Clone, Default)]
 pub struct Columns {
@@ -247,6 +329,8 @@ pub struct Row<'a> {
     columns: &'a Columns,
     record: &'a csv::StringRecord,
     raw: bool,
+    /// `None` for rows a run handed over ([`Head`]), which it wrote itself.
+    origin: Option<&'a Origin>,
 }
 
 impl<'a> Row<'a> {
@@ -267,10 +351,19 @@ impl<'a> Row<'a> {
     }
 
     /// The cell in column `name` as a number; `None` when absent, empty or not a number.
+    /// A cell that is neither empty nor a finite number is noted for the folder's
+    /// [`Folder::not_numbers`].
     pub fn num(&self, name: &str) -> Option<f64> {
-        self.get(name)
-            .and_then(|s| s.trim().parse::<f64>().ok())
-            .filter(|x| x.is_finite())
+        let i = self.columns.position(name)?;
+        let cell = self.cell(i).trim();
+        if cell.is_empty() {
+            return None;
+        }
+        let number = cell.parse::<f64>().ok().filter(|x| x.is_finite());
+        if let (None, Some(origin)) = (number, self.origin) {
+            origin.not_a_number(self.record, i, name, cell);
+        }
+        number
     }
 
     /// How many cells the row has.
@@ -286,7 +379,7 @@ impl<'a> Row<'a> {
 
 /// A CSV file of the output folder, read one row at a time.
 pub struct CsvReader {
-    path: PathBuf,
+    origin: Arc<Origin>,
     columns: Columns,
     reader: csv::Reader<BufReader<File>>,
     record: csv::StringRecord,
@@ -322,7 +415,10 @@ impl CsvReader {
         let columns = Columns::new(header.iter().map(str::to_string).collect());
         Ok(Some(CsvReader {
             raw: folder.raw_cells(),
-            path,
+            origin: Arc::new(Origin {
+                path,
+                not_numbers: folder.not_numbers.clone(),
+            }),
             columns,
             reader,
             record: csv::StringRecord::new(),
@@ -340,13 +436,14 @@ impl CsvReader {
             .reader
             .read_record(&mut self.record)
             .map_err(|source| Error::Csv {
-                path: self.path.clone(),
+                path: self.origin.path.clone(),
                 source,
             })?;
         Ok(more.then_some(Row {
             columns: &self.columns,
             record: &self.record,
             raw: self.raw,
+            origin: Some(&self.origin),
         }))
     }
 }
@@ -358,6 +455,8 @@ pub struct Table {
     rows: Vec<csv::StringRecord>,
     total: usize,
     raw: bool,
+    /// `None` for a head's rows and for the empty table of a missing file.
+    origin: Option<Arc<Origin>>,
 }
 
 impl Table {
@@ -384,6 +483,7 @@ impl Table {
             rows,
             total,
             raw: reader.raw,
+            origin: Some(reader.origin),
         }))
     }
 
@@ -415,6 +515,7 @@ impl Table {
             total: top.offered,
             rows: top.rows(),
             raw: reader.raw,
+            origin: Some(reader.origin),
         }))
     }
 
@@ -442,6 +543,7 @@ impl Table {
                 columns: &columns,
                 record: &record,
                 raw,
+                origin: None,
             };
             if let Some(value) = key(&row) {
                 top.offer(value, &record);
@@ -452,6 +554,7 @@ impl Table {
             columns,
             total: head.rows,
             raw,
+            origin: None,
         })
     }
 
@@ -471,6 +574,7 @@ impl Table {
             columns: &self.columns,
             record,
             raw: self.raw,
+            origin: self.origin.as_deref(),
         })
     }
 
@@ -621,6 +725,40 @@ mod tests {
             Table::read(&Folder::open(dir.path()), "missing.csv")
                 .unwrap()
                 .is_none()
+        );
+    }
+
+    /// A cell read as a number that holds something else is named once per file and
+    /// column, by its row and column as a spreadsheet numbers them, whichever reader read
+    /// it (streamed or held); an empty cell is only empty.
+    #[test]
+    fn cells_that_are_not_numbers_are_named_by_row_and_column() {
+        let dir = folder(&[
+            ("t.csv", "a,n,b\n1,2,x\n2,,y\n3,n/a,z\n4,?,w\n"),
+            ("u.csv", "k,v\r\nq,inf\r\n"),
+        ]);
+        let folder = Folder::open(dir.path());
+        let t = Table::read(&folder, "t.csv").unwrap().unwrap();
+        let read: Vec<Option<f64>> = t.rows().map(|r| r.num("n")).collect();
+        assert_eq!(read, [Some(2.0), None, None, None]);
+        assert!(
+            t.rows()
+                .all(|r| r.num("a").is_some() && r.num("missing").is_none())
+        );
+        let mut reader = CsvReader::open(&folder, "u.csv").unwrap().unwrap();
+        assert_eq!(reader.next_row().unwrap().unwrap().num("v"), None);
+        let said: Vec<String> = (folder.not_numbers().iter())
+            .map(|w| {
+                let file = Path::new(&w.file).file_name().unwrap().to_string_lossy();
+                format!("{file} {}", w.message)
+            })
+            .collect();
+        assert_eq!(
+            said,
+            [
+                "t.csv:4:2 column n holds \"n/a\", not a number, as do 1 more of the cells the report read in it: it reads them as empty",
+                "u.csv:2:2 column v holds \"inf\", not a number: the report reads it as empty",
+            ]
         );
     }
 

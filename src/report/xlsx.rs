@@ -7,7 +7,7 @@
 //! with millions of sentences costs one row of memory, not gigabytes.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rust_xlsxwriter::{
     Chart, ChartErrorBars, ChartErrorBarsType, ChartRange, ChartSolidFill, ChartType,
@@ -16,7 +16,7 @@ use rust_xlsxwriter::{
 };
 
 use super::{
-    CsvReader, Folder, Row, Table, XLSX_FILE, file_error, largest_documents, write_atomic,
+    CsvReader, Folder, Row, Table, Written, XLSX_FILE, file_error, largest_documents, write_atomic,
 };
 use crate::error::Error;
 
@@ -495,7 +495,7 @@ fn about_sheet(
 }
 
 /// Writes the workbook with at most `max_rows` rows (header included) per table sheet.
-pub(super) fn write(out_dir: &Path, max_rows: u32) -> Result<PathBuf, Error> {
+pub(super) fn write(out_dir: &Path, max_rows: u32) -> Result<Written, Error> {
     let target = out_dir.join(XLSX_FILE);
     if !SHEETS.iter().any(|(_, f)| out_dir.join(f).is_file()) {
         return Err(file_error(
@@ -543,8 +543,12 @@ pub(super) fn write(out_dir: &Path, max_rows: u32) -> Result<PathBuf, Error> {
     }
     workbook.push_worksheet(about);
 
-    write_atomic(out_dir, XLSX_FILE, |file| {
+    let path = write_atomic(out_dir, XLSX_FILE, |file| {
         workbook.save_to_writer(file).map_err(std::io::Error::other)
+    })?;
+    Ok(Written {
+        path,
+        warnings: folder.not_numbers(),
     })
 }
 
@@ -603,7 +607,7 @@ mod tests {
         )
         .unwrap();
         // A limit of 4 rows: the header and three data rows.
-        let path = write(dir.path(), 4).unwrap();
+        let path = write(dir.path(), 4).unwrap().path;
         let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
         use calamine::Reader;
         let sections = book.worksheet_range("sections").unwrap();
