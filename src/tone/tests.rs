@@ -864,3 +864,24 @@ fn all_embracing_is_no_embrace() {
         assert_eq!(builtin_evidence(text), "", "{text}");
     }
 }
+
+/// Arms, drugs and people traded are trafficked, which is no exchange between two parties:
+/// no hit, where each read as the cooperative trade (sentences of ../shared/corpora). Goods
+/// traded still are trade.
+#[test]
+fn trafficking_is_no_trade() {
+    for text in [
+        "The illicit trade in conventional arms is a cause for much concern.",
+        "It establishes regulations for the trade in conventional arms at the global level.",
+        "A burgeoning arms trade continues unhindered.",
+        "We intend to strengthen international action against the narcotics trade.",
+        "The slave trade started in the 1440s along the West African coast.",
+        "The world is not free of the illicit trade in small weapons and narcotics.",
+    ] {
+        assert_eq!(builtin_evidence(text), "", "{text}");
+    }
+    assert_eq!(
+        builtin_evidence("They resumed the trade in agricultural products."),
+        "trade(+2.0)"
+    );
+}
