@@ -885,3 +885,21 @@ fn trafficking_is_no_trade() {
         "trade(+2.0)"
     );
 }
+
+/// Domination, one people's rule over another ("colonial domination", "foreign
+/// domination"), is conflict; "dominate", "dominated" and "dominant", which share its
+/// Snowball stem and mostly say what is largest, are no hit (sentences of ../shared/corpora).
+#[test]
+fn domination_is_conflict_and_dominant_is_not() {
+    assert_eq!(
+        builtin_evidence("Some people still live under colonial domination."),
+        "domination(-5.0)"
+    );
+    for text in [
+        "In a world dominated by fear, no amount of planning can help.",
+        "Oil dominates the economy, and the dominant party predominantly wins.",
+        "The debate was dominating the session; its dominance was plain.",
+    ] {
+        assert_eq!(builtin_evidence(text), "", "{text}");
+    }
+}
