@@ -14,7 +14,9 @@
 //!    cooperation", "did not agree") flips its polarity at 0.75 weight (0.5 for a conflict
 //!    term: "did not attack" is weak evidence of cooperation); later hits in the
 //!    negator's clause are what is negated ("did not agree *on a ceasefire*") and are
-//!    absorbed (weight 0). A negated reversal or cessation word does not apply.
+//!    absorbed (weight 0), and so are the items listed after the negated hit, though
+//!    commas part them ("without bloodshed, hatred or destruction"). A negated reversal or
+//!    cessation word does not apply.
 //! 2. **reversal**: a cooperative hit near a word saying it failed ("peace talks
 //!    collapsed", "threaten to upend the fragile peace") counts as conflict;
 //! 3. **cessation**: a hit near a word that ends it flips ("sanctions were eased", "the
@@ -758,8 +760,20 @@ impl Sentence<'_> {
                 }
             }
         }
+        // The end of the hit a negator negated, or of the last item listed after it, and
+        // that negator: the rest of the list is negated with it though commas part the items
+        // ("without bloodshed, hatred or destruction", "nobody has threatened, attacked or
+        // invaded"), as VADER's three-word scope would have it.
+        let mut reached: Option<(usize, usize)> = None;
         for (index, m) in matches.iter_mut().enumerate() {
-            let Some(n) = nearest(cues, m.start) else {
+            let listed = reached
+                .filter(|&(end, _)| {
+                    self.clause[end - 1] == self.clause[m.start] || self.next_in_list(end, m)
+                })
+                .map(|(_, n)| n);
+            reached = None;
+            let own = nearest(cues, m.start);
+            let Some(n) = own.or(listed) else {
                 continue;
             };
             if cues[n].spent_on.is_some_and(|at| at < m.start) {
@@ -769,11 +783,27 @@ impl Sentence<'_> {
             if cues[n].negated.is_some() {
                 m.hit.factor = 0.0;
                 m.hit.rules.push(Rule::Absorbed { by });
+                if own.is_none() {
+                    reached = Some((m.end, n));
+                }
             } else if self.words(cues[n].end, m.start) < NEGATION_WINDOW {
                 cues[n].negated = Some(index);
                 m.hit.negate(by);
+                reached = Some((m.end, n));
             }
         }
+    }
+
+    /// Whether hit `m` is the next item of a list whose last item ended at token `end`: a
+    /// comma alone between them, and a comma, "and" or "or" after it ("bloodshed, hatred
+    /// or destruction"). Not a clause of its own ("without its assistance, and trade had
+    /// found", "without effective protest, acts of aggression against sister nations"), nor
+    /// a word of the same phrase ("international assistance, friendly States").
+    fn next_in_list(&self, end: usize, m: &Match) -> bool {
+        let is = |k: usize, words: &[&str]| {
+            (self.tokens.get(k)).is_some_and(|t| words.contains(&t.span.of(self.text)))
+        };
+        m.start == end + 1 && is(end, &[","]) && is(m.end, &[",", "and", "or", "nor"])
     }
 
     /// Reversal and cessation words turn the hits they apply to: their object (the hits

@@ -53,6 +53,22 @@ fn negation_stops_at_a_clause_boundary() {
     assert_eq!(h[0].polarity, Polarity::Cooperative);
 }
 
+/// The items listed after a negated hit are negated with it, though commas part them
+/// ("without bloodshed, hatred or destruction"); a clause after the comma, or a word of
+/// another phrase, is not.
+#[test]
+fn negation_reaches_the_rest_of_a_list() {
+    let (_, e) = hits("There was no war, blockade or sanctions.");
+    assert_eq!(
+        e,
+        "war(+4.5: negated by no); blockade(-0.0: absorbed by no); sanctions(-0.0: absorbed by no)"
+    );
+    let (_, e) = hits("There was no war, and sanctions were imposed.");
+    assert_eq!(e, "war(+4.5: negated by no); sanctions(-5.0)");
+    let (_, e) = hits("There was no war, sanctions hurt more.");
+    assert_eq!(e, "war(+4.5: negated by no); sanctions(-5.0)");
+}
+
 #[test]
 fn intensifier_and_hedge_scale() {
     let (h, _) = hits("Trade significantly grew.");
