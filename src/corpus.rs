@@ -122,6 +122,60 @@ pub struct Discovery {
     /// A folder never descended into. [`crate::run::run`] refuses an output folder inside
     /// the corpus instead of relying on this; it is kept for library callers.
     pub exclude: Option<PathBuf>,
+    /// Files and folders the user leaves out (`--exclude`).
+    pub left_out: LeftOut,
+}
+
+/// Files and folders left out of a corpus by glob, as `--exclude` gives them: a pattern
+/// without a `/` is matched against each file's and folder's name at any depth
+/// (`README*`, `*.SOURCE.md`, `drafts`), one with a `/` against its path from the corpus
+/// folder (`sotu/1790-*.txt`, `**/notes/*.md`). `*` and `?` never match a `/`; `**`
+/// matches any folders. A corpus often comes with files about it (a README, a licence, a
+/// source note) in its folders, which would otherwise be read as documents.
+#[derive(Debug, Clone)]
+pub struct LeftOut {
+    names: globset::GlobSet,
+    paths: globset::GlobSet,
+}
+
+impl Default for LeftOut {
+    fn default() -> Self {
+        LeftOut {
+            names: globset::GlobSet::empty(),
+            paths: globset::GlobSet::empty(),
+        }
+    }
+}
+
+impl LeftOut {
+    /// The files and folders `patterns` match; an error names the first bad pattern.
+    pub fn new(patterns: &[String]) -> Result<LeftOut, globset::Error> {
+        let mut names = globset::GlobSetBuilder::new();
+        let mut paths = globset::GlobSetBuilder::new();
+        for pattern in patterns {
+            let anchored = pattern.strip_prefix('/').unwrap_or(pattern);
+            let glob = globset::GlobBuilder::new(anchored)
+                .literal_separator(true)
+                .build()?;
+            match anchored.contains('/') {
+                true => paths.add(glob),
+                false => names.add(glob),
+            };
+        }
+        Ok(LeftOut {
+            names: names.build()?,
+            paths: paths.build()?,
+        })
+    }
+
+    /// Whether the file or folder at `relative`, its path from the corpus folder, is left
+    /// out.
+    pub fn matches(&self, relative: &Path) -> bool {
+        relative
+            .file_name()
+            .is_some_and(|name| self.names.is_match(name))
+            || self.paths.is_match(relative)
+    }
 }
 
 impl Discovery {
@@ -133,16 +187,15 @@ impl Discovery {
                 .map(|e| e.trim_start_matches('.').to_ascii_lowercase())
                 .collect(),
             exclude: None,
+            left_out: LeftOut::default(),
         }
     }
 }
 
 impl Default for Discovery {
     fn default() -> Self {
-        Discovery {
-            extensions: DEFAULT_EXTENSIONS.iter().map(|e| e.to_string()).collect(),
-            exclude: None,
-        }
+        let extensions: Vec<String> = DEFAULT_EXTENSIONS.iter().map(|e| e.to_string()).collect();
+        Discovery::of_extensions(&extensions)
     }
 }
 
@@ -172,7 +225,8 @@ impl Discovery {
 
     /// Walks `root` and sorts what it finds into documents, skipped entries and warnings.
     ///
-    /// Hidden files and folders are not read, nor is the excluded folder. Links are
+    /// Hidden files and folders are not read, nor is the excluded folder, nor what the user
+    /// left out ([`LeftOut`]). Links are
     /// followed, but never back into a folder being walked. A missing, unreadable or
     /// non-folder root is an error: nothing could be analysed.
     pub fn scan(&self, root: &Path) -> Result<Scan, Error> {
@@ -199,7 +253,10 @@ impl Discovery {
                     entry.file_type().is_dir()
                         && entry.path().canonicalize().ok().as_ref() == Some(ex)
                 });
-                !hidden && !excluded
+                let left_out = entry.depth() > 0
+                    && (self.left_out)
+                        .matches(entry.path().strip_prefix(root).unwrap_or(entry.path()));
+                !hidden && !excluded && !left_out
             });
         for entry in walker {
             let entry = match entry {
@@ -520,6 +577,59 @@ fn looks_binary(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A pattern without `/` is a name at any depth, one with `/` a path from the corpus
+    /// folder (a leading `/` only anchors it), `*` stops at `/` and `**` crosses folders.
+    #[test]
+    fn left_out_matches_names_anywhere_and_paths_from_the_root() {
+        let globs: Vec<String> = [
+            "README*",
+            "*.SOURCE.md",
+            "drafts",
+            "sotu/17*.txt",
+            "/a/**/x.md",
+        ]
+        .map(String::from)
+        .to_vec();
+        let left_out = LeftOut::new(&globs).unwrap();
+        let out = |p: &str| left_out.matches(Path::new(p));
+        assert!(out("README.md") && out("sotu/README.txt") && out("ungdc.SOURCE.md"));
+        assert!(out("drafts") && out("news/drafts") && !out("news/drafts.txt"));
+        assert!(out("sotu/1790-Washington.txt") && !out("sotu/1801-Jefferson.txt"));
+        assert!(
+            !out("old/sotu/1790-Washington.txt"),
+            "a path is from the corpus folder"
+        );
+        assert!(out("a/x.md") && out("a/b/c/x.md") && !out("b/a/x.md"));
+        assert!(!out("readme.md"), "as written, case and all");
+        assert!(!LeftOut::default().matches(Path::new("README.md")));
+        assert!(LeftOut::new(&["a[".to_string()]).is_err());
+    }
+
+    /// What is left out is not listed, and a folder left out is not walked.
+    #[test]
+    fn a_scan_leaves_out_what_the_globs_match() {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in [
+            ("README.md", "About the corpus."),
+            ("news/a.txt", "Talks resumed."),
+            ("news/drafts/b.txt", "Draft."),
+            ("speeches/c.md", "Trade grew."),
+        ] {
+            let path = dir.path().join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+        let discovery = Discovery {
+            left_out: LeftOut::new(&["README*".to_string(), "drafts".to_string()]).unwrap(),
+            ..Discovery::default()
+        };
+        let scan = discovery.scan(dir.path()).unwrap();
+        let ids: Vec<&str> = scan.files.iter().map(|f| f.doc_id.as_str()).collect();
+        assert_eq!(ids, ["news/a.txt", "speeches/c.md"]);
+        let all = Discovery::default().scan(dir.path()).unwrap();
+        assert_eq!(all.files.len(), 4);
+    }
 
     #[test]
     fn utf8_bom_is_stripped() {

@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 
 use detente::Warning;
-use detente::corpus::{DEFAULT_EXTENSIONS, Discovery, Document, Format};
+use detente::corpus::{DEFAULT_EXTENSIONS, Discovery, Document, Format, LeftOut};
 use detente::dates::Dating;
 use detente::entities::{Gazetteer, Periods, Recognizer, gazetteer};
 use detente::groups::GroupBy;
@@ -309,6 +309,11 @@ struct AnalysisArgs {
     /// File extensions to read, comma-separated.
     #[arg(long, value_delimiter = ',', default_values_t = DEFAULT_EXTENSIONS.iter().map(|s| s.to_string()))]
     ext: Vec<String>,
+    /// Leave out the files and folders matching GLOB (repeatable): a name at any depth
+    /// (`README*`, `*.SOURCE.md`, `drafts`), or a path from the corpus folder when it holds
+    /// a `/` (`sotu/17*.txt`, `**/notes`); `*` stops at `/`, `**` crosses folders.
+    #[arg(long, value_name = "GLOB", value_parser = glob_arg)]
+    exclude: Vec<String>,
     /// Fewest occurrences for a phrase to be listed in phrases.csv.
     #[arg(long, default_value_t = 2)]
     min_count: u64,
@@ -553,6 +558,14 @@ fn warn(warnings: &[Warning]) {
     }
 }
 
+/// `--exclude`: a pattern is checked when the arguments are read, so that a bad one is a
+/// usage error.
+fn glob_arg(pattern: &str) -> Result<String, String> {
+    LeftOut::new(&[pattern.to_string()])
+        .map(|_| pattern.to_string())
+        .map_err(|e| e.to_string())
+}
+
 /// `--map`: checked when the arguments are read, so that a bad one is a usage error.
 fn mapping_arg(s: &str) -> Result<String, String> {
     dictionaries::parse_mapping(s).map(|_| s.to_string())
@@ -637,6 +650,7 @@ fn prepare(args: &AnalysisArgs, output: PathBuf, progress: bool) -> Result<(RunC
     };
     let options = detente::partial::options_in_effect(&serde_json::json!({
         "ext": args.ext,
+        "exclude": args.exclude,
         "min_count": args.min_count,
         "max_n": args.max_n,
         "max_phrases": args.max_phrases,
@@ -660,7 +674,10 @@ fn prepare(args: &AnalysisArgs, output: PathBuf, progress: bool) -> Result<(RunC
         corpus: args.corpus.clone(),
         output,
         threads: args.threads,
-        discovery: Discovery::of_extensions(&args.ext),
+        discovery: Discovery {
+            left_out: LeftOut::new(&args.exclude)?,
+            ..Discovery::of_extensions(&args.ext)
+        },
         cells: CellPolicy {
             raw: args.raw_cells,
         },

@@ -306,6 +306,47 @@ fn missing_or_empty_corpus_is_refused_with_a_clear_message() {
     assert!(String::from_utf8_lossy(&result.stderr).contains("no documents found"));
 }
 
+/// `--exclude` leaves out a corpus's files about itself (a README beside the texts) and
+/// whole folders, is recorded in run.json, and a pattern that is no glob is a usage error.
+#[test]
+fn excluded_files_and_folders_are_not_read() {
+    let corpus = news_corpus();
+    fs::write(
+        corpus.path().join("README.md"),
+        "# About\n\nScraped in 2024.\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let ids = |dir: &Path| -> Vec<String> {
+        (read_csv(&dir.join("documents.csv")).iter())
+            .map(|r| r["doc_id"].clone())
+            .collect()
+    };
+    let all = out.path().join("all");
+    assert!(analyze(corpus.path(), &all, &["-q"]).status.success());
+    assert_eq!(ids(&all), ["README.md", "more/brief.md", "news.txt"]);
+
+    let some = out.path().join("some");
+    let run = analyze(
+        corpus.path(),
+        &some,
+        &["-q", "--exclude", "README*", "--exclude", "more"],
+    );
+    assert!(run.status.success(), "{run:?}");
+    assert_eq!(ids(&some), ["news.txt"]);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(some.join("run.json")).unwrap()).unwrap();
+    assert_eq!(
+        manifest["options"]["exclude"],
+        serde_json::json!(["README*", "more"])
+    );
+
+    let run = analyze(corpus.path(), &out.path().join("bad"), &["--exclude", "a["]);
+    assert_eq!(run.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(err.contains("--exclude") && err.contains("a["), "{err}");
+}
+
 #[test]
 fn explain_shows_hits_rules_and_score() {
     let result = detente()

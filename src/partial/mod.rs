@@ -508,13 +508,17 @@ fn listing_mismatch(parts: &[Part]) -> Option<Error> {
     let extensions: Vec<String> = (identity.options.get("ext"))
         .and_then(|e| serde_json::from_value(e.clone()).ok())
         .unwrap_or_default();
-    let now = crate::corpus::Discovery::of_extensions(&extensions)
-        .scan(Path::new(&identity.corpus))
-        .ok()
-        .map(|scan| {
-            let listing = (scan.files.len(), listing_digest(&scan.files));
-            (scan.files, listing)
-        });
+    let left_out: Vec<String> = (identity.options.get("exclude"))
+        .and_then(|e| serde_json::from_value(e.clone()).ok())
+        .unwrap_or_default();
+    let discovery = crate::corpus::Discovery {
+        left_out: crate::corpus::LeftOut::new(&left_out).unwrap_or_default(),
+        ..crate::corpus::Discovery::of_extensions(&extensions)
+    };
+    let now = (discovery.scan(Path::new(&identity.corpus)).ok()).map(|scan| {
+        let listing = (scan.files.len(), listing_digest(&scan.files));
+        (scan.files, listing)
+    });
     let mut message = format!(
         "the partials were cut from {} different listings of the corpus {}, which changed between the shard runs:",
         listings.len(),
