@@ -878,3 +878,54 @@ fn the_general_staff_is_no_person() {
     );
     assert!(m.iter().all(|m| m.2 != "PERSON"), "{m:?}");
 }
+
+/// A name cut by a hyphen is whole: the first part of a compound ends a name begun before
+/// it, and the last part begins one that goes on after it (2014-PRK, 2022-JPN, 2022-KHM).
+#[test]
+fn a_compound_part_takes_the_words_around_the_hyphen() {
+    let names = |text: &str| -> Vec<(String, String)> {
+        let m = mentions(text);
+        m.into_iter().map(|(s, e, ..)| (s, e)).collect()
+    };
+    let pair = |s: &str, e: &str| (s.to_string(), e.to_string());
+    assert_eq!(
+        names("It started with the United States-South Korea joint military exercises."),
+        [
+            pair("United States", "United States"),
+            pair("South Korea", "South Korea")
+        ]
+    );
+    assert_eq!(
+        names("This is the year since the Japan-North Korea Pyongyang Declaration was signed."),
+        [
+            pair("Japan", "Japan"),
+            pair("North Korea", "North Korea"),
+            pair("Pyongyang Declaration", "Pyongyang Declaration")
+        ]
+    );
+    let m = names("We signed the Cambodia-Republic of Korea Free Trade Agreement.");
+    assert_eq!(
+        m[..2],
+        [
+            pair("Cambodia", "Cambodia"),
+            pair("Republic of Korea", "South Korea")
+        ]
+    );
+    // Regions written so are the gazetteer's, not "East Asia" or "Eastern Europe".
+    assert_eq!(
+        names("Peace in North-East Asia matters, as in South-Eastern Europe."),
+        [
+            pair("North-East Asia", "Northeast Asia"),
+            pair("South-Eastern Europe", "Southeast Europe")
+        ]
+    );
+    // A name written with its hyphen is matched whole, as before.
+    assert_eq!(
+        names("Austria-Hungary and Guinea-Bissau differ, as does Timor-Leste."),
+        [
+            pair("Austria-Hungary", "Austria-Hungary"),
+            pair("Guinea-Bissau", "Guinea-Bissau"),
+            pair("Timor-Leste", "Timor-Leste")
+        ]
+    );
+}
