@@ -1638,7 +1638,7 @@ impl<'a> Recognizer<'a> {
     /// Whether a capitalised word is known as a name in this document: a surname met
     /// earlier or a word seen capitalised inside a sentence.
     fn is_name(&self, word: &str) -> bool {
-        self.surnames.contains_key(&*fold_accents(word))
+        self.surnames.contains_key(&*surname_key(word))
             || self.seen_capitalised.contains(&word_hash(word))
     }
 
@@ -1647,18 +1647,28 @@ impl<'a> Recognizer<'a> {
     /// A town's name there is a surname ("President Washington", "Ambassador Lusaka"); any
     /// other gazetteer name (a state, a group, a body) keeps its entity, as it follows a
     /// title only when a vocative runs into the next sentence ("Mr. President Rwanda
-    /// commends…").
+    /// commends…"). A name written in capitals is the same name ("ANTÓNIO GUTERRES").
     fn person(&self, text: &str, tokens: &[Token], forms: &[&str], a: usize, b: usize) -> Mention {
         let span = name_span(text, tokens, a, b);
-        if let Some((m, id)) = self.gazetteer.longest(|k| forms.get(a + k).map(|f| &**f))
-            && a + m == b
-            && !self.gazetteer.entity(id).is_town()
-        {
-            return known(self.gazetteer.entity(id), span);
+        let as_written = entity_named(self.gazetteer, &forms[a..b]).filter(|e| !e.is_town());
+        if let Some(e) = as_written.or_else(|| self.named_in_capitals(&forms[a..b])) {
+            return known(e, span);
         }
         let mut m = self.person_by_title(span.of(text));
         m.span = span;
         m
+    }
+
+    /// The gazetteer entity, not a town, whose whole name is `words` with those in capitals
+    /// in title case ([`name_cased`]): "ANTÓNIO GUTERRES", "Fidel CASTRO". `None` when no
+    /// word is in capitals.
+    fn named_in_capitals(&self, words: &[&str]) -> Option<&'a KnownEntity> {
+        let cased: Vec<Cow<str>> = words.iter().map(|w| name_cased(w)).collect();
+        if !cased.iter().any(|w| matches!(w, Cow::Owned(_))) {
+            return None;
+        }
+        let cased: Vec<&str> = cased.iter().map(|w| &**w).collect();
+        entity_named(self.gazetteer, &cased).filter(|e| !e.is_town())
     }
 
     /// A name found by capitalisation, tokens `a..b`: a person's surname met earlier, a
@@ -1716,7 +1726,7 @@ impl<'a> Recognizer<'a> {
         // "Joe Biden") is someone else. At a sentence's start that word may be no name at
         // all ("Regarding Trump's call"): unless it is a given name or seen capitalised
         // inside a sentence, the caller moves on and finds the surname alone.
-        let surname = self.surnames.get(&*fold_accents(last));
+        let surname = self.surnames.get(&*surname_key(last));
         if let Some((canonical, country)) = surname.filter(|_| words.len() <= 2) {
             // A rank before the surname is no other given name: "Agent Ortiz" and "Chief
             // Ortiz" after "Chief Patrol Agent Raul Ortiz" are he, written "Ortiz".
@@ -1741,7 +1751,7 @@ impl<'a> Recognizer<'a> {
             }
             return Some(Mention {
                 span,
-                entity: discovered_name(text, span),
+                entity: person_name(span.of(text)),
                 etype: EntityType::Person,
                 country: String::new(),
                 source: Source::Pattern,
@@ -1756,6 +1766,11 @@ impl<'a> Recognizer<'a> {
             Run::Untyped if self.untyped_names => EntityType::Other,
             Run::Untyped => return None,
         };
+        if etype == EntityType::Person
+            && let Some(e) = self.named_in_capitals(words)
+        {
+            return Some(known(e, span));
+        }
         // An organisation speaks for the state or nation named inside it ("Bank of
         // Japan"); a person or a body inside it says nothing of its country.
         let inside = (etype == EntityType::Org)
@@ -1771,7 +1786,10 @@ impl<'a> Recognizer<'a> {
             .flatten();
         let mut m = Mention {
             span,
-            entity: discovered_name(text, span),
+            entity: match etype {
+                EntityType::Person => person_name(span.of(text)),
+                _ => discovered_name(text, span),
+            },
             etype,
             country: inside.map(|e| e.country.clone()).unwrap_or_default(),
             source: Source::Pattern,
@@ -1901,11 +1919,10 @@ impl<'a> Recognizer<'a> {
         if is_firm_initials(word) {
             return Some(mention(word, EntityType::Org));
         }
-        let roman = word.len() <= 5 && word.chars().all(|c| "IVXLCDM".contains(c));
         // A word with digits is a code, a sum or a tag ("PV.9116", "Rs.200", "TRUMP2020"),
         // not a name; so are initials joined by "&" that are not a firm's ("R&D").
         let coded = word.chars().any(|c| c.is_ascii_digit() || c == '&');
-        if word.chars().count() == 1 || roman || coded || !self.untyped_names {
+        if word.chars().count() == 1 || is_roman(word) || coded || !self.untyped_names {
             return None;
         }
         Some(mention(word, EntityType::Other))
@@ -1998,7 +2015,7 @@ impl<'a> Recognizer<'a> {
     /// the name is theirs ("Trump", "Kamala D. Harris"), else a person of that name ("First
     /// Lady Melania Trump" is not Donald Trump).
     fn person_by_title(&self, name: &str) -> Mention {
-        let name = fold_accents(&collapse_whitespace(name)).into_owned();
+        let name = person_name(name);
         let own = without_post_nominals(&name);
         let last = own.rsplit(' ').next().unwrap_or(own);
         let (entity, country) = self
@@ -2047,7 +2064,7 @@ impl<'a> Recognizer<'a> {
         let own = without_post_nominals(&m.entity);
         if let Some(last) = own.rsplit(' ').next().filter(|l| *l != own) {
             self.surnames
-                .entry(fold_accents(last).into_owned())
+                .entry(surname_key(last).into_owned())
                 .or_insert_with(|| (m.entity.clone(), m.country.clone()));
         }
     }
@@ -2087,6 +2104,63 @@ fn same_person<'w>(
 /// cannot wait to learn which spelling is the more frequent).
 fn discovered_name(text: &str, span: Span) -> String {
     fold_accents(&span.collapsed(text)).into_owned()
+}
+
+/// The entity name of a person found without the gazetteer, `name` as written in the text:
+/// on one line, without accents and with its words in capitals in title case
+/// ([`name_cased`]), so that "ANTÓNIO GUTERRES" and "Assimi GOÏTA" are the persons written
+/// usually.
+fn person_name(name: &str) -> String {
+    let name = fold_accents(&collapse_whitespace(name)).into_owned();
+    match name.split(' ').any(|w| name_cased(w) != w) {
+        true => name
+            .split(' ')
+            .map(name_cased)
+            .collect::<Vec<_>>()
+            .join(" "),
+        false => name,
+    }
+}
+
+/// How a surname is remembered and looked up: without accents and in title case, as
+/// [`person_name`] writes it ("TRAORÉ" is "Traore").
+fn surname_key(word: &str) -> Cow<'_, str> {
+    match fold_accents(word) {
+        Cow::Borrowed(w) => name_cased(w),
+        Cow::Owned(w) => Cow::Owned(name_cased(&w).into_owned()),
+    }
+}
+
+/// A word of a name written in capitals ("GUTERRES", "AL-ASSAD", "D'ESCOTO") in title case
+/// ("Guterres", "Al-Assad", "D'Escoto"); any other word as it is, and so are initials
+/// ("H.W."), Roman numerals ("John Paul II") and post-nominals ("QC"), written in capitals
+/// anyway.
+fn name_cased(word: &str) -> Cow<'_, str> {
+    // Most words have a lower-case letter, found first.
+    let capitals = !word.chars().any(char::is_lowercase)
+        && word.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && word
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '\u{2019}'));
+    if !capitals || is_roman(word) || POST_NOMINALS.contains(word) {
+        return word.into();
+    }
+    let mut cased = String::with_capacity(word.len());
+    let mut first = true;
+    for c in word.chars() {
+        match first {
+            true => cased.push(c),
+            false => cased.extend(c.to_lowercase()),
+        }
+        // A hyphen or an apostrophe starts a new capital.
+        first = !c.is_alphabetic();
+    }
+    cased.into()
+}
+
+/// Whether a word is a Roman numeral ("II", "XIV"), as after a monarch's or pope's name.
+fn is_roman(word: &str) -> bool {
+    word.len() <= 5 && word.chars().all(|c| "IVXLCDM".contains(c))
 }
 
 /// A person's name without the post-nominals that end it ([`POST_NOMINALS`]): "Durham

@@ -929,3 +929,30 @@ fn a_compound_part_takes_the_words_around_the_hyphen() {
         ]
     );
 }
+
+/// A name written in capitals is the person written usually: the gazetteer's, or the one
+/// named so elsewhere (2024-LBR, 2024-NER, 2024-MLI, 1973-CHL).
+#[test]
+fn a_name_in_capitals_is_the_same_person() {
+    let m = mentions(
+        "I deeply thank Secretary-General ANTÓNIO GUTERRES for his work. Mr PHILEMON YANG \
+         was elected, as Mr. Philémon Yang said. Colonel Assimi GOÏTA spoke; Colonel \
+         ASSIMI GOITA agreed. \"Fraternally, Fidel CASTRO.\" Mr. Ray Smith III and Mr. \
+         Kama Melly QC came.",
+    );
+    let entities: Vec<(&str, &str)> = m.iter().map(|(s, e, ..)| (&**s, &**e)).collect();
+    assert_eq!(
+        entities,
+        [
+            ("ANTÓNIO GUTERRES", "Antonio Guterres"),
+            ("PHILEMON YANG", "Philemon Yang"),
+            ("Philémon Yang", "Philemon Yang"),
+            ("Assimi GOÏTA", "Assimi Goïta"),
+            ("ASSIMI GOITA", "Assimi Goïta"),
+            ("Fidel CASTRO", "Fidel Castro"),
+            ("Ray Smith III", "Ray Smith III"),
+            ("Kama Melly QC", "Kama Melly QC"),
+        ]
+    );
+    assert_eq!(m[5].3, "CUB", "{m:?}");
+}
