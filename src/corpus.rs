@@ -168,8 +168,17 @@ impl LeftOut {
         })
     }
 
+    /// Whether the file or folder at `relative`, its path from the corpus folder, or a
+    /// folder it is in, is left out: a metadata row for a document left out describes no
+    /// document to warn about.
+    pub fn covers(&self, relative: &Path) -> bool {
+        (relative.ancestors())
+            .filter(|path| !path.as_os_str().is_empty())
+            .any(|path| self.matches(path))
+    }
+
     /// Whether the file or folder at `relative`, its path from the corpus folder, is left
-    /// out.
+    /// out itself (a scan does not walk a folder left out).
     pub fn matches(&self, relative: &Path) -> bool {
         relative
             .file_name()
@@ -602,6 +611,8 @@ mod tests {
         );
         assert!(out("a/x.md") && out("a/b/c/x.md") && !out("b/a/x.md"));
         assert!(!out("readme.md"), "as written, case and all");
+        assert!(left_out.covers(Path::new("news/drafts/b.txt")) && !out("news/drafts/b.txt"));
+        assert!(!left_out.covers(Path::new("news/b.txt")));
         assert!(!LeftOut::default().matches(Path::new("README.md")));
         assert!(LeftOut::new(&["a[".to_string()]).is_err());
     }

@@ -304,7 +304,8 @@ pub fn run(config: &RunConfig, analyzer: &Analyzer) -> Result<RunReport, Error> 
         let listed: rustc_hash::FxHashSet<&str> = (files.iter().map(|f| f.doc_id.as_str()))
             .chain(skipped.iter().map(|w| w.file.as_str()))
             .collect();
-        warnings.extend(metadata.unmatched(|id| listed.contains(id)));
+        let left_out = |id: &str| discovery.left_out.covers(Path::new(id));
+        warnings.extend(metadata.unmatched(|id| listed.contains(id) || left_out(id)));
     }
     // A metadata column named like one of documents.csv's own is shown there as
     // `meta_NAME` (see `DocumentFiles::open`): `--by` takes the name shown too.

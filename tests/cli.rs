@@ -307,7 +307,8 @@ fn missing_or_empty_corpus_is_refused_with_a_clear_message() {
 }
 
 /// `--exclude` leaves out a corpus's files about itself (a README beside the texts) and
-/// whole folders, is recorded in run.json, and a pattern that is no glob is a usage error.
+/// whole folders, without a warning for their metadata rows, is recorded in run.json, and
+/// a pattern that is no glob is a usage error.
 #[test]
 fn excluded_files_and_folders_are_not_read() {
     let corpus = news_corpus();
@@ -326,6 +327,12 @@ fn excluded_files_and_folders_are_not_read() {
     assert!(analyze(corpus.path(), &all, &["-q"]).status.success());
     assert_eq!(ids(&all), ["README.md", "more/brief.md", "news.txt"]);
 
+    // A metadata row of a document left out describes no mistyped id: no warning.
+    fs::write(
+        corpus.path().join("metadata.csv"),
+        "doc_id,source\nnews.txt,wire\nREADME.md,none\nmore/brief.md,memo\n",
+    )
+    .unwrap();
     let some = out.path().join("some");
     let run = analyze(
         corpus.path(),
@@ -333,6 +340,11 @@ fn excluded_files_and_folders_are_not_read() {
         &["-q", "--exclude", "README*", "--exclude", "more"],
     );
     assert!(run.status.success(), "{run:?}");
+    assert!(
+        run.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     assert_eq!(ids(&some), ["news.txt"]);
     let manifest: serde_json::Value =
         serde_json::from_slice(&fs::read(some.join("run.json")).unwrap()).unwrap();
