@@ -702,6 +702,19 @@ impl Sentence<'_> {
         (c.start..c.end).any(|k| &*self.norm.term(self.tokens[k].term).stem == "end")
     }
 
+    /// Where a reversal or cessation word's object may begin: right after it, or after
+    /// "in", "on" or "over" right after a reversal word, which names what failed: "failed
+    /// in its mission of achieving peace", "a breakdown in talks", "renege on the peace
+    /// agreements". Any other preposition, or one further on, begins something else.
+    fn reach(&self, c: &Cue) -> usize {
+        let names_what = c.modifier.kind == ModifierKind::Reversal
+            && self
+                .tokens
+                .get(c.end)
+                .is_some_and(|t| matches!(&*self.norm.term(t.term).lower, "in" | "on" | "over"));
+        c.end + usize::from(names_what)
+    }
+
     fn has_conjunction(&self, from: usize, to: usize) -> bool {
         (from..to).any(|k| matches!(&*self.norm.term(self.tokens[k].term).lower, "and" | "or"))
     }
@@ -827,7 +840,7 @@ impl Sentence<'_> {
                     m.start >= cue.end
                         && eligible(m)
                         && self.words(cue.end, m.start) < REVERSAL_WINDOW
-                        && !self.has_preposition(cue.end, m.start)
+                        && !self.has_preposition(self.reach(&cue), m.start)
                 })
                 .collect();
             // A cessation word whose object (or else subject) is a person or group does not

@@ -102,6 +102,16 @@ fn reversal_turns_cooperation_into_conflict() {
 }
 
 #[test]
+fn reversal_reaches_its_object_through_in_or_on() {
+    // What failed is named after "in" or "on" right after the reversal word; a preposition
+    // further on still begins something else ("collapsed on Friday").
+    let (_, e) = hits("Hopes collapsed in the peace talks.");
+    assert_eq!(e, "peace talks(-5.0: reversed by collapsed)");
+    let (_, e) = hits("The talks collapsed after the ceasefire.");
+    assert_eq!(e, "talks(-3.0: reversed by collapsed); ceasefire(+6.0)");
+}
+
+#[test]
 fn tally_sums_by_quad() {
     let (h, _) = hits("Trade and sanctions.");
     let t = tally(&h);
