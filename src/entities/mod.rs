@@ -185,6 +185,8 @@ static TITLES: WordList = WordList::new(&[
     "Petty Officer",
     "Chief Petty Officer",
     "Senior Chief Petty Officer",
+    // The short form the Navy addresses a senior chief petty officer by.
+    "Senior Chief",
     "Master Chief Petty Officer",
     "Warrant Officer",
     "Chief Warrant Officer",
@@ -1808,6 +1810,11 @@ impl<'a> Recognizer<'a> {
     fn run_type(&self, words: &[&str]) -> Run {
         let connector = words.iter().any(|w| CONNECTORS.contains(w));
         let last = words.last().copied().unwrap_or("");
+        // Only a person's name has a nickname in it ([`is_nickname`]): the one
+        // punctuation a run crosses.
+        if words.iter().any(|w| w.starts_with(['"', '\u{201c}'])) {
+            return Run::Typed(EntityType::Person);
+        }
         if is_document_name(words) {
             return Run::Typed(EntityType::Other);
         }
@@ -2109,9 +2116,12 @@ fn discovered_name(text: &str, span: Span) -> String {
 /// The entity name of a person found without the gazetteer, `name` as written in the text:
 /// on one line, without accents and with its words in capitals in title case
 /// ([`name_cased`]), so that "ANTÓNIO GUTERRES" and "Assimi GOÏTA" are the persons written
-/// usually.
+/// usually, and without a nickname in quotes ([`without_nickname`]).
 fn person_name(name: &str) -> String {
-    let name = fold_accents(&collapse_whitespace(name)).into_owned();
+    let mut name = fold_accents(&collapse_whitespace(name)).into_owned();
+    if name.contains(['"', '\u{201c}']) {
+        name = without_nickname(&name);
+    }
     match name.split(' ').any(|w| name_cased(w) != w) {
         true => name
             .split(' ')
@@ -2120,6 +2130,15 @@ fn person_name(name: &str) -> String {
             .join(" "),
         false => name,
     }
+}
+
+/// A person's name without the nickname in quotes inside it ([`is_nickname`]): "William
+/// Owens" for `William "Ryan" Owens`, the name the person is written by without it.
+fn without_nickname(name: &str) -> String {
+    (name.split(' '))
+        .filter(|w| !w.starts_with(['"', '\u{201c}']))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// How a surname is remembered and looked up: without accents and in title case, as
@@ -2460,6 +2479,9 @@ fn person_run(
             if possessive_len(tokens[k].span.of(text)) > 0 {
                 break;
             }
+        } else if end == k && end > start && is_nickname(k, is_cap, forms) {
+            k += NICKNAME_LEN;
+            continue;
         } else if !(particle || initial_dot) {
             break;
         }
@@ -2497,6 +2519,10 @@ fn name_run(
             }
             continue;
         }
+        if end == k && end > start && is_nickname(k, is_cap, forms) {
+            k += NICKNAME_LEN;
+            continue;
+        }
         let connector = tokens[k].kind == TokenKind::Word && CONNECTORS.contains(&forms[k]);
         if connector
             && end > start
@@ -2509,6 +2535,21 @@ fn name_run(
         break;
     }
     end
+}
+
+/// Tokens of a nickname in quotes: the opening quote, the word, the closing quote.
+const NICKNAME_LEN: usize = 3;
+
+/// Whether a nickname in quotes starts at token `k`, right after a capitalised word and
+/// before another: one capitalised word in quotes inside a person's name (`William "Ryan"
+/// Owens`, `Jeremy “Spike” Cohen`), which the name runs across.
+fn is_nickname(k: usize, is_cap: &impl Fn(usize) -> bool, forms: &[&str]) -> bool {
+    matches!(forms[k], "\"" | "\u{201c}")
+        && is_cap(k + 1)
+        && forms
+            .get(k + 2)
+            .is_some_and(|f| matches!(*f, "\"" | "\u{201d}"))
+        && is_cap(k + NICKNAME_LEN)
 }
 
 /// Whether the "and" at token `k` of a run starting at `start` is part of one name rather

@@ -117,6 +117,46 @@ fn a_rank_of_several_words_is_one_title() {
     assert_eq!(persons(&army), [(name.into(), name.into())]);
 }
 
+/// A nickname in quotes between a given name and a surname is part of the written name
+/// (the span covers it) but not of the entity's, so that the person written without it is
+/// the same entity.
+#[test]
+fn a_quoted_nickname_inside_a_name_is_crossed() {
+    let owens = "We are joined by the widow of U.S. Navy Special Operator, \
+                 Senior Chief William \"Ryan\" Owens.";
+    let m = mentions(owens);
+    let persons: Vec<_> = (m.iter())
+        .filter(|(_, _, t, _)| *t == "PERSON")
+        .map(|(s, e, ..)| (s.as_str(), e.as_str()))
+        .collect();
+    assert_eq!(
+        persons,
+        [("William \"Ryan\" Owens", "William Owens")],
+        "{m:?}"
+    );
+    // Without a title, in curly quotes, and with a given name the list does not know.
+    for (text, surface, entity) in [
+        (
+            "The party nominated podcast host Jeremy \u{201c}Spike\u{201d} Cohen for vice \
+             president. Cohen accepted.",
+            "Jeremy \u{201c}Spike\u{201d} Cohen",
+            "Jeremy Cohen",
+        ),
+        (
+            "The Metropolitan Police sergeant Matiu \"Matt\" Ratana was shot.",
+            "Matiu \"Matt\" Ratana",
+            "Matiu Ratana",
+        ),
+    ] {
+        let m = mentions(text);
+        let person = (m.iter()).find(|(s, _, t, _)| s == surface && *t == "PERSON");
+        assert_eq!(person.map(|(_, e, ..)| e.as_str()), Some(entity), "{m:?}");
+    }
+    // A quoted word that is not between two names is left alone.
+    let m = mentions("Reagan called it the \"Evil\" Empire, and Germany \"Hope\" nothing.");
+    assert!(m.iter().all(|(s, ..)| !s.contains('"')), "{m:?}");
+}
+
 #[test]
 fn untyped_runs_are_kept_only_when_asked_for() {
     let g = Gazetteer::builtin();
