@@ -172,6 +172,7 @@ static TITLES: WordList = WordList::new(&[
     "Sergeant First Class",
     "Private First Class",
     "Airman First Class",
+    "Seaman",
     "Petty Officer First Class",
     "Petty Officer Second Class",
     "Petty Officer Third Class",
