@@ -208,6 +208,10 @@ static TITLES: WordList = WordList::new(&[
     "Cde",
     "Madame",
     "Mme",
+    // His or Her Excellency, as the UN speeches write it; "He" is no title.
+    "H.E.",
+    "H.E",
+    "HE",
 ]);
 
 /// Ranks and offices that are no [`TITLES`], as they also start names that are no person's

@@ -157,6 +157,38 @@ fn a_quoted_nickname_inside_a_name_is_crossed() {
     assert!(m.iter().all(|(s, ..)| !s.contains('"')), "{m:?}");
 }
 
+/// "H.E." (His or Her Excellency), written also "H.E" and "HE", is a title: the UN
+/// speeches' way of naming a head of state or the Assembly's president. "He" is no title,
+/// nor is "HE" in a speech written in capitals.
+#[test]
+fn his_excellency_is_a_title() {
+    for (text, name) in [
+        (
+            "I congratulate H.E. Csaba Korosi on his election.",
+            "Csaba Korosi",
+        ),
+        (
+            "We thank H.E Yoweri Museveni for his support.",
+            "Yoweri Museveni",
+        ),
+        (
+            "We thank the outgoing President HE Dennis Francis.",
+            "Dennis Francis",
+        ),
+    ] {
+        let m = mentions(text);
+        let persons: Vec<_> = (m.iter())
+            .filter(|(_, _, t, _)| *t == "PERSON")
+            .map(|(s, e, ..)| (s.as_str(), e.as_str()))
+            .collect();
+        assert_eq!(persons, [(name, name)], "{m:?}");
+    }
+    let he = mentions("He Jiankui was sentenced in Shenzhen.");
+    assert!(he.iter().all(|(s, ..)| s != "Jiankui"), "{he:?}");
+    let capitals = "FOR THE EXCELLENT MANNER IN WHICH HE DISCHARGED HIS DUTIES AS PRESIDENT.";
+    assert!(mentions(capitals).is_empty(), "{:?}", mentions(capitals));
+}
+
 #[test]
 fn untyped_runs_are_kept_only_when_asked_for() {
     let g = Gazetteer::builtin();

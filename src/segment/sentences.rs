@@ -21,7 +21,7 @@ static NEVER_FINAL: WordList = WordList::new(&[
     "St", "Mt", "Ft", "Lt", "Col", "Capt", "Cmdr", "Sgt", "Adm", "Maj", "Brig", "Rev", "Hon",
     "Pres", "Fr", "Supt", "Insp", "Amb", "Sec", "Cpl", "Pvt", "e.g", "i.e", "cf", "vs", "viz",
     "approx", "incl", "esp", "Ave", "Blvd", "Gen'l", "Ph", "Dept", "Univ", "Assn", "Approx",
-    "Incl", "Cf", "Viz", "Vs", "Esp", "v",
+    "Incl", "Cf", "Viz", "Vs", "Esp", "v", "H.E",
 ]);
 
 /// Nouns that a dotted acronym modifies ("U.S. Senate", "U.N. Envoy"): after an acronym,
