@@ -915,6 +915,23 @@ fn trafficking_is_no_trade() {
 /// Domination, one people's rule over another ("colonial domination", "foreign
 /// domination"), is conflict; "dominate", "dominated" and "dominant", which share its
 /// Snowball stem and mostly say what is largest, are no hit (sentences of ../shared/corpora).
+/// Words Snowball stems as "impasse" are no deadlock: "an impassioned plea", "an
+/// impassable road", "listened impassively".
+#[test]
+fn impassioned_is_no_impasse() {
+    assert_eq!(
+        builtin_evidence("Everything reached an impasse."),
+        "impasse(-2.5)"
+    );
+    for text in [
+        "He made an impassioned, impassionate plea for the budget.",
+        "The road to the border is impassable in winter.",
+        "The minister listened impassively; his face stayed impassive.",
+    ] {
+        assert_eq!(builtin_evidence(text), "", "{text}");
+    }
+}
+
 #[test]
 fn domination_is_conflict_and_dominant_is_not() {
     assert_eq!(
