@@ -1670,10 +1670,11 @@ impl<'a> Recognizer<'a> {
     /// in title case ([`name_cased`]): "ANTÓNIO GUTERRES", "Fidel CASTRO". `None` when no
     /// word is in capitals.
     fn named_in_capitals(&self, words: &[&str]) -> Option<&'a KnownEntity> {
-        let cased: Vec<Cow<str>> = words.iter().map(|w| name_cased(w)).collect();
-        if !cased.iter().any(|w| matches!(w, Cow::Owned(_))) {
+        // Asked of every person's name: nothing is allocated unless a word is in capitals.
+        if !words.iter().any(|w| in_capitals(w)) {
             return None;
         }
+        let cased: Vec<Cow<str>> = words.iter().map(|w| name_cased(w)).collect();
         let cased: Vec<&str> = cased.iter().map(|w| &**w).collect();
         entity_named(self.gazetteer, &cased).filter(|e| !e.is_town())
     }
@@ -2155,18 +2156,25 @@ fn surname_key(word: &str) -> Cow<'_, str> {
     }
 }
 
+/// Whether [`name_cased`] writes `word` otherwise: a word of a name in capitals, not
+/// initials, a Roman numeral or a post-nominal.
+fn in_capitals(word: &str) -> bool {
+    // Most words have a lower-case letter, found first.
+    !word.chars().any(char::is_lowercase)
+        && word.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && word
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '\u{2019}'))
+        && !is_roman(word)
+        && !POST_NOMINALS.contains(word)
+}
+
 /// A word of a name written in capitals ("GUTERRES", "AL-ASSAD", "D'ESCOTO") in title case
 /// ("Guterres", "Al-Assad", "D'Escoto"); any other word as it is, and so are initials
 /// ("H.W."), Roman numerals ("John Paul II") and post-nominals ("QC"), written in capitals
 /// anyway.
 fn name_cased(word: &str) -> Cow<'_, str> {
-    // Most words have a lower-case letter, found first.
-    let capitals = !word.chars().any(char::is_lowercase)
-        && word.chars().filter(|c| c.is_alphabetic()).count() >= 2
-        && word
-            .chars()
-            .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '\u{2019}'));
-    if !capitals || is_roman(word) || POST_NOMINALS.contains(word) {
+    if !in_capitals(word) {
         return word.into();
     }
     let mut cased = String::with_capacity(word.len());

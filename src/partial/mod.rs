@@ -505,15 +505,15 @@ fn listing_mismatch(parts: &[Part]) -> Option<Error> {
         return None;
     }
     let identity = &parts[0].manifest.identity;
-    let extensions: Vec<String> = (identity.options.get("ext"))
-        .and_then(|e| serde_json::from_value(e.clone()).ok())
-        .unwrap_or_default();
-    let left_out: Vec<String> = (identity.options.get("exclude"))
-        .and_then(|e| serde_json::from_value(e.clone()).ok())
-        .unwrap_or_default();
+    // The shards' own discovery options, as their manifests record them.
+    let list = |name: &str| -> Vec<String> {
+        (identity.options.get(name))
+            .and_then(|e| serde_json::from_value(e.clone()).ok())
+            .unwrap_or_default()
+    };
     let discovery = crate::corpus::Discovery {
-        left_out: crate::corpus::LeftOut::new(&left_out).unwrap_or_default(),
-        ..crate::corpus::Discovery::of_extensions(&extensions)
+        left_out: crate::corpus::LeftOut::new(&list("exclude")).unwrap_or_default(),
+        ..crate::corpus::Discovery::of_extensions(&list("ext"))
     };
     let now = (discovery.scan(Path::new(&identity.corpus)).ok()).map(|scan| {
         let listing = (scan.files.len(), listing_digest(&scan.files));
