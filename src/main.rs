@@ -552,7 +552,7 @@ impl LexiconArgs {
 }
 
 /// Prints each warning on standard error.
-fn warn(warnings: &[Warning]) {
+fn warn<'a>(warnings: impl IntoIterator<Item = &'a Warning>) {
     for w in warnings {
         eprintln!("detente: warning: {w}");
     }
@@ -761,9 +761,7 @@ fn map(args: MapArgs) -> Result<ExitCode> {
         }
     }
     let report = detente::partial::stream::map(&config, &analyzer, ids, std::io::stdout().lock())?;
-    for w in report.warnings.iter().chain(&report.skipped) {
-        eprintln!("detente: warning: {w}");
-    }
+    warn(report.warnings.iter().chain(&report.skipped));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -847,9 +845,7 @@ fn write_reports(dir: &Path, heads: &[Head], xlsx: bool) -> Result<Vec<PathBuf>>
 /// Prints the warnings and, unless `quiet`, a one-line summary ending with `what`, with
 /// `skipped` files skipped: those the exit status counts.
 fn summarise(report: &detente::run::RunReport, quiet: bool, skipped: usize, what: &str) {
-    for w in report.warnings.iter().chain(&report.skipped) {
-        eprintln!("detente: warning: {w}");
-    }
+    warn(report.warnings.iter().chain(&report.skipped));
     if !quiet {
         let n =
             |count: u64, one: &str, many: &str| detente::error::counted(count as usize, one, many);
@@ -907,15 +903,14 @@ fn check_file(path: &Path, kind: Option<DataKind>, maps: &[String]) -> Result<Ex
         kind.description(),
         value.get_name()
     );
-    let kinds: Vec<clap::builder::PossibleValue> =
-        (<DataKind as clap::ValueEnum>::value_variants().iter())
-            .filter_map(clap::ValueEnum::to_possible_value)
-            .collect();
-    let kinds: Vec<&str> = kinds.iter().map(|k| k.get_name()).collect();
+    let kinds = (<DataKind as clap::ValueEnum>::value_variants().iter())
+        .filter_map(clap::ValueEnum::to_possible_value)
+        .map(|k| k.get_name().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
     let guessed = from.map(|from| {
         format!(
-            "{read_as}, guessed from {from}; give `--as KIND` to read it as another kind ({})",
-            kinds.join(", ")
+            "{read_as}, guessed from {from}; give `--as KIND` to read it as another kind ({kinds})"
         )
     });
     if !maps.is_empty() && kind != DataKind::Dictionary {
@@ -1101,9 +1096,7 @@ fn segment_file(path: &Path) -> Result<()> {
     let name = path.display().to_string();
     let mut warnings = Vec::new();
     let text = detente::corpus::decode(&bytes, &name, &mut warnings)?;
-    for w in &warnings {
-        eprintln!("detente: warning: {w}");
-    }
+    warn(&warnings);
     let format = Format::from_extension(path.extension().and_then(|e| e.to_str()).unwrap_or(""));
     let doc = Document::from_text(name, format, text);
     let seg = segment::segment(&doc);
