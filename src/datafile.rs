@@ -67,6 +67,28 @@ impl DataFile {
 
     /// Checks that the header starts with exactly these columns.
     pub fn expect_header(&self, want: &[&str]) -> Result<(), Error> {
+        // A file saved with tabs or semicolons (Excel's CSV where the comma is the decimal
+        // mark) reads as one column whose name holds every column: say what to change,
+        // rather than that the first column is not what it plainly seems to be.
+        if let [only] = self.header.iter().collect::<Vec<_>>()[..]
+            && want.len() > 1
+            && let Some(name) = [('\t', "tabs"), (';', "semicolons")]
+                .into_iter()
+                .find_map(|(separator, name)| only.contains(separator).then_some(name))
+        {
+            return Err(self.error(
+                1,
+                1,
+                format!(
+                    "the header `{}` is one column with {name} in it: the file's columns are \
+                     separated by {name}, and detente reads comma-separated files; save it \
+                     with commas (in Excel, as \"CSV UTF-8 (Comma delimited)\"); expected \
+                     header `{}`",
+                    only.escape_debug(),
+                    want.join(",")
+                ),
+            ));
+        }
         for (i, column) in want.iter().enumerate() {
             if self.header.get(i).map(str::trim) != Some(*column) {
                 return Err(self.error(
@@ -175,6 +197,43 @@ mod tests {
         assert_eq!(
             e,
             "x.csv:1:2: expected header column 2 to be `c` (the header is `a,b`; expected `a,c`)"
+        );
+    }
+
+    /// A lexicon saved with tabs, or with semicolons as Excel saves "CSV" where the comma
+    /// is the decimal mark, is one column to a comma-separated reader: the message says
+    /// so, rather than that the first column is not `term`.
+    #[test]
+    fn a_header_separated_by_tabs_or_semicolons_is_named_as_such() {
+        let want = ["term", "polarity", "class", "intensity", "notes"];
+        for (data, name, shown) in [
+            ("term\tpolarity\ttruce\n", "tabs", "term\\tpolarity"),
+            (
+                "term;polarity;class\ntruce;cooperative;verbal\n",
+                "semicolons",
+                "term;polarity;class",
+            ),
+        ] {
+            let e = DataFile::parse("x.csv", data).unwrap().expect_header(&want);
+            let e = e.unwrap_err().to_string();
+            assert!(
+                e.starts_with(&format!("x.csv:1:1: the header `{shown}")),
+                "{e}"
+            );
+            assert!(e.contains(&format!("separated by {name}")), "{e}");
+            assert!(
+                e.ends_with("expected header `term,polarity,class,intensity,notes`"),
+                "{e}"
+            );
+        }
+        // A comma-separated header that is merely wrong keeps the plain message.
+        let e = DataFile::parse("x.csv", "word,polarity\n")
+            .unwrap()
+            .expect_header(&want);
+        assert!(
+            e.unwrap_err()
+                .to_string()
+                .contains("expected header column 1 to be `term`")
         );
     }
 
