@@ -496,6 +496,9 @@ pub fn decode(bytes: &[u8], doc_id: &str, warnings: &mut Vec<Warning>) -> Result
 ///
 /// - UTF-8: a byte-order mark is stripped.
 /// - UTF-16 LE/BE with a byte-order mark: decoded, with a warning.
+/// - A PDF, Word, OpenDocument or RTF file, known by its first bytes whatever its name:
+///   refused with what to do ([`Error::NotText`]). A PDF need not hold a NUL byte early,
+///   and an RTF file is ASCII: read as text, either gave its markup as sentences.
 /// - NUL bytes in the first 8 KiB: refused as binary ([`Error::Binary`]).
 /// - Not valid UTF-8 but mostly UTF-8 (more valid multibyte characters than bad
 ///   sequences): decoded as UTF-8 with each bad sequence replaced by U+FFFD, with a warning.
@@ -508,6 +511,12 @@ pub fn decode_vec(
     doc_id: &str,
     warnings: &mut Vec<Warning>,
 ) -> Result<String, Error> {
+    if let Some(what) = formatted_document(&bytes) {
+        return Err(Error::NotText {
+            doc: doc_id.to_string(),
+            what,
+        });
+    }
     let mut text = if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(&bytes) {
         if encoding == encoding_rs::UTF_8 {
             bytes.drain(..bom_len);
@@ -576,6 +585,35 @@ fn utf8_or_fallback(
         format!("not valid UTF-8 (first bad byte at offset {first_bad}); decoded as Windows-1252"),
     ));
     Ok(text.into_owned())
+}
+
+/// The formats of documents that hold their text in another form, by their first bytes
+/// (their "magic numbers"), each with what a user should do to read it.
+const FORMATTED: &[(&[u8], &str)] = &[
+    (
+        b"%PDF-",
+        "a PDF document, not text: extract its text first (`pdftotext FILE`)",
+    ),
+    (
+        b"PK\x03\x04",
+        "a zip archive (a Word .docx, an OpenDocument .odt or the like), not text: save or convert it as plain text first",
+    ),
+    (
+        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
+        "an Office document of the old format (a Word .doc or the like), not text: save it as plain text first",
+    ),
+    (
+        b"{\\rtf",
+        "an RTF document, not text: save it as plain text first",
+    ),
+];
+
+/// What a file is and how to read it, if its first bytes are those of a formatted
+/// document ([`FORMATTED`]).
+fn formatted_document(bytes: &[u8]) -> Option<&'static str> {
+    (FORMATTED.iter())
+        .find(|(magic, _)| bytes.starts_with(magic))
+        .map(|(_, what)| *what)
 }
 
 /// A file with NUL bytes in its first 8 KiB is treated as binary, as `grep` and `git` do.
@@ -667,6 +705,35 @@ mod tests {
         let text = decode(b"d\xe9tente \x93quoted\x94", "a.txt", &mut w).unwrap();
         assert_eq!(text, "détente \u{201c}quoted\u{201d}");
         assert!(w[0].message.contains("Windows-1252"));
+    }
+
+    /// A PDF with no NUL byte near its start, a .docx renamed .txt and an RTF file (ASCII
+    /// throughout) were read as text, their markup analysed as sentences.
+    #[test]
+    fn formatted_documents_are_refused_with_what_to_do() {
+        let mut w = Vec::new();
+        for (bytes, says) in [
+            (
+                &b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>"[..],
+                "pdftotext",
+            ),
+            (b"PK\x03\x04\x14\x00\x06\x00word/document.xml", ".docx"),
+            (
+                b"{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Times;}} Peace talks.}",
+                "RTF",
+            ),
+        ] {
+            match decode(bytes, "x.txt", &mut w) {
+                Err(e @ Error::NotText { .. }) => {
+                    let e = e.to_string();
+                    assert!(e.starts_with("x.txt: ") && e.contains(says), "{e}");
+                }
+                other => panic!("{says}: {other:?}"),
+            }
+        }
+        // Text that merely mentions a format is text.
+        assert!(decode(b"PK and %PDF- are magic numbers.", "x.txt", &mut w).is_ok());
+        assert!(w.is_empty());
     }
 
     #[test]

@@ -64,6 +64,15 @@ pub enum Error {
     /// A file holds NUL bytes and is not text.
     #[error("{0}: binary file (NUL bytes), skipped")]
     Binary(String),
+    /// A file is a document of a format that holds its text in another form (PDF, Word,
+    /// RTF), known by its first bytes: `what` says which and how to get its text.
+    #[error("{doc}: {what}, skipped")]
+    NotText {
+        /// The document's id.
+        doc: String,
+        /// The format, and what to do with it.
+        what: &'static str,
+    },
     /// A data file (lexicon, gazetteer, modifiers) is malformed.
     #[error("{file}:{line}:{column}: {message}")]
     Data {

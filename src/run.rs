@@ -603,6 +603,7 @@ fn skip_reason(file: &SourceFile, e: Error) -> Warning {
         Error::Io { source, .. } => format!("skipped: cannot read: {source}"),
         Error::NotAFile(_) => "skipped: no longer a regular file".to_string(),
         Error::Binary(_) => "skipped: binary file (NUL bytes)".to_string(),
+        Error::NotText { what, .. } => format!("skipped: {what}"),
         other => format!("skipped: {other}"),
     };
     Warning::new(file.doc_id.clone(), message)
