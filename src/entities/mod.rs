@@ -212,6 +212,22 @@ static TITLES: WordList = WordList::new(&[
     "H.E.",
     "H.E",
     "HE",
+    // The same written out, and the styles of monarchs, princes and popes: "His
+    // Excellency Philemon Yang", "His Majesty Jigme Singye Wangchuck". Capitalised only:
+    // "his majesty" is no title.
+    "His Excellency",
+    "Her Excellency",
+    "Their Excellencies",
+    "His Majesty",
+    "Her Majesty",
+    "Their Majesties",
+    "His Highness",
+    "Her Highness",
+    "His Royal Highness",
+    "Her Royal Highness",
+    "His Serene Highness",
+    "His Holiness",
+    "His Eminence",
 ]);
 
 /// Ranks and offices that are no [`TITLES`], as they also start names that are no person's
@@ -1312,14 +1328,31 @@ impl<'a> Recognizer<'a> {
             // 1. Title(s) + name: "President Trump", "Lt. Gen. Marcus Reid".
             if let Some(j) = self.after_titles(i, &form) {
                 let name_end = person_run(text, j, &is_cap, &forms, tokens);
-                // A gazetteer name that starts with the title word wins ("King Abdullah
-                // Port"); so does a title that is itself the name of an office.
-                let longer_name = self
-                    .gazetteer
-                    .longest(|k| form(i + k))
-                    .is_some_and(|(m, _)| i + m > j);
-                if name_end > j && !longer_name {
-                    let mention = self.person(text, tokens, &forms, j, name_end);
+                // A gazetteer name that starts with a title word wins ("King Abdullah
+                // Port"); so does a title that is itself the name of an office. One that
+                // starts with a later title is found from there: "His Holiness Pope
+                // Francis" is Pope Francis.
+                let longer_name = (i..j).find(|&t| {
+                    (self.gazetteer.longest(|k| form(t + k))).is_some_and(|(m, _)| t + m > j)
+                });
+                if let Some(t) = longer_name.filter(|&t| t > i) {
+                    i = t;
+                    continue;
+                }
+                // "Her Majesty's Provinces": a title's possessive announces no name.
+                let possessive = possessive_len(tokens[j - 1].span.of(text)) > 0;
+                // A rank or title inside the name starts it: "His Excellency Alhaji Sir
+                // Dawda Kairaba Jawara" is Dawda Kairaba Jawara, "His Excellency Major
+                // Pierre Buyoya" Pierre Buyoya; "Prime Minister John Major" is John Major, "Dr.
+                // Martin Luther King Jr" Martin Luther King Jr.
+                let start = (j..name_end.saturating_sub(1))
+                    .rfind(|&k| {
+                        (TITLES.contains(forms[k]) || RANKS.contains(&forms[k]))
+                            && !POST_NOMINALS.contains(forms[k + 1])
+                    })
+                    .map_or(j, |k| self.after_titles(k, &form).unwrap_or(k + 1));
+                if name_end > start && longer_name.is_none() && !possessive {
+                    let mention = self.person(text, tokens, &forms, start, name_end);
                     self.remember(&mention);
                     out.push(mention);
                     i = name_end;
@@ -2477,7 +2510,12 @@ fn person_run(
     tokens: &[Token],
 ) -> usize {
     let first = forms.get(start).map_or("", |f| &**f);
-    if ORG_WORDS.contains(first) || CAPITALISED_NOUNS.contains(first) || TITLES.contains(first) {
+    // "His Majesty The King": the article starts a style, no name.
+    if ORG_WORDS.contains(first)
+        || CAPITALISED_NOUNS.contains(first)
+        || TITLES.contains(first)
+        || first == "The"
+    {
         return start;
     }
     let mut end = start;

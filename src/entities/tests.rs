@@ -159,7 +159,10 @@ fn a_quoted_nickname_inside_a_name_is_crossed() {
 
 /// "H.E." (His or Her Excellency), written also "H.E" and "HE", is a title: the UN
 /// speeches' way of naming a head of state or the Assembly's president. "He" is no title,
-/// nor is "HE" in a speech written in capitals.
+/// nor is "HE" in a speech written in capitals. So are the styles written out ("His
+/// Excellency", "His Majesty", "His Holiness"): a gazetteer name after them keeps its
+/// own title ("His Holiness Pope Francis" is Pope Francis), and a title inside the name
+/// starts it ("His Excellency Alhaji Sir Dawda Kairaba Jawara").
 #[test]
 fn his_excellency_is_a_title() {
     for (text, name) in [
@@ -175,6 +178,22 @@ fn his_excellency_is_a_title() {
             "We thank the outgoing President HE Dennis Francis.",
             "Dennis Francis",
         ),
+        (
+            "I would like to congratulate His Excellency Philemon Yang on assuming the Presidency.",
+            "Philemon Yang",
+        ),
+        (
+            "Our present King, His Majesty Jigme Singye Wangchuck, has reiterated his resolve.",
+            "Jigme Singye Wangchuck",
+        ),
+        (
+            "We convey the greetings of His Holiness Pope Francis to all participants.",
+            "Pope Francis",
+        ),
+        (
+            "Several Heads of State, including His Excellency Alhaji Sir Dawda Kairaba Jawara, came.",
+            "Dawda Kairaba Jawara",
+        ),
     ] {
         let m = mentions(text);
         let persons: Vec<_> = (m.iter())
@@ -187,6 +206,21 @@ fn his_excellency_is_a_title() {
     assert!(he.iter().all(|(s, ..)| s != "Jiankui"), "{he:?}");
     let capitals = "FOR THE EXCELLENT MANNER IN WHICH HE DISCHARGED HIS DUTIES AS PRESIDENT.";
     assert!(mentions(capitals).is_empty(), "{:?}", mentions(capitals));
+}
+
+/// A title's possessive announces no name ("Her Majesty's Provinces", "the
+/// Secretary-General's Special Representative"), nor does an article after a style ("His
+/// Majesty The King").
+#[test]
+fn a_titles_possessive_names_no_one() {
+    for text in [
+        "The emigrants from Her Majesty's Provinces have sought refuge here.",
+        "We support the efforts of the Secretary-General's Special Representative.",
+        "His Majesty The King has announced a new city.",
+    ] {
+        let m = mentions(text);
+        assert!(m.iter().all(|(_, _, t, _)| *t != "PERSON"), "{m:?}");
+    }
 }
 
 #[test]
