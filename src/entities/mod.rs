@@ -177,6 +177,13 @@ static TITLES: WordList = WordList::new(&[
     "Petty Officer Second Class",
     "Petty Officer Third Class",
     "Staff Sergeant",
+    // After a service, what the person is or was: "Army Veteran Tony Rankins", "Navy SEAL
+    // Ryan Owens", "ICE Special Agent Elvin Hernandez" are those persons, not bodies
+    // named after the Army or the Navy. ("Ranger" is no title: "the 2d Ranger Battalion".)
+    "Veteran",
+    "SEAL",
+    "Special Agent",
+    "Deputy Sheriff",
     "Master Sergeant",
     "First Sergeant",
     "Sergeant Major",

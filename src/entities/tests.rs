@@ -223,6 +223,42 @@ fn a_titles_possessive_names_no_one() {
     }
 }
 
+/// A service's veteran, SEAL or special agent is a person: the name after the title, not
+/// an organisation named after the service; the service alone stays an organisation.
+#[test]
+fn a_veteran_of_a_service_is_a_person() {
+    for (text, name) in [
+        (
+            "Opportunity Zones are helping Americans like Army Veteran Tony Rankins from Cincinnati, Ohio.",
+            "Tony Rankins",
+        ),
+        (
+            "Let me introduce one of those law enforcement heroes: ICE Special Agent Elvin Hernandez.",
+            "Elvin Hernandez",
+        ),
+        (
+            "We are joined by the widow of Navy SEAL Ryan Owens.",
+            "Ryan Owens",
+        ),
+    ] {
+        let m = mentions(text);
+        assert!(
+            m.iter()
+                .all(|(s, _, t, _)| *t != "ORG" || !s.contains(name)),
+            "{m:?}"
+        );
+        assert!(
+            m.iter().any(|(s, _, t, _)| s == name && *t == "PERSON"),
+            "{m:?}"
+        );
+    }
+    let army = mentions("The Army stood ready.");
+    assert!(
+        army.iter().any(|(s, _, t, _)| s == "Army" && *t == "ORG"),
+        "{army:?}"
+    );
+}
+
 #[test]
 fn untyped_runs_are_kept_only_when_asked_for() {
     let g = Gazetteer::builtin();
