@@ -94,6 +94,12 @@ pub enum ModifierKind {
     Contrast,
     /// Turns a cooperative hit in the same clause into conflict ("peace talks collapsed").
     Reversal,
+    /// A state of stuck talks ("deadlock", "impasse", "stalemate"): a reversal of the
+    /// cooperative thing it names after "in", "on", "over", "of" or "between" ("the
+    /// deadlock in the negotiations"), or of its subject only after a verb of being stuck
+    /// ("talks remain deadlocked", "reached an impasse"). Nothing after a word that ends it
+    /// ("break the deadlock in the negotiations" is hope for the talks).
+    Impasse,
     /// Ends whatever hit is near it in its clause, flipping its polarity ("sanctions were
     /// lifted", "the war ended", "talks were suspended").
     Cessation,
@@ -318,6 +324,7 @@ impl Lexicon {
                 "hedge" => ModifierKind::Hedge,
                 "contrast" => ModifierKind::Contrast,
                 "reversal" => ModifierKind::Reversal,
+                "impasse" => ModifierKind::Impasse,
                 "cessation" => ModifierKind::Cessation,
                 "topic" => ModifierKind::Topic,
                 "neutral" => ModifierKind::Neutral,
@@ -326,7 +333,7 @@ impl Lexicon {
                     return Err(records.error(
                         line,
                         2,
-                        format!("kind `{other}` is not negator, intensifier, diminisher, hedge, contrast, reversal, cessation, topic, neutral or agent"),
+                        format!("kind `{other}` is not negator, intensifier, diminisher, hedge, contrast, reversal, impasse, cessation, topic, neutral or agent"),
                     ));
                 }
             };
@@ -339,6 +346,7 @@ impl Lexicon {
                 ModifierKind::Contrast => factor <= 0.0,
                 ModifierKind::Negator
                 | ModifierKind::Reversal
+                | ModifierKind::Impasse
                 | ModifierKind::Cessation
                 | ModifierKind::Neutral
                 | ModifierKind::Agent => false,

@@ -18,7 +18,9 @@
 //!    commas part them ("without bloodshed, hatred or destruction"). A negated reversal or
 //!    cessation word does not apply.
 //! 2. **reversal**: a cooperative hit near a word saying it failed ("peace talks
-//!    collapsed", "threaten to upend the fragile peace") counts as conflict;
+//!    collapsed", "threaten to upend the fragile peace") counts as conflict, and so does
+//!    one an impasse word names ("a deadlock in the negotiations", "talks remain
+//!    deadlocked"), unless a word ends the impasse ("break the deadlock in the talks");
 //! 3. **cessation**: a hit near a word that ends it flips ("sanctions were eased", "the
 //!    war ended", "suspended the talks"), unless the word's object (or subject) is a
 //!    person or group (an agent word: "police stopped the protesters", though no person is
@@ -649,6 +651,30 @@ const PREPOSITIONS: &[&str] = &[
     "except",
 ];
 
+/// Stems of the words that end an impasse ([`Sentence::unblocked`]); "out of" is read in
+/// code, as "out" alone is no end of one.
+const UNBLOCKING: &[&str] = &[
+    "break",
+    "broke",
+    "broken",
+    "end",
+    "resolv",
+    "solv",
+    "overcom",
+    "unblock",
+    "breakthrough",
+    "beyond",
+    "escap",
+];
+/// Words before an impasse word in which an [`UNBLOCKING`] word ends it, at most.
+const UNBLOCK_WINDOW: usize = 4;
+
+/// Stems of the verbs (and prepositions after them) that say the words before an impasse
+/// word are stuck in it ([`Sentence::stuck`]).
+const STUCK: &[&str] = &["reach", "remain", "at", "in", "into"];
+/// Tokens before an impasse word in which a [`STUCK`] word is looked for, at most.
+const STUCK_WINDOW: usize = 3;
+
 /// One sentence being scored: its tokens and clause numbers.
 struct Sentence<'s> {
     text: &'s str,
@@ -705,14 +731,61 @@ impl Sentence<'_> {
     /// Where a reversal or cessation word's object may begin: right after it, or after
     /// "in", "on" or "over" right after a reversal word, which names what failed: "failed
     /// in its mission of achieving peace", "a breakdown in talks", "renege on the peace
-    /// agreements". Any other preposition, or one further on, begins something else.
+    /// agreements". An impasse word names what is stuck after "of" and "between" too ("the
+    /// stalemate of the talks"). Any other preposition, or one further on, begins something
+    /// else.
     fn reach(&self, c: &Cue) -> usize {
-        let names_what = c.modifier.kind == ModifierKind::Reversal
-            && self
-                .tokens
-                .get(c.end)
-                .is_some_and(|t| matches!(&*self.norm.term(t.term).lower, "in" | "on" | "over"));
+        let names_what = self.tokens.get(c.end).is_some_and(|t| {
+            matches!(
+                (c.modifier.kind, &*self.norm.term(t.term).lower),
+                (
+                    ModifierKind::Reversal | ModifierKind::Impasse,
+                    "in" | "on" | "over"
+                ) | (ModifierKind::Impasse, "of" | "between")
+            )
+        });
         c.end + usize::from(names_what)
+    }
+
+    /// Whether an impasse word is ended by a word shortly before it, so that it turns
+    /// nothing: "break the deadlock in the negotiations", "resolve the political impasse",
+    /// "a way out of the stalemate", "a breakthrough in the present deadlock" hope for the
+    /// talks. Its own hit stays (or is ended by a cessation word: "end the deadlock").
+    fn unblocked(&self, c: &Cue) -> bool {
+        let from = c.start.saturating_sub(UNBLOCK_WINDOW);
+        let lower = |k: usize| &*self.norm.term(self.tokens[k].term).lower;
+        (from..c.start).any(|k| {
+            let stem = &*self.norm.term(self.tokens[k].term).stem;
+            let next = self
+                .tokens
+                .get(k + 1)
+                .map(|t| &*self.norm.term(t.term).lower);
+            self.clause[k] == self.clause[c.start]
+                // "Ended in deadlock" is stuck; "a breakthrough in the deadlock" is not.
+                && ((UNBLOCKING.contains(&stem) && (next != Some("in") || stem == "breakthrough"))
+                    || (lower(k) == "out" && next == Some("of")))
+        })
+    }
+
+    /// Whether a rule word ends in a participle ("deadlocked", "stalemated").
+    fn is_participle(&self, c: &Cue) -> bool {
+        self.norm
+            .term(self.tokens[c.end - 1].term)
+            .lower
+            .ends_with("ed")
+    }
+
+    /// Whether an impasse word says that what comes before it is stuck: it is a participle
+    /// ("talks remain deadlocked", "stalemated negotiations") or follows a verb of being
+    /// stuck, an article or adjective at most between ("reached an impasse", "are at a
+    /// stalemate", "ended in deadlock"). Otherwise what precedes it is only its setting:
+    /// "their desire to conclude peace and their concern at the prolonged deadlock".
+    fn stuck(&self, c: &Cue) -> bool {
+        self.is_participle(c)
+            || (c.start.saturating_sub(STUCK_WINDOW)..c.start).any(|k| {
+                self.clause[k] == self.clause[c.start]
+                    && STUCK.contains(&&*self.norm.term(self.tokens[k].term).stem)
+            })
     }
 
     fn has_conjunction(&self, from: usize, to: usize) -> bool {
@@ -738,7 +811,7 @@ impl Sentence<'_> {
         for i in 0..cues.len() {
             if matches!(
                 cues[i].modifier.kind,
-                ModifierKind::Reversal | ModifierKind::Cessation
+                ModifierKind::Reversal | ModifierKind::Impasse | ModifierKind::Cessation
             ) {
                 // Only a negator not yet spent on another rule word, with no term between:
                 // "did not withdraw and stopped the shelling" negates the withdrawal, not
@@ -826,7 +899,12 @@ impl Sentence<'_> {
         for c in 0..cues.len() {
             let cue = cues[c];
             let kind = cue.modifier.kind;
-            if cue.disabled || !matches!(kind, ModifierKind::Reversal | ModifierKind::Cessation) {
+            let turns = match kind {
+                ModifierKind::Reversal | ModifierKind::Cessation => true,
+                ModifierKind::Impasse => !self.unblocked(&cue),
+                _ => false,
+            };
+            if cue.disabled || !turns {
                 continue;
             }
             let eligible = |m: &Match| {
@@ -834,13 +912,19 @@ impl Sentence<'_> {
                     && self.clause[m.start] == self.clause[cue.start]
                     && (kind == ModifierKind::Cessation || m.hit.polarity == Polarity::Cooperative)
             };
+            // A noun names what is stuck only through a preposition ("the deadlock in the
+            // talks"): in "from total deadlock to total peace" the peace is not stuck.
+            let reach = self.reach(&cue);
+            let names_object =
+                kind != ModifierKind::Impasse || reach > cue.end || self.is_participle(&cue);
             let object: Vec<usize> = (0..matches.len())
                 .filter(|&i| {
                     let m = &matches[i];
-                    m.start >= cue.end
+                    names_object
+                        && m.start >= cue.end
                         && eligible(m)
                         && self.words(cue.end, m.start) < REVERSAL_WINDOW
-                        && !self.has_preposition(self.reach(&cue), m.start)
+                        && !self.has_preposition(reach, m.start)
                 })
                 .collect();
             // A cessation word whose object (or else subject) is a person or group does not
@@ -875,6 +959,9 @@ impl Sentence<'_> {
                 }
             }
             let from_subject = object.is_empty();
+            if from_subject && kind == ModifierKind::Impasse && !self.stuck(&cue) {
+                continue;
+            }
             let targets = if from_subject {
                 (0..matches.len())
                     .rev()

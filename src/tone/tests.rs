@@ -946,3 +946,46 @@ fn domination_is_conflict_and_dominant_is_not() {
         assert_eq!(builtin_evidence(text), "", "{text}");
     }
 }
+
+#[test]
+fn impasse_turns_the_talks_it_names() {
+    // The talks named after "in" or "of", or stuck before "remains deadlocked", are conflict.
+    for (text, evidence) in [
+        (
+            "We appear to be moving in a vicious circle; and there is still a deadlock in the test ban negotiations.",
+            "test ban(-6.0: reversed by deadlock); negotiations(-3.0: reversed by deadlock)",
+        ),
+        (
+            "The continued deadlock in the North-South dialog has reinforced the need.",
+            "dialog(-3.0: reversed by deadlock)",
+        ),
+        (
+            "The question of launching global negotiations remains deadlocked for lack of political will.",
+            "negotiations(-3.0: reversed by deadlocked)",
+        ),
+        (
+            "Sudan expresses its deep concern at the stalemate in the peace process.",
+            "deep concern(-2.0); peace process(-5.0: reversed by stalemate)",
+        ),
+    ] {
+        assert_eq!(builtin_evidence(text), evidence, "{text}");
+    }
+    // Broken, resolved or escaped, an impasse leaves the talks as hope; a noun without a
+    // preposition names nothing stuck.
+    for (text, evidence) in [
+        (
+            "Kazakhstan helped break the deadlock in the negotiations by hosting the first two rounds of resumed talks in Almaty last year.",
+            "deadlock(-2.5); negotiations(+3.0); resumed talks(+4.0)",
+        ),
+        (
+            "The deal brokered by former President Mandela has provided a way out of the stalemate.",
+            "deal(+2.5); brokered(+3.0); stalemate(-3.0)",
+        ),
+        (
+            "It was difficult to conceive a sudden transition from total deadlock to total peace.",
+            "deadlock(-3.5: ×1.40 by total); peace(+6.3: ×1.40 by total)",
+        ),
+    ] {
+        assert_eq!(builtin_evidence(text), evidence, "{text}");
+    }
+}
