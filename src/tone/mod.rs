@@ -651,6 +651,37 @@ const PREPOSITIONS: &[&str] = &[
     "except",
 ];
 
+/// Words after "free" that make it the verb, or "free of": a determiner or pronoun, its
+/// object's start ([`Sentence::frees_what_follows`]).
+const FREED: &[&str] = &[
+    "of",
+    "the",
+    "a",
+    "an",
+    "all",
+    "our",
+    "their",
+    "his",
+    "her",
+    "its",
+    "it",
+    "you",
+    "me",
+    "my",
+    "your",
+    "them",
+    "themselves",
+    "ourselves",
+    "itself",
+    "himself",
+    "us",
+    "him",
+    "those",
+    "these",
+    "this",
+    "that",
+];
+
 /// Stems of the words that end an impasse ([`Sentence::unblocked`]); "out of" is read in
 /// code, as "out" alone is no end of one.
 const UNBLOCKING: &[&str] = &[
@@ -765,6 +796,21 @@ impl Sentence<'_> {
                 && ((UNBLOCKING.contains(&stem) && (next != Some("in") || stem == "breakthrough"))
                     || (lower(k) == "out" && next == Some("of")))
         })
+    }
+
+    /// Whether a cessation word is "free" (frees, freeing). Its subject is never what it
+    /// ends: before it, "free" is the adjective ("trade among the free nations", "restore
+    /// peace and hold free and fair elections"), which ended the trade and the peace.
+    fn frees(&self, c: &Cue) -> bool {
+        &*self.norm.term(self.tokens[c.start].term).stem == "free"
+    }
+
+    /// Whether "free" is the verb or "free of" ([`FREED`] right after it: "free the
+    /// hostages", "freeing them", "a zone free of weapons of mass destruction"), so that it
+    /// ends what follows. Before a noun it is the adjective: "the free world has faced
+    /// partition wars", "free elections".
+    fn frees_what_follows(&self, c: &Cue) -> bool {
+        (self.tokens.get(c.end)).is_some_and(|t| FREED.contains(&&*self.norm.term(t.term).lower))
     }
 
     /// Whether a rule word ends in a participle ("deadlocked", "stalemated").
@@ -915,8 +961,10 @@ impl Sentence<'_> {
             // A noun names what is stuck only through a preposition ("the deadlock in the
             // talks"): in "from total deadlock to total peace" the peace is not stuck.
             let reach = self.reach(&cue);
+            let frees = kind == ModifierKind::Cessation && self.frees(&cue);
             let names_object =
-                kind != ModifierKind::Impasse || reach > cue.end || self.is_participle(&cue);
+                (kind != ModifierKind::Impasse || reach > cue.end || self.is_participle(&cue))
+                    && (!frees || self.frees_what_follows(&cue));
             let object: Vec<usize> = (0..matches.len())
                 .filter(|&i| {
                     let m = &matches[i];
@@ -959,7 +1007,7 @@ impl Sentence<'_> {
                 }
             }
             let from_subject = object.is_empty();
-            if from_subject && kind == ModifierKind::Impasse && !self.stuck(&cue) {
+            if from_subject && (frees || kind == ModifierKind::Impasse && !self.stuck(&cue)) {
                 continue;
             }
             let targets = if from_subject {

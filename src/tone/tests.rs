@@ -989,3 +989,34 @@ fn impasse_turns_the_talks_it_names() {
         assert_eq!(builtin_evidence(text), evidence, "{text}");
     }
 }
+
+/// "Free" ends what follows it as the verb or as "free of", never what comes before it nor
+/// what follows the adjective. Sentences from the UN speeches and the addresses, whose hits
+/// were all ended by "free" before.
+#[test]
+fn free_ends_only_what_it_frees() {
+    for (text, evidence) in [
+        (
+            "The region must be a zone free of weapons of mass destruction.",
+            "weapons of mass destruction(+4.5: ended by free)",
+        ),
+        (
+            "They must free the hostages at once.",
+            "hostages(+4.875: ended by free)",
+        ),
+        (
+            "We have expanded trade among the free nations.",
+            "expanded trade(+3.5)",
+        ),
+        (
+            "We will restore peace and hold free and fair elections.",
+            "peace(+4.5)",
+        ),
+        (
+            "On many occasions in its history, the free world has faced partition wars.",
+            "wars(-9.0)",
+        ),
+    ] {
+        assert_eq!(builtin_evidence(text), evidence, "{text}");
+    }
+}
