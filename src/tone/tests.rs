@@ -1020,3 +1020,35 @@ fn free_ends_only_what_it_frees() {
         assert_eq!(builtin_evidence(text), evidence, "{text}");
     }
 }
+
+/// A conflict or dispute settled, resolved or solved is cooperation, not the conflict it
+/// names: sentences from the UN speeches and the addresses, read as mixed or conflictual
+/// before ("peaceful settlement(+7.0); disputes(-3.0)"). Failing to settle one is still
+/// conflict.
+#[test]
+fn a_conflict_settled_is_cooperation() {
+    for (text, evidence) in [
+        (
+            "They settle all disputes by peaceful means.",
+            "settle all disputes(+4.0); peaceful means(+4.0)",
+        ),
+        (
+            "Thus interpreted, the Convention for the Pacific Settlement of International Conflicts may be regarded as a success.",
+            "Pacific Settlement of International Conflicts(+7.0)",
+        ),
+        (
+            "Azerbaijan demanded the settlement of the conflict on the basis of those principles.",
+            "demanded(-2.5); settlement of the conflict(+4.0)",
+        ),
+        (
+            "We seek the peaceful resolution of conflicts in West Africa.",
+            "peaceful resolution of conflicts(+4.5)",
+        ),
+        (
+            "The United Nations cannot resolve conflicts.",
+            "resolve conflicts(-3.0: negated by cannot)",
+        ),
+    ] {
+        assert_eq!(builtin_evidence(text), evidence, "{text}");
+    }
+}
