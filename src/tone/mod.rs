@@ -722,6 +722,16 @@ impl Sentence<'_> {
             .count()
     }
 
+    /// The lower-case form of token `k`, if the sentence has one there.
+    fn lower(&self, k: usize) -> Option<&str> {
+        self.tokens.get(k).map(|t| &*self.norm.term(t.term).lower)
+    }
+
+    /// The stem of token `k`.
+    fn stem(&self, k: usize) -> &str {
+        &self.norm.term(self.tokens[k].term).stem
+    }
+
     /// The rule word as the evidence names it: on one line, like the hit's own words.
     fn word(&self, c: &Cue) -> String {
         Span::new(
@@ -756,7 +766,7 @@ impl Sentence<'_> {
     /// stands for what the agent does ("the reign of terrorists is coming to an end"); one
     /// after it is still its object ("put an end to the protesters").
     fn ends_an_event(&self, c: &Cue) -> bool {
-        (c.start..c.end).any(|k| &*self.norm.term(self.tokens[k].term).stem == "end")
+        (c.start..c.end).any(|k| self.stem(k) == "end")
     }
 
     /// Where a reversal or cessation word's object may begin: right after it, or after
@@ -766,9 +776,9 @@ impl Sentence<'_> {
     /// stalemate of the talks"). Any other preposition, or one further on, begins something
     /// else.
     fn reach(&self, c: &Cue) -> usize {
-        let names_what = self.tokens.get(c.end).is_some_and(|t| {
+        let names_what = self.lower(c.end).is_some_and(|next| {
             matches!(
-                (c.modifier.kind, &*self.norm.term(t.term).lower),
+                (c.modifier.kind, next),
                 (
                     ModifierKind::Reversal | ModifierKind::Impasse,
                     "in" | "on" | "over"
@@ -784,17 +794,12 @@ impl Sentence<'_> {
     /// talks. Its own hit stays (or is ended by a cessation word: "end the deadlock").
     fn unblocked(&self, c: &Cue) -> bool {
         let from = c.start.saturating_sub(UNBLOCK_WINDOW);
-        let lower = |k: usize| &*self.norm.term(self.tokens[k].term).lower;
         (from..c.start).any(|k| {
-            let stem = &*self.norm.term(self.tokens[k].term).stem;
-            let next = self
-                .tokens
-                .get(k + 1)
-                .map(|t| &*self.norm.term(t.term).lower);
+            let (stem, next) = (self.stem(k), self.lower(k + 1));
             self.clause[k] == self.clause[c.start]
                 // "Ended in deadlock" is stuck; "a breakthrough in the deadlock" is not.
                 && ((UNBLOCKING.contains(&stem) && (next != Some("in") || stem == "breakthrough"))
-                    || (lower(k) == "out" && next == Some("of")))
+                    || (self.lower(k) == Some("out") && next == Some("of")))
         })
     }
 
@@ -802,7 +807,7 @@ impl Sentence<'_> {
     /// ends: before it, "free" is the adjective ("trade among the free nations", "restore
     /// peace and hold free and fair elections"), which ended the trade and the peace.
     fn frees(&self, c: &Cue) -> bool {
-        &*self.norm.term(self.tokens[c.start].term).stem == "free"
+        self.stem(c.start) == "free"
     }
 
     /// Whether "free" is the verb or "free of" ([`FREED`] right after it: "free the
@@ -810,15 +815,12 @@ impl Sentence<'_> {
     /// ends what follows. Before a noun it is the adjective: "the free world has faced
     /// partition wars", "free elections".
     fn frees_what_follows(&self, c: &Cue) -> bool {
-        (self.tokens.get(c.end)).is_some_and(|t| FREED.contains(&&*self.norm.term(t.term).lower))
+        self.lower(c.end).is_some_and(|next| FREED.contains(&next))
     }
 
     /// Whether a rule word ends in a participle ("deadlocked", "stalemated").
     fn is_participle(&self, c: &Cue) -> bool {
-        self.norm
-            .term(self.tokens[c.end - 1].term)
-            .lower
-            .ends_with("ed")
+        self.lower(c.end - 1).is_some_and(|w| w.ends_with("ed"))
     }
 
     /// Whether an impasse word says that what comes before it is stuck: it is a participle
@@ -828,18 +830,16 @@ impl Sentence<'_> {
     /// "their desire to conclude peace and their concern at the prolonged deadlock".
     fn stuck(&self, c: &Cue) -> bool {
         self.is_participle(c)
-            || (c.start.saturating_sub(STUCK_WINDOW)..c.start).any(|k| {
-                self.clause[k] == self.clause[c.start]
-                    && STUCK.contains(&&*self.norm.term(self.tokens[k].term).stem)
-            })
+            || (c.start.saturating_sub(STUCK_WINDOW)..c.start)
+                .any(|k| self.clause[k] == self.clause[c.start] && STUCK.contains(&self.stem(k)))
     }
 
     fn has_conjunction(&self, from: usize, to: usize) -> bool {
-        (from..to).any(|k| matches!(&*self.norm.term(self.tokens[k].term).lower, "and" | "or"))
+        (from..to).any(|k| matches!(self.lower(k), Some("and" | "or")))
     }
 
     fn has_preposition(&self, from: usize, to: usize) -> bool {
-        (from..to).any(|k| PREPOSITIONS.contains(&&*self.norm.term(self.tokens[k].term).lower))
+        (from..to).any(|k| self.lower(k).is_some_and(|w| PREPOSITIONS.contains(&w)))
     }
 
     /// Negation: the first hit shortly after a negator flips; later hits in the negator's
